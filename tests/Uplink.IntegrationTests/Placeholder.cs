@@ -1,0 +1,3 @@
+namespace Uplink.IntegrationTests;
+
+internal static class Placeholder;
