@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Uplink.Cli;
+
+/// <summary>Writes the <c>--json</c> output: one JSON object per line on stdout, written without reflection (AOT-safe).</summary>
+internal sealed class JsonLines
+{
+    private readonly TextWriter _out;
+    private readonly Lock _lock = new();
+
+    public JsonLines(TextWriter output) => _out = output;
+
+    public void Status(RtmpWriterStatusChangedEventArgs e) => Write(w =>
+    {
+        w.WriteString("type", "status");
+        w.WriteString("status", e.Status.ToString());
+        w.WriteNumber("code", (int)e.Status);
+        w.WriteString("reason", e.Reason);
+        w.WriteString("time", e.Time.ToString("O", CultureInfo.InvariantCulture));
+    });
+
+    public void Summary(PublishSummary s) => Write(w =>
+    {
+        w.WriteString("type", "summary");
+        w.WriteNumber("videoFrames", s.VideoFrames);
+        w.WriteNumber("audioFrames", s.AudioFrames);
+        w.WriteNumber("videoFramesDropped", s.VideoFramesDropped);
+        w.WriteNumber("audioFramesDropped", s.AudioFramesDropped);
+        w.WriteNumber("bytesSent", s.BytesSent);
+        w.WriteNumber("bytesAcknowledged", s.BytesAcknowledged);
+        w.WriteNumber("durationSeconds", Math.Round(s.Duration.TotalSeconds, 3));
+        w.WriteNumber("mediaSeconds", Math.Round(s.MediaDuration.TotalSeconds, 3));
+        w.WriteNumber("loops", s.Loops);
+    });
+
+    public void Warning(string message) => Write(w =>
+    {
+        w.WriteString("type", "warning");
+        w.WriteString("message", message);
+    });
+
+    public void Error(string message, int exitCode) => Write(w =>
+    {
+        w.WriteString("type", "error");
+        w.WriteString("message", message);
+        w.WriteNumber("exitCode", exitCode);
+    });
+
+    private void Write(Action<Utf8JsonWriter> body)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+
+        string line = Encoding.UTF8.GetString(stream.ToArray());
+        lock (_lock)
+        {
+            _out.WriteLine(line);
+            _out.Flush();
+        }
+    }
+}

@@ -1,0 +1,339 @@
+using System.Diagnostics;
+using Uplink.Amf;
+using Uplink.Media;
+
+namespace Uplink.Cli;
+
+/// <summary>Runs <c>uplink publish</c>: reads the input, paces it, writes it to the server, reports.</summary>
+internal sealed class PublishRunner
+{
+    private readonly PublishSettings _settings;
+    private readonly TextWriter _stdout;
+    private readonly TextWriter _stderr;
+    private readonly JsonLines? _json;
+
+    public PublishRunner(PublishSettings settings, TextWriter stdout, TextWriter stderr)
+    {
+        _settings = settings;
+        _stdout = stdout;
+        _stderr = stderr;
+        _json = settings.Json ? new JsonLines(stdout) : null;
+    }
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await PublishAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (InputException ex)
+        {
+            return Fail(ex.Message, ExitCodes.BadInput, ex);
+        }
+        catch (RtmpException ex)
+        {
+            return Fail(ex.Message, ExitCodes.Connection, ex);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or EndOfStreamException)
+        {
+            return Fail($"{_settings.Input}: {ex.Message}", ExitCodes.BadInput, ex);
+        }
+        catch (ArgumentException ex)
+        {
+            return Fail($"{_settings.Input}: {ex.Message}", ExitCodes.BadInput, ex);
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCodes.Success;
+        }
+#pragma warning disable CA1031 // The last line of defence: one line, exit 1, no stack trace unless --verbose.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return Fail($"unexpected failure: {ex.Message}", ExitCodes.Unexpected, ex);
+        }
+    }
+
+    private async Task<int> PublishAsync(CancellationToken cancellationToken)
+    {
+        if (!RtmpUrl.TryParse(_settings.Url, out RtmpUrl? url, out string? urlError))
+        {
+            throw new InputException(urlError);
+        }
+
+        FlvReader reader = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        RtmpWriter? writer = null;
+        try
+        {
+            if (!reader.HasVideo && !reader.HasAudio)
+            {
+                throw new InputException($"{_settings.Input}: no H.264 video or AAC audio found");
+            }
+
+            var options = new RtmpWriterOptions
+            {
+                Url = _settings.Url,
+                Video = reader.HasVideo ? VideoFor(reader) : null,
+                Audio = reader.HasAudio ? AudioFor(reader) : null,
+                ChunkSize = _settings.ChunkSize,
+                ConnectTimeout = _settings.ConnectTimeout,
+                OnStatusChanged = ReportStatus,
+            };
+            (double? videoRate, double? audioRate) = DataRates(reader.Metadata.Span);
+            options = options with { VideoDataRate = videoRate, AudioDataRate = audioRate };
+
+            writer = new RtmpWriter(options);
+            var wall = Stopwatch.StartNew();
+            await writer.ConnectAsync(cancellationToken).ConfigureAwait(false);
+
+            TimeSpan media = TimeSpan.Zero;
+            int loops = 0;
+            bool cancelled = false;
+            try
+            {
+                media = await StreamAsync(reader, writer, cancellationToken, l => loops = l).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                cancelled = true;
+            }
+
+            await writer.DisconnectAsync(CancellationToken.None).ConfigureAwait(false);
+            RtmpWriterStats stats = writer.GetStats();
+            var summary = new PublishSummary(stats.VideoFramesSent, stats.AudioFramesSent, stats.VideoFramesDropped, stats.AudioFramesDropped, stats.BytesSent, stats.BytesAcknowledged, wall.Elapsed, media, loops);
+            Report(summary, url, cancelled);
+            return ExitCodes.Success;
+        }
+        finally
+        {
+            if (writer is not null)
+            {
+                await writer.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await reader.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<FlvReader> OpenAsync(CancellationToken cancellationToken)
+    {
+        Stream stream;
+        try
+        {
+            stream = new FileStream(_settings.Input, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, useAsync: true);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InputException($"input file not found: {_settings.Input}");
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new InputException($"cannot open {_settings.Input}: {ex.Message}");
+        }
+
+        try
+        {
+            return await FlvReader.OpenAsync(stream, leaveOpen: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Plays the input (N times with --loop), pacing frames at their timestamps unless --no-realtime.
+    /// Each loop continues the timestamps where the previous one ended.</summary>
+    private async Task<TimeSpan> StreamAsync(FlvReader first, RtmpWriter writer, CancellationToken cancellationToken, Action<int> loopsDone)
+    {
+        var clock = Stopwatch.StartNew();
+        TimeSpan offset = TimeSpan.Zero;
+        TimeSpan? origin = null;
+        TimeSpan mediaEnd = TimeSpan.Zero;
+        FlvReader reader = first;
+        for (int loop = 0; _settings.Loop == 0 || loop < _settings.Loop; loop++)
+        {
+            if (loop > 0)
+            {
+                reader = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                TimeSpan? sourceFirst = null;
+                TimeSpan sourceEnd = TimeSpan.Zero;
+                TimeSpan? lastVideo = null;
+                TimeSpan? lastAudio = null;
+                TimeSpan videoStep = TimeSpan.Zero;
+                TimeSpan audioStep = TimeSpan.Zero;
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    MediaFrame f = reader.Current;
+                    bool video = f.Track == MediaTrack.Video;
+                    if (f.IsConfiguration)
+                    {
+                        if (video)
+                        {
+                            await writer.SetVideoConfigurationAsync(f.Data, cancellationToken).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            await writer.SetAudioConfigurationAsync(f.Data, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        continue;
+                    }
+
+                    sourceFirst ??= f.Dts;
+                    TimeSpan dts = f.Dts + offset;
+                    origin ??= dts;
+                    if (_settings.Realtime)
+                    {
+                        TimeSpan due = dts - origin.Value;
+                        TimeSpan wait = due - clock.Elapsed;
+                        if (wait > TimeSpan.FromMilliseconds(1))
+                        {
+                            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+
+                    if (video)
+                    {
+                        await writer.WriteVideoAsync(f.Data, dts, f.Pts + offset, cancellationToken).ConfigureAwait(false);
+                        videoStep = lastVideo is TimeSpan lv && f.Dts > lv ? f.Dts - lv : videoStep;
+                        lastVideo = f.Dts;
+                    }
+                    else
+                    {
+                        await writer.WriteAudioAsync(f.Data, dts, cancellationToken).ConfigureAwait(false);
+                        audioStep = lastAudio is TimeSpan la && f.Dts > la ? f.Dts - la : audioStep;
+                        lastAudio = f.Dts;
+                    }
+
+                    TimeSpan end = f.Dts + (video ? videoStep : audioStep);
+                    sourceEnd = end > sourceEnd ? end : sourceEnd;
+                    mediaEnd = dts - origin.Value;
+                }
+
+                if (reader.TruncatedAtOffset is long cut)
+                {
+                    Warn($"{_settings.Input}: the file ends inside a tag at byte {cut}; stopped at the last whole tag");
+                }
+
+                offset += sourceEnd - (sourceFirst ?? TimeSpan.Zero);
+                loopsDone(loop + 1);
+            }
+            finally
+            {
+                if (loop > 0)
+                {
+                    await reader.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+
+        return mediaEnd;
+    }
+
+    private static VideoMediaType VideoFor(FlvReader reader)
+    {
+        if (reader.VideoConfiguration.IsEmpty)
+        {
+            throw new InvalidDataException("the H.264 video has no AVC sequence header (SPS/PPS) before its first frames");
+        }
+
+        return VideoMediaType.H264(reader.VideoConfiguration.Span);
+    }
+
+    private static AudioMediaType AudioFor(FlvReader reader)
+    {
+        if (reader.AudioConfiguration.IsEmpty)
+        {
+            throw new InvalidDataException("the AAC audio has no sequence header (AudioSpecificConfig) before its first frames");
+        }
+
+        return AudioMediaType.Aac(reader.AudioConfiguration.Span);
+    }
+
+    /// <summary>videodatarate and audiodatarate from the file's onMetaData, when it has them.</summary>
+    private static (double? Video, double? Audio) DataRates(ReadOnlySpan<byte> metadata)
+    {
+        if (metadata.IsEmpty)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            var r = new Amf0Reader(metadata);
+            while (!r.IsAtEnd)
+            {
+                if (r.ReadValue() is AmfObject o)
+                {
+                    double? v = o.GetNumber("videodatarate");
+                    double? a = o.GetNumber("audiodatarate");
+                    return (v > 0 ? v : null, a > 0 ? a : null);
+                }
+            }
+        }
+        catch (InvalidDataException)
+        {
+            // Broken metadata is not worth failing a publish over; the rates are optional.
+        }
+
+        return (null, null);
+    }
+
+    private void ReportStatus(RtmpWriterStatusChangedEventArgs e)
+    {
+        if (_json is not null)
+        {
+            _json.Status(e);
+        }
+        else
+        {
+            _stderr.WriteLine($"uplink: {e.Status} ({(int)e.Status}): {e.Reason}");
+        }
+    }
+
+    private void Report(PublishSummary s, RtmpUrl url, bool cancelled)
+    {
+        if (_json is not null)
+        {
+            _json.Summary(s);
+            return;
+        }
+
+        string how = cancelled ? "stopped after" : "published";
+        _stderr.WriteLine(
+            $"uplink: {how} {s.VideoFrames} video + {s.AudioFrames} audio frames ({s.MediaDuration.TotalSeconds:0.00} s of media{(s.Loops > 1 ? $", {s.Loops} loops" : "")}), " +
+            $"{s.BytesSent} bytes in {s.Duration.TotalSeconds:0.00} s to {url}" +
+            (s.VideoFramesDropped + s.AudioFramesDropped > 0 ? $"; dropped {s.VideoFramesDropped} video, {s.AudioFramesDropped} audio" : ""));
+    }
+
+    private void Warn(string message)
+    {
+        if (_json is not null)
+        {
+            _json.Warning(message);
+        }
+        else
+        {
+            _stderr.WriteLine("uplink: warning: " + message);
+        }
+    }
+
+    private int Fail(string message, int exitCode, Exception ex)
+    {
+        string line = message.ReplaceLineEndings(" ");
+        _json?.Error(line, exitCode);
+        _stderr.WriteLine("uplink: error: " + line);
+        if (_settings.Verbose)
+        {
+            _stderr.WriteLine(ex.ToString());
+        }
+
+        _ = _stdout;
+        return exitCode;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Buffers;
+using Uplink.Amf;
+
+namespace Uplink.Flv;
+
+/// <summary>What <c>onMetaData</c> says about the stream; unknown values are left out.</summary>
+internal readonly record struct StreamMetadata(
+    bool HasVideo,
+    bool HasAudio,
+    int? Width,
+    int? Height,
+    double? FrameRate,
+    double? VideoDataRate,
+    int? AudioSampleRate,
+    int? AudioChannels,
+    double? AudioDataRate);
+
+/// <summary>Builds the <c>@setDataFrame onMetaData</c> data message, as FFmpeg's FLV muxer and FMLE send it.</summary>
+internal static class MetadataBuilder
+{
+    public static void Write(IBufferWriter<byte> output, in StreamMetadata m)
+    {
+        Amf0Writer.WriteString(output, "@setDataFrame");
+        Amf0Writer.WriteString(output, "onMetaData");
+        var props = new AmfObject(isEcmaArray: true);
+        props.Add("duration", 0d);
+        if (m.HasVideo)
+        {
+            if (m.Width is int w)
+            {
+                props.Add("width", (double)w);
+            }
+
+            if (m.Height is int h)
+            {
+                props.Add("height", (double)h);
+            }
+
+            if (m.VideoDataRate is double vr)
+            {
+                props.Add("videodatarate", vr);
+            }
+
+            if (m.FrameRate is double fps)
+            {
+                props.Add("framerate", fps);
+            }
+
+            props.Add("videocodecid", 7d);
+        }
+
+        if (m.HasAudio)
+        {
+            if (m.AudioDataRate is double ar)
+            {
+                props.Add("audiodatarate", ar);
+            }
+
+            if (m.AudioSampleRate is int rate)
+            {
+                props.Add("audiosamplerate", (double)rate);
+            }
+
+            props.Add("audiosamplesize", 16d);
+            if (m.AudioChannels is int ch)
+            {
+                props.Add("audiochannels", (double)ch);
+                props.Add("stereo", ch >= 2);
+            }
+
+            props.Add("audiocodecid", 10d);
+        }
+
+        props.Add("encoder", "Uplink " + UplinkVersion.Value);
+        props.Add("filesize", 0d);
+        Amf0Writer.WriteValue(output, props);
+    }
+}

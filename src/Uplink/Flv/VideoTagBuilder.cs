@@ -1,0 +1,186 @@
+using Uplink.Buffers;
+using Uplink.Codecs;
+
+namespace Uplink.Flv;
+
+/// <summary>
+/// Turns H.264 access units from the video pin (Annex-B, or length-prefixed with a configuration record)
+/// into FLV AVC NALU tag bodies with 4-byte NAL lengths, tracks the parameter sets (in-band SPS/PPS that
+/// differ from the current ones make a new AVCDecoderConfigurationRecord) and marks keyframes from IDR slices.
+/// </summary>
+internal sealed class VideoTagBuilder
+{
+    private readonly int _nalLengthSize;
+    private byte[]? _sps;
+    private byte[]? _pps;
+
+    public VideoTagBuilder(VideoMediaType mediaType)
+    {
+        _nalLengthSize = mediaType.NalLengthSize;
+        if (!mediaType.DecoderConfiguration.IsEmpty)
+        {
+            SetConfiguration(mediaType.DecoderConfiguration.Span);
+        }
+    }
+
+    /// <summary>The current AVCDecoderConfigurationRecord, null until parameter sets are known.</summary>
+    public byte[]? DecoderConfiguration { get; private set; }
+
+    /// <summary>The current SPS, parsed (resolution, frame rate), null until known.</summary>
+    public H264SequenceParameterSet? SequenceParameterSet { get; private set; }
+
+    /// <summary>True when <see cref="DecoderConfiguration"/> changed since the caller last cleared it (a sequence header is due).</summary>
+    public bool ConfigurationChanged { get; set; }
+
+    /// <summary>Reads the access unit's parameter sets and keyframe flag without writing anything.</summary>
+    /// <returns>True when the access unit holds an IDR slice.</returns>
+    public bool Inspect(ReadOnlySpan<byte> accessUnit)
+    {
+        ReadOnlySpan<byte> sps = default;
+        ReadOnlySpan<byte> pps = default;
+        bool keyframe = false;
+        if (_nalLengthSize == 0)
+        {
+            if (!AnnexB.StartsWithStartCode(accessUnit))
+            {
+                throw new InvalidDataException("video access unit does not start with an Annex-B start code, but the video input was declared Annex-B");
+            }
+
+            foreach (ReadOnlySpan<byte> nal in AnnexB.EnumerateNalUnits(accessUnit))
+            {
+                Classify(nal, ref sps, ref pps, ref keyframe);
+            }
+        }
+        else
+        {
+            foreach (ReadOnlySpan<byte> nal in LengthPrefixedNalUnits.Enumerate(accessUnit, _nalLengthSize))
+            {
+                Classify(nal, ref sps, ref pps, ref keyframe);
+            }
+        }
+
+        if (!sps.IsEmpty || !pps.IsEmpty)
+        {
+            UpdateParameterSets(sps, pps);
+        }
+
+        return keyframe;
+    }
+
+    /// <summary>Writes the NALU tag body (5-byte header, then NAL units with 4-byte lengths).</summary>
+    public void Write(ReadOnlySpan<byte> accessUnit, bool keyframe, int compositionTimeMs, PooledBufferWriter output)
+    {
+        if (_nalLengthSize == 0)
+        {
+            int size = AnnexB.GetLengthPrefixedSize(accessUnit);
+            Span<byte> span = output.GetSpan(FlvTags.VideoHeaderSize + size);
+            FlvTags.WriteVideoHeader(span, keyframe, FlvTags.AvcNalu, compositionTimeMs);
+            int written = AnnexB.WriteLengthPrefixed(accessUnit, span[FlvTags.VideoHeaderSize..]);
+            output.Advance(FlvTags.VideoHeaderSize + written);
+        }
+        else if (_nalLengthSize == 4)
+        {
+            Span<byte> span = output.GetSpan(FlvTags.VideoHeaderSize + accessUnit.Length);
+            FlvTags.WriteVideoHeader(span, keyframe, FlvTags.AvcNalu, compositionTimeMs);
+            accessUnit.CopyTo(span[FlvTags.VideoHeaderSize..]);
+            output.Advance(FlvTags.VideoHeaderSize + accessUnit.Length);
+        }
+        else
+        {
+            // 1- or 2-byte lengths grow to 4 bytes each: at most twice the input plus the header.
+            Span<byte> span = output.GetSpan(FlvTags.VideoHeaderSize + (accessUnit.Length * 4));
+            FlvTags.WriteVideoHeader(span, keyframe, FlvTags.AvcNalu, compositionTimeMs);
+            int at = FlvTags.VideoHeaderSize;
+            foreach (ReadOnlySpan<byte> nal in LengthPrefixedNalUnits.Enumerate(accessUnit, _nalLengthSize))
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(span[at..], nal.Length);
+                nal.CopyTo(span[(at + 4)..]);
+                at += 4 + nal.Length;
+            }
+
+            output.Advance(at);
+        }
+    }
+
+    /// <summary>Adopts a new AVCDecoderConfigurationRecord (a mid-stream format change), when it differs from the current one.</summary>
+    public void SetConfiguration(ReadOnlySpan<byte> decoderConfigurationRecord)
+    {
+        if (DecoderConfiguration is not null && decoderConfigurationRecord.SequenceEqual(DecoderConfiguration))
+        {
+            return;
+        }
+
+        var record = AvcDecoderConfigurationRecord.Parse(decoderConfigurationRecord);
+        if (record.SequenceParameterSets.Count > 0)
+        {
+            _sps = record.SequenceParameterSets[0];
+            SequenceParameterSet = H264SequenceParameterSet.Parse(_sps);
+        }
+
+        if (record.PictureParameterSets.Count > 0)
+        {
+            _pps = record.PictureParameterSets[0];
+        }
+
+        DecoderConfiguration = decoderConfigurationRecord.ToArray();
+        ConfigurationChanged = true;
+    }
+
+    private static void Classify(ReadOnlySpan<byte> nal, ref ReadOnlySpan<byte> sps, ref ReadOnlySpan<byte> pps, ref bool keyframe)
+    {
+        if (nal.IsEmpty)
+        {
+            return;
+        }
+
+        switch ((H264NalUnitType)(nal[0] & 0x1F))
+        {
+            case H264NalUnitType.Idr:
+                keyframe = true;
+                break;
+            case H264NalUnitType.Sps:
+                if (sps.IsEmpty)
+                {
+                    sps = nal;
+                }
+
+                break;
+            case H264NalUnitType.Pps:
+                if (pps.IsEmpty)
+                {
+                    pps = nal;
+                }
+
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void UpdateParameterSets(ReadOnlySpan<byte> sps, ReadOnlySpan<byte> pps)
+    {
+        bool spsChanged = !sps.IsEmpty && (_sps is null || !sps.SequenceEqual(_sps));
+        bool ppsChanged = !pps.IsEmpty && (_pps is null || !pps.SequenceEqual(_pps));
+        if (!spsChanged && !ppsChanged)
+        {
+            return;
+        }
+
+        if (spsChanged)
+        {
+            SequenceParameterSet = H264SequenceParameterSet.Parse(sps);
+            _sps = sps.ToArray();
+        }
+
+        if (ppsChanged)
+        {
+            _pps = pps.ToArray();
+        }
+
+        if (_sps is not null && _pps is not null)
+        {
+            DecoderConfiguration = AvcDecoderConfigurationRecord.Build(_sps, _pps);
+            ConfigurationChanged = true;
+        }
+    }
+}

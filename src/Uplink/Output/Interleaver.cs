@@ -1,0 +1,81 @@
+namespace Uplink.Output;
+
+/// <summary>
+/// Orders the two tracks' messages by timestamp before they reach the wire. A message leaves when the other
+/// track has something at least as late, when the other track is absent, or when its own track has run more
+/// than the window ahead (the other track is silent); so memory is bounded by the window, not by the caller.
+/// </summary>
+internal sealed class Interleaver
+{
+    private readonly Queue<OutgoingMessage> _video = new();
+    private readonly Queue<OutgoingMessage> _audio = new();
+    private readonly bool _hasVideo;
+    private readonly bool _hasAudio;
+    private readonly long _windowMs;
+    private long _videoNewest = long.MinValue;
+    private long _audioNewest = long.MinValue;
+
+    public Interleaver(bool hasVideo, bool hasAudio, TimeSpan window)
+    {
+        _hasVideo = hasVideo;
+        _hasAudio = hasAudio;
+        _windowMs = (long)window.TotalMilliseconds;
+    }
+
+    public int Count => _video.Count + _audio.Count;
+
+    public void Add(bool video, in OutgoingMessage message)
+    {
+        if (video)
+        {
+            _video.Enqueue(message);
+            _videoNewest = Math.Max(_videoNewest, message.TimestampMs);
+        }
+        else
+        {
+            _audio.Enqueue(message);
+            _audioNewest = Math.Max(_audioNewest, message.TimestampMs);
+        }
+    }
+
+    /// <summary>Takes the next message that may leave now (or, with <paramref name="drain"/>, any message in order).</summary>
+    public bool TryTake(bool drain, out OutgoingMessage message)
+    {
+        bool haveVideo = _video.TryPeek(out OutgoingMessage v);
+        bool haveAudio = _audio.TryPeek(out OutgoingMessage a);
+        if (haveVideo && haveAudio)
+        {
+            message = a.TimestampMs < v.TimestampMs ? _audio.Dequeue() : _video.Dequeue();
+            return true;
+        }
+
+        if (haveVideo && (drain || !_hasAudio || _videoNewest - v.TimestampMs >= _windowMs || _audioNewest >= v.TimestampMs))
+        {
+            message = _video.Dequeue();
+            return true;
+        }
+
+        if (haveAudio && (drain || !_hasVideo || _audioNewest - a.TimestampMs >= _windowMs || _videoNewest >= a.TimestampMs))
+        {
+            message = _audio.Dequeue();
+            return true;
+        }
+
+        message = default;
+        return false;
+    }
+
+    /// <summary>Releases every queued buffer (on failure or disposal).</summary>
+    public void Clear()
+    {
+        while (_video.TryDequeue(out OutgoingMessage m))
+        {
+            m.Release();
+        }
+
+        while (_audio.TryDequeue(out OutgoingMessage m))
+        {
+            m.Release();
+        }
+    }
+}

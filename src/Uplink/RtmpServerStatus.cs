@@ -1,0 +1,11 @@
+namespace Uplink;
+
+/// <summary>An <c>onStatus</c> (or <c>_error</c>) info object the server sent: level, code and description.</summary>
+/// <param name="Level"><c>status</c>, <c>warning</c> or <c>error</c>.</param>
+/// <param name="Code">For example <c>NetStream.Publish.Start</c>.</param>
+/// <param name="Description">The server's free text, possibly empty.</param>
+public sealed record RtmpServerStatus(string Level, string Code, string Description)
+{
+    /// <summary>True when the level is <c>error</c>.</summary>
+    public bool IsError => string.Equals(Level, "error", StringComparison.OrdinalIgnoreCase);
+}

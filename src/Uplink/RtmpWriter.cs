@@ -1,0 +1,673 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Uplink.Buffers;
+using Uplink.Chunks;
+using Uplink.Codecs;
+using Uplink.Flv;
+using Uplink.Output;
+using Uplink.Session;
+using Uplink.Transport;
+
+namespace Uplink;
+
+/// <summary>
+/// Publishes H.264 video and AAC audio as a live RTMP stream. Connect first (the connection test) or let the
+/// first write connect; write access units and audio frames from one or two threads; disconnect to end the
+/// stream cleanly. What reaches the server is interleaved by timestamp; each track's DTS must not go backwards.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = "rtmp://127.0.0.1/live/demo" });
+/// writer.StatusChanged += (_, e) => Console.WriteLine(e.Status);
+/// await writer.ConnectAsync();
+/// await writer.WriteVideoAsync(accessUnit, dts, pts);
+/// await writer.WriteAudioAsync(adtsFrame, pts);
+/// await writer.DisconnectAsync();
+/// </code>
+/// </example>
+public sealed class RtmpWriter : IAsyncDisposable
+{
+    private const int FlushThreshold = 64 * 1024;
+
+    private readonly RtmpWriterOptions _options;
+    private readonly RtmpUrl _url;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly VideoTagBuilder? _video;
+    private readonly AudioTagBuilder? _audio;
+    private readonly Interleaver _interleaver;
+    private readonly PooledBufferWriter _scratch = new(64 * 1024);
+    private readonly StatusDispatcher _dispatcher;
+    private RtmpClientConnection? _connection;
+    private RtmpWriterStatus _status = RtmpWriterStatus.Disconnected;
+    private bool _everConnected;
+    private bool _disconnectedByCaller;
+    private bool _disposed;
+    private string? _lostReason;
+    private bool _startSent;
+    private long _baseMs;
+    private byte[]? _sentVideoConfig;
+    private byte[]? _sentAudioConfig;
+    private TimeSpan? _lastVideoDts;
+    private TimeSpan? _lastAudioDts;
+    private long _videoFramesWritten;
+    private long _videoFramesSent;
+    private long _audioFramesSent;
+    private long _videoDropped;
+    private long _audioDropped;
+    private long _lastTimestampMs;
+
+    /// <summary>Creates a writer; nothing connects until <see cref="ConnectAsync"/> or the first write.</summary>
+    /// <exception cref="ArgumentException">A setting is invalid (the message names it and the allowed range).</exception>
+    public RtmpWriter(RtmpWriterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _url = RtmpUrl.Parse(options.Url);
+        _logger = options.LoggerFactory?.CreateLogger("Uplink.RtmpWriter") ?? NullLogger.Instance;
+        _video = options.Video is null ? null : new VideoTagBuilder(options.Video);
+        _audio = options.Audio is null ? null : new AudioTagBuilder(options.Audio);
+        _interleaver = new Interleaver(_video is not null, _audio is not null, options.InterleaveWindow);
+        _dispatcher = new StatusDispatcher(DeliverStatusAsync, _logger);
+    }
+
+    /// <summary>Raised (off the I/O path, in order) when the connection state changes. A throwing handler is logged and ignored.</summary>
+    public event EventHandler<RtmpWriterStatusChangedEventArgs>? StatusChanged;
+
+    /// <summary>Raised for every <c>onStatus</c> the server sends (level, code, description).</summary>
+    public event EventHandler<RtmpServerStatus>? ServerStatusReceived;
+
+    /// <summary>The current connection state.</summary>
+    public RtmpWriterStatus Status => _status;
+
+    /// <summary>The options this writer was made with.</summary>
+    public RtmpWriterOptions Options => _options;
+
+    /// <summary>
+    /// Connects and starts publishing: TCP, handshake, <c>connect</c>, <c>createStream</c>, <c>publish</c>.
+    /// Returns once the server said <c>NetStream.Publish.Start</c>. Calling it while connected does nothing.
+    /// </summary>
+    /// <exception cref="RtmpException">The server is unreachable, or refused the connection or the stream.</exception>
+    public async Task ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _disconnectedByCaller = false;
+            await ConnectCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Writes one H.264 access unit (all NAL units of one picture).</summary>
+    /// <param name="accessUnit">Annex-B, or length-prefixed as the video media type's configuration record says.</param>
+    /// <param name="decodeTime">Decode timestamp (DTS); must not go backwards.</param>
+    /// <param name="presentationTime">Presentation timestamp (PTS); differs from DTS when B-frames reorder pictures.</param>
+    /// <param name="cancellationToken">Cancels waiting for the connection or the socket.</param>
+    /// <exception cref="ArgumentException">The DTS went backwards, or PTS − DTS does not fit the composition offset.</exception>
+    /// <exception cref="InvalidDataException">The access unit is malformed.</exception>
+    /// <exception cref="RtmpException">The connection failed or was lost.</exception>
+    public async ValueTask WriteVideoAsync(ReadOnlyMemory<byte> accessUnit, TimeSpan decodeTime, TimeSpan presentationTime, CancellationToken cancellationToken = default)
+    {
+        VideoTagBuilder video = _video ?? throw new InvalidOperationException("This writer has no video input (RtmpWriterOptions.Video is null).");
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await EnsureWritableAsync(cancellationToken).ConfigureAwait(false);
+            _videoFramesWritten++;
+            if (_lastVideoDts is TimeSpan last && decodeTime < last)
+            {
+                throw new ArgumentException($"video DTS went backwards at frame {_videoFramesWritten}: {decodeTime} after {last}; frames must be written in decode order.", nameof(decodeTime));
+            }
+
+            long dtsMs = ToMilliseconds(decodeTime);
+            long compositionMs = ToMilliseconds(presentationTime) - dtsMs;
+            if (compositionMs is > FlvTags.MaxCompositionTime or < -FlvTags.MaxCompositionTime - 1)
+            {
+                throw new ArgumentException($"video frame {_videoFramesWritten}: PTS − DTS is {compositionMs} ms, which does not fit RTMP's signed 24-bit composition offset.", nameof(presentationTime));
+            }
+
+            bool keyframe = video.Inspect(accessUnit.Span);
+            _lastVideoDts = decodeTime;
+            if (video.DecoderConfiguration is null)
+            {
+                _videoDropped++;
+                WriterLog.VideoWithoutConfiguration(_logger, decodeTime);
+                return;
+            }
+
+            if (video.ConfigurationChanged)
+            {
+                video.ConfigurationChanged = false;
+                _scratch.Clear();
+                FlvTags.WriteAvcSequenceHeader(_scratch, video.DecoderConfiguration);
+                _interleaver.Add(true, OutgoingMessage.Create(RtmpMessageType.Video, dtsMs, _scratch.WrittenSpan, isConfiguration: true));
+            }
+
+            _scratch.Clear();
+            video.Write(accessUnit.Span, keyframe, (int)compositionMs, _scratch);
+            _interleaver.Add(true, OutgoingMessage.Create(RtmpMessageType.Video, dtsMs, _scratch.WrittenSpan, isConfiguration: false));
+            await PumpAsync(drain: false, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Writes one H.264 access unit whose presentation time equals its decode time (no B-frames).</summary>
+    public ValueTask WriteVideoAsync(ReadOnlyMemory<byte> accessUnit, TimeSpan timestamp, CancellationToken cancellationToken = default)
+        => WriteVideoAsync(accessUnit, timestamp, timestamp, cancellationToken);
+
+    /// <summary>Writes AAC audio: one raw frame, or (ADTS input) one or more ADTS frames, each sent as its own message.</summary>
+    /// <param name="frame">Raw AAC (with the media type's AudioSpecificConfig) or ADTS.</param>
+    /// <param name="timestamp">Presentation time of the (first) frame; must not go backwards.</param>
+    /// <param name="cancellationToken">Cancels waiting for the connection or the socket.</param>
+    public async ValueTask WriteAudioAsync(ReadOnlyMemory<byte> frame, TimeSpan timestamp, CancellationToken cancellationToken = default)
+    {
+        AudioTagBuilder audio = _audio ?? throw new InvalidOperationException("This writer has no audio input (RtmpWriterOptions.Audio is null).");
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await EnsureWritableAsync(cancellationToken).ConfigureAwait(false);
+            if (_lastAudioDts is TimeSpan last && timestamp < last)
+            {
+                throw new ArgumentException($"audio timestamp went backwards at frame {_audioFramesSent + _audioDropped + 1}: {timestamp} after {last}.", nameof(timestamp));
+            }
+
+            _lastAudioDts = timestamp;
+            if (audio.IsAdts)
+            {
+                EnqueueAdts(audio, frame.Span, timestamp);
+            }
+            else
+            {
+                EnqueueAudio(audio, frame.Span, ToMilliseconds(timestamp), timestamp);
+            }
+
+            await PumpAsync(drain: false, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Ends the stream cleanly: sends what is still queued, then <c>FCUnpublish</c>, <c>deleteStream</c>, and closes
+    /// so the server reads everything. Later writes fail until <see cref="ConnectAsync"/> is called again.
+    /// </summary>
+    public async Task DisconnectAsync(CancellationToken cancellationToken = default)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await DisconnectCoreAsync("disconnected by the caller", cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Replaces the video configuration (AVCDecoderConfigurationRecord) mid-stream; a new sequence header goes out before the next frame.</summary>
+    public async ValueTask SetVideoConfigurationAsync(ReadOnlyMemory<byte> decoderConfigurationRecord, CancellationToken cancellationToken = default)
+    {
+        VideoTagBuilder video = _video ?? throw new InvalidOperationException("This writer has no video input (RtmpWriterOptions.Video is null).");
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            video.SetConfiguration(decoderConfigurationRecord.Span);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Replaces the AAC AudioSpecificConfig mid-stream; a new sequence header goes out before the next frame.</summary>
+    public async ValueTask SetAudioConfigurationAsync(ReadOnlyMemory<byte> audioSpecificConfig, CancellationToken cancellationToken = default)
+    {
+        AudioTagBuilder audio = _audio ?? throw new InvalidOperationException("This writer has no audio input (RtmpWriterOptions.Audio is null).");
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            audio.SetConfiguration(audioSpecificConfig.Span);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>A snapshot of bytes and frames sent.</summary>
+    public RtmpWriterStats GetStats()
+    {
+        RtmpClientConnection? c = _connection;
+        return new RtmpWriterStats(
+            _status,
+            c?.BytesSent ?? 0,
+            c?.BytesAcknowledged ?? 0,
+            Interlocked.Read(ref _videoFramesSent),
+            Interlocked.Read(ref _audioFramesSent),
+            Interlocked.Read(ref _videoDropped),
+            Interlocked.Read(ref _audioDropped),
+            TimeSpan.FromMilliseconds(Interlocked.Read(ref _lastTimestampMs)));
+    }
+
+    /// <summary>Disconnects cleanly if connected, then releases everything.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            try
+            {
+                await DisconnectCoreAsync("writer disposed", CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (RtmpException)
+            {
+                // Disposal never throws for a connection that already failed.
+            }
+
+            _disposed = true;
+            _interleaver.Clear();
+            _scratch.Dispose();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        await _dispatcher.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static long ToMilliseconds(TimeSpan t) => (long)Math.Floor(t.Ticks / (double)TimeSpan.TicksPerMillisecond);
+
+    private void EnqueueAdts(AudioTagBuilder audio, ReadOnlySpan<byte> data, TimeSpan timestamp)
+    {
+        int index = 0;
+        foreach (AdtsFrame frame in AdtsFrames.Enumerate(data))
+        {
+            audio.ObserveAdts(frame.Header);
+            int rate = audio.SampleRate;
+            TimeSpan at = rate > 0 ? timestamp + TimeSpan.FromTicks(index * 1024L * TimeSpan.TicksPerSecond / rate) : timestamp;
+            EnqueueAudio(audio, frame.Payload, ToMilliseconds(at), at);
+            index++;
+        }
+    }
+
+    private void EnqueueAudio(AudioTagBuilder audio, ReadOnlySpan<byte> raw, long timestampMs, TimeSpan timestamp)
+    {
+        if (audio.AudioSpecificConfig is not { } config)
+        {
+            _audioDropped++;
+            WriterLog.AudioWithoutConfiguration(_logger, timestamp);
+            return;
+        }
+
+        if (audio.ConfigurationChanged)
+        {
+            audio.ConfigurationChanged = false;
+            _scratch.Clear();
+            FlvTags.WriteAac(_scratch, FlvTags.AacSequenceHeader, config);
+            _interleaver.Add(false, OutgoingMessage.Create(RtmpMessageType.Audio, timestampMs, _scratch.WrittenSpan, isConfiguration: true));
+        }
+
+        _scratch.Clear();
+        FlvTags.WriteAac(_scratch, FlvTags.AacRaw, raw);
+        _interleaver.Add(false, OutgoingMessage.Create(RtmpMessageType.Audio, timestampMs, _scratch.WrittenSpan, isConfiguration: false));
+    }
+
+    private async ValueTask EnsureWritableAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_connection is not null)
+        {
+            return;
+        }
+
+        if (_lostReason is not null)
+        {
+            throw new RtmpException(RtmpErrorKind.Disconnected, $"the connection to the server was lost: {_lostReason}");
+        }
+
+        if (_disconnectedByCaller)
+        {
+            throw new InvalidOperationException("The writer was disconnected; call ConnectAsync to publish again.");
+        }
+
+        if (!_everConnected)
+        {
+            await ConnectCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ConnectCoreAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is not null)
+        {
+            return;
+        }
+
+        string where = $"{_url.Host}:{_url.Port}";
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.ConnectTimeout);
+        string stage = "connecting";
+        RtmpClientConnection? connection = null;
+        try
+        {
+            SessionLog.Connecting(_logger, _url);
+            if (_url.IsTls)
+            {
+                throw new RtmpException(RtmpErrorKind.Unreachable, "rtmps:// is not supported yet");
+            }
+
+            RtmpTransport transport;
+            try
+            {
+                transport = await RtmpTransport.ConnectTcpAsync(_url.Host, _url.Port, _options.TcpNoDelay, _options.SocketSendBufferSize, timeout.Token).ConfigureAwait(false);
+            }
+            catch (SocketException ex)
+            {
+                throw new RtmpException(RtmpErrorKind.Unreachable, $"cannot reach {where}: {ex.Message}", innerException: ex);
+            }
+
+            var settings = new RtmpConnectionSettings(
+                _options.ChunkSize,
+                _options.WindowAcknowledgementSize,
+                _options.FlashVersion ?? $"FMLE/3.0 (compatible; Uplink/{UplinkVersion.Value})",
+                _options.SwfUrl,
+                _options.PageUrl);
+            connection = new RtmpClientConnection(transport, settings, _logger, OnServerStatus);
+            stage = "in the handshake or connect";
+            await connection.ConnectAsync(_url, timeout.Token).ConfigureAwait(false);
+            stage = "publishing";
+            await connection.PublishAsync(_url.StreamName, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw new RtmpException(RtmpErrorKind.Timeout, $"timed out after {_options.ConnectTimeout.TotalSeconds:0.#} s {stage} ({where})");
+        }
+        catch
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        _connection = connection;
+        _everConnected = true;
+        _lostReason = null;
+        _startSent = false;
+        _sentVideoConfig = null;
+        _sentAudioConfig = null;
+        SetStatus(RtmpWriterStatus.Connected, $"publishing to {_url}");
+        _ = WatchAsync(connection);
+    }
+
+    private async Task WatchAsync(RtmpClientConnection connection)
+    {
+        try
+        {
+            await connection.Completion.ConfigureAwait(false);
+        }
+        catch (RtmpException)
+        {
+        }
+
+        if (_connection == connection && !_disposed)
+        {
+            // Lost without being asked to close: later writes fail clearly.
+            _lostReason = connection.CloseReason ?? "connection closed";
+            SetStatus(RtmpWriterStatus.Disconnected, _lostReason);
+        }
+    }
+
+    private async Task PumpAsync(bool drain, CancellationToken cancellationToken)
+    {
+        // The interleaver holds the first frames until both tracks have shown up (or one ran a window ahead),
+        // so by the time the start goes out, both configurations are normally known.
+        RtmpClientConnection connection = _connection!;
+        await connection.EnterSendAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (_interleaver.TryTake(drain, out OutgoingMessage message))
+            {
+                try
+                {
+                    Emit(connection, message);
+                }
+                finally
+                {
+                    message.Release();
+                }
+
+                if (connection.PendingBytes >= FlushThreshold)
+                {
+                    await connection.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await connection.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RtmpException ex) when (ex.Kind == RtmpErrorKind.Disconnected)
+        {
+            _lostReason ??= connection.CloseReason ?? ex.Message;
+            _interleaver.Clear();
+            _connection = null;
+            SetStatus(RtmpWriterStatus.Disconnected, _lostReason);
+            throw;
+        }
+        finally
+        {
+            connection.ExitSend();
+        }
+    }
+
+    private void Emit(RtmpClientConnection connection, in OutgoingMessage message)
+    {
+        if (!_startSent)
+        {
+            _startSent = true;
+            _baseMs = message.TimestampMs;
+            SendStart(connection, message.TimestampMs);
+        }
+
+        bool video = message.Type == RtmpMessageType.Video;
+        if (message.IsConfiguration)
+        {
+            // Skip a queued sequence header the start of the stream already sent.
+            byte[]? sent = video ? _sentVideoConfig : _sentAudioConfig;
+            int headerSize = video ? FlvTags.VideoHeaderSize : FlvTags.AudioHeaderSize;
+            if (sent is not null && message.Payload[headerSize..].SequenceEqual(sent))
+            {
+                return;
+            }
+
+            if (video)
+            {
+                _sentVideoConfig = message.Payload[headerSize..].ToArray();
+            }
+            else
+            {
+                _sentAudioConfig = message.Payload[headerSize..].ToArray();
+            }
+        }
+
+        long ts = Math.Max(0, message.TimestampMs - _baseMs);
+        connection.Enqueue(video ? ChunkStreamIds.Video : ChunkStreamIds.Audio, message.Type, (uint)ts, connection.StreamId, message.Payload);
+        Interlocked.Exchange(ref _lastTimestampMs, ts);
+        if (!message.IsConfiguration)
+        {
+            if (video)
+            {
+                Interlocked.Increment(ref _videoFramesSent);
+            }
+            else
+            {
+                Interlocked.Increment(ref _audioFramesSent);
+            }
+        }
+    }
+
+    /// <summary>onMetaData, then the AAC and AVC sequence headers known so far, before the first frame.</summary>
+    private void SendStart(RtmpClientConnection connection, long firstTimestampMs)
+    {
+        _ = firstTimestampMs;
+        H264SequenceParameterSet? sps = _video?.SequenceParameterSet;
+        AudioSpecificConfig? asc = _audio?.Parsed;
+        var metadata = new StreamMetadata(
+            _video is not null,
+            _audio is not null,
+            sps?.Width ?? _options.Video?.Width,
+            sps?.Height ?? _options.Video?.Height,
+            sps?.FrameRate ?? _options.Video?.FrameRate,
+            _options.VideoDataRate ?? (_options.Video?.BitRate is long bps ? bps / 1000d : null),
+            asc?.SampleRate ?? _options.Audio?.SampleRate,
+            asc?.Channels ?? _options.Audio?.Channels,
+            _options.AudioDataRate);
+        _scratch.Clear();
+        MetadataBuilder.Write(_scratch, metadata);
+        connection.Enqueue(ChunkStreamIds.Data, RtmpMessageType.DataAmf0, 0, connection.StreamId, _scratch.WrittenSpan);
+
+        if (_audio?.AudioSpecificConfig is { } audioConfig)
+        {
+            _scratch.Clear();
+            FlvTags.WriteAac(_scratch, FlvTags.AacSequenceHeader, audioConfig);
+            connection.Enqueue(ChunkStreamIds.Audio, RtmpMessageType.Audio, 0, connection.StreamId, _scratch.WrittenSpan);
+            _sentAudioConfig = audioConfig;
+            WriterLog.SequenceHeaderSent(_logger, "audio", audioConfig.Length);
+        }
+
+        if (_video?.DecoderConfiguration is { } videoConfig)
+        {
+            _scratch.Clear();
+            FlvTags.WriteAvcSequenceHeader(_scratch, videoConfig);
+            connection.Enqueue(ChunkStreamIds.Video, RtmpMessageType.Video, 0, connection.StreamId, _scratch.WrittenSpan);
+            _sentVideoConfig = videoConfig;
+            WriterLog.SequenceHeaderSent(_logger, "video", videoConfig.Length);
+        }
+    }
+
+    private async Task DisconnectCoreAsync(string reason, CancellationToken cancellationToken)
+    {
+        RtmpClientConnection? connection = _connection;
+        if (connection is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_lostReason is null)
+            {
+                await PumpAsync(drain: true, cancellationToken).ConfigureAwait(false);
+                await connection.UnpublishAndCloseAsync(_url.StreamName, _options.CloseTimeout, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _connection = null;
+            _disconnectedByCaller = true;
+            _interleaver.Clear();
+            await connection.DisposeAsync().ConfigureAwait(false);
+            SetStatus(RtmpWriterStatus.Disconnected, reason);
+        }
+    }
+
+    private void SetStatus(RtmpWriterStatus status, string reason)
+    {
+        if (_status == status && status == RtmpWriterStatus.Disconnected)
+        {
+            return;
+        }
+
+        _status = status;
+        WriterLog.StatusChanged(_logger, status, reason);
+        _dispatcher.Post(new RtmpWriterStatusChangedEventArgs(status, reason, DateTimeOffset.UtcNow));
+    }
+
+    private ValueTask DeliverStatusAsync(RtmpWriterStatusChangedEventArgs change)
+    {
+        Exception? first = null;
+        try
+        {
+            _options.OnStatusChanged?.Invoke(change);
+        }
+#pragma warning disable CA1031 // A user's callback may throw anything; it must never hurt the writer.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            first = ex;
+        }
+
+        EventHandler<RtmpWriterStatusChangedEventArgs>? handlers = StatusChanged;
+        if (handlers is not null)
+        {
+            foreach (EventHandler<RtmpWriterStatusChangedEventArgs> handler in handlers.GetInvocationList().Cast<EventHandler<RtmpWriterStatusChangedEventArgs>>())
+            {
+                try
+                {
+                    handler(this, change);
+                }
+#pragma warning disable CA1031
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    WriterLog.StatusHandlerFailed(_logger, ex, change.Status);
+                }
+            }
+        }
+
+        if (first is not null)
+        {
+            WriterLog.StatusHandlerFailed(_logger, first, change.Status);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void OnServerStatus(RtmpServerStatus status)
+    {
+        EventHandler<RtmpServerStatus>? handler = ServerStatusReceived;
+        if (handler is null)
+        {
+            return;
+        }
+
+        // Never on the receive loop: a slow handler must not stall acknowledgements and pings.
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                handler(this, status);
+            }
+#pragma warning disable CA1031
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                WriterLog.StatusHandlerFailed(_logger, ex, _status);
+            }
+        });
+    }
+}

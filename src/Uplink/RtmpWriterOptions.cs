@@ -1,0 +1,118 @@
+using Microsoft.Extensions.Logging;
+
+namespace Uplink;
+
+/// <summary>
+/// Everything the writer is told, as one immutable record; change it with <c>with</c>.
+/// Only <see cref="Url"/> is required; every other setting has a working default.
+/// </summary>
+public sealed record RtmpWriterOptions
+{
+    /// <summary>The largest outgoing chunk size (what the protocol and Adobe servers accept).</summary>
+    public const int MaxChunkSize = 65536;
+
+    /// <summary>Where to publish: <c>rtmp://host[:port]/app[/instance]/stream[?query]</c>, <c>rtmps://…</c>, or <c>rtmp:host/app+stream</c>.</summary>
+    public required string Url { get; init; }
+
+    /// <summary>The video pin's media type; null when there is no video. Default: H.264 Annex-B with in-band parameter sets.</summary>
+    public VideoMediaType? Video { get; init; } = VideoMediaType.H264AnnexB;
+
+    /// <summary>The audio pin's media type; null when there is no audio. Default: AAC in ADTS.</summary>
+    public AudioMediaType? Audio { get; init; } = AudioMediaType.AacAdts;
+
+    /// <summary>Outgoing chunk size, sent to the server before <c>connect</c> (128 to 65536; default 4096).</summary>
+    public int ChunkSize { get; init; } = 4096;
+
+    /// <summary>The Window Acknowledgement Size we announce, so the server acknowledges what it received (default 2,500,000 bytes).</summary>
+    public uint WindowAcknowledgementSize { get; init; } = 2_500_000;
+
+    /// <summary>Time allowed for TCP connect, handshake, <c>connect</c> and <c>publish</c> (default 10 s).</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long closing waits for the server to read what was sent and close its side (default 3 s).</summary>
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Set TCP_NODELAY (disable Nagle's algorithm). Default on.</summary>
+    public bool TcpNoDelay { get; init; } = true;
+
+    /// <summary>Socket send buffer size in bytes; 0 leaves the system default.</summary>
+    public int SocketSendBufferSize { get; init; }
+
+    /// <summary>
+    /// How far one track may run ahead of the other while the writer waits to interleave them by timestamp
+    /// (default 1 s). A track silent for longer no longer holds the other back.
+    /// </summary>
+    public TimeSpan InterleaveWindow { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The <c>flashVer</c> sent in <c>connect</c>; null for <c>FMLE/3.0 (compatible; Uplink/VERSION)</c>.</summary>
+    public string? FlashVersion { get; init; }
+
+    /// <summary>Optional <c>swfUrl</c> sent in <c>connect</c>.</summary>
+    public string? SwfUrl { get; init; }
+
+    /// <summary>Optional <c>pageUrl</c> sent in <c>connect</c>.</summary>
+    public string? PageUrl { get; init; }
+
+    /// <summary>Video data rate for <c>onMetaData</c> in kbit/s, when the caller knows it.</summary>
+    public double? VideoDataRate { get; init; }
+
+    /// <summary>Audio data rate for <c>onMetaData</c> in kbit/s, when the caller knows it.</summary>
+    public double? AudioDataRate { get; init; }
+
+    /// <summary>Called (off the I/O path, in order) on every status change, like the event. A throwing callback is logged and ignored.</summary>
+    public Action<RtmpWriterStatusChangedEventArgs>? OnStatusChanged { get; init; }
+
+    /// <summary>Where the writer logs; null for none.</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>Checks every setting, throwing <see cref="ArgumentException"/> naming the setting and its allowed range.</summary>
+    public void Validate()
+    {
+        if (!RtmpUrl.TryParse(Url, out _, out string? error))
+        {
+            throw new ArgumentException($"{nameof(Url)}: {error}", nameof(Url));
+        }
+
+        if (ChunkSize is < 128 or > MaxChunkSize)
+        {
+            throw new ArgumentException($"{nameof(ChunkSize)} must be 128 to {MaxChunkSize}, got {ChunkSize}.", nameof(ChunkSize));
+        }
+
+        if (WindowAcknowledgementSize is < 4096 or > 0x7FFFFFFF)
+        {
+            throw new ArgumentException($"{nameof(WindowAcknowledgementSize)} must be 4096 to 2147483647, got {WindowAcknowledgementSize}.", nameof(WindowAcknowledgementSize));
+        }
+
+        if (ConnectTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{nameof(ConnectTimeout)} must be positive.", nameof(ConnectTimeout));
+        }
+
+        if (CloseTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{nameof(CloseTimeout)} must not be negative.", nameof(CloseTimeout));
+        }
+
+        if (InterleaveWindow < TimeSpan.Zero || InterleaveWindow > TimeSpan.FromSeconds(60))
+        {
+            throw new ArgumentException($"{nameof(InterleaveWindow)} must be 0 to 60 s, got {InterleaveWindow}.", nameof(InterleaveWindow));
+        }
+
+        if (SocketSendBufferSize < 0)
+        {
+            throw new ArgumentException($"{nameof(SocketSendBufferSize)} must not be negative.", nameof(SocketSendBufferSize));
+        }
+
+        if (Video is null && Audio is null)
+        {
+            throw new ArgumentException("At least one of Video and Audio must be set.", nameof(Video));
+        }
+    }
+
+    /// <summary>Shows the settings without secrets (the URL's password and stream name are masked).</summary>
+    public override string ToString()
+    {
+        string url = RtmpUrl.TryParse(Url, out RtmpUrl? parsed, out _) ? parsed.ToString() : "(invalid URL)";
+        return $"RtmpWriterOptions {{ Url = {url}, Video = {Video?.ToString() ?? "none"}, Audio = {Audio?.ToString() ?? "none"}, ChunkSize = {ChunkSize}, TcpNoDelay = {TcpNoDelay} }}";
+    }
+}

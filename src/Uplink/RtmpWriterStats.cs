@@ -1,0 +1,20 @@
+namespace Uplink;
+
+/// <summary>A snapshot of what the writer has done.</summary>
+/// <param name="Status">Connection state at the time of the snapshot.</param>
+/// <param name="BytesSent">Bytes handed to the transport on the current connection, handshake included.</param>
+/// <param name="BytesAcknowledged">Bytes the server has acknowledged (it acknowledges once per window).</param>
+/// <param name="VideoFramesSent">Video frames sent (sequence headers not counted).</param>
+/// <param name="AudioFramesSent">Audio frames sent (sequence headers not counted).</param>
+/// <param name="VideoFramesDropped">Video frames not sent (e.g. written before any SPS/PPS was known).</param>
+/// <param name="AudioFramesDropped">Audio frames not sent.</param>
+/// <param name="LastTimestamp">The stream timestamp of the last message sent.</param>
+public readonly record struct RtmpWriterStats(
+    RtmpWriterStatus Status,
+    long BytesSent,
+    long BytesAcknowledged,
+    long VideoFramesSent,
+    long AudioFramesSent,
+    long VideoFramesDropped,
+    long AudioFramesDropped,
+    TimeSpan LastTimestamp);

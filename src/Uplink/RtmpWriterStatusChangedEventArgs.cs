@@ -1,0 +1,25 @@
+namespace Uplink;
+
+/// <summary>A change of the writer's connection state.</summary>
+public sealed class RtmpWriterStatusChangedEventArgs : EventArgs
+{
+    /// <summary>Creates the event data.</summary>
+    public RtmpWriterStatusChangedEventArgs(RtmpWriterStatus status, string reason, DateTimeOffset time)
+    {
+        Status = status;
+        Reason = reason;
+        Time = time;
+    }
+
+    /// <summary>The new state.</summary>
+    public RtmpWriterStatus Status { get; }
+
+    /// <summary>Why it changed, in a few words (never containing a secret).</summary>
+    public string Reason { get; }
+
+    /// <summary>When it changed.</summary>
+    public DateTimeOffset Time { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Status} ({(int)Status}): {Reason}";
+}

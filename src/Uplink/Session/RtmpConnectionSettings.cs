@@ -1,0 +1,11 @@
+namespace Uplink.Session;
+
+/// <summary>What one connection needs to know, taken from the writer's options.</summary>
+internal sealed record RtmpConnectionSettings(
+    int ChunkSize,
+    uint WindowAcknowledgementSize,
+    string FlashVersion,
+    string? SwfUrl = null,
+    string? PageUrl = null,
+    int MaxIncomingMessageLength = 4 * 1024 * 1024,
+    int MaxIncomingChunkSize = 1 << 24);

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace Uplink;
+
+/// <summary>Source-generated log messages of the writer. Event ids are public and stable (1100–1199).</summary>
+internal static partial class WriterLog
+{
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Status {Status}: {Reason}")]
+    public static partial void StatusChanged(ILogger logger, RtmpWriterStatus status, string reason);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "A status handler threw on {Status}; the writer goes on")]
+    public static partial void StatusHandlerFailed(ILogger logger, Exception exception, RtmpWriterStatus status);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "A status handler did not return within {Seconds} s")]
+    public static partial void SlowStatusHandler(ILogger logger, double seconds);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Video frame at {Dts} dropped: no SPS/PPS known yet")]
+    public static partial void VideoWithoutConfiguration(ILogger logger, TimeSpan dts);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Debug, Message = "Sequence header sent for {Track}: {Length} bytes")]
+    public static partial void SequenceHeaderSent(ILogger logger, string track, int length);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Audio frame at {Pts} dropped: no AAC configuration known yet")]
+    public static partial void AudioWithoutConfiguration(ILogger logger, TimeSpan pts);
+}
