@@ -582,14 +582,25 @@ public sealed class RtmpWriter : IAsyncDisposable
             if (_lostReason is null)
             {
                 await PumpAsync(drain: true, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // From here on the connection's end is ours, not a loss (see WatchAsync).
+            _connection = null;
+            _disconnectedByCaller = true;
+            _interleaver.Clear();
+        }
+
+        try
+        {
+            if (_lostReason is null)
+            {
                 await connection.UnpublishAndCloseAsync(_url.StreamName, _options.CloseTimeout, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
         {
-            _connection = null;
-            _disconnectedByCaller = true;
-            _interleaver.Clear();
             await connection.DisposeAsync().ConfigureAwait(false);
             SetStatus(RtmpWriterStatus.Disconnected, reason);
         }

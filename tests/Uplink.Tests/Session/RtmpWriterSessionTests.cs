@@ -1,0 +1,310 @@
+using System.Buffers.Binary;
+using Uplink.Amf;
+using Uplink.Chunks;
+
+namespace Uplink.Tests.Session;
+
+public class RtmpWriterSessionTests
+{
+    private static readonly TimeSpan Frame = TimeSpan.FromMilliseconds(40);
+
+    private static async Task PublishAllAsync(RtmpWriter writer, IReadOnlyList<byte[]> video, IReadOnlyList<byte[]> audio)
+    {
+        // Video and audio written in timestamp order from one thread.
+        int a = 0;
+        for (int v = 0; v < video.Count; v++)
+        {
+            TimeSpan dts = Frame * v;
+            while (a < audio.Count && TimeSpan.FromTicks(a * 1024L * TimeSpan.TicksPerSecond / 48000) <= dts)
+            {
+                await writer.WriteAudioAsync(audio[a], TimeSpan.FromTicks(a * 1024L * TimeSpan.TicksPerSecond / 48000));
+                a++;
+            }
+
+            await writer.WriteVideoAsync(video[v], dts, dts + (Frame * 2));
+        }
+
+        for (; a < audio.Count; a++)
+        {
+            await writer.WriteAudioAsync(audio[a], TimeSpan.FromTicks(a * 1024L * TimeSpan.TicksPerSecond / 48000));
+        }
+    }
+
+    [Fact]
+    public async Task Publishes_metadata_and_both_sequence_headers_before_any_frame_then_unpublishes()
+    {
+        await using var server = new ScriptedRtmpServer();
+        var video = ElementaryStreams.VideoAccessUnits();
+        var audio = ElementaryStreams.AdtsFrames();
+        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url() }))
+        {
+            await writer.ConnectAsync();
+            await PublishAllAsync(writer, video, audio);
+            await writer.DisconnectAsync();
+            RtmpWriterStats stats = writer.GetStats();
+            Assert.Equal(video.Count, stats.VideoFramesSent);
+            Assert.Equal(audio.Count, stats.AudioFramesSent);
+        }
+
+        await server.ConnectionEnded.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var media = server.Media.ToList();
+        Assert.Equal("@setDataFrame", media[0].CommandName);
+        Assert.Equal("onMetaData", media[0].Arguments[0]);
+        Assert.Equal(new byte[] { 0xAF, 0x00 }, media[1].Payload[..2]);
+        Assert.Equal(new byte[] { 0x17, 0x00 }, media[2].Payload[..2]);
+        Assert.All(media.Skip(3), m => Assert.True(m.Payload[1] == 1, $"type {m.Type} at {m.Timestamp} is not a frame"));
+        Assert.Equal(video.Count, media.Count(m => m.Type == RtmpMessageType.Video) - 1);
+        Assert.Equal(audio.Count, media.Count(m => m.Type == RtmpMessageType.Audio) - 1);
+
+        var commands = server.Commands.ToList();
+        Assert.Equal(["connect", "releaseStream", "FCPublish", "createStream", "publish", "FCUnpublish", "deleteStream"], commands.Where(c => c != "_checkbw"));
+    }
+
+    [Fact]
+    public async Task Metadata_describes_the_stream_from_the_SPS_and_the_AudioSpecificConfig()
+    {
+        await using var server = new ScriptedRtmpServer();
+        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url() }))
+        {
+            await PublishAllAsync(writer, ElementaryStreams.VideoAccessUnits(), ElementaryStreams.AdtsFrames());
+        }
+
+        await server.ConnectionEnded.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var meta = Assert.IsType<AmfObject>(server.Media.First().Arguments[1]);
+        Assert.True(meta.IsEcmaArray);
+        Assert.Equal(64d, meta.GetNumber("width"));
+        Assert.Equal(64d, meta.GetNumber("height"));
+        Assert.Equal(25d, meta.GetNumber("framerate"));
+        Assert.Equal(7d, meta.GetNumber("videocodecid"));
+        Assert.Equal(10d, meta.GetNumber("audiocodecid"));
+        Assert.Equal(48000d, meta.GetNumber("audiosamplerate"));
+        Assert.Equal(2d, meta.GetNumber("audiochannels"));
+        Assert.Equal(true, meta["stereo"]);
+        Assert.Equal("Uplink " + UplinkVersion.Value, meta.GetString("encoder"));
+    }
+
+    [Fact]
+    public async Task Frames_carry_rebased_timestamps_composition_offsets_keyframe_flags_and_4_byte_nal_lengths()
+    {
+        await using var server = new ScriptedRtmpServer();
+        var video = ElementaryStreams.VideoAccessUnits();
+        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), Audio = null }))
+        {
+            for (int v = 0; v < video.Count; v++)
+            {
+                // Start at 10 s to show the stream is rebased to 0; PTS 80 ms after DTS.
+                TimeSpan dts = TimeSpan.FromSeconds(10) + (Frame * v);
+                await writer.WriteVideoAsync(video[v], dts, dts + TimeSpan.FromMilliseconds(80));
+            }
+        }
+
+        await server.ConnectionEnded.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var frames = server.Media.Where(m => m.Type == RtmpMessageType.Video && m.Payload[1] == 1).ToList();
+        Assert.Equal(video.Count, frames.Count);
+        for (int i = 0; i < frames.Count; i++)
+        {
+            Assert.Equal((uint)(40 * i), frames[i].Timestamp);
+            Assert.Equal(i % 6 == 0 ? 0x17 : 0x27, frames[i].Payload[0]);
+            Assert.Equal(80, (frames[i].Payload[2] << 16) | (frames[i].Payload[3] << 8) | frames[i].Payload[4]);
+            int at = 5;
+            int nals = 0;
+            while (at < frames[i].Payload.Length)
+            {
+                at += 4 + BinaryPrimitives.ReadInt32BigEndian(frames[i].Payload.AsSpan(at));
+                nals++;
+            }
+
+            Assert.Equal(frames[i].Payload.Length, at);
+            Assert.True(nals >= 2);
+        }
+    }
+
+    [Fact]
+    public async Task Several_ADTS_frames_in_one_write_become_one_message_each_at_1024_sample_steps()
+    {
+        await using var server = new ScriptedRtmpServer();
+        var audio = ElementaryStreams.AdtsFrames();
+        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), Video = null }))
+        {
+            await writer.WriteAudioAsync(audio.SelectMany(f => f).ToArray(), TimeSpan.Zero);
+        }
+
+        await server.ConnectionEnded.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var frames = server.Media.Where(m => m.Type == RtmpMessageType.Audio && m.Payload[1] == 1).ToList();
+        Assert.Equal(audio.Count, frames.Count);
+        for (int i = 0; i < frames.Count; i++)
+        {
+            Assert.Equal((uint)(i * 1024 * 1000 / 48000), frames[i].Timestamp);
+            Assert.Equal(audio[i].Length - 7 + 2, frames[i].Payload.Length);
+        }
+    }
+
+    [Fact]
+    public async Task What_reaches_the_server_is_interleaved_by_timestamp()
+    {
+        await using var server = new ScriptedRtmpServer();
+        var video = ElementaryStreams.VideoAccessUnits();
+        var audio = ElementaryStreams.AdtsFrames();
+        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url() }))
+        {
+            // All video first, then all audio: the writer must still interleave.
+            for (int v = 0; v < video.Count; v++)
+            {
+                await writer.WriteVideoAsync(video[v], Frame * v, Frame * v);
+            }
+
+            for (int a = 0; a < audio.Count; a++)
+            {
+                await writer.WriteAudioAsync(audio[a], TimeSpan.FromTicks(a * 1024L * TimeSpan.TicksPerSecond / 48000));
+            }
+        }
+
+        await server.ConnectionEnded.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var stamps = server.Media.Select(m => m.Timestamp).ToList();
+        Assert.Equal(stamps.Order(), stamps);
+    }
+
+    [Fact]
+    public async Task The_connect_command_names_app_type_flashVer_and_tcUrl_and_we_announce_chunk_size_and_window()
+    {
+        await using var server = new ScriptedRtmpServer();
+        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url("live", "demo"), ChunkSize = 8192 }))
+        {
+            await writer.ConnectAsync();
+        }
+
+        await server.ConnectionEnded.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var all = server.Messages.ToList();
+        Assert.Equal(RtmpMessageType.SetChunkSize, all[0].Type);
+        Assert.Equal(8192u, BinaryPrimitives.ReadUInt32BigEndian(all[0].Payload));
+        Assert.Equal(RtmpMessageType.WindowAcknowledgementSize, all[1].Type);
+        var connect = all.Single(m => m.CommandName == "connect");
+        Assert.Equal(1d, connect.Transaction);
+        var o = Assert.IsType<AmfObject>(connect.Arguments[0]);
+        Assert.Equal("live", o.GetString("app"));
+        Assert.Equal("nonprivate", o.GetString("type"));
+        Assert.Equal($"FMLE/3.0 (compatible; Uplink/{UplinkVersion.Value})", o.GetString("flashVer"));
+        Assert.Equal($"rtmp://127.0.0.1:{server.Port}/live", o.GetString("tcUrl"));
+        var publish = all.Single(m => m.CommandName == "publish");
+        Assert.Equal(["demo", "live"], publish.Arguments.Skip(1));
+        Assert.Equal(1u, publish.StreamId);
+    }
+
+    [Fact]
+    public async Task A_refused_publish_fails_with_the_servers_code_and_description()
+    {
+        await using var server = new ScriptedRtmpServer { RefusePublish = ("NetStream.Publish.BadName", "Already publishing") };
+        await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url() });
+        var ex = await Assert.ThrowsAsync<RtmpException>(() => writer.ConnectAsync());
+        Assert.Equal(RtmpErrorKind.PublishRejected, ex.Kind);
+        Assert.Equal("NetStream.Publish.BadName", ex.StatusCode);
+        Assert.Contains("NetStream.Publish.BadName (Already publishing)", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(RtmpWriterStatus.Disconnected, writer.Status);
+    }
+
+    [Fact]
+    public async Task A_refused_connect_fails_with_the_servers_code()
+    {
+        await using var server = new ScriptedRtmpServer { RefuseConnect = ("NetConnection.Connect.Rejected", "No such application") };
+        await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url() });
+        var ex = await Assert.ThrowsAsync<RtmpException>(() => writer.ConnectAsync());
+        Assert.Equal(RtmpErrorKind.ConnectRejected, ex.Kind);
+        Assert.Contains("No such application", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_fails_as_unreachable()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = $"rtmp://127.0.0.1:{port}/live/x" });
+        var ex = await Assert.ThrowsAsync<RtmpException>(() => writer.ConnectAsync());
+        Assert.Equal(RtmpErrorKind.Unreachable, ex.Kind);
+        Assert.Contains($"127.0.0.1:{port}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_DTS_going_backwards_is_reported_and_not_sent()
+    {
+        await using var server = new ScriptedRtmpServer();
+        var video = ElementaryStreams.VideoAccessUnits();
+        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), Audio = null }))
+        {
+            await writer.WriteVideoAsync(video[0], Frame * 2, Frame * 2);
+            var ex = await Assert.ThrowsAsync<ArgumentException>(async () => await writer.WriteVideoAsync(video[1], Frame, Frame));
+            Assert.Contains("DTS went backwards at frame 2", ex.Message, StringComparison.Ordinal);
+        }
+
+        await server.ConnectionEnded.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Single(server.Media, m => m.Type == RtmpMessageType.Video && m.Payload[1] == 1);
+    }
+
+    [Fact]
+    public async Task Status_goes_Connected_then_Disconnected_by_event_and_callback_even_when_a_handler_throws()
+    {
+        await using var server = new ScriptedRtmpServer();
+        var seen = new List<string>();
+        var disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = new RtmpWriterOptions
+        {
+            Url = server.Url(),
+            OnStatusChanged = e =>
+            {
+                lock (seen)
+                {
+                    seen.Add("callback:" + (int)e.Status);
+                }
+
+                throw new InvalidOperationException("a careless callback");
+            },
+        };
+        await using var writer = new RtmpWriter(options);
+        writer.StatusChanged += (_, _) => throw new InvalidOperationException("a careless handler");
+        writer.StatusChanged += (_, e) =>
+        {
+            lock (seen)
+            {
+                seen.Add("event:" + (int)e.Status);
+            }
+
+            if (e.Status == RtmpWriterStatus.Disconnected)
+            {
+                disconnected.TrySetResult();
+            }
+        };
+
+        await writer.ConnectAsync();
+        await writer.WriteVideoAsync(ElementaryStreams.VideoAccessUnits()[0], TimeSpan.Zero, TimeSpan.Zero);
+        await writer.DisconnectAsync();
+        await disconnected.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        lock (seen)
+        {
+            Assert.Equal(["callback:0", "event:0", "callback:1", "event:1"], seen);
+        }
+
+        var later = await Assert.ThrowsAsync<InvalidOperationException>(async () => await writer.WriteVideoAsync(ElementaryStreams.VideoAccessUnits()[1], Frame, Frame));
+        Assert.Contains("disconnected", later.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_ping_is_answered_with_the_same_timestamp()
+    {
+        await using var server = new ScriptedRtmpServer { PingAfterConnect = true };
+        await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url() });
+        await writer.ConnectAsync();
+        Assert.Equal(0x12345678u, await server.PongReceived.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Server_chunk_size_is_honoured_for_what_it_sends()
+    {
+        await using var server = new ScriptedRtmpServer { ServerChunkSize = 60 };
+        await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url() });
+
+        // The _result and onStatus replies exceed 60 bytes, so they arrive in several chunks.
+        await writer.ConnectAsync();
+        Assert.Equal(RtmpWriterStatus.Connected, writer.Status);
+    }
+}

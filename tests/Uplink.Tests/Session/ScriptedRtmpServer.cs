@@ -1,0 +1,260 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Uplink.Amf;
+using Uplink.Buffers;
+using Uplink.Chunks;
+
+namespace Uplink.Tests.Session;
+
+/// <summary>
+/// A scripted RTMP server for the session tests: one connection at a time on 127.0.0.1 with a dynamic
+/// port, answering connect/createStream/publish as nginx-rtmp does and recording every message the
+/// client sends. Knobs make it refuse, ping, or set its chunk size. Checked against FFmpeg as a client
+/// in the integration tests.
+/// </summary>
+internal sealed class ScriptedRtmpServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _accept;
+
+    public ScriptedRtmpServer()
+    {
+        _listener.Start();
+        _accept = Task.Run(AcceptLoopAsync);
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public string Url(string app = "live", string stream = "test") => $"rtmp://127.0.0.1:{Port}/{app}/{stream}";
+
+    /// <summary>Answer publish with this error status instead of NetStream.Publish.Start.</summary>
+    public (string Code, string Description)? RefusePublish { get; set; }
+
+    /// <summary>Answer connect with _error and this status.</summary>
+    public (string Code, string Description)? RefuseConnect { get; set; }
+
+    /// <summary>Send a ping request right after connect.</summary>
+    public bool PingAfterConnect { get; set; }
+
+    /// <summary>Chunk size the server announces after connect (0: none).</summary>
+    public int ServerChunkSize { get; set; } = 4096;
+
+    /// <summary>Every message the client sent, in order.</summary>
+    public ConcurrentQueue<ReceivedMessage> Messages { get; } = new();
+
+    /// <summary>Completes when a client connection has ended (client closed).</summary>
+    public TaskCompletionSource ConnectionEnded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource<uint> PongReceived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public IEnumerable<ReceivedMessage> Media => Messages.Where(m => m.Type is RtmpMessageType.Audio or RtmpMessageType.Video or RtmpMessageType.DataAmf0);
+
+    public IEnumerable<string> Commands => Messages.Where(m => m.Type == RtmpMessageType.CommandAmf0).Select(m => m.CommandName!);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        try
+        {
+            await _accept;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket socket = await _listener.AcceptSocketAsync(_stop.Token);
+            using var stream = new NetworkStream(socket, ownsSocket: true);
+            try
+            {
+                await ServeAsync(stream, _stop.Token);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or EndOfStreamException)
+            {
+            }
+            finally
+            {
+                ConnectionEnded.TrySetResult();
+            }
+        }
+    }
+
+    private async Task ServeAsync(NetworkStream stream, CancellationToken ct)
+    {
+        byte[] c0c1 = new byte[1537];
+        await stream.ReadExactlyAsync(c0c1, ct);
+        byte[] s = new byte[1 + (2 * 1536)];
+        s[0] = 3;
+        Random.Shared.NextBytes(s.AsSpan(9, 1528));
+        c0c1.AsSpan(1, 1536).CopyTo(s.AsSpan(1537));
+        await stream.WriteAsync(s, ct);
+        await stream.ReadExactlyAsync(new byte[1536], ct);
+
+        var reader = new ChunkStreamReader(maxMessageLength: 16 << 20);
+        var writer = new ChunkStreamWriter();
+        var output = new PooledBufferWriter();
+        byte[] buffer = new byte[64 * 1024];
+        var pending = new List<byte>();
+        while (true)
+        {
+            int n = await stream.ReadAsync(buffer, ct);
+            if (n == 0)
+            {
+                return;
+            }
+
+            pending.AddRange(buffer.AsSpan(0, n).ToArray());
+            var seq = new SequenceReader<byte>(new ReadOnlySequence<byte>(pending.ToArray()));
+            var received = new List<ReceivedMessage>();
+            while (reader.TryReadMessage(ref seq, out RtmpMessage m))
+            {
+                using (m)
+                {
+                    var msg = ReceivedMessage.From(m);
+                    if (msg.Type == RtmpMessageType.SetChunkSize)
+                    {
+                        reader.SetChunkSize(BinaryPrimitives.ReadUInt32BigEndian(msg.Payload));
+                    }
+
+                    received.Add(msg);
+                }
+            }
+
+            pending.RemoveRange(0, (int)seq.Consumed);
+            foreach (ReceivedMessage msg in received)
+            {
+                Messages.Enqueue(msg);
+                Respond(msg, writer, output);
+            }
+
+            if (output.WrittenCount > 0)
+            {
+                await stream.WriteAsync(output.WrittenMemory, ct);
+                output.Clear();
+            }
+        }
+    }
+
+    private void Respond(ReceivedMessage msg, ChunkStreamWriter writer, PooledBufferWriter output)
+    {
+        if (msg.Type == RtmpMessageType.UserControl && BinaryPrimitives.ReadUInt16BigEndian(msg.Payload) == 7)
+        {
+            PongReceived.TrySetResult(BinaryPrimitives.ReadUInt32BigEndian(msg.Payload.AsSpan(2)));
+            return;
+        }
+
+        if (msg.Type != RtmpMessageType.CommandAmf0)
+        {
+            return;
+        }
+
+        switch (msg.CommandName)
+        {
+            case "connect":
+                Control(writer, output, RtmpMessageType.WindowAcknowledgementSize, 5_000_000);
+                Send(writer, output, 2, RtmpMessageType.SetPeerBandwidth, 0, [0x00, 0x4C, 0x4B, 0x40, 0x02]);
+                if (ServerChunkSize > 0)
+                {
+                    Control(writer, output, RtmpMessageType.SetChunkSize, (uint)ServerChunkSize);
+                    writer.ChunkSize = ServerChunkSize;
+                }
+
+                if (RefuseConnect is { } refusal)
+                {
+                    Command(writer, output, 0, "_error", msg.Transaction, null, Status("error", refusal.Code, refusal.Description));
+                    break;
+                }
+
+                Command(writer, output, 0, "_result", msg.Transaction, new AmfObject().Add("fmsVer", "FMS/3,0,1,123").Add("capabilities", 31d), Status("status", "NetConnection.Connect.Success", "Connection succeeded."));
+                Command(writer, output, 0, "onBWDone", 0, null, null);
+                if (PingAfterConnect)
+                {
+                    byte[] ping = [0, 6, 0x12, 0x34, 0x56, 0x78];
+                    Send(writer, output, 2, RtmpMessageType.UserControl, 0, ping);
+                }
+
+                break;
+            case "releaseStream":
+            case "FCPublish":
+                Command(writer, output, 0, "_result", msg.Transaction, null, null);
+                break;
+            case "createStream":
+                Command(writer, output, 0, "_result", msg.Transaction, null, 1d);
+                break;
+            case "publish":
+                AmfObject status = RefusePublish is { } deny
+                    ? Status("error", deny.Code, deny.Description)
+                    : Status("status", "NetStream.Publish.Start", "Start publishing");
+                Command(writer, output, 1, "onStatus", 0, null, status);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private static AmfObject Status(string level, string code, string description)
+        => new AmfObject().Add("level", level).Add("code", code).Add("description", description);
+
+    private static void Control(ChunkStreamWriter writer, PooledBufferWriter output, RtmpMessageType type, uint value)
+    {
+        byte[] p = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(p, value);
+        Send(writer, output, 2, type, 0, p);
+    }
+
+    private static void Command(ChunkStreamWriter writer, PooledBufferWriter output, uint streamId, string name, double transaction, AmfObject? commandObject, object? argument)
+    {
+        var body = new ArrayBufferWriter<byte>();
+        Amf0Writer.WriteString(body, name);
+        Amf0Writer.WriteNumber(body, transaction);
+        Amf0Writer.WriteValue(body, commandObject);
+        if (argument is not null)
+        {
+            Amf0Writer.WriteValue(body, argument);
+        }
+
+        Send(writer, output, 3, RtmpMessageType.CommandAmf0, streamId, body.WrittenSpan.ToArray());
+    }
+
+    private static void Send(ChunkStreamWriter writer, PooledBufferWriter output, int csid, RtmpMessageType type, uint streamId, byte[] payload)
+        => writer.Write(output, csid, new RtmpMessageHeader(0, payload.Length, type, streamId), payload);
+}
+
+/// <summary>One message the scripted server received, with the command name and arguments decoded for commands.</summary>
+internal sealed record ReceivedMessage(int ChunkStreamId, RtmpMessageType Type, uint Timestamp, uint StreamId, byte[] Payload, string? CommandName, double Transaction, object?[] Arguments)
+{
+    public static ReceivedMessage From(in RtmpMessage m)
+    {
+        byte[] payload = m.Payload.ToArray();
+        string? name = null;
+        double transaction = 0;
+        var args = new List<object?>();
+        if (m.Header.Type is RtmpMessageType.CommandAmf0 or RtmpMessageType.DataAmf0)
+        {
+            var r = new Amf0Reader(payload);
+            name = r.ReadString();
+            if (m.Header.Type == RtmpMessageType.CommandAmf0)
+            {
+                transaction = r.ReadNumber();
+            }
+
+            while (!r.IsAtEnd)
+            {
+                args.Add(r.ReadValue());
+            }
+        }
+
+        return new ReceivedMessage(m.ChunkStreamId, m.Header.Type, m.Header.Timestamp, m.Header.StreamId, payload, name, transaction, [.. args]);
+    }
+}
