@@ -57,6 +57,8 @@ public sealed class RtmpWriter : IAsyncDisposable
     private long _videoDropped;
     private long _audioDropped;
     private long _lastTimestampMs;
+    private long _closedBytesSent;
+    private long _closedBytesAcknowledged;
 
     /// <summary>Creates a writer; nothing connects until <see cref="ConnectAsync"/> or the first write.</summary>
     /// <exception cref="ArgumentException">A setting is invalid (the message names it and the allowed range).</exception>
@@ -252,8 +254,8 @@ public sealed class RtmpWriter : IAsyncDisposable
         RtmpClientConnection? c = _connection;
         return new RtmpWriterStats(
             _status,
-            c?.BytesSent ?? 0,
-            c?.BytesAcknowledged ?? 0,
+            Interlocked.Read(ref _closedBytesSent) + (c?.BytesSent ?? 0),
+            Interlocked.Read(ref _closedBytesAcknowledged) + (c?.BytesAcknowledged ?? 0),
             Interlocked.Read(ref _videoFramesSent),
             Interlocked.Read(ref _audioFramesSent),
             Interlocked.Read(ref _videoDropped),
@@ -333,9 +335,14 @@ public sealed class RtmpWriter : IAsyncDisposable
     private async ValueTask EnsureWritableAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_connection is not null)
+        if (_connection is { } current)
         {
-            return;
+            if (_lostReason is null)
+            {
+                return;
+            }
+
+            await TearDownAsync(current).ConfigureAwait(false);
         }
 
         if (_lostReason is not null)
@@ -356,9 +363,14 @@ public sealed class RtmpWriter : IAsyncDisposable
 
     private async Task ConnectCoreAsync(CancellationToken cancellationToken)
     {
-        if (_connection is not null)
+        if (_connection is { } current)
         {
-            return;
+            if (_lostReason is null)
+            {
+                return;
+            }
+
+            await TearDownAsync(current).ConfigureAwait(false);
         }
 
         string where = $"{_url.Host}:{_url.Port}";
@@ -472,9 +484,8 @@ public sealed class RtmpWriter : IAsyncDisposable
         }
         catch (RtmpException ex) when (ex.Kind == RtmpErrorKind.Disconnected)
         {
+            // Torn down by the next write, DisconnectAsync or DisposeAsync (all under the write lock).
             _lostReason ??= connection.CloseReason ?? ex.Message;
-            _interleaver.Clear();
-            _connection = null;
             SetStatus(RtmpWriterStatus.Disconnected, _lostReason);
             throw;
         }
@@ -589,7 +600,6 @@ public sealed class RtmpWriter : IAsyncDisposable
             // From here on the connection's end is ours, not a loss (see WatchAsync).
             _connection = null;
             _disconnectedByCaller = true;
-            _interleaver.Clear();
         }
 
         try
@@ -601,9 +611,23 @@ public sealed class RtmpWriter : IAsyncDisposable
         }
         finally
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            await TearDownAsync(connection).ConfigureAwait(false);
             SetStatus(RtmpWriterStatus.Disconnected, reason);
         }
+    }
+
+    /// <summary>Closes a connection that is over, keeping its byte counts in the writer's totals (caller holds the write lock).</summary>
+    private async Task TearDownAsync(RtmpClientConnection connection)
+    {
+        if (_connection == connection)
+        {
+            _connection = null;
+        }
+
+        _interleaver.Clear();
+        await connection.DisposeAsync().ConfigureAwait(false);
+        Interlocked.Add(ref _closedBytesSent, connection.BytesSent);
+        Interlocked.Add(ref _closedBytesAcknowledged, connection.BytesAcknowledged);
     }
 
     private void SetStatus(RtmpWriterStatus status, string reason)

@@ -307,4 +307,37 @@ public class RtmpWriterSessionTests
         await writer.ConnectAsync();
         Assert.Equal(RtmpWriterStatus.Connected, writer.Status);
     }
+
+    [Fact]
+    public async Task A_connection_the_server_drops_reports_Disconnected_and_later_writes_fail_clearly()
+    {
+        await using var server = new ScriptedRtmpServer { DropAfterMediaMessages = 3 };
+        var lost = new TaskCompletionSource<RtmpWriterStatusChangedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), Audio = null });
+        writer.StatusChanged += (_, e) =>
+        {
+            if (e.Status == RtmpWriterStatus.Disconnected)
+            {
+                lost.TrySetResult(e);
+            }
+        };
+
+        var video = ElementaryStreams.VideoAccessUnits();
+        await writer.WriteVideoAsync(video[0], TimeSpan.Zero, TimeSpan.Zero);
+        await writer.WriteVideoAsync(video[1], Frame, Frame);
+        await server.ConnectionEnded.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        RtmpWriterStatusChangedEventArgs change = await lost.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(RtmpWriterStatus.Disconnected, writer.Status);
+        Assert.False(string.IsNullOrEmpty(change.Reason));
+
+        var ex = await Assert.ThrowsAsync<RtmpException>(async () =>
+        {
+            for (int i = 2; i < video.Count; i++)
+            {
+                await writer.WriteVideoAsync(video[i], Frame * i, Frame * i);
+            }
+        });
+        Assert.Equal(RtmpErrorKind.Disconnected, ex.Kind);
+        Assert.Contains("lost", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -43,6 +43,9 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
     /// <summary>Chunk size the server announces after connect (0: none).</summary>
     public int ServerChunkSize { get; set; } = 4096;
 
+    /// <summary>Close the connection after this many audio/video messages (0: never).</summary>
+    public int DropAfterMediaMessages { get; set; }
+
     /// <summary>Every message the client sent, in order.</summary>
     public ConcurrentQueue<ReceivedMessage> Messages { get; } = new();
 
@@ -136,6 +139,11 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
             {
                 Messages.Enqueue(msg);
                 Respond(msg, writer, output);
+                if (DropAfterMediaMessages > 0 && Messages.Count(m => m.Type is RtmpMessageType.Audio or RtmpMessageType.Video) >= DropAfterMediaMessages)
+                {
+                    stream.Socket.Close(0);
+                    return;
+                }
             }
 
             if (output.WrittenCount > 0)
