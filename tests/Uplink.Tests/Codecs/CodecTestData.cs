@@ -7,8 +7,12 @@ namespace Uplink.Tests.Codecs;
 public sealed record SpsCase(
     string Name, byte[] Sps, byte[] Pps, int Width, int Height, string Profile, int Level, double FrameRate, byte[] FfmpegAvcC);
 
-/// <summary>One line of TestData/Codecs/aac-cases.txt: an ffmpeg ADTS stream and the AudioSpecificConfig ffmpeg wrote to FLV.</summary>
-public sealed record AacCase(string Name, byte[] Adts, byte[] FfmpegAsc, int SampleRate, int Channels, int FrameCount);
+/// <summary>
+/// One line of TestData/Codecs/aac-cases.txt: an ffmpeg ADTS stream, the AudioSpecificConfig ffmpeg's encoder wrote to
+/// FLV, and the one ffmpeg wrote when remuxing the ADTS stream to FLV.
+/// </summary>
+public sealed record AacCase(
+    string Name, byte[] Adts, byte[] FfmpegAsc, int SampleRate, int Channels, int FrameCount, byte[] FfmpegRemuxAsc);
 
 /// <summary>Loads the ffmpeg-generated cases (regenerate with TestData/Codecs/make-sps-cases.sh).</summary>
 internal static class CodecTestData
@@ -58,7 +62,7 @@ internal static class CodecTestData
         .ToDictionary(c => c.Name);
 
     private static Dictionary<string, AacCase> LoadAacCases() =>
-        Lines("aac-cases.txt").Select(f => new AacCase(f[0], Hex(f[1]), Hex(f[2]), Int(f[3]), Int(f[4]), Int(f[5])))
+        Lines("aac-cases.txt").Select(f => new AacCase(f[0], Hex(f[1]), Hex(f[2]), Int(f[3]), Int(f[4]), Int(f[5]), Hex(f[6])))
         .ToDictionary(c => c.Name);
 
     private static int Int(string text) => int.Parse(text, CultureInfo.InvariantCulture);
