@@ -6,8 +6,8 @@
 #   name | SPS hex (with NAL header) | PPS hex | ffprobe width | height | profile | level | r_frame_rate
 #   | avcC hex as ffmpeg's FLV muxer writes it for the same stream
 # aac-cases.txt:
-#   name | ADTS stream hex (a few frames) | ASC hex as ffmpeg's FLV muxer writes it | ffprobe
-#   sample_rate | channels | frame count
+#   name | ADTS stream hex (a few frames) | ASC hex as ffmpeg's FLV muxer writes it when encoding | ffprobe
+#   sample_rate | channels | frame count | ASC hex ffmpeg writes when remuxing the ADTS stream to FLV (-c copy)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 work="$(mktemp -d)"
@@ -34,8 +34,9 @@ print(sps.hex() + '|' + pps.hex())
 PY
 }
 
-# Prints the body of the first FLV sequence-header tag of the given type (9 video, 8 audio) minus
-# its FLV prefix: the avcC (video) or the AudioSpecificConfig (audio), as hex.
+# Prints the body of the first non-empty FLV sequence-header tag of the given type (9 video, 8 audio)
+# minus its FLV prefix: the avcC (video) or the AudioSpecificConfig (audio), as hex. (When remuxing
+# ADTS, ffmpeg 5.1 first writes an empty AAC sequence header, then the real one.)
 flv_sequence_header() {
     python3 - "$1" "$2" <<'PY'
 import sys
@@ -46,9 +47,9 @@ while pos + 11 <= len(data):
     tag_type = data[pos] & 0x1f
     size = int.from_bytes(data[pos + 1:pos + 4], 'big')
     body = data[pos + 11:pos + 11 + size]
-    if tag_type == want == 9 and body[0] & 0x0f == 7 and body[1] == 0:
+    if tag_type == want == 9 and body[0] & 0x0f == 7 and body[1] == 0 and len(body) > 5:
         print(body[5:].hex()); break
-    if tag_type == want == 8 and body[0] >> 4 == 10 and body[1] == 0:
+    if tag_type == want == 8 and body[0] >> 4 == 10 and body[1] == 0 and len(body) > 2:
         print(body[2:].hex()); break
     pos += 11 + size + 4
 PY
@@ -86,12 +87,14 @@ audio_case() {
     local name="$1" rate="$2" channels="$3"
     ff -f lavfi -i "sine=frequency=440:sample_rate=$rate" -ac "$channels" -frames:a 5 -c:a aac -b:a 64k -f flv "$work/$name.flv"
     ff -i "$work/$name.flv" -c copy -f adts "$work/$name.aac"
+    ff -i "$work/$name.aac" -c copy -f flv "$work/$name-remux.flv"
     local probe
     probe="$(ffprobe -v error -select_streams a:0 -count_packets -show_entries stream=sample_rate,channels,nb_read_packets \
         -of default=noprint_wrappers=1 "$work/$name.aac")"
     get() { printf '%s\n' "$probe" | sed -n "s/^$1=//p"; }
-    printf '%s|%s|%s|%s|%s|%s\n' "$name" "$(xxd -p "$work/$name.aac" | tr -d '\n')" \
-        "$(flv_sequence_header "$work/$name.flv" 8)" "$(get sample_rate)" "$(get channels)" "$(get nb_read_packets)"
+    printf '%s|%s|%s|%s|%s|%s|%s\n' "$name" "$(xxd -p "$work/$name.aac" | tr -d '\n')" \
+        "$(flv_sequence_header "$work/$name.flv" 8)" "$(get sample_rate)" "$(get channels)" "$(get nb_read_packets)" \
+        "$(flv_sequence_header "$work/$name-remux.flv" 8)"
 }
 
 {
