@@ -340,4 +340,64 @@ public class RtmpWriterSessionTests
         Assert.Equal(RtmpErrorKind.Disconnected, ex.Kind);
         Assert.Contains("lost", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Video_and_audio_written_from_two_threads_all_arrive_interleaved_and_in_order()
+    {
+        await using var server = new ScriptedRtmpServer();
+        var video = ElementaryStreams.VideoAccessUnits();
+        var audio = ElementaryStreams.AdtsFrames();
+        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url() }))
+        {
+            await writer.ConnectAsync();
+            Task videoTask = Task.Run(async () =>
+            {
+                for (int v = 0; v < video.Count; v++)
+                {
+                    await writer.WriteVideoAsync(video[v], Frame * v, Frame * v);
+                }
+            });
+            Task audioTask = Task.Run(async () =>
+            {
+                for (int a = 0; a < audio.Count; a++)
+                {
+                    await writer.WriteAudioAsync(audio[a], TimeSpan.FromTicks(a * 1024L * TimeSpan.TicksPerSecond / 48000));
+                }
+            });
+            await Task.WhenAll(videoTask, audioTask);
+        }
+
+        await server.ConnectionEnded.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var media = server.Media.ToList();
+        Assert.Equal(video.Count + 1, media.Count(m => m.Type == RtmpMessageType.Video));
+        Assert.Equal(audio.Count + 1, media.Count(m => m.Type == RtmpMessageType.Audio));
+        foreach (RtmpMessageType track in new[] { RtmpMessageType.Video, RtmpMessageType.Audio })
+        {
+            var stamps = media.Where(m => m.Type == track).Select(m => m.Timestamp).ToList();
+            Assert.Equal(stamps.Order(), stamps);
+        }
+    }
+
+    [Fact]
+    public async Task New_in_band_parameter_sets_send_a_new_sequence_header_before_the_frame()
+    {
+        var cases = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "TestData", "Codecs", "sps-cases.txt"))
+            .Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => l.Split('|')).ToList();
+        static byte[] AccessUnit(string[] c) =>
+            [0, 0, 0, 1, 0x09, 0xF0, 0, 0, 0, 1, .. Convert.FromHexString(c[1]), 0, 0, 0, 1, .. Convert.FromHexString(c[2]), 0, 0, 0, 1, 0x65, 0x88, 0x84, 0x00];
+
+        await using var server = new ScriptedRtmpServer();
+        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), Audio = null }))
+        {
+            await writer.WriteVideoAsync(AccessUnit(cases[0]), TimeSpan.Zero, TimeSpan.Zero);
+            await writer.WriteVideoAsync(AccessUnit(cases[0]), Frame, Frame);
+            await writer.WriteVideoAsync(AccessUnit(cases[1]), Frame * 2, Frame * 2);
+        }
+
+        await server.ConnectionEnded.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var video = server.Media.Where(m => m.Type == RtmpMessageType.Video).ToList();
+        Assert.Equal([0, 1, 1, 0, 1], video.Select(m => (int)m.Payload[1]));
+        Assert.Equal(80u, video[3].Timestamp);
+        Assert.Equal(Convert.FromHexString(cases[1][8]), video[3].Payload[5..]);
+    }
 }
