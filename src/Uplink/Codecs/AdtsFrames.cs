@@ -5,7 +5,8 @@ internal static class AdtsFrames
 {
     /// <summary>
     /// Enumerates the frames of <paramref name="data"/>. A lost sync word or a frame that runs past the end of the
-    /// buffer throws <see cref="InvalidDataException"/> naming the offset while enumerating.
+    /// buffer throws <see cref="InvalidDataException"/> naming the offset while enumerating. A frame with several raw
+    /// data blocks (<see cref="AdtsHeader.RawDataBlockCount"/> &gt; 1) is yielded whole, its block CRCs included.
     /// </summary>
     public static Enumerator Enumerate(ReadOnlySpan<byte> data) => new(data);
 

@@ -24,7 +24,7 @@ internal static class AnnexB
         int size = 0;
         foreach (ReadOnlySpan<byte> nal in EnumerateNalUnits(annexB))
         {
-            size += 4 + nal.Length;
+            size = checked(size + 4 + nal.Length);
         }
 
         return size;

@@ -28,7 +28,10 @@ internal sealed class AudioSpecificConfig
     /// <summary>The number of channels of the channel configuration (0 for configuration 0).</summary>
     public int Channels => AacSamplingFrequencies.GetChannels(ChannelConfiguration);
 
-    /// <summary>Samples per channel per frame of the core coder: 1024, or 960 when frameLengthFlag is set.</summary>
+    /// <summary>
+    /// Samples per channel per frame of the core coder: 1024, or 960 when frameLengthFlag is set (read for the
+    /// general-audio object types only; 1024 otherwise).
+    /// </summary>
     public int SamplesPerFrame { get; private set; } = 1024;
 
     /// <summary>Parses an AudioSpecificConfig.</summary>

@@ -5,7 +5,8 @@ namespace Uplink.Tests.Codecs;
 
 /// <summary>One line of TestData/Codecs/sps-cases.txt: an x264 SPS/PPS with what ffprobe and ffmpeg's FLV muxer made of it.</summary>
 public sealed record SpsCase(
-    string Name, byte[] Sps, byte[] Pps, int Width, int Height, string Profile, int Level, double FrameRate, byte[] FfmpegAvcC);
+    string Name, byte[] Sps, byte[] Pps, int Width, int Height, string Profile, int Level, double FrameRate, byte[] FfmpegAvcC,
+    string SampleAspectRatio);
 
 /// <summary>
 /// One line of TestData/Codecs/aac-cases.txt: an ffmpeg ADTS stream, the AudioSpecificConfig ffmpeg's encoder wrote to
@@ -58,7 +59,7 @@ internal static class CodecTestData
 
     private static Dictionary<string, SpsCase> LoadSpsCases() =>
         Lines("sps-cases.txt").Select(f => new SpsCase(
-            f[0], Hex(f[1]), Hex(f[2]), Int(f[3]), Int(f[4]), f[5], Int(f[6]), Rate(f[7]), Hex(f[8])))
+            f[0], Hex(f[1]), Hex(f[2]), Int(f[3]), Int(f[4]), f[5], Int(f[6]), Rate(f[7]), Hex(f[8]), f[9]))
         .ToDictionary(c => c.Name);
 
     private static Dictionary<string, AacCase> LoadAacCases() =>

@@ -4,7 +4,7 @@
 #
 # sps-cases.txt, one case a line, fields separated by '|':
 #   name | SPS hex (with NAL header) | PPS hex | ffprobe width | height | profile | level | r_frame_rate
-#   | avcC hex as ffmpeg's FLV muxer writes it for the same stream
+#   | avcC hex as ffmpeg's FLV muxer writes it for the same stream | ffprobe sample_aspect_ratio
 # aac-cases.txt:
 #   name | ADTS stream hex (a few frames) | ASC hex as ffmpeg's FLV muxer writes it when encoding | ffprobe
 #   sample_rate | channels | frame count | ASC hex ffmpeg writes when remuxing the ADTS stream to FLV (-c copy)
@@ -60,12 +60,12 @@ video_case() {
     ff -f lavfi -i "testsrc2=size=$1:rate=$2" -frames:v 6 -c:v libx264 "${@:3}" -f flv "$work/$name.flv"
     ff -i "$work/$name.flv" -c copy -f h264 "$work/$name.h264"
     local probe
-    probe="$(ffprobe -v error -select_streams v:0 -show_entries stream=width,height,profile,level,r_frame_rate \
+    probe="$(ffprobe -v error -select_streams v:0 -show_entries stream=width,height,profile,level,r_frame_rate,sample_aspect_ratio \
         -of default=noprint_wrappers=1 "$work/$name.h264")"
     get() { printf '%s\n' "$probe" | sed -n "s/^$1=//p"; }
-    printf '%s|%s|%s|%s|%s|%s|%s|%s\n' "$name" "$(first_sps_pps "$work/$name.h264")" \
+    printf '%s|%s|%s|%s|%s|%s|%s|%s|%s\n' "$name" "$(first_sps_pps "$work/$name.h264")" \
         "$(get width)" "$(get height)" "$(get profile)" "$(get level)" "$(get r_frame_rate)" \
-        "$(flv_sequence_header "$work/$name.flv" 9)"
+        "$(flv_sequence_header "$work/$name.flv" 9)" "$(get sample_aspect_ratio)"
 }
 
 {
@@ -76,8 +76,10 @@ video_case() {
     video_case high-642x362-cropped 642x362 24000/1001 -profile:v high -pix_fmt yuv420p
     video_case high-1920x1080 1920x1080 25 -profile:v high -pix_fmt yuv420p
     video_case high-1920x1080-interlaced 1920x1080 25 -profile:v high -flags +ildct+ilme -pix_fmt yuv420p
-    video_case high-704x576-interlaced 704x576 25 -profile:v high -flags +ildct+ilme -pix_fmt yuv420p
-    video_case high-640x360-scaling-lists 640x360 50 -profile:v high -x264-params cqm=jvt -pix_fmt yuv420p
+    video_case high-704x576-interlaced 704x576 25 -profile:v high -flags +ildct+ilme -pix_fmt yuv420p -vf setsar=12/11
+    video_case main-480x270-extended-sar 480x270 25 -profile:v main -pix_fmt yuv420p -vf setsar=7/5
+    # x264 writes a custom matrix into the PPS (never the SPS): SPS scaling lists are covered by hand-built tests.
+    video_case high-640x360-jvt-matrix-in-pps 640x360 50 -profile:v high -x264-params cqm=jvt -pix_fmt yuv420p
     video_case high10-320x240 320x240 60 -profile:v high10 -pix_fmt yuv420p10le
     video_case high422-322x242 322x242 25 -profile:v high422 -pix_fmt yuv422p
     video_case high444-170x130 170x130 25 -profile:v high444 -pix_fmt yuv444p
