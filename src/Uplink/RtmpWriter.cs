@@ -302,6 +302,11 @@ public sealed class RtmpWriter : IAsyncDisposable
         int index = 0;
         foreach (AdtsFrame frame in AdtsFrames.Enumerate(data))
         {
+            if (frame.Header.RawDataBlockCount != 1)
+            {
+                throw new InvalidDataException($"ADTS frame {index + 1} of this write holds {frame.Header.RawDataBlockCount} raw data blocks; RTMP carries one AAC frame per message, so split them in the encoder.");
+            }
+
             audio.ObserveAdts(frame.Header);
             int rate = audio.SampleRate;
             TimeSpan at = rate > 0 ? timestamp + TimeSpan.FromTicks(index * 1024L * TimeSpan.TicksPerSecond / rate) : timestamp;
