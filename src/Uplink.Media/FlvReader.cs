@@ -457,7 +457,7 @@ public sealed class FlvReader : IAsyncDisposable, IDisposable
     /// </summary>
     private void PrepareToRead(int needed)
     {
-        if (_buffer.Length - _end < MinReadSize)
+        if (_buffer.Length - _end < MinReadSize || _buffer.Length - _start < needed)
         {
             if (_start > 0)
             {
