@@ -167,7 +167,10 @@ public sealed class FlvReader : IAsyncDisposable, IDisposable
     public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<bool>(cancellationToken);
+        }
 
         // Stays synchronous (and allocation-free, even in Debug builds where async state machines are
         // classes) as long as the data is buffered or the stream's reads complete synchronously.
@@ -299,9 +302,11 @@ public sealed class FlvReader : IAsyncDisposable, IDisposable
                 }
             }
 
-            // The bytes stay in the buffer until the next fill, so Current may point at them.
-            Consume(Math.Min(available, tagLength + PreviousTagSizeLength));
+            // A tag that fails to decode is not consumed: reading again fails again, at the same offset.
             TagContent content = DecodeTag(headerIndex, tagType, dataSize, tagOffset, out int payloadIndex, out int payloadLength, out bool isKeyframe, out int compositionTime);
+
+            // The bytes stay in the buffer until the next read from the stream, so Current may point at them.
+            Consume(Math.Min(available, tagLength + PreviousTagSizeLength));
             if (content == TagContent.Ignored)
             {
                 continue;

@@ -286,6 +286,8 @@ public class FlvReaderTests
         var error = await Assert.ThrowsAsync<NotSupportedException>(() => FlvFrameRecord.ReadAllAsync(reader));
         Assert.Equal($"audio format MP3 (FLV sound format 2) at offset {offset}: only AAC is supported", error.Message);
         Assert.Equal(606, reader.FramesRead);
+        var again = await Assert.ThrowsAsync<NotSupportedException>(() => reader.ReadAsync().AsTask());
+        Assert.Equal(error.Message, again.Message);
     }
 
     [Fact]
@@ -461,6 +463,25 @@ public class FlvReaderTests
         await using FlvReader reader = await FlvReader.OpenAsync(stream);
         Assert.True(stream.BytesRead <= limit);
         Assert.Equal(9, (await FlvFrameRecord.ReadAllAsync(new MemoryStream(writer.ToArray()))).Count);
+    }
+
+    [Fact]
+    public async Task A_cancelled_read_throws_and_reading_resumes_where_it_stopped()
+    {
+        await using FlvReader reader = await OpenAsync(BothTracks().ToArray());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reader.ReadAsync(new CancellationToken(canceled: true)).AsTask());
+        Assert.True(await reader.ReadAsync());
+        Assert.True(reader.Current.IsConfiguration);
+        Assert.Equal(1, reader.FramesRead);
+    }
+
+    [Fact]
+    public async Task Reading_after_dispose_throws()
+    {
+        FlvReader reader = await OpenAsync(BothTracks().ToArray());
+        reader.Dispose();
+        reader.Dispose();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => reader.ReadAsync().AsTask());
     }
 
     [Fact]
