@@ -1,0 +1,699 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+
+namespace Uplink.Media;
+
+/// <summary>
+/// Reads H.264 + AAC frames from an FLV file or pipe, one tag at a time, without seeking.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="OpenAsync"/> reads the header and looks ahead at the first tags (at most 8 MiB, 500 tags or
+/// 5 s of media, and no further than needed to see both sequence headers and a frame of each track), so
+/// <see cref="HasVideo"/>, <see cref="HasAudio"/>, the configurations and the metadata are known before the
+/// first frame is read. Those tags stay buffered and are returned by <see cref="ReadAsync"/> like any other.
+/// </para>
+/// <para>
+/// The stream is only ever read forward (never Seek, Length or Position), in large reads into one pooled
+/// buffer; frames are slices of that buffer, so steady-state reading does not allocate.
+/// A stream that holds only the FLV header (or the header and PreviousTagSize0) is valid: it has no video,
+/// no audio and no frames. An empty stream, or one shorter than the 9-byte header, is an error.
+/// A stream that ends inside a tag (a recording cut short) ends cleanly after the last complete tag and sets
+/// <see cref="TruncatedAtOffset"/>. PreviousTagSize fields are not checked, as FFmpeg does not check them.
+/// Script tags other than the first onMetaData, AVC end-of-sequence tags, video command frames and empty
+/// audio/video tags are skipped. An instance is not thread-safe: one read at a time.
+/// </para>
+/// </remarks>
+public sealed class FlvReader : IAsyncDisposable, IDisposable
+{
+    /// <summary>The largest tag data size accepted (the 24-bit field allows up to 16 MiB - 1).</summary>
+    internal const int DefaultMaxTagDataSize = 16 * 1024 * 1024;
+
+    private const int InitialBufferSize = 64 * 1024;
+    private const int MinReadSize = 16 * 1024;
+    private const int FileHeaderSize = 9;
+    private const int TagHeaderSize = 11;
+    private const int PreviousTagSizeLength = 4;
+    private const int MaxFileHeaderSize = 1024 * 1024;
+    private const int LookAheadMaxBytes = 8 * 1024 * 1024;
+    private const int LookAheadMaxTags = 500;
+    private const uint LookAheadMaxMilliseconds = 5000;
+    private const int AudioTagType = 8;
+    private const int VideoTagType = 9;
+    private const int ScriptTagType = 18;
+    private const int AvcCodecId = 7;
+    private const int AacSoundFormat = 10;
+    private const int EnhancedAudioSoundFormat = 9;
+    private const int VideoCommandFrameType = 5;
+
+    private readonly Stream _stream;
+    private readonly bool _leaveOpen;
+    private readonly int _maxTagDataSize;
+
+    private byte[] _buffer;
+    private int _start;
+    private int _end;
+    private long _startOffset;
+    private bool _endOfStream;
+    private bool _disposed;
+    private Timestamp32Unwrapper _timestamps;
+    private byte[]? _videoConfiguration;
+    private byte[]? _audioConfiguration;
+    private byte[]? _metadata;
+
+    private FlvReader(Stream stream, bool leaveOpen, int maxTagDataSize)
+    {
+        _stream = stream;
+        _leaveOpen = leaveOpen;
+        _maxTagDataSize = maxTagDataSize;
+        _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+    }
+
+    private enum TagContent
+    {
+        Ignored,
+        VideoFrame,
+        VideoConfiguration,
+        AudioFrame,
+        AudioConfiguration,
+    }
+
+    private enum ReadStep
+    {
+        Frame,
+        NeedMoreData,
+        End,
+    }
+
+    /// <summary>
+    /// <see langword="true"/> when a video tag with content was seen (in the look-ahead, or later while
+    /// reading). The FLV header's flags are not trusted: they are often wrong.
+    /// </summary>
+    public bool HasVideo { get; private set; }
+
+    /// <summary>
+    /// <see langword="true"/> when an audio tag with content was seen (in the look-ahead, or later while
+    /// reading). The FLV header's flags are not trusted: they are often wrong.
+    /// </summary>
+    public bool HasAudio { get; private set; }
+
+    /// <summary>The first AVCDecoderConfigurationRecord seen, or empty if none was seen yet.</summary>
+    public ReadOnlyMemory<byte> VideoConfiguration => _videoConfiguration;
+
+    /// <summary>The first AAC AudioSpecificConfig seen, or empty if none was seen yet.</summary>
+    public ReadOnlyMemory<byte> AudioConfiguration => _audioConfiguration;
+
+    /// <summary>
+    /// The whole body of the first onMetaData script tag (AMF0: the string "onMetaData" then its value),
+    /// or empty if none was seen yet.
+    /// </summary>
+    public ReadOnlyMemory<byte> Metadata => _metadata;
+
+    /// <summary>The duration announced by the onMetaData tag, if it announces a positive one.</summary>
+    public TimeSpan? Duration { get; private set; }
+
+    /// <summary>The frame read by the last successful <see cref="ReadAsync"/>. Its data is valid until the next read.</summary>
+    public MediaFrame Current { get; private set; }
+
+    /// <summary>The byte offset in the stream of the tag that <see cref="Current"/> came from.</summary>
+    public long CurrentTagOffset { get; private set; }
+
+    /// <summary>How many frames <see cref="ReadAsync"/> has returned.</summary>
+    public long FramesRead { get; private set; }
+
+    /// <summary>
+    /// The byte offset of the incomplete tag (or incomplete trailing PreviousTagSize) the stream ended in,
+    /// or <see langword="null"/> while the stream has ended cleanly or not ended yet.
+    /// </summary>
+    public long? TruncatedAtOffset { get; private set; }
+
+    /// <summary>
+    /// Reads the FLV header and looks ahead at the first tags of <paramref name="stream"/>.
+    /// </summary>
+    /// <param name="stream">The FLV data, positioned at its first byte; it need not be seekable.</param>
+    /// <param name="leaveOpen"><see langword="true"/> to leave the stream open when the reader is disposed.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <returns>A reader positioned before the first frame.</returns>
+    /// <exception cref="InvalidDataException">The data is not FLV, or a tag in the look-ahead is malformed.</exception>
+    /// <exception cref="NotSupportedException">A tag in the look-ahead holds a codec other than H.264 or AAC, or is encrypted.</exception>
+    public static ValueTask<FlvReader> OpenAsync(Stream stream, bool leaveOpen = false, CancellationToken cancellationToken = default)
+        => OpenWithLimitAsync(stream, leaveOpen, DefaultMaxTagDataSize, cancellationToken);
+
+    /// <summary>Opens a reader that rejects tags with more than <paramref name="maxTagDataSize"/> bytes of data.</summary>
+    internal static async ValueTask<FlvReader> OpenWithLimitAsync(Stream stream, bool leaveOpen, int maxTagDataSize, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxTagDataSize, 1);
+        var reader = new FlvReader(stream, leaveOpen, maxTagDataSize);
+        try
+        {
+            await reader.ReadFileHeaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.LookAheadAsync(cancellationToken).ConfigureAwait(false);
+            return reader;
+        }
+        catch
+        {
+            await reader.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Advances to the next frame.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns><see langword="true"/> with the frame in <see cref="Current"/>; <see langword="false"/> at the end of the stream.</returns>
+    /// <exception cref="InvalidDataException">A tag is malformed.</exception>
+    /// <exception cref="NotSupportedException">A tag holds a codec other than H.264 or AAC, or is encrypted.</exception>
+    public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<bool>(cancellationToken);
+        }
+
+        // Stays synchronous (and allocation-free, even in Debug builds where async state machines are
+        // classes) as long as the data is buffered or the stream's reads complete synchronously.
+        while (true)
+        {
+            switch (TryReadBuffered(out int needed))
+            {
+                case ReadStep.Frame:
+                    return new ValueTask<bool>(true);
+                case ReadStep.End:
+                    return new ValueTask<bool>(false);
+                default:
+                    PrepareToRead(needed);
+                    ValueTask<int> read = _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
+                    if (!read.IsCompletedSuccessfully)
+                    {
+                        return ReadAfterPendingReadAsync(read, cancellationToken);
+                    }
+
+                    Append(read.Result);
+                    break;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (ReleaseBuffer() && !_leaveOpen)
+        {
+            _stream.Dispose();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (ReleaseBuffer() && !_leaveOpen)
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private bool ReleaseBuffer()
+    {
+        if (_disposed)
+        {
+            return false;
+        }
+
+        _disposed = true;
+        byte[] buffer = _buffer;
+        _buffer = [];
+        _start = _end = 0;
+        Current = default;
+        ArrayPool<byte>.Shared.Return(buffer);
+        return true;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ReadAfterPendingReadAsync(ValueTask<int> pendingRead, CancellationToken cancellationToken)
+    {
+        Append(await pendingRead.ConfigureAwait(false));
+        while (true)
+        {
+            switch (TryReadBuffered(out int needed))
+            {
+                case ReadStep.Frame:
+                    return true;
+                case ReadStep.End:
+                    return false;
+                default:
+                    PrepareToRead(needed);
+                    Append(await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Decodes tags from the buffer until one yields a frame, the buffer runs short (then
+    /// <paramref name="needed"/> is how many bytes from <see cref="_start"/> must be buffered) or the stream ends.
+    /// </summary>
+    private ReadStep TryReadBuffered(out int needed)
+    {
+        while (true)
+        {
+            needed = 0;
+            int available = _end - _start;
+            if (available < TagHeaderSize)
+            {
+                if (!_endOfStream)
+                {
+                    needed = TagHeaderSize;
+                    return ReadStep.NeedMoreData;
+                }
+
+                if (available > 0)
+                {
+                    TruncatedAtOffset ??= _startOffset;
+                    Consume(available);
+                }
+
+                return ReadStep.End;
+            }
+
+            long tagOffset = _startOffset;
+            int headerIndex = _start;
+            ReadTagHeader(headerIndex, tagOffset, out int tagType, out int dataSize);
+            int tagLength = TagHeaderSize + dataSize;
+            if (available < tagLength + PreviousTagSizeLength)
+            {
+                if (!_endOfStream)
+                {
+                    needed = tagLength + PreviousTagSizeLength;
+                    return ReadStep.NeedMoreData;
+                }
+
+                if (available < tagLength)
+                {
+                    TruncatedAtOffset ??= tagOffset;
+                    Consume(available);
+                    return ReadStep.End;
+                }
+
+                if (available > tagLength)
+                {
+                    TruncatedAtOffset ??= tagOffset + tagLength;
+                }
+            }
+
+            // A tag that fails to decode is not consumed: reading again fails again, at the same offset.
+            TagContent content = DecodeTag(headerIndex, tagType, dataSize, tagOffset, out int payloadIndex, out int payloadLength, out bool isKeyframe, out int compositionTime);
+
+            // The bytes stay in the buffer until the next read from the stream, so Current may point at them.
+            Consume(Math.Min(available, tagLength + PreviousTagSizeLength));
+            if (content == TagContent.Ignored)
+            {
+                continue;
+            }
+
+            long dts = _timestamps.Unwrap(ReadTimestamp(headerIndex));
+            var track = content is TagContent.VideoFrame or TagContent.VideoConfiguration ? MediaTrack.Video : MediaTrack.Audio;
+            Current = new MediaFrame(
+                track,
+                TimeSpan.FromTicks(dts * TimeSpan.TicksPerMillisecond),
+                TimeSpan.FromTicks((dts + compositionTime) * TimeSpan.TicksPerMillisecond),
+                isKeyframe,
+                content is TagContent.VideoConfiguration or TagContent.AudioConfiguration,
+                new ReadOnlyMemory<byte>(_buffer, payloadIndex, payloadLength));
+            CurrentTagOffset = tagOffset;
+            FramesRead++;
+            return ReadStep.Frame;
+        }
+    }
+
+    private async ValueTask ReadFileHeaderAsync(CancellationToken cancellationToken)
+    {
+        await FillAsync(FileHeaderSize, cancellationToken).ConfigureAwait(false);
+        int available = _end - _start;
+        if (available == 0)
+        {
+            throw new InvalidDataException("not an FLV file: the stream is empty");
+        }
+
+        ReadOnlySpan<byte> header = _buffer.AsSpan(_start, available);
+        if (available < 3 || !header.StartsWith("FLV"u8))
+        {
+            throw new InvalidDataException($"not an FLV file: signature at offset 0 is '{FlvCodecNames.Printable(header[..Math.Min(3, available)])}'");
+        }
+
+        if (available < FileHeaderSize)
+        {
+            throw new InvalidDataException($"not an FLV file: the stream ends at offset {available}, inside the {FileHeaderSize}-byte FLV header");
+        }
+
+        uint headerSize = BinaryPrimitives.ReadUInt32BigEndian(header[5..]);
+        if (headerSize is < FileHeaderSize or > MaxFileHeaderSize)
+        {
+            throw new InvalidDataException($"FLV header at offset 0 declares a size of {headerSize} bytes at offset 5: expected {FileHeaderSize}");
+        }
+
+        // Skip the header, any extension of it, and PreviousTagSize0; a stream may end here (no tags).
+        int toSkip = (int)headerSize + PreviousTagSizeLength;
+        while (toSkip > 0)
+        {
+            if (_end == _start)
+            {
+                await FillAsync(1, cancellationToken).ConfigureAwait(false);
+                if (_end == _start)
+                {
+                    break;
+                }
+            }
+
+            int skipped = Math.Min(toSkip, _end - _start);
+            Consume(skipped);
+            toSkip -= skipped;
+        }
+    }
+
+    private async ValueTask LookAheadAsync(CancellationToken cancellationToken)
+    {
+        int scanned = 0;
+        bool sawVideoConfiguration = false, sawAudioConfiguration = false, sawVideoFrame = false, sawAudioFrame = false;
+        bool sawTimestamp = false;
+        uint firstTimestamp = 0;
+        for (int tags = 0; tags < LookAheadMaxTags; tags++)
+        {
+            if (_end - _start - scanned < TagHeaderSize)
+            {
+                await FillAsync(scanned + TagHeaderSize, cancellationToken).ConfigureAwait(false);
+                if (_end - _start - scanned < TagHeaderSize)
+                {
+                    return;
+                }
+            }
+
+            long tagOffset = _startOffset + scanned;
+            ReadTagHeader(_start + scanned, tagOffset, out int tagType, out int dataSize);
+            int tagLength = TagHeaderSize + dataSize + PreviousTagSizeLength;
+            if (scanned + tagLength > LookAheadMaxBytes)
+            {
+                return;
+            }
+
+            if (_end - _start - scanned < tagLength)
+            {
+                await FillAsync(scanned + tagLength, cancellationToken).ConfigureAwait(false);
+                if (_end - _start - scanned < TagHeaderSize + dataSize)
+                {
+                    return;
+                }
+            }
+
+            int headerIndex = _start + scanned;
+            TagContent content = DecodeTag(headerIndex, tagType, dataSize, tagOffset, out _, out _, out _, out _);
+            scanned += tagLength;
+            switch (content)
+            {
+                case TagContent.Ignored:
+                    continue;
+                case TagContent.VideoFrame:
+                    sawVideoFrame = true;
+                    break;
+                case TagContent.VideoConfiguration:
+                    sawVideoConfiguration = true;
+                    break;
+                case TagContent.AudioFrame:
+                    sawAudioFrame = true;
+                    break;
+                case TagContent.AudioConfiguration:
+                    sawAudioConfiguration = true;
+                    break;
+            }
+
+            if (sawVideoConfiguration && sawAudioConfiguration && sawVideoFrame && sawAudioFrame)
+            {
+                return;
+            }
+
+            uint timestamp = ReadTimestamp(headerIndex);
+            if (!sawTimestamp)
+            {
+                sawTimestamp = true;
+                firstTimestamp = timestamp;
+            }
+            else if (unchecked(timestamp - firstTimestamp) is > LookAheadMaxMilliseconds and < 0x80000000u)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Reads until at least <paramref name="needed"/> bytes from <see cref="_start"/> are buffered or the stream ends.</summary>
+    private async ValueTask FillAsync(int needed, CancellationToken cancellationToken)
+    {
+        while (_end - _start < needed && !_endOfStream)
+        {
+            PrepareToRead(needed);
+            Append(await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>
+    /// Makes room for a large read towards <paramref name="needed"/> bytes from <see cref="_start"/>:
+    /// compacts the buffer, and grows it when it is too small (by doubling at most, so a large declared size
+    /// in a short stream does not allocate that size).
+    /// </summary>
+    private void PrepareToRead(int needed)
+    {
+        if (_buffer.Length - _end < MinReadSize || _buffer.Length - _start < needed)
+        {
+            if (_start > 0)
+            {
+                Compact();
+            }
+
+            if (_buffer.Length - _end < MinReadSize && _buffer.Length < needed)
+            {
+                Grow(Math.Min((long)_buffer.Length * 2, (long)needed + MinReadSize));
+            }
+        }
+    }
+
+    private void Append(int bytesRead)
+    {
+        if (bytesRead == 0)
+        {
+            _endOfStream = true;
+        }
+        else
+        {
+            _end += bytesRead;
+        }
+    }
+
+    private void Compact()
+    {
+        int available = _end - _start;
+        Buffer.BlockCopy(_buffer, _start, _buffer, 0, available);
+        _start = 0;
+        _end = available;
+    }
+
+    private void Grow(long size)
+    {
+        byte[] larger = ArrayPool<byte>.Shared.Rent((int)size);
+        int available = _end - _start;
+        Buffer.BlockCopy(_buffer, _start, larger, 0, available);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = larger;
+        _start = 0;
+        _end = available;
+    }
+
+    private void Consume(int count)
+    {
+        _start += count;
+        _startOffset += count;
+    }
+
+    private uint ReadTimestamp(int headerIndex)
+    {
+        byte[] b = _buffer;
+        return (uint)(b[headerIndex + 4] << 16 | b[headerIndex + 5] << 8 | b[headerIndex + 6]) | (uint)b[headerIndex + 7] << 24;
+    }
+
+    private void ReadTagHeader(int headerIndex, long tagOffset, out int tagType, out int dataSize)
+    {
+        byte[] b = _buffer;
+        byte typeByte = b[headerIndex];
+        if ((typeByte & 0x20) != 0)
+        {
+            throw new NotSupportedException($"encrypted FLV tag at offset {tagOffset}");
+        }
+
+        tagType = typeByte & 0x1F;
+        if (tagType is not (AudioTagType or VideoTagType or ScriptTagType))
+        {
+            throw new InvalidDataException($"unknown FLV tag type {tagType} at offset {tagOffset}: expected 8 (audio), 9 (video) or 18 (script data)");
+        }
+
+        dataSize = b[headerIndex + 1] << 16 | b[headerIndex + 2] << 8 | b[headerIndex + 3];
+        if (dataSize > _maxTagDataSize)
+        {
+            throw new InvalidDataException($"FLV tag at offset {tagOffset} declares {dataSize} bytes of data, more than the limit of {_maxTagDataSize}");
+        }
+    }
+
+    private TagContent DecodeTag(
+        int headerIndex, int tagType, int dataSize, long tagOffset,
+        out int payloadIndex, out int payloadLength, out bool isKeyframe, out int compositionTime)
+    {
+        payloadIndex = headerIndex + TagHeaderSize;
+        payloadLength = 0;
+        isKeyframe = false;
+        compositionTime = 0;
+        ReadOnlySpan<byte> body = _buffer.AsSpan(payloadIndex, dataSize);
+        switch (tagType)
+        {
+            case VideoTagType:
+                return DecodeVideoTag(body, tagOffset, ref payloadIndex, out payloadLength, out isKeyframe, out compositionTime);
+            case AudioTagType:
+                return DecodeAudioTag(body, tagOffset, ref payloadIndex, out payloadLength, out isKeyframe);
+            default:
+                if (_metadata is null && body.StartsWith("\u0002\0\u000AonMetaData"u8))
+                {
+                    _metadata = body.ToArray();
+                    Duration = ReadDuration(body);
+                }
+
+                return TagContent.Ignored;
+        }
+    }
+
+    private TagContent DecodeVideoTag(
+        ReadOnlySpan<byte> body, long tagOffset, ref int payloadIndex, out int payloadLength, out bool isKeyframe, out int compositionTime)
+    {
+        payloadLength = 0;
+        isKeyframe = false;
+        compositionTime = 0;
+        if (body.Length <= 1)
+        {
+            return TagContent.Ignored;
+        }
+
+        byte first = body[0];
+        if ((first & 0x80) != 0)
+        {
+            throw new NotSupportedException($"Enhanced RTMP video with FourCC '{FourCc(body)}' at offset {tagOffset}: only H.264 (FLV codec id 7) is supported");
+        }
+
+        int frameType = first >> 4;
+        int codecId = first & 0x0F;
+        if (frameType == VideoCommandFrameType)
+        {
+            return TagContent.Ignored;
+        }
+
+        if (codecId != AvcCodecId)
+        {
+            throw new NotSupportedException($"video codec {FlvCodecNames.Video(codecId)} (FLV codec id {codecId}) at offset {tagOffset}: only H.264 is supported");
+        }
+
+        if (body.Length < 5)
+        {
+            throw new InvalidDataException($"H.264 video tag at offset {tagOffset} has {body.Length} bytes of data, fewer than its 5-byte AVC packet header");
+        }
+
+        payloadIndex += 5;
+        payloadLength = body.Length - 5;
+        isKeyframe = frameType is 1 or 4;
+        switch (body[1])
+        {
+            case 0:
+                if (payloadLength == 0)
+                {
+                    return TagContent.Ignored;
+                }
+
+                HasVideo = true;
+                _videoConfiguration ??= body[5..].ToArray();
+                return TagContent.VideoConfiguration;
+            case 1:
+                if (payloadLength == 0)
+                {
+                    return TagContent.Ignored;
+                }
+
+                HasVideo = true;
+                int raw = body[2] << 16 | body[3] << 8 | body[4];
+                compositionTime = (raw << 8) >> 8;
+                return TagContent.VideoFrame;
+            case 2:
+                return TagContent.Ignored;
+            default:
+                throw new InvalidDataException($"H.264 video tag at offset {tagOffset} has unknown AVC packet type {body[1]}");
+        }
+    }
+
+    private TagContent DecodeAudioTag(
+        ReadOnlySpan<byte> body, long tagOffset, ref int payloadIndex, out int payloadLength, out bool isKeyframe)
+    {
+        payloadLength = 0;
+        isKeyframe = true;
+        if (body.Length <= 1)
+        {
+            return TagContent.Ignored;
+        }
+
+        int soundFormat = body[0] >> 4;
+        if (soundFormat == EnhancedAudioSoundFormat)
+        {
+            throw new NotSupportedException($"Enhanced RTMP audio with FourCC '{FourCc(body)}' at offset {tagOffset}: only AAC (FLV sound format 10) is supported");
+        }
+
+        if (soundFormat != AacSoundFormat)
+        {
+            throw new NotSupportedException($"audio format {FlvCodecNames.Audio(soundFormat)} (FLV sound format {soundFormat}) at offset {tagOffset}: only AAC is supported");
+        }
+
+        payloadIndex += 2;
+        payloadLength = body.Length - 2;
+        switch (body[1])
+        {
+            case 0:
+                if (payloadLength == 0)
+                {
+                    return TagContent.Ignored;
+                }
+
+                HasAudio = true;
+                _audioConfiguration ??= body[2..].ToArray();
+                return TagContent.AudioConfiguration;
+            case 1:
+                if (payloadLength == 0)
+                {
+                    return TagContent.Ignored;
+                }
+
+                HasAudio = true;
+                return TagContent.AudioFrame;
+            default:
+                throw new InvalidDataException($"AAC audio tag at offset {tagOffset} has unknown AAC packet type {body[1]}");
+        }
+    }
+
+    private static string FourCc(ReadOnlySpan<byte> body) => FlvCodecNames.Printable(body.Slice(1, Math.Min(4, body.Length - 1)));
+
+    /// <summary>Finds the "duration" number in an onMetaData body (an object or ECMA array property).</summary>
+    private static TimeSpan? ReadDuration(ReadOnlySpan<byte> body)
+    {
+        ReadOnlySpan<byte> key = "\0\u0008duration\0"u8;
+        int at = body.IndexOf(key);
+        if (at < 0 || body.Length - (at + key.Length) < sizeof(double))
+        {
+            return null;
+        }
+
+        double seconds = BinaryPrimitives.ReadDoubleBigEndian(body[(at + key.Length)..]);
+        return double.IsFinite(seconds) && seconds > 0 && seconds < TimeSpan.MaxValue.TotalSeconds
+            ? TimeSpan.FromSeconds(seconds)
+            : null;
+    }
+}

@@ -1,0 +1,50 @@
+using Uplink.Media;
+
+namespace Uplink.Tests.Readers;
+
+public class FlvReaderAllocationTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Steady_state_reading_allocates_nothing_per_frame(bool pipe)
+    {
+        var writer = new FlvTestWriter()
+            .AvcSequenceHeader(0, [1, 0x64, 0, 0x1F, 0xFF, 0xE0, 0])
+            .AacSequenceHeader(0, [0x12, 0x10]);
+        for (uint i = 0; i < 1000; i++)
+        {
+            writer.AvcFrame(i * 40, i % 50 == 0, FlvTestWriter.NalUnit(i % 50 == 0 ? 20_000 : 1_500, (byte)i), compositionTime: 80);
+            writer.AacFrame(i * 23, FlvTestWriter.NalUnit(300, (byte)i));
+        }
+
+        byte[] bytes = writer.ToArray();
+        Stream stream = pipe ? new NonSeekableChunkedStream(bytes, seed: 9, maxChunk: 8192) : new MemoryStream(bytes);
+        await using FlvReader reader = await FlvReader.OpenAsync(stream);
+        long checksum = ReadSynchronously(reader, 200);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        checksum += ReadSynchronously(reader, 1500);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(1700, reader.FramesRead);
+        Assert.NotEqual(0, checksum);
+        Assert.Equal(0, allocated);
+    }
+
+    /// <summary>Reads frames on this thread (the streams complete synchronously) so the allocation counter sees everything.</summary>
+    private static long ReadSynchronously(FlvReader reader, int frames)
+    {
+        long checksum = 0;
+        for (int i = 0; i < frames; i++)
+        {
+            ValueTask<bool> read = reader.ReadAsync();
+            Assert.True(read.IsCompletedSuccessfully);
+            Assert.True(read.Result);
+            MediaFrame frame = reader.Current;
+            checksum += frame.Data.Span[^1] + frame.Dts.Ticks;
+        }
+
+        return checksum;
+    }
+}
