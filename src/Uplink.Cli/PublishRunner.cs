@@ -73,8 +73,8 @@ internal sealed class PublishRunner
             var options = new RtmpWriterOptions
             {
                 Url = _settings.Url,
-                Video = reader.HasVideo ? VideoFor(reader) : null,
-                Audio = reader.HasAudio ? AudioFor(reader) : null,
+                Video = reader.Video,
+                Audio = reader.Audio,
                 ChunkSize = _settings.ChunkSize,
                 ConnectTimeout = _settings.ConnectTimeout,
                 OnStatusChanged = ReportStatus,
@@ -233,26 +233,6 @@ internal sealed class PublishRunner
         }
 
         return mediaEnd;
-    }
-
-    private static VideoMediaType VideoFor(FlvReader reader)
-    {
-        if (reader.VideoConfiguration.IsEmpty)
-        {
-            throw new InvalidDataException("the H.264 video has no AVC sequence header (SPS/PPS) before its first frames");
-        }
-
-        return VideoMediaType.H264(reader.VideoConfiguration.Span);
-    }
-
-    private static AudioMediaType AudioFor(FlvReader reader)
-    {
-        if (reader.AudioConfiguration.IsEmpty)
-        {
-            throw new InvalidDataException("the AAC audio has no sequence header (AudioSpecificConfig) before its first frames");
-        }
-
-        return AudioMediaType.Aac(reader.AudioConfiguration.Span);
     }
 
     /// <summary>videodatarate and audiodatarate from the file's onMetaData, when it has them.</summary>

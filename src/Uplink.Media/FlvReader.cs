@@ -25,7 +25,7 @@ namespace Uplink.Media;
 /// audio/video tags are skipped. An instance is not thread-safe: one read at a time.
 /// </para>
 /// </remarks>
-public sealed class FlvReader : IAsyncDisposable, IDisposable
+public sealed class FlvReader : IMediaReader, IDisposable
 {
     /// <summary>The largest tag data size accepted (the 24-bit field allows up to 16 MiB - 1).</summary>
     internal const int DefaultMaxTagDataSize = 16 * 1024 * 1024;
@@ -92,6 +92,9 @@ public sealed class FlvReader : IAsyncDisposable, IDisposable
     /// </summary>
     public bool HasVideo { get; private set; }
 
+    private VideoMediaType? _videoMediaType;
+    private AudioMediaType? _audioMediaType;
+
     /// <summary>
     /// <see langword="true"/> when an audio tag with content was seen (in the look-ahead, or later while
     /// reading). The FLV header's flags are not trusted: they are often wrong.
@@ -115,6 +118,21 @@ public sealed class FlvReader : IAsyncDisposable, IDisposable
 
     /// <summary>The frame read by the last successful <see cref="ReadAsync"/>. Its data is valid until the next read.</summary>
     public MediaFrame Current { get; private set; }
+
+    /// <inheritdoc/>
+    public string FormatName => "FLV";
+
+    /// <inheritdoc/>
+    /// <exception cref="InvalidDataException">The file has H.264 video but no AVC sequence header before its frames.</exception>
+    public VideoMediaType? Video => !HasVideo ? null
+        : VideoConfiguration.IsEmpty ? throw new InvalidDataException("FLV: the H.264 video has no AVC sequence header (SPS/PPS) before its first frames")
+        : _videoMediaType ??= VideoMediaType.H264(VideoConfiguration.Span);
+
+    /// <inheritdoc/>
+    /// <exception cref="InvalidDataException">The file has AAC audio but no AAC sequence header before its frames.</exception>
+    public AudioMediaType? Audio => !HasAudio ? null
+        : AudioConfiguration.IsEmpty ? throw new InvalidDataException("FLV: the AAC audio has no sequence header (AudioSpecificConfig) before its first frames")
+        : _audioMediaType ??= AudioMediaType.Aac(AudioConfiguration.Span);
 
     /// <summary>The byte offset in the stream of the tag that <see cref="Current"/> came from.</summary>
     public long CurrentTagOffset { get; private set; }

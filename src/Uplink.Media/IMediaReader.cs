@@ -1,0 +1,25 @@
+namespace Uplink.Media;
+
+/// <summary>
+/// A reader that turns a container or elementary stream into timed frames for <see cref="RtmpWriter"/>.
+/// Streaming: memory stays bounded whatever the input's length; non-seekable streams (pipes) work.
+/// </summary>
+public interface IMediaReader : IAsyncDisposable
+{
+    /// <summary>The input's format, for messages and <c>uplink probe</c> (e.g. "FLV", "MP4", "MPEG-TS").</summary>
+    string FormatName { get; }
+
+    /// <summary>The video track's media type as the writer's video pin takes it; null when there is no video.</summary>
+    VideoMediaType? Video { get; }
+
+    /// <summary>The audio track's media type as the writer's audio pin takes it; null when there is no audio.</summary>
+    AudioMediaType? Audio { get; }
+
+    /// <summary>The frame the last successful <see cref="ReadAsync"/> reached; its data is valid until the next read.</summary>
+    MediaFrame Current { get; }
+
+    /// <summary>Advances to the next frame in decode order; false at the end of the input.</summary>
+    /// <exception cref="InvalidDataException">The input is malformed beyond what can be skipped (the message names the offset).</exception>
+    /// <exception cref="NotSupportedException">The input holds a codec RTMP cannot carry (the message names codec and track).</exception>
+    ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default);
+}
