@@ -1,0 +1,14 @@
+namespace Uplink.Media;
+
+/// <summary>How a reader treats its stream and where it reports what it skipped.</summary>
+public sealed record MediaReaderOptions
+{
+    /// <summary>Leave the stream open when the reader is disposed.</summary>
+    public bool LeaveOpen { get; init; }
+
+    /// <summary>
+    /// Called with one line for each piece of damage the reader skipped and went on (a lost sync byte, a
+    /// continuity gap, a truncated last frame); null to ignore them.
+    /// </summary>
+    public Action<string>? OnWarning { get; init; }
+}
