@@ -6,7 +6,8 @@ using Uplink.IntegrationTests.Processes;
 namespace Uplink.IntegrationTests.Media;
 
 /// <summary>
-/// Generates FLV test clips with ffmpeg (lavfi testsrc2 + sine) into one temp directory per test run,
+/// Generates FLV test clips with ffmpeg (lavfi testsrc2 + sine; one x264 thread, so the same options give the same
+/// bytes) into one temp directory per test run,
 /// each clip once per run (cached by its options), deleted when the test process exits.
 /// </summary>
 public static class ClipGenerator
@@ -43,7 +44,7 @@ public static class ClipGenerator
         if (options.Video)
         {
             arguments.AddRange([
-                "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-profile:v", options.Profile,
+                "-c:v", "libx264", "-threads", "1", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-profile:v", options.Profile,
                 "-g", options.GopFrames.ToString(inv), "-keyint_min", options.GopFrames.ToString(inv), "-sc_threshold", "0",
                 "-bf", options.BFrames ? "2" : "0"]);
         }
