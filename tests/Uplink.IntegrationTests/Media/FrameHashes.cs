@@ -36,7 +36,11 @@ public static class FrameHashes
         return Parse(result.StandardOutput);
     }
 
-    /// <summary>Parses framemd5 text: <c>stream, dts, pts, duration, size, md5</c> per line, <c>#</c> comments.</summary>
+    /// <summary>
+    /// Parses framemd5 text: <c>stream, dts, pts, duration, size, md5</c> per line, <c>#</c> comments. Packet
+    /// side data that may follow (<c>, S=1, size, md5</c>, e.g. new extradata when a server sees a repeated
+    /// sequence header) is ignored: only the frame data is compared.
+    /// </summary>
     public static IReadOnlyList<FrameHash> Parse(string framemd5)
     {
         var hashes = new List<FrameHash>();
@@ -49,7 +53,7 @@ public static class FrameHashes
             }
 
             var fields = line.Split(',', StringSplitOptions.TrimEntries);
-            if (fields.Length != 6)
+            if (fields.Length < 6)
             {
                 throw new FormatException($"Unexpected framemd5 line: {line}");
             }

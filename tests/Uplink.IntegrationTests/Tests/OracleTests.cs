@@ -63,4 +63,13 @@ public sealed class OracleTests
 
         Assert.Equal([new FrameHash(0, 3, 345600, "a4db8a0fc42e9d533134e7c4c1938f91")], hashes);
     }
+
+    /// <summary>Packet side data after the md5 (new extradata on a repeated sequence header) does not change the frame's hash.</summary>
+    [Fact]
+    public void Framemd5_side_data_is_ignored()
+    {
+        var hashes = FrameHashes.Parse("0,          0,          0,       21,      197, 21de13343e0a7f1ffb1de17b042e4c5e, S=1,        5, 30c94958c15526da3c8d96f525ca2a59\n");
+
+        Assert.Equal([new FrameHash(0, 0, 197, "21de13343e0a7f1ffb1de17b042e4c5e")], hashes);
+    }
 }
