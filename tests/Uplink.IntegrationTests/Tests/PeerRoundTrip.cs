@@ -11,7 +11,7 @@ internal static class PeerRoundTrip
     public static readonly TimeSpan RecordingTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>How long one publish may take (clips are a few seconds, sent without real-time pacing).</summary>
-    public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Runs <paramref name="publish"/>(clip, url), requires exit code 0, then asserts the recording holds the

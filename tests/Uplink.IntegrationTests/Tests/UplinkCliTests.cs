@@ -11,7 +11,7 @@ namespace Uplink.IntegrationTests.Tests;
 /// <summary>The <c>uplink publish</c> contract: exit codes, one-line errors and the --json summary.</summary>
 public sealed class UplinkCliTests(NginxRtmpFixture fixture) : IClassFixture<NginxRtmpFixture>
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     /// <summary>A host name that cannot resolve is a connection failure: exit code 3, one line on stderr.</summary>
     [Fact]
