@@ -10,24 +10,8 @@ cd "$root"
 sample=samples/sample.flv
 module=/usr/lib/nginx/modules/ngx_rtmp_module.so
 
-if ! command -v nginx >/dev/null || ! command -v ffmpeg >/dev/null || [ ! -f "$module" ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "error: needs nginx, libnginx-mod-rtmp and ffmpeg: sudo apt-get install nginx libnginx-mod-rtmp ffmpeg" >&2
-        exit 2
-    fi
-    echo "installing nginx libnginx-mod-rtmp ffmpeg"
-    own_policy=""
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-        # keep the package from starting a system nginx on port 80
-        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && own_policy=1
-    fi
-    DEBIAN_FRONTEND=noninteractive apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx libnginx-mod-rtmp ffmpeg
-    if [ -n "$own_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
-fi
-
-work="$(mktemp -d /tmp/uplink-sample-XXXXXX)"
-mkdir -p "$work/records" "$work/done"
+export PATH="$PATH:/usr/sbin"   # nginx lives there; a non-root PATH may lack it
+own_policy=""
 nginx_pid=""
 stop_nginx() {
     if [ -n "$nginx_pid" ] && kill -0 "$nginx_pid" 2>/dev/null; then
@@ -38,7 +22,25 @@ stop_nginx() {
     fi
     nginx_pid=""
 }
-trap stop_nginx EXIT
+trap 'stop_nginx; if [ -n "$own_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi' EXIT
+
+if ! command -v nginx >/dev/null || ! command -v ffmpeg >/dev/null || [ ! -f "$module" ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "error: needs nginx, libnginx-mod-rtmp and ffmpeg: sudo apt-get install nginx libnginx-mod-rtmp ffmpeg" >&2
+        exit 2
+    fi
+    echo "installing nginx libnginx-mod-rtmp ffmpeg"
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        # keep the package from starting a system nginx on port 80
+        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && own_policy=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx libnginx-mod-rtmp ffmpeg
+    if [ -n "$own_policy" ]; then rm -f /usr/sbin/policy-rc.d; own_policy=""; fi
+fi
+
+work="$(mktemp -d /tmp/uplink-sample-XXXXXX)"
+mkdir -p "$work/records" "$work/done"
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 

@@ -11,6 +11,7 @@ out="${1:-$here/../../tests/Uplink.Tests/TestData/FfmpegCapture}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 module=/usr/lib/nginx/modules/ngx_rtmp_module.so
+export PATH="$PATH:/usr/sbin"
 work="$(mktemp -d /tmp/uplink-capture-XXXXXX)"
 pids=()
 cleanup() {

@@ -47,11 +47,11 @@ public static class RequiredTools
         }
     }
 
-    /// <summary>Looks <paramref name="program"/> up on PATH or fails naming the package to install.</summary>
+    /// <summary>Looks <paramref name="program"/> up on PATH (then /usr/sbin, /usr/bin) or fails naming the package to install.</summary>
     public static string Find(string program, string installHint)
     {
         var path = Environment.GetEnvironmentVariable("PATH") ?? "";
-        foreach (var dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Append("/usr/sbin").Append("/usr/bin"))
         {
             var candidate = Path.Combine(dir, program);
             if (File.Exists(candidate))
