@@ -61,9 +61,31 @@ public sealed class UplinkCliTests(NginxRtmpFixture fixture) : IClassFixture<Ngi
         }
 
         Assert.True(summary.HasValue, $"no {{\"type\":\"summary\",…}} line on stdout.\n{result.Describe()}");
-        Assert.True(summary.Value.TryGetProperty("videoFrames", out var videoFrames), $"summary has no videoFrames: {summary}");
+        foreach (var field in new[] { "videoFrames", "audioFrames", "bytesSent", "durationSeconds" })
+        {
+            Assert.True(summary.Value.TryGetProperty(field, out _), $"summary has no {field}: {summary}");
+        }
+
+        var videoFrames = summary.Value.GetProperty("videoFrames");
         Assert.Equal(sourceVideo.Count, videoFrames.GetInt64());
         Assert.True(summary.Value.TryGetProperty("bytesSent", out var bytesSent) && bytesSent.GetInt64() > 0, $"summary has no positive bytesSent: {summary}");
+    }
+
+    /// <summary>Without --no-realtime the clip is paced at its own speed: a 3 s clip cannot take well under 3 s.</summary>
+    [Fact]
+    public async Task Publishing_without_no_realtime_paces_the_clip_in_real_time()
+    {
+        var clip = await ClipGenerator.GetAsync(ClipCases.Default);
+        var stream = StreamNames.Next("realtime");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await UplinkCli.RunAsync(["publish", clip, fixture.Peer.PublishUrl(stream)], Timeout);
+        var elapsed = clock.Elapsed;
+
+        Assert.True(!result.TimedOut && result.ExitCode == 0, result.Describe());
+        // Loose on purpose: a publisher may burst a little ahead (e.g. the first GOP), but not the whole clip.
+        Assert.True(elapsed >= TimeSpan.FromSeconds(ClipCases.Default.DurationSeconds - 1.5), $"a {ClipCases.Default.DurationSeconds} s clip was published in {elapsed.TotalSeconds:0.00} s");
+        var recording = await fixture.Peer.WaitForRecordingAsync(stream, TimeSpan.FromSeconds(10));
+        await RecordingComparison.AssertSameFramesAsync(clip, recording, "uplink (real time) → nginx-rtmp");
     }
 
     private static JsonDocument ParseJsonLine(string line, ProcessResult result)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Uplink.IntegrationTests.Cli;
 using Uplink.IntegrationTests.Media;
 using Uplink.IntegrationTests.Peers;
@@ -16,6 +17,14 @@ public abstract class UplinkPublishTests(IRtmpPeer peer)
     public Task Uplink_publish_is_recorded_with_identical_frames(string clipCase) =>
         PeerRoundTrip.AssertRecordedAsync(peer, "uplink", clipCase, (clip, url) =>
             UplinkCli.RunAsync(["publish", clip, url, "--no-realtime"], PeerRoundTrip.PublishTimeout));
+
+    /// <summary>Any chunk size the client picks (128: many continuation chunks; 65536: most frames in one chunk) gives the same recording.</summary>
+    [Theory]
+    [InlineData(128)]
+    [InlineData(65536)]
+    public Task Uplink_publish_with_chunk_size_is_recorded_with_identical_frames(int chunkSize) =>
+        PeerRoundTrip.AssertRecordedAsync(peer, $"uplink --chunk-size {chunkSize}", "high_bframes_aac_stereo_48k", (clip, url) =>
+            UplinkCli.RunAsync(["publish", clip, url, "--no-realtime", "--chunk-size", chunkSize.ToString(CultureInfo.InvariantCulture)], PeerRoundTrip.PublishTimeout));
 
     /// <summary>--loop 2 sends the clip twice in one publish: the recording holds every frame twice.</summary>
     [Fact]
