@@ -1,0 +1,30 @@
+using Uplink.IntegrationTests.Processes;
+
+namespace Uplink.IntegrationTests.Cli;
+
+/// <summary>
+/// Runs the real <c>uplink</c> command as a separate process: <c>dotnet uplink.dll …</c>, where uplink.dll
+/// (with its runtimeconfig.json and deps.json) is copied next to the tests by the ProjectReference to
+/// src/Uplink.Cli.
+/// </summary>
+public static class UplinkCli
+{
+    /// <summary>Where the built CLI is.</summary>
+    public static string AssemblyPath => Path.Combine(AppContext.BaseDirectory, "uplink.dll");
+
+    /// <summary>Runs <c>uplink ARGS</c>; kills it when <paramref name="timeout"/> passes.</summary>
+    public static Task<ProcessResult> RunAsync(IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        foreach (var file in new[] { AssemblyPath, Path.ChangeExtension(AssemblyPath, ".runtimeconfig.json") })
+        {
+            if (!File.Exists(file))
+            {
+                throw new InvalidOperationException($"{file} is missing: the test project must reference src/Uplink.Cli so the CLI is built next to the tests.");
+            }
+        }
+
+        // DOTNET_HOST_PATH is the dotnet that runs `dotnet test`; fall back to PATH.
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+        return ExternalProcess.RunAsync(dotnet, [AssemblyPath, .. arguments], timeout);
+    }
+}

@@ -1,3 +1,0 @@
-namespace Uplink.IntegrationTests;
-
-internal static class Placeholder;
