@@ -3,14 +3,14 @@ using Uplink.IntegrationTests.Processes;
 namespace Uplink.IntegrationTests.Cli;
 
 /// <summary>
-/// Runs the real <c>uplink</c> command as a separate process: <c>dotnet uplink.dll …</c>, where uplink.dll
+/// Runs the real <c>uplink</c> command as a separate process: <c>dotnet Uplink.Cli.dll …</c>, where Uplink.Cli.dll
 /// (with its runtimeconfig.json and deps.json) is copied next to the tests by the ProjectReference to
 /// src/Uplink.Cli.
 /// </summary>
 public static class UplinkCli
 {
     /// <summary>Where the built CLI is.</summary>
-    public static string AssemblyPath => Path.Combine(AppContext.BaseDirectory, "uplink.dll");
+    public static string AssemblyPath => Path.Combine(AppContext.BaseDirectory, "Uplink.Cli.dll");
 
     /// <summary>Runs <c>uplink ARGS</c>; kills it when <paramref name="timeout"/> passes.</summary>
     public static Task<ProcessResult> RunAsync(IEnumerable<string> arguments, TimeSpan timeout)

@@ -8,7 +8,7 @@ namespace Uplink.IntegrationTests.Media;
 public static class FrameHashes
 {
     /// <summary>
-    /// Runs <c>ffmpeg -v error -i FILE -map 0:v:0 -f framemd5 -</c> (or 0:a:0; with <c>-c copy</c> for
+    /// Runs <c>ffmpeg -v error -i FILE -map 0:v:0 -fps_mode passthrough -f framemd5 -</c> (or 0:a:0; with <c>-c copy</c> for
     /// <see cref="HashMode.Packets"/>) and parses one <see cref="FrameHash"/> per frame. A file without such
     /// a stream gives an empty list.
     /// </summary>
@@ -19,6 +19,12 @@ public static class FrameHashes
         if (mode == HashMode.Packets)
         {
             arguments.AddRange(["-c", "copy"]);
+        }
+        else
+        {
+            // Every decoded frame, as decoded: framemd5's default variable-frame-rate mode would silently
+            // drop a frame whose timestamp repeats, hiding a lost or duplicated frame from the comparison.
+            arguments.AddRange(["-fps_mode", "passthrough"]);
         }
 
         arguments.AddRange(["-f", "framemd5", "-"]);
