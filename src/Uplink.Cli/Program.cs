@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Runtime.InteropServices;
 
 namespace Uplink.Cli;
 
@@ -20,7 +21,28 @@ internal static class Program
             return ExitCodes.BadInput;
         }
 
-        return await parsed.InvokeAsync().ConfigureAwait(false);
+        // Ctrl-C and SIGTERM end the stream cleanly (unpublish, close, summary, exit 0) instead of
+        // System.CommandLine's default of returning 130 at once.
+        using var stop = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
     }
 
     internal static RootCommand BuildCommand()

@@ -11,6 +11,8 @@ internal sealed class PublishRunner
     private readonly TextWriter _stdout;
     private readonly TextWriter _stderr;
     private readonly JsonLines? _json;
+    private TimeSpan _mediaPosition;
+    private int _loopsDone;
 
     public PublishRunner(PublishSettings settings, TextWriter stdout, TextWriter stderr)
     {
@@ -86,12 +88,10 @@ internal sealed class PublishRunner
             var wall = Stopwatch.StartNew();
             await writer.ConnectAsync(cancellationToken).ConfigureAwait(false);
 
-            TimeSpan media = TimeSpan.Zero;
-            int loops = 0;
             bool cancelled = false;
             try
             {
-                media = await StreamAsync(reader, writer, cancellationToken, l => loops = l).ConfigureAwait(false);
+                await StreamAsync(reader, writer, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -100,7 +100,11 @@ internal sealed class PublishRunner
 
             await writer.DisconnectAsync(CancellationToken.None).ConfigureAwait(false);
             RtmpWriterStats stats = writer.GetStats();
-            var summary = new PublishSummary(stats.VideoFramesSent, stats.AudioFramesSent, stats.VideoFramesDropped, stats.AudioFramesDropped, stats.BytesSent, stats.BytesAcknowledged, wall.Elapsed, media, loops);
+
+            // Disposing delivers the pending status notifications, so Disconnected is reported before the summary.
+            await writer.DisposeAsync().ConfigureAwait(false);
+            writer = null;
+            var summary = new PublishSummary(stats.VideoFramesSent, stats.AudioFramesSent, stats.VideoFramesDropped, stats.AudioFramesDropped, stats.BytesSent, stats.BytesAcknowledged, wall.Elapsed, _mediaPosition, _loopsDone);
             Report(summary, url, cancelled);
             return ExitCodes.Success;
         }
@@ -144,12 +148,11 @@ internal sealed class PublishRunner
 
     /// <summary>Plays the input (N times with --loop), pacing frames at their timestamps unless --no-realtime.
     /// Each loop continues the timestamps where the previous one ended.</summary>
-    private async Task<TimeSpan> StreamAsync(FlvReader first, RtmpWriter writer, CancellationToken cancellationToken, Action<int> loopsDone)
+    private async Task StreamAsync(FlvReader first, RtmpWriter writer, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         TimeSpan offset = TimeSpan.Zero;
         TimeSpan? origin = null;
-        TimeSpan mediaEnd = TimeSpan.Zero;
         FlvReader reader = first;
         for (int loop = 0; _settings.Loop == 0 || loop < _settings.Loop; loop++)
         {
@@ -212,7 +215,7 @@ internal sealed class PublishRunner
 
                     TimeSpan end = f.Dts + (video ? videoStep : audioStep);
                     sourceEnd = end > sourceEnd ? end : sourceEnd;
-                    mediaEnd = dts - origin.Value;
+                    _mediaPosition = dts - origin.Value;
                 }
 
                 if (reader.TruncatedAtOffset is long cut)
@@ -221,7 +224,7 @@ internal sealed class PublishRunner
                 }
 
                 offset += sourceEnd - (sourceFirst ?? TimeSpan.Zero);
-                loopsDone(loop + 1);
+                _loopsDone = loop + 1;
             }
             finally
             {
@@ -232,7 +235,6 @@ internal sealed class PublishRunner
             }
         }
 
-        return mediaEnd;
     }
 
     /// <summary>videodatarate and audiodatarate from the file's onMetaData, when it has them.</summary>

@@ -15,6 +15,22 @@ public static class UplinkCli
     /// <summary>Runs <c>uplink ARGS</c>; kills it when <paramref name="timeout"/> passes.</summary>
     public static Task<ProcessResult> RunAsync(IEnumerable<string> arguments, TimeSpan timeout)
     {
+        CheckBuilt();
+        return ExternalProcess.RunAsync(Dotnet, [AssemblyPath, .. arguments], timeout);
+    }
+
+    /// <summary>Starts <c>uplink ARGS</c> and returns at once, for tests that talk to the running process.</summary>
+    public static ExternalProcess Start(IEnumerable<string> arguments)
+    {
+        CheckBuilt();
+        return ExternalProcess.Start(Dotnet, [AssemblyPath, .. arguments]);
+    }
+
+    // DOTNET_HOST_PATH is the dotnet that runs `dotnet test`; fall back to PATH.
+    private static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+
+    private static void CheckBuilt()
+    {
         foreach (var file in new[] { AssemblyPath, Path.ChangeExtension(AssemblyPath, ".runtimeconfig.json") })
         {
             if (!File.Exists(file))
@@ -23,8 +39,5 @@ public static class UplinkCli
             }
         }
 
-        // DOTNET_HOST_PATH is the dotnet that runs `dotnet test`; fall back to PATH.
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-        return ExternalProcess.RunAsync(dotnet, [AssemblyPath, .. arguments], timeout);
     }
 }

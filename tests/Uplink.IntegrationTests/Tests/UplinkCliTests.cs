@@ -88,6 +88,38 @@ public sealed class UplinkCliTests(NginxRtmpFixture fixture) : IClassFixture<Ngi
         await RecordingComparison.AssertSameFramesAsync(clip, recording, "uplink (real time) → nginx-rtmp");
     }
 
+    /// <summary>Ctrl-C (SIGINT) ends the stream cleanly: exit 0, a summary, and a recording whose frames are the
+    /// source's first frames, intact (FCUnpublish and a graceful close, not a torn connection).</summary>
+    [Fact]
+    public async Task Ctrl_C_unpublishes_cleanly_and_exits_0_with_a_summary()
+    {
+        var clip = await ClipGenerator.GetAsync(ClipCases.Default);
+        var stream = StreamNames.Next("ctrlc");
+        await using var process = UplinkCli.Start(["publish", clip, fixture.Peer.PublishUrl(stream), "--json"]);
+        await process.WaitForLineAsync(line => line.Contains("\"status\":\"Connected\"", StringComparison.Ordinal), "the Connected status line", Timeout);
+        Assert.True(UnixSignals.Interrupt(process.Id), "uplink exited before it could be interrupted");
+        var result = await process.WaitForExitAsync(Timeout);
+        Assert.True(!result.TimedOut && result.ExitCode == 0, result.Describe());
+
+        long? sentVideo = null;
+        foreach (var line in result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            using var document = ParseJsonLine(line, result);
+            if (document.RootElement.GetProperty("type").GetString() == "summary")
+            {
+                sentVideo = document.RootElement.GetProperty("videoFrames").GetInt64();
+            }
+        }
+
+        Assert.True(sentVideo.HasValue, $"no summary line after Ctrl-C.\n{result.Describe()}");
+        var recording = await fixture.Peer.WaitForRecordingAsync(stream, TimeSpan.FromSeconds(10));
+        var source = await FrameHashes.ComputeAsync(clip, MediaKind.Video);
+        var recorded = await FrameHashes.ComputeAsync(recording, MediaKind.Video);
+        Assert.True(recorded.Count < source.Count, $"recorded {recorded.Count} of {source.Count} frames: the interrupt should have stopped it part way");
+        Assert.Equal(source.Take(recorded.Count).Select(h => h.Md5), recorded.Select(h => h.Md5));
+        Assert.Equal(sentVideo.Value, recorded.Count);
+    }
+
     private static JsonDocument ParseJsonLine(string line, ProcessResult result)
     {
         try
