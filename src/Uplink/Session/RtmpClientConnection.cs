@@ -40,6 +40,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
     private uint _peerWindow;
     private long _bytesAcknowledged;
     private string? _closeReason;
+    private RtmpUrl? _url;
     private int _disposed;
 
     public RtmpClientConnection(RtmpTransport transport, RtmpConnectionSettings settings, ILogger logger, Action<RtmpServerStatus>? onServerStatus)
@@ -68,6 +69,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
     /// <summary>Handshake, our Set Chunk Size and Window Ack Size, then <c>connect</c>; throws <see cref="RtmpException"/> on refusal.</summary>
     public async Task ConnectAsync(RtmpUrl url, CancellationToken cancellationToken)
     {
+        _url = url;
         await HandshakeAsync(cancellationToken).ConfigureAwait(false);
         _receiveLoop = Task.Run(ReceiveLoopAsync, CancellationToken.None);
 
@@ -89,7 +91,8 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         if (!result.Success)
         {
             RtmpServerStatus status = result.Status ?? new RtmpServerStatus("error", "NetConnection.Connect.Rejected", "");
-            throw new RtmpException(RtmpErrorKind.ConnectRejected, $"server refused connect: {status.Code}{Describe(status.Description)}", status.Code, status.Description);
+            string description = url.Redact(status.Description);
+            throw new RtmpException(RtmpErrorKind.ConnectRejected, $"server refused connect: {status.Code}{Describe(description)}", status.Code, description);
         }
 
         if (result.CommandObject is { } props)
@@ -121,7 +124,8 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         if (!reply.Success || reply.FirstArgument is not double id || id < 0 || id > uint.MaxValue)
         {
             RtmpServerStatus? s = reply.Status;
-            throw new RtmpException(RtmpErrorKind.PublishRejected, $"server refused createStream{(s is null ? "" : ": " + s.Code + Describe(s.Description))}", s?.Code, s?.Description);
+            string? description = s is null ? null : _url!.Redact(s.Description);
+            throw new RtmpException(RtmpErrorKind.PublishRejected, $"server refused createStream{(s is null ? "" : ": " + s.Code + Describe(description))}", s?.Code, description);
         }
 
         StreamId = (uint)id;
@@ -139,7 +143,8 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         RtmpServerStatus status = await WaitAsync(_publishStatus.Task, "publish", cancellationToken).ConfigureAwait(false);
         if (status.IsError || status.Code != "NetStream.Publish.Start")
         {
-            throw new RtmpException(RtmpErrorKind.PublishRejected, $"server refused publish: {status.Code}{Describe(status.Description)}", status.Code, status.Description);
+            string description = _url!.Redact(status.Description);
+            throw new RtmpException(RtmpErrorKind.PublishRejected, $"server refused publish: {status.Code}{Describe(description)}", status.Code, description);
         }
 
         SessionLog.Publishing(_logger, StreamId);
@@ -587,7 +592,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
                 RtmpServerStatus? status = FindStatus(args);
                 if (status is not null)
                 {
-                    SessionLog.ServerStatus(_logger, status.Level, status.Code, status.Description);
+                    SessionLog.ServerStatus(_logger, status.Level, status.Code, _url?.Redact(status.Description) ?? status.Description);
                     _onServerStatus?.Invoke(status);
                     if (status.Code.StartsWith("NetStream.Publish.", StringComparison.Ordinal) || status.IsError)
                     {

@@ -187,6 +187,64 @@ public sealed class RtmpUrl
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Replaces every secret this URL holds (password, stream name, query values of four characters or more)
+    /// in a text that may echo them, such as a server's status description, with <c>***</c>.
+    /// </summary>
+    internal string Redact(string text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return text;
+        }
+
+        foreach (string secret in Secrets())
+        {
+            text = text.Replace(secret, "***", StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+
+    private IEnumerable<string> Secrets()
+    {
+        // Longest first, so a stream name with its query is masked whole before its parts.
+        var secrets = new List<string>();
+        if (!string.IsNullOrEmpty(Password))
+        {
+            secrets.Add(Password);
+        }
+
+        secrets.Add(StreamName);
+        int q = StreamName.IndexOf('?', StringComparison.Ordinal);
+        if (q > 0)
+        {
+            secrets.Add(StreamName[..q]);
+        }
+
+        foreach (string part in new[] { StreamName, App })
+        {
+            int at = part.IndexOf('?', StringComparison.Ordinal);
+            if (at < 0)
+            {
+                continue;
+            }
+
+            foreach (string pair in part[(at + 1)..].Split('&'))
+            {
+                int eq = pair.IndexOf('=', StringComparison.Ordinal);
+                string value = eq >= 0 ? pair[(eq + 1)..] : pair;
+                if (value.Length >= 4)
+                {
+                    secrets.Add(value);
+                }
+            }
+        }
+
+        secrets.Sort((a, b) => b.Length.CompareTo(a.Length));
+        return secrets;
+    }
+
     internal static string MaskQuery(string value)
     {
         int q = value.IndexOf('?', StringComparison.Ordinal);

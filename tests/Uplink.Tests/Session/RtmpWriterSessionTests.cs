@@ -400,4 +400,17 @@ public class RtmpWriterSessionTests
         Assert.Equal(80u, video[3].Timestamp);
         Assert.Equal(Convert.FromHexString(cases[1][8]), video[3].Payload[5..]);
     }
+
+    [Fact]
+    public async Task A_server_that_echoes_the_stream_key_does_not_get_it_into_the_exception()
+    {
+        await using var server = new ScriptedRtmpServer { RefusePublish = ("NetStream.Publish.Denied", "stream sk-live-12345 refused, token abcdef") };
+        await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = $"rtmp://127.0.0.1:{server.Port}/live/sk-live-12345?token=abcdef" });
+        var ex = await Assert.ThrowsAsync<RtmpException>(() => writer.ConnectAsync());
+        Assert.DoesNotContain("sk-live-12345", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("abcdef", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-live-12345", ex.StatusDescription, StringComparison.Ordinal);
+        Assert.Contains("NetStream.Publish.Denied (stream *** refused, token ***)", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-live", writer.Options.ToString(), StringComparison.Ordinal);
+    }
 }
