@@ -58,6 +58,7 @@ public class RtmpWriterSessionTests
 
         var commands = server.Commands.ToList();
         Assert.Equal(["connect", "releaseStream", "FCPublish", "createStream", "publish", "FCUnpublish", "deleteStream"], commands.Where(c => c != "_checkbw"));
+        Assert.Contains("_checkbw", commands); // the answer to the server's onBWDone
     }
 
     [Fact]
@@ -412,5 +413,44 @@ public class RtmpWriterSessionTests
         Assert.DoesNotContain("sk-live-12345", ex.StatusDescription, StringComparison.Ordinal);
         Assert.Contains("NetStream.Publish.Denied (stream *** refused, token ***)", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("sk-live", writer.Options.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_client_acknowledges_each_window_of_bytes_the_server_sent()
+    {
+        // A 100-byte window and 40 pings of 18 bytes after the connect reply: several windows' worth.
+        await using var server = new ScriptedRtmpServer { WindowAcknowledgementSize = 100, PingsAfterConnect = 40 };
+        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), Audio = null }))
+        {
+            await writer.ConnectAsync();
+            await writer.WriteVideoAsync(ElementaryStreams.VideoAccessUnits()[0], TimeSpan.Zero, TimeSpan.Zero);
+        }
+
+        await server.ConnectionEnded.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var acks = server.ClientAcknowledgements.ToList();
+
+        // One acknowledgement per read covers every window that read completed (as FFmpeg does).
+        Assert.NotEmpty(acks);
+        Assert.Equal(acks.Order(), acks);
+        Assert.True(acks[0] >= 100, $"first acknowledgement at {acks[0]} bytes, before a window was reached");
+        Assert.True(acks[^1] >= 40 * 18, $"the last acknowledgement ({acks[^1]}) does not cover the 40 pings: {string.Join(",", acks)}");
+    }
+
+    [Fact]
+    public async Task The_servers_acknowledgements_show_in_the_stats()
+    {
+        await using var server = new ScriptedRtmpServer { AcknowledgeAfterPublish = 1234 };
+        await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url() });
+        await writer.ConnectAsync();
+
+        // The acknowledgement follows onStatus on the wire; the next write's round trip through the
+        // receive loop is not observable, so wait on the stats' own value with a deadline.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (writer.GetStats().BytesAcknowledged != 1234 && DateTime.UtcNow < deadline)
+        {
+            await Task.Yield();
+        }
+
+        Assert.Equal(1234, writer.GetStats().BytesAcknowledged);
     }
 }

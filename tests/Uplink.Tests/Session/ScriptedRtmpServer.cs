@@ -40,6 +40,18 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
     /// <summary>Send a ping request right after connect.</summary>
     public bool PingAfterConnect { get; set; }
 
+    /// <summary>The Window Acknowledgement Size the server announces after connect.</summary>
+    public uint WindowAcknowledgementSize { get; set; } = 5_000_000;
+
+    /// <summary>Pings sent after connect (each is 18 bytes on the wire), to make the client acknowledge.</summary>
+    public int PingsAfterConnect { get; set; }
+
+    /// <summary>Acknowledge the client's bytes after publish with this sequence number (0: never).</summary>
+    public uint AcknowledgeAfterPublish { get; set; }
+
+    /// <summary>Acknowledgement messages the client sent.</summary>
+    public IEnumerable<uint> ClientAcknowledgements => Messages.Where(m => m.Type == RtmpMessageType.Acknowledgement).Select(m => BinaryPrimitives.ReadUInt32BigEndian(m.Payload));
+
     /// <summary>Chunk size the server announces after connect (0: none).</summary>
     public int ServerChunkSize { get; set; } = 4096;
 
@@ -170,7 +182,7 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
         switch (msg.CommandName)
         {
             case "connect":
-                Control(writer, output, RtmpMessageType.WindowAcknowledgementSize, 5_000_000);
+                Control(writer, output, RtmpMessageType.WindowAcknowledgementSize, WindowAcknowledgementSize);
                 Send(writer, output, 2, RtmpMessageType.SetPeerBandwidth, 0, [0x00, 0x4C, 0x4B, 0x40, 0x02]);
                 if (ServerChunkSize > 0)
                 {
@@ -186,6 +198,11 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
 
                 Command(writer, output, 0, "_result", msg.Transaction, new AmfObject().Add("fmsVer", "FMS/3,0,1,123").Add("capabilities", 31d), Status("status", "NetConnection.Connect.Success", "Connection succeeded."));
                 Command(writer, output, 0, "onBWDone", 0, null, null);
+                for (int i = 0; i < PingsAfterConnect; i++)
+                {
+                    Send(writer, output, 2, RtmpMessageType.UserControl, 0, [0, 6, 0, 0, 0, (byte)i]);
+                }
+
                 if (PingAfterConnect)
                 {
                     byte[] ping = [0, 6, 0x12, 0x34, 0x56, 0x78];
@@ -205,6 +222,11 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
                     ? Status("error", deny.Code, deny.Description)
                     : Status("status", "NetStream.Publish.Start", "Start publishing");
                 Command(writer, output, 1, "onStatus", 0, null, status);
+                if (AcknowledgeAfterPublish > 0)
+                {
+                    Control(writer, output, RtmpMessageType.Acknowledgement, AcknowledgeAfterPublish);
+                }
+
                 break;
             default:
                 break;
