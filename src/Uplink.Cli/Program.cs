@@ -47,13 +47,22 @@ internal static class Program
 
     internal static RootCommand BuildCommand()
     {
-        var input = new Argument<string>("input") { Description = "The FLV file to publish (H.264 video and/or AAC audio)." };
+        var input = new Argument<string>("input") { Description = "What to publish: an FLV, MP4/MOV, MPEG-TS, raw H.264 (Annex-B) or ADTS AAC file, told apart by content; - reads stdin." };
         var url = new Argument<string>("url") { Description = "Where to publish: rtmp://host[:port]/app/stream, or rtmp:host/app+stream." };
         var noRealtime = new Option<bool>("--no-realtime") { Description = "Send as fast as the server takes it instead of at the frames' timestamps." };
         var loop = new Option<int>("--loop") { Description = "Play the input N times, timestamps continuing (0 = forever).", DefaultValueFactory = _ => 1 };
         var chunkSize = new Option<int>("--chunk-size") { Description = "Outgoing RTMP chunk size in bytes (128 to 65536).", DefaultValueFactory = _ => 4096 };
         var connectTimeout = new Option<double>("--connect-timeout") { Description = "Seconds allowed to connect and start publishing.", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "Write JSON lines to stdout: status changes, a summary, errors." };
+        var audio = new Option<string?>("--audio") { Description = "An ADTS AAC file to publish beside a raw H.264 INPUT (the two inputs fed from two files)." };
+        var fps = new Option<double?>("--fps") { Description = "Frame rate of a raw H.264 INPUT whose SPS has none (or to override it)." };
+        fps.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double?>() is double v && (v is <= 0 or > 1000 || double.IsNaN(v)))
+            {
+                r.AddError("--fps must be more than 0 and at most 1000.");
+            }
+        });
         var verbose = new Option<bool>("--verbose") { Description = "Show exception details on failure." };
 
         loop.Validators.Add(r =>
@@ -88,7 +97,9 @@ internal static class Program
             3 server unreachable, or connection or publish refused.
 
             Examples:
-              uplink publish clip.flv rtmp://127.0.0.1/live/demo
+              uplink publish clip.mp4 rtmp://127.0.0.1/live/demo
+              uplink publish camera.h264 rtmp://127.0.0.1/live/demo --audio camera.aac --fps 30
+              ffmpeg -i in.mkv -c copy -f mpegts - | uplink publish - rtmp://127.0.0.1/live/demo
               uplink publish clip.flv rtmp://127.0.0.1:1935/live/demo --no-realtime --loop 3
               uplink publish clip.flv rtmp:127.0.0.1/live+demo --json
             """);
@@ -98,6 +109,8 @@ internal static class Program
         publish.Options.Add(loop);
         publish.Options.Add(chunkSize);
         publish.Options.Add(connectTimeout);
+        publish.Options.Add(audio);
+        publish.Options.Add(fps);
         publish.Options.Add(json);
         publish.Options.Add(verbose);
         publish.SetAction((result, cancellationToken) =>
@@ -105,6 +118,8 @@ internal static class Program
             var settings = new PublishSettings(
                 result.GetValue(input)!,
                 result.GetValue(url)!,
+                result.GetValue(audio),
+                result.GetValue(fps),
                 !result.GetValue(noRealtime),
                 result.GetValue(loop),
                 result.GetValue(chunkSize),
@@ -114,8 +129,37 @@ internal static class Program
             return new PublishRunner(settings, Console.Out, Console.Error).RunAsync(cancellationToken);
         });
 
+        var probeInput = new Argument<string>("input") { Description = "The file to describe (any input publish takes; - reads stdin)." };
+        var probeJson = new Option<bool>("--json") { Description = "Write one JSON object to stdout instead of text." };
+        var probeVerbose = new Option<bool>("--verbose") { Description = "Show exception details on failure." };
+        var probeAudio = new Option<string?>("--audio") { Description = "An ADTS AAC file beside a raw H.264 INPUT." };
+        var probeFps = new Option<double?>("--fps") { Description = "Frame rate of a raw H.264 INPUT whose SPS has none." };
+        var probe = new Command("probe", """
+            Describe an input: container, tracks, codec, profile and level, resolution, frame rate,
+            sample rate and channels, duration, frame counts, GOP length, and whether B-frames occur.
+            Exit codes: 0 success, 2 bad input or usage.
+
+            Examples:
+              uplink probe clip.mp4
+              uplink probe capture.ts --json
+            """);
+        probe.Arguments.Add(probeInput);
+        probe.Options.Add(probeJson);
+        probe.Options.Add(probeAudio);
+        probe.Options.Add(probeFps);
+        probe.Options.Add(probeVerbose);
+        probe.SetAction((result, cancellationToken) => new ProbeRunner(
+            result.GetValue(probeInput)!,
+            result.GetValue(probeAudio),
+            result.GetValue(probeFps),
+            result.GetValue(probeJson),
+            result.GetValue(probeVerbose),
+            Console.Out,
+            Console.Error).RunAsync(cancellationToken));
+
         var root = new RootCommand("uplink: publish H.264 and AAC to RTMP servers, and keep the stream on air.");
         root.Subcommands.Add(publish);
+        root.Subcommands.Add(probe);
         return root;
     }
 }

@@ -8,53 +8,19 @@ namespace Uplink.Cli;
 internal sealed class PublishRunner
 {
     private readonly PublishSettings _settings;
-    private readonly TextWriter _stdout;
-    private readonly TextWriter _stderr;
-    private readonly JsonLines? _json;
+    private readonly CommandOutput _output;
+    private readonly InputSource _input;
     private TimeSpan _mediaPosition;
     private int _loopsDone;
 
     public PublishRunner(PublishSettings settings, TextWriter stdout, TextWriter stderr)
     {
         _settings = settings;
-        _stdout = stdout;
-        _stderr = stderr;
-        _json = settings.Json ? new JsonLines(stdout) : null;
+        _output = new CommandOutput(stdout, stderr, settings.Json, settings.Verbose);
+        _input = new InputSource(settings.Input, settings.Audio, settings.FrameRate, _output.Warn);
     }
 
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await PublishAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (InputException ex)
-        {
-            return Fail(ex.Message, ExitCodes.BadInput, ex);
-        }
-        catch (RtmpException ex)
-        {
-            return Fail(ex.Message, ExitCodes.Connection, ex);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or EndOfStreamException)
-        {
-            return Fail($"{_settings.Input}: {ex.Message}", ExitCodes.BadInput, ex);
-        }
-        catch (ArgumentException ex)
-        {
-            return Fail($"{_settings.Input}: {ex.Message}", ExitCodes.BadInput, ex);
-        }
-        catch (OperationCanceledException)
-        {
-            return ExitCodes.Success;
-        }
-#pragma warning disable CA1031 // The last line of defence: one line, exit 1, no stack trace unless --verbose.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            return Fail($"unexpected failure: {ex.Message}", ExitCodes.Unexpected, ex);
-        }
-    }
+    public Task<int> RunAsync(CancellationToken cancellationToken) => _output.RunAsync(PublishAsync, () => _input.Name, cancellationToken);
 
     private async Task<int> PublishAsync(CancellationToken cancellationToken)
     {
@@ -63,13 +29,18 @@ internal sealed class PublishRunner
             throw new InputException(urlError);
         }
 
-        FlvReader reader = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (_input.IsStdin && _settings.Loop != 1)
+        {
+            throw new InputException("--loop needs a file: stdin cannot be read twice");
+        }
+
+        IMediaReader reader = await _input.OpenAsync(cancellationToken).ConfigureAwait(false);
         RtmpWriter? writer = null;
         try
         {
-            if (!reader.HasVideo && !reader.HasAudio)
+            if (reader.Video is null && reader.Audio is null)
             {
-                throw new InputException($"{_settings.Input}: no H.264 video or AAC audio found");
+                throw new InputException($"{_input.Name}: no H.264 video or AAC audio found");
             }
 
             var options = new RtmpWriterOptions
@@ -81,8 +52,11 @@ internal sealed class PublishRunner
                 ConnectTimeout = _settings.ConnectTimeout,
                 OnStatusChanged = ReportStatus,
             };
-            (double? videoRate, double? audioRate) = DataRates(reader.Metadata.Span);
-            options = options with { VideoDataRate = videoRate, AudioDataRate = audioRate };
+            if (reader is FlvReader flv)
+            {
+                (double? videoRate, double? audioRate) = DataRates(flv.Metadata.Span);
+                options = options with { VideoDataRate = videoRate, AudioDataRate = audioRate };
+            }
 
             writer = new RtmpWriter(options);
             var wall = Stopwatch.StartNew();
@@ -119,46 +93,19 @@ internal sealed class PublishRunner
         }
     }
 
-    private async Task<FlvReader> OpenAsync(CancellationToken cancellationToken)
-    {
-        Stream stream;
-        try
-        {
-            stream = new FileStream(_settings.Input, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, useAsync: true);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new InputException($"input file not found: {_settings.Input}");
-        }
-        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
-        {
-            throw new InputException($"cannot open {_settings.Input}: {ex.Message}");
-        }
-
-        try
-        {
-            return await FlvReader.OpenAsync(stream, leaveOpen: false, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await stream.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
     /// <summary>Plays the input (N times with --loop), pacing frames at their timestamps unless --no-realtime.
     /// Each loop continues the timestamps where the previous one ended.</summary>
-    private async Task StreamAsync(FlvReader first, RtmpWriter writer, CancellationToken cancellationToken)
+    private async Task StreamAsync(IMediaReader first, RtmpWriter writer, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         TimeSpan offset = TimeSpan.Zero;
         TimeSpan? origin = null;
-        FlvReader reader = first;
+        IMediaReader reader = first;
         for (int loop = 0; _settings.Loop == 0 || loop < _settings.Loop; loop++)
         {
             if (loop > 0)
             {
-                reader = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                reader = await _input.OpenAsync(cancellationToken).ConfigureAwait(false);
             }
 
             try
@@ -218,11 +165,6 @@ internal sealed class PublishRunner
                     _mediaPosition = dts - origin.Value;
                 }
 
-                if (reader.TruncatedAtOffset is long cut)
-                {
-                    Warn($"{_settings.Input}: the file ends inside a tag at byte {cut}; stopped at the last whole tag");
-                }
-
                 offset += sourceEnd - (sourceFirst ?? TimeSpan.Zero);
                 _loopsDone = loop + 1;
             }
@@ -268,54 +210,28 @@ internal sealed class PublishRunner
 
     private void ReportStatus(RtmpWriterStatusChangedEventArgs e)
     {
-        if (_json is not null)
+        if (_output.Json is not null)
         {
-            _json.Status(e);
+            _output.Json.Status(e);
         }
         else
         {
-            _stderr.WriteLine($"uplink: {e.Status} ({(int)e.Status}): {e.Reason}");
+            _output.Stderr.WriteLine($"uplink: {e.Status} ({(int)e.Status}): {e.Reason}");
         }
     }
 
     private void Report(PublishSummary s, RtmpUrl url, bool cancelled)
     {
-        if (_json is not null)
+        if (_output.Json is not null)
         {
-            _json.Summary(s);
+            _output.Json.Summary(s);
             return;
         }
 
         string how = cancelled ? "stopped after" : "published";
-        _stderr.WriteLine(
+        _output.Stderr.WriteLine(
             $"uplink: {how} {s.VideoFrames} video + {s.AudioFrames} audio frames ({s.MediaDuration.TotalSeconds:0.00} s of media{(s.Loops > 1 ? $", {s.Loops} loops" : "")}), " +
             $"{s.BytesSent} bytes in {s.Duration.TotalSeconds:0.00} s to {url}" +
             (s.VideoFramesDropped + s.AudioFramesDropped > 0 ? $"; dropped {s.VideoFramesDropped} video, {s.AudioFramesDropped} audio" : ""));
-    }
-
-    private void Warn(string message)
-    {
-        if (_json is not null)
-        {
-            _json.Warning(message);
-        }
-        else
-        {
-            _stderr.WriteLine("uplink: warning: " + message);
-        }
-    }
-
-    private int Fail(string message, int exitCode, Exception ex)
-    {
-        string line = message.ReplaceLineEndings(" ");
-        _json?.Error(line, exitCode);
-        _stderr.WriteLine("uplink: error: " + line);
-        if (_settings.Verbose)
-        {
-            _stderr.WriteLine(ex.ToString());
-        }
-
-        _ = _stdout;
-        return exitCode;
     }
 }

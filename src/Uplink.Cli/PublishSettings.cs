@@ -4,6 +4,8 @@ namespace Uplink.Cli;
 internal sealed record PublishSettings(
     string Input,
     string Url,
+    string? Audio,
+    double? FrameRate,
     bool Realtime,
     int Loop,
     int ChunkSize,

@@ -9,7 +9,7 @@ namespace Uplink.Media;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <see cref="OpenAsync"/> reads the header and looks ahead at the first tags (at most 8 MiB, 500 tags or
+/// <see cref="OpenAsync(Stream, bool, CancellationToken)"/> reads the header and looks ahead at the first tags (at most 8 MiB, 500 tags or
 /// 5 s of media, and no further than needed to see both sequence headers and a frame of each track), so
 /// <see cref="HasVideo"/>, <see cref="HasAudio"/>, the configurations and the metadata are known before the
 /// first frame is read. Those tags stay buffered and are returned by <see cref="ReadAsync"/> like any other.
@@ -49,6 +49,8 @@ public sealed class FlvReader : IMediaReader, IDisposable
 
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
+    private Action<string>? _onWarning;
+    private bool _truncationReported;
     private readonly int _maxTagDataSize;
 
     private byte[] _buffer;
@@ -158,6 +160,17 @@ public sealed class FlvReader : IMediaReader, IDisposable
     public static ValueTask<FlvReader> OpenAsync(Stream stream, bool leaveOpen = false, CancellationToken cancellationToken = default)
         => OpenWithLimitAsync(stream, leaveOpen, DefaultMaxTagDataSize, cancellationToken);
 
+    /// <summary>Reads the FLV header and looks ahead, reporting a truncated last tag to <see cref="MediaReaderOptions.OnWarning"/>.</summary>
+    /// <param name="stream">The FLV data, positioned at its first byte; it need not be seekable.</param>
+    /// <param name="options">Whether to leave the stream open, and where warnings go.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    public static async ValueTask<FlvReader> OpenAsync(Stream stream, MediaReaderOptions? options, CancellationToken cancellationToken = default)
+    {
+        FlvReader reader = await OpenWithLimitAsync(stream, options?.LeaveOpen ?? false, DefaultMaxTagDataSize, cancellationToken).ConfigureAwait(false);
+        reader._onWarning = options?.OnWarning;
+        return reader;
+    }
+
     /// <summary>Opens a reader that rejects tags with more than <paramref name="maxTagDataSize"/> bytes of data.</summary>
     internal static async ValueTask<FlvReader> OpenWithLimitAsync(Stream stream, bool leaveOpen, int maxTagDataSize, CancellationToken cancellationToken)
     {
@@ -199,6 +212,7 @@ public sealed class FlvReader : IMediaReader, IDisposable
                 case ReadStep.Frame:
                     return new ValueTask<bool>(true);
                 case ReadStep.End:
+                    ReportTruncation();
                     return new ValueTask<bool>(false);
                 default:
                     PrepareToRead(needed);
@@ -211,6 +225,15 @@ public sealed class FlvReader : IMediaReader, IDisposable
                     Append(read.Result);
                     break;
             }
+        }
+    }
+
+    private void ReportTruncation()
+    {
+        if (TruncatedAtOffset is long offset && !_truncationReported)
+        {
+            _truncationReported = true;
+            _onWarning?.Invoke($"FLV: the input ends inside the tag at byte {offset}; stopped at the last whole tag");
         }
     }
 
@@ -259,6 +282,7 @@ public sealed class FlvReader : IMediaReader, IDisposable
                 case ReadStep.Frame:
                     return true;
                 case ReadStep.End:
+                    ReportTruncation();
                     return false;
                 default:
                     PrepareToRead(needed);

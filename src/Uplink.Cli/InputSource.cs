@@ -1,0 +1,70 @@
+using Uplink.Media;
+
+namespace Uplink.Cli;
+
+/// <summary>
+/// The command line's INPUT (a file or <c>-</c> for stdin), with <c>--audio</c> and <c>--fps</c> for raw
+/// H.264; opens a reader for it as many times as <c>--loop</c> needs.
+/// </summary>
+internal sealed class InputSource
+{
+    private readonly string _input;
+    private readonly string? _audio;
+    private readonly double? _frameRate;
+    private readonly Action<string> _warn;
+
+    public InputSource(string input, string? audio, double? frameRate, Action<string> warn)
+    {
+        _input = input;
+        _audio = audio;
+        _frameRate = frameRate;
+        _warn = warn;
+    }
+
+    public bool IsStdin => _input == "-";
+
+    /// <summary>How the input is named in messages.</summary>
+    public string Name => IsStdin ? "stdin" : _input;
+
+    public async Task<IMediaReader> OpenAsync(CancellationToken cancellationToken)
+    {
+        Stream stream = IsStdin ? Console.OpenStandardInput() : OpenFile(_input);
+        try
+        {
+            var options = new MediaReaderOptions { OnWarning = message => _warn($"{Name}: {message}") };
+            (MediaFormat format, Stream input) = await MediaReader.DetectAsync(stream, leaveOpen: false, cancellationToken).ConfigureAwait(false);
+            if (_audio is not null && format != MediaFormat.H264AnnexB)
+            {
+                throw new InputException($"--audio goes with a raw H.264 (Annex-B) input; {Name} is {MediaFormatDetector.Name(format)}");
+            }
+
+            if (_frameRate is not null && format != MediaFormat.H264AnnexB)
+            {
+                throw new InputException($"--fps applies to raw H.264 (Annex-B) input only; {Name} is {MediaFormatDetector.Name(format)}");
+            }
+
+            return await MediaReader.OpenDetectedAsync(format, input, _audio is null ? null : OpenFile(_audio), _frameRate, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static FileStream OpenFile(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, useAsync: true);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InputException($"input file not found: {path}");
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new InputException($"cannot open {path}: {ex.Message}");
+        }
+    }
+}

@@ -1,0 +1,195 @@
+using Uplink.Codecs;
+
+namespace Uplink.Media;
+
+/// <summary>Reads an input to the end and describes its tracks (what <c>uplink probe</c> prints).</summary>
+public static class MediaProbe
+{
+    /// <summary>Reads every frame of <paramref name="reader"/> and describes its tracks.</summary>
+    public static async Task<MediaProbeResult> ProbeAsync(IMediaReader reader, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var video = new VideoTally(reader.Video);
+        var audio = new AudioTally(reader.Audio);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            MediaFrame f = reader.Current;
+            if (f.IsConfiguration)
+            {
+                continue;
+            }
+
+            if (f.Track == MediaTrack.Video)
+            {
+                video.Add(f);
+            }
+            else
+            {
+                audio.Add(f);
+            }
+        }
+
+        var tracks = new List<TrackProbe>();
+        if (reader.Video is not null)
+        {
+            tracks.Add(video.ToProbe());
+        }
+
+        if (reader.Audio is not null)
+        {
+            tracks.Add(audio.ToProbe());
+        }
+
+        TimeSpan duration = tracks.Count == 0 ? TimeSpan.Zero : tracks.Max(t => t.Start + t.Duration) - tracks.Min(t => t.Start);
+        return new MediaProbeResult(reader.FormatName, duration, tracks);
+    }
+
+    internal static string AacProfile(int objectType, bool sbr, bool ps) => (objectType, sbr, ps) switch
+    {
+        (_, _, true) or (29, _, _) => "HE-AACv2",
+        (_, true, _) or (5, _, _) => "HE-AAC",
+        (1, _, _) => "Main",
+        (2, _, _) => "LC",
+        (3, _, _) => "SSR",
+        (4, _, _) => "LTP",
+        (23, _, _) => "LD",
+        (39, _, _) => "ELD",
+        _ => $"object type {objectType}",
+    };
+
+    private sealed class VideoTally(VideoMediaType? type)
+    {
+        private H264SequenceParameterSet? _sps = type is { DecoderConfiguration.IsEmpty: false } t ? SpsFromRecord(t.DecoderConfiguration.Span) : null;
+        private long _frames;
+        private long _keyframes;
+        private long _sinceKeyframe = -1;
+        private long _gop;
+        private bool _reordered;
+        private TimeSpan _lastPts = TimeSpan.MinValue;
+        private TimeSpan _firstDts;
+        private TimeSpan _lastDts;
+        private TimeSpan _minPts = TimeSpan.MaxValue;
+        private TimeSpan _maxPts = TimeSpan.MinValue;
+
+        public void Add(in MediaFrame f)
+        {
+            if (_sps is null && type is { NalLengthSize: 0 })
+            {
+                _sps = SpsInBand(f.Data.Span);
+            }
+
+            if (_frames == 0)
+            {
+                _firstDts = f.Dts;
+            }
+
+            _frames++;
+            _lastDts = f.Dts;
+            if (f.IsKeyframe)
+            {
+                if (_sinceKeyframe >= 0)
+                {
+                    _gop = Math.Max(_gop, _sinceKeyframe);
+                }
+
+                _keyframes++;
+                _sinceKeyframe = 0;
+            }
+
+            if (_sinceKeyframe >= 0)
+            {
+                _sinceKeyframe++;
+            }
+
+            _reordered |= f.Pts < _lastPts;
+            _lastPts = f.Pts;
+            _minPts = f.Pts < _minPts ? f.Pts : _minPts;
+            _maxPts = f.Pts > _maxPts ? f.Pts : _maxPts;
+        }
+
+        public TrackProbe ToProbe()
+        {
+            double? measured = _frames > 1 && _lastDts > _firstDts ? Math.Round((_frames - 1) / (_lastDts - _firstDts).TotalSeconds, 3) : null;
+            double? rate = _sps?.FrameRate ?? type?.FrameRate ?? measured;
+            TimeSpan frame = rate is > 0 ? TimeSpan.FromSeconds(1 / rate.Value) : TimeSpan.Zero;
+            TimeSpan duration = _frames == 0 ? TimeSpan.Zero : _maxPts - _minPts + frame;
+            long gop = _keyframes <= 1 ? _frames : Math.Max(_gop, _sinceKeyframe);
+            return new TrackProbe(
+                "video", "h264", _sps?.ProfileName, _sps?.LevelName, _sps?.Width ?? type?.Width, _sps?.Height ?? type?.Height,
+                rate, null, null, _frames, _keyframes, gop, _reordered, duration, _frames == 0 ? TimeSpan.Zero : _minPts);
+        }
+
+        private static H264SequenceParameterSet? SpsFromRecord(ReadOnlySpan<byte> record)
+        {
+            try
+            {
+                var r = AvcDecoderConfigurationRecord.Parse(record);
+                return r.SequenceParameterSets.Count > 0 && H264SequenceParameterSet.TryParse(r.SequenceParameterSets[0], out H264SequenceParameterSet? sps) ? sps : null;
+            }
+            catch (InvalidDataException)
+            {
+                return null;
+            }
+        }
+
+        private static H264SequenceParameterSet? SpsInBand(ReadOnlySpan<byte> accessUnit)
+        {
+            foreach (ReadOnlySpan<byte> nal in AnnexB.EnumerateNalUnits(accessUnit))
+            {
+                if (nal.Length > 0 && (nal[0] & 0x1F) == (int)H264NalUnitType.Sps && H264SequenceParameterSet.TryParse(nal, out H264SequenceParameterSet? sps))
+                {
+                    return sps;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    private sealed class AudioTally(AudioMediaType? type)
+    {
+        private AudioSpecificConfig? _config = type is { AudioSpecificConfig.IsEmpty: false } t ? Parse(t.AudioSpecificConfig.Span) : null;
+        private long _frames;
+        private TimeSpan _first;
+        private TimeSpan _last;
+
+        public void Add(in MediaFrame f)
+        {
+            if (_config is null && type is { IsAdts: true } && AdtsHeader.TryParse(f.Data.Span, out AdtsHeader header))
+            {
+                _config = Parse(AudioSpecificConfig.FromAdts(header));
+            }
+
+            if (_frames == 0)
+            {
+                _first = f.Pts;
+            }
+
+            _frames++;
+            _last = f.Pts;
+        }
+
+        public TrackProbe ToProbe()
+        {
+            int? rate = _config?.SampleRate ?? type?.SampleRate;
+            int samples = _config?.SamplesPerFrame ?? 1024;
+            TimeSpan frame = rate is > 0 ? TimeSpan.FromSeconds(samples / (double)rate.Value) : TimeSpan.Zero;
+            TimeSpan duration = _frames == 0 ? TimeSpan.Zero : _last - _first + frame;
+            string? profile = _config is null ? null : AacProfile(_config.ObjectType, _config.ExtensionSampleRate is not null, _config.PsPresent);
+            return new TrackProbe(
+                "audio", "aac", profile, null, null, null, null, rate, _config?.Channels ?? type?.Channels, _frames, null, null, null, duration, _first);
+        }
+
+        private static AudioSpecificConfig? Parse(ReadOnlySpan<byte> config)
+        {
+            try
+            {
+                return AudioSpecificConfig.Parse(config);
+            }
+            catch (InvalidDataException)
+            {
+                return null;
+            }
+        }
+    }
+}
