@@ -38,7 +38,7 @@ public sealed class RtmpWriter : IAsyncDisposable
     private readonly AudioTagBuilder? _audio;
     private readonly Interleaver _interleaver;
     private readonly PooledBufferWriter _scratch = new(64 * 1024);
-    private readonly StatusDispatcher _dispatcher;
+    private readonly EventDispatcher _dispatcher;
     private RtmpClientConnection? _connection;
     private RtmpWriterStatus _status = RtmpWriterStatus.Disconnected;
     private bool _everConnected;
@@ -72,7 +72,7 @@ public sealed class RtmpWriter : IAsyncDisposable
         _video = options.Video is null ? null : new VideoTagBuilder(options.Video);
         _audio = options.Audio is null ? null : new AudioTagBuilder(options.Audio);
         _interleaver = new Interleaver(_video is not null, _audio is not null, options.InterleaveWindow);
-        _dispatcher = new StatusDispatcher(DeliverStatusAsync, _logger);
+        _dispatcher = new EventDispatcher(_logger);
     }
 
     /// <summary>Raised (off the I/O path, in order) when the connection state changes. A throwing handler is logged and ignored.</summary>
@@ -183,12 +183,9 @@ public sealed class RtmpWriter : IAsyncDisposable
                 throw new ArgumentException($"audio timestamp went backwards at frame {_audioFramesSent + _audioDropped + 1}: {timestamp} after {last}.", nameof(timestamp));
             }
 
-            _lastAudioDts = timestamp;
-            if (audio.IsAdts)
-            {
-                EnqueueAdts(audio, frame.Span, timestamp);
-            }
-            else
+            // Several ADTS frames in one write get consecutive timestamps; the next write must not go before the last.
+            _lastAudioDts = audio.IsAdts ? EnqueueAdts(audio, frame.Span, timestamp) : timestamp;
+            if (!audio.IsAdts)
             {
                 EnqueueAudio(audio, frame.Span, ToMilliseconds(timestamp), timestamp);
             }
@@ -297,9 +294,11 @@ public sealed class RtmpWriter : IAsyncDisposable
 
     private static long ToMilliseconds(TimeSpan t) => (long)Math.Floor(t.Ticks / (double)TimeSpan.TicksPerMillisecond);
 
-    private void EnqueueAdts(AudioTagBuilder audio, ReadOnlySpan<byte> data, TimeSpan timestamp)
+    /// <returns>The timestamp of the last frame enqueued.</returns>
+    private TimeSpan EnqueueAdts(AudioTagBuilder audio, ReadOnlySpan<byte> data, TimeSpan timestamp)
     {
         int index = 0;
+        TimeSpan last = timestamp;
         foreach (AdtsFrame frame in AdtsFrames.Enumerate(data))
         {
             if (frame.Header.RawDataBlockCount != 1)
@@ -311,8 +310,11 @@ public sealed class RtmpWriter : IAsyncDisposable
             int rate = audio.SampleRate;
             TimeSpan at = rate > 0 ? timestamp + TimeSpan.FromTicks(index * 1024L * TimeSpan.TicksPerSecond / rate) : timestamp;
             EnqueueAudio(audio, frame.Payload, ToMilliseconds(at), at);
+            last = at;
             index++;
         }
+
+        return last;
     }
 
     private void EnqueueAudio(AudioTagBuilder audio, ReadOnlySpan<byte> raw, long timestampMs, TimeSpan timestamp)
@@ -644,10 +646,11 @@ public sealed class RtmpWriter : IAsyncDisposable
 
         _status = status;
         WriterLog.StatusChanged(_logger, status, reason);
-        _dispatcher.Post(new RtmpWriterStatusChangedEventArgs(status, reason, DateTimeOffset.UtcNow));
+        var change = new RtmpWriterStatusChangedEventArgs(status, reason, DateTimeOffset.UtcNow);
+        _dispatcher.Post(() => DeliverStatus(change));
     }
 
-    private ValueTask DeliverStatusAsync(RtmpWriterStatusChangedEventArgs change)
+    private void DeliverStatus(RtmpWriterStatusChangedEventArgs change)
     {
         Exception? first = null;
         try
@@ -683,31 +686,14 @@ public sealed class RtmpWriter : IAsyncDisposable
         {
             WriterLog.StatusHandlerFailed(_logger, first, change.Status);
         }
-
-        return ValueTask.CompletedTask;
     }
 
     private void OnServerStatus(RtmpServerStatus status)
     {
-        EventHandler<RtmpServerStatus>? handler = ServerStatusReceived;
-        if (handler is null)
-        {
-            return;
-        }
-
         // Never on the receive loop: a slow handler must not stall acknowledgements and pings.
-        _ = Task.Run(() =>
+        if (ServerStatusReceived is not null)
         {
-            try
-            {
-                handler(this, status);
-            }
-#pragma warning disable CA1031
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                WriterLog.StatusHandlerFailed(_logger, ex, _status);
-            }
-        });
+            _dispatcher.Post(() => ServerStatusReceived?.Invoke(this, status));
+        }
     }
 }

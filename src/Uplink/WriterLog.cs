@@ -11,6 +11,9 @@ internal static partial class WriterLog
     [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "A status handler threw on {Status}; the writer goes on")]
     public static partial void StatusHandlerFailed(ILogger logger, Exception exception, RtmpWriterStatus status);
 
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Error, Message = "An event handler threw; the writer goes on")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "A status handler did not return within {Seconds} s")]
     public static partial void SlowStatusHandler(ILogger logger, double seconds);
 

@@ -233,6 +233,12 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
             _closeReason ??= ex.Message;
             throw new RtmpException(RtmpErrorKind.Disconnected, $"connection lost while sending: {ex.Message}", innerException: ex);
         }
+        catch (OperationCanceledException)
+        {
+            // Part of a chunk may be on the wire: the stream cannot go on from here.
+            _closeReason ??= "a send was cancelled part way";
+            throw;
+        }
         finally
         {
             _output.Clear();
@@ -387,7 +393,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
 
     private async Task<T> WaitAsync<T>(Task<T> task, string what, CancellationToken cancellationToken)
     {
-        Task first = await Task.WhenAny(task, _receiveLoop).ConfigureAwait(false);
+        Task first = await Task.WhenAny(task, _receiveLoop).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (first != task)
         {
             // The connection ended before the reply: a reply that raced in still wins.
@@ -399,7 +405,6 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
             throw new RtmpException(RtmpErrorKind.Disconnected, $"server closed the connection while waiting for the reply to {what}{(_closeReason is null ? "" : ": " + _closeReason)}");
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
         return await task.ConfigureAwait(false);
     }
 

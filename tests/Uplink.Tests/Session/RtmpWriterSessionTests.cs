@@ -453,4 +453,28 @@ public class RtmpWriterSessionTests
 
         Assert.Equal(1234, writer.GetStats().BytesAcknowledged);
     }
+
+    [Fact]
+    public async Task A_server_that_never_answers_connect_times_out_as_configured()
+    {
+        await using var server = new ScriptedRtmpServer { IgnoreConnect = true };
+        await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), ConnectTimeout = TimeSpan.FromMilliseconds(300) });
+        var ex = await Assert.ThrowsAsync<RtmpException>(() => writer.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(RtmpErrorKind.Timeout, ex.Kind);
+        Assert.Contains("timed out after 0.3 s", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Server_onStatus_messages_are_raised_in_order_off_the_io_path()
+    {
+        await using var server = new ScriptedRtmpServer();
+        var seen = new TaskCompletionSource<RtmpServerStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url() });
+        writer.ServerStatusReceived += (_, s) => seen.TrySetResult(s);
+        await writer.ConnectAsync();
+        RtmpServerStatus status = await seen.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("NetStream.Publish.Start", status.Code);
+        Assert.Equal("status", status.Level);
+        Assert.False(status.IsError);
+    }
 }

@@ -37,6 +37,9 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
     /// <summary>Answer connect with _error and this status.</summary>
     public (string Code, string Description)? RefuseConnect { get; set; }
 
+    /// <summary>Never answer connect (a server that hangs after the handshake).</summary>
+    public bool IgnoreConnect { get; set; }
+
     /// <summary>Send a ping request right after connect.</summary>
     public bool PingAfterConnect { get; set; }
 
@@ -181,6 +184,8 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
 
         switch (msg.CommandName)
         {
+            case "connect" when IgnoreConnect:
+                break;
             case "connect":
                 Control(writer, output, RtmpMessageType.WindowAcknowledgementSize, WindowAcknowledgementSize);
                 Send(writer, output, 2, RtmpMessageType.SetPeerBandwidth, 0, [0x00, 0x4C, 0x4B, 0x40, 0x02]);
