@@ -64,6 +64,8 @@ internal static class Program
             }
         });
         var verbose = new Option<bool>("--verbose") { Description = "Show exception details on failure." };
+        var tlsCa = new Option<string?>("--tls-ca") { Description = "For rtmps://: a PEM file of CA certificates to trust besides the system's (a private CA)." };
+        var tlsInsecure = new Option<bool>("--tls-insecure") { Description = "For rtmps://: accept any certificate. Anyone on the path can then read and change the stream." };
 
         loop.Validators.Add(r =>
         {
@@ -102,6 +104,7 @@ internal static class Program
               ffmpeg -i in.mkv -c copy -f mpegts - | uplink publish - rtmp://127.0.0.1/live/demo
               uplink publish clip.flv rtmp://127.0.0.1:1935/live/demo --no-realtime --loop 3
               uplink publish clip.flv rtmp:127.0.0.1/live+demo --json
+              uplink publish clip.mp4 rtmps://ingest.example.com/live/KEY --tls-ca private-ca.pem
             """);
         publish.Arguments.Add(input);
         publish.Arguments.Add(url);
@@ -112,6 +115,8 @@ internal static class Program
         publish.Options.Add(audio);
         publish.Options.Add(fps);
         publish.Options.Add(json);
+        publish.Options.Add(tlsCa);
+        publish.Options.Add(tlsInsecure);
         publish.Options.Add(verbose);
         publish.SetAction((result, cancellationToken) =>
         {
@@ -125,7 +130,9 @@ internal static class Program
                 result.GetValue(chunkSize),
                 result.GetValue(json),
                 result.GetValue(verbose),
-                TimeSpan.FromSeconds(result.GetValue(connectTimeout)));
+                TimeSpan.FromSeconds(result.GetValue(connectTimeout)),
+                result.GetValue(tlsCa),
+                result.GetValue(tlsInsecure));
             return new PublishRunner(settings, Console.Out, Console.Error).RunAsync(cancellationToken);
         });
 

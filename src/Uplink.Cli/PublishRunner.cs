@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Uplink.Amf;
 using Uplink.Media;
 
@@ -51,6 +53,7 @@ internal sealed class PublishRunner
                 ChunkSize = _settings.ChunkSize,
                 ConnectTimeout = _settings.ConnectTimeout,
                 OnStatusChanged = ReportStatus,
+                Tls = TlsOptions(url),
             };
             if (reader is FlvReader flv)
             {
@@ -177,6 +180,40 @@ internal sealed class PublishRunner
             }
         }
 
+    }
+
+    private RtmpTlsOptions TlsOptions(RtmpUrl url)
+    {
+        if (!url.IsTls && (_settings.TlsCaFile is not null || _settings.TlsInsecure))
+        {
+            throw new InputException("--tls-ca and --tls-insecure go with an rtmps:// URL");
+        }
+
+        if (_settings.TlsInsecure)
+        {
+            _output.Warn("--tls-insecure: the server's certificate is not checked; anyone on the path can read and change the stream");
+        }
+
+        X509Certificate2Collection? roots = null;
+        if (_settings.TlsCaFile is { } file)
+        {
+            roots = [];
+            try
+            {
+                roots.ImportFromPemFile(file);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+            {
+                throw new InputException($"--tls-ca {file}: {ex.Message}");
+            }
+
+            if (roots.Count == 0)
+            {
+                throw new InputException($"--tls-ca {file}: no PEM certificate in it");
+            }
+        }
+
+        return new RtmpTlsOptions { TrustedRoots = roots, AllowUntrustedCertificate = _settings.TlsInsecure };
     }
 
     /// <summary>videodatarate and audiodatarate from the file's onMetaData, when it has them.</summary>

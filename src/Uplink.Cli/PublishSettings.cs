@@ -11,4 +11,6 @@ internal sealed record PublishSettings(
     int ChunkSize,
     bool Json,
     bool Verbose,
-    TimeSpan ConnectTimeout);
+    TimeSpan ConnectTimeout,
+    string? TlsCaFile = null,
+    bool TlsInsecure = false);

@@ -23,6 +23,9 @@ public enum RtmpErrorKind
 
     /// <summary>An operation did not finish in time.</summary>
     Timeout,
+
+    /// <summary>TLS (<c>rtmps</c>) failed: the certificate is not trusted or the handshake broke.</summary>
+    Tls,
 }
 
 /// <summary>

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Uplink.Buffers;
@@ -388,20 +387,7 @@ public sealed class RtmpWriter : IAsyncDisposable
         try
         {
             SessionLog.Connecting(_logger, _url);
-            if (_url.IsTls)
-            {
-                throw new RtmpException(RtmpErrorKind.Unreachable, "rtmps:// is not supported yet");
-            }
-
-            RtmpTransport transport;
-            try
-            {
-                transport = await RtmpTransport.ConnectTcpAsync(_url.Host, _url.Port, _options.TcpNoDelay, _options.SocketSendBufferSize, timeout.Token).ConfigureAwait(false);
-            }
-            catch (SocketException ex)
-            {
-                throw new RtmpException(RtmpErrorKind.Unreachable, $"cannot reach {where}: {ex.Message}", innerException: ex);
-            }
+            RtmpTransport transport = await RtmpTransport.ConnectAsync(_url, _options.TcpNoDelay, _options.SocketSendBufferSize, _options.Tls, timeout.Token).ConfigureAwait(false);
 
             var settings = new RtmpConnectionSettings(
                 _options.ChunkSize,

@@ -32,6 +32,9 @@ public sealed record RtmpWriterOptions
     /// <summary>How long closing waits for the server to read what was sent and close its side (default 3 s).</summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>How <c>rtmps://</c> checks the server's certificate (system roots by default; a private CA; or an explicit opt-out).</summary>
+    public RtmpTlsOptions Tls { get; init; } = new();
+
     /// <summary>Set TCP_NODELAY (disable Nagle's algorithm). Default on.</summary>
     public bool TcpNoDelay { get; init; } = true;
 

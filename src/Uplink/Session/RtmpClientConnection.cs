@@ -183,7 +183,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
     /// kernel never answers unread data with a reset that would discard our last frames at the server.</summary>
     public async Task CloseGracefullyAsync(TimeSpan lingerTimeout)
     {
-        _transport.ShutdownSend();
+        await _transport.ShutdownSendAsync().ConfigureAwait(false);
         try
         {
             await _receiveLoop.WaitAsync(lingerTimeout).ConfigureAwait(false);

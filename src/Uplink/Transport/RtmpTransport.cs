@@ -1,10 +1,15 @@
+using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 
 namespace Uplink.Transport;
 
 /// <summary>
-/// The byte pipe under a connection: a TCP socket (or, in tests, any duplex stream) behind one
-/// <see cref="Stream"/>, with the one socket-level operation the protocol needs, a half-close.
+/// The byte pipe under a connection: a TCP socket, optionally wrapped in TLS (<c>rtmps</c>), or in tests any
+/// duplex stream, behind one <see cref="Stream"/>; with the one socket-level operation the protocol needs,
+/// a half-close.
 /// </summary>
 internal sealed class RtmpTransport : IDisposable
 {
@@ -18,10 +23,12 @@ internal sealed class RtmpTransport : IDisposable
 
     public Stream Stream { get; }
 
-    /// <summary>Opens a TCP connection with TCP_NODELAY and the send buffer size applied.</summary>
-    public static async Task<RtmpTransport> ConnectTcpAsync(string host, int port, bool noDelay, int sendBufferSize, CancellationToken cancellationToken)
+    /// <summary>Opens a TCP connection with TCP_NODELAY and the send buffer size applied, and TLS for rtmps.</summary>
+    /// <exception cref="RtmpException">The host cannot be reached, or TLS fails (the message names why).</exception>
+    public static async Task<RtmpTransport> ConnectAsync(RtmpUrl url, bool noDelay, int sendBufferSize, RtmpTlsOptions tls, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = noDelay };
+        Stream? stream = null;
         try
         {
             if (sendBufferSize > 0)
@@ -29,24 +36,48 @@ internal sealed class RtmpTransport : IDisposable
                 socket.SendBufferSize = sendBufferSize;
             }
 
-            await socket.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
-            return new RtmpTransport(new NetworkStream(socket, ownsSocket: true), socket);
+            try
+            {
+                await socket.ConnectAsync(url.Host, url.Port, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException ex)
+            {
+                throw new RtmpException(RtmpErrorKind.Unreachable, $"cannot reach {url.Host}:{url.Port}: {ex.Message}", innerException: ex);
+            }
+
+            stream = new NetworkStream(socket, ownsSocket: true);
+            if (url.IsTls)
+            {
+                stream = await AuthenticateAsync(stream, url, tls, cancellationToken).ConfigureAwait(false);
+            }
+
+            return new RtmpTransport(stream, socket);
         }
         catch
         {
+            if (stream is not null)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+
             socket.Dispose();
             throw;
         }
     }
 
-    /// <summary>Stops sending (TCP FIN) while still receiving; a no-op for non-socket streams.</summary>
-    public void ShutdownSend()
+    /// <summary>Stops sending (TLS close_notify, then TCP FIN) while still receiving; a no-op for non-socket streams.</summary>
+    public async Task ShutdownSendAsync()
     {
         try
         {
+            if (Stream is SslStream ssl)
+            {
+                await ssl.ShutdownAsync().ConfigureAwait(false);
+            }
+
             _socket?.Shutdown(SocketShutdown.Send);
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException or InvalidOperationException)
         {
         }
     }
@@ -55,5 +86,97 @@ internal sealed class RtmpTransport : IDisposable
     {
         Stream.Dispose();
         _socket?.Dispose();
+    }
+
+    private static async Task<SslStream> AuthenticateAsync(Stream inner, RtmpUrl url, RtmpTlsOptions tls, CancellationToken cancellationToken)
+    {
+        string targetHost = tls.TargetHost ?? url.Host;
+        SslPolicyErrors seen = SslPolicyErrors.None;
+        X509ChainStatusFlags chainStatus = X509ChainStatusFlags.NoError;
+        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
+        var options = new SslClientAuthenticationOptions
+        {
+            // SNI carries host names only; for an IP address SslStream sends none, as RFC 6066 asks.
+            TargetHost = targetHost,
+            RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+            {
+                if (errors == SslPolicyErrors.None || tls.AllowUntrustedCertificate)
+                {
+                    return true;
+                }
+
+                if (errors == SslPolicyErrors.RemoteCertificateChainErrors && tls.TrustedRoots is { Count: > 0 } roots && certificate is not null
+                    && TrustsPrivateRoot(certificate, roots, out chainStatus))
+                {
+                    return true;
+                }
+
+                seen = errors;
+                if (chain is not null && chainStatus == X509ChainStatusFlags.NoError)
+                {
+                    foreach (X509ChainStatus status in chain.ChainStatus)
+                    {
+                        chainStatus |= status.Status;
+                    }
+                }
+
+                return false;
+            },
+        };
+
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(options, cancellationToken).ConfigureAwait(false);
+            return ssl;
+        }
+        catch (AuthenticationException ex)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            string why = seen == SslPolicyErrors.None ? ex.Message : Describe(seen, chainStatus, targetHost);
+            throw new RtmpException(RtmpErrorKind.Tls, $"TLS with {url.Host}:{url.Port} failed: {why}", innerException: ex);
+        }
+        catch (IOException ex)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw new RtmpException(RtmpErrorKind.Tls, $"TLS with {url.Host}:{url.Port} failed: {ex.Message} (is it an RTMPS port?)", innerException: ex);
+        }
+    }
+
+    private static bool TrustsPrivateRoot(X509Certificate certificate, X509Certificate2Collection roots, out X509ChainStatusFlags status)
+    {
+        using var leaf = new X509Certificate2(certificate);
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        bool ok = chain.Build(leaf);
+        status = X509ChainStatusFlags.NoError;
+        foreach (X509ChainStatus s in chain.ChainStatus)
+        {
+            status |= s.Status;
+        }
+
+        return ok;
+    }
+
+    private static string Describe(SslPolicyErrors errors, X509ChainStatusFlags chain, string host)
+    {
+        var reasons = new List<string>();
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        {
+            reasons.Add("the server sent no certificate");
+        }
+
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+        {
+            reasons.Add($"the certificate is not for '{host}'");
+        }
+
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors))
+        {
+            reasons.Add(chain == X509ChainStatusFlags.NoError ? "the certificate is not trusted" : $"the certificate is not trusted ({chain})");
+        }
+
+        return string.Join("; ", reasons) + " (trust its CA with --tls-ca / RtmpTlsOptions.TrustedRoots)";
     }
 }

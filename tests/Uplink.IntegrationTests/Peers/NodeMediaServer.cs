@@ -19,11 +19,12 @@ public sealed class NodeMediaServer : IRtmpPeer, IAsyncDisposable
     private readonly ExternalProcess _process;
     private readonly string _directory;
 
-    private NodeMediaServer(ExternalProcess process, string directory, int port)
+    private NodeMediaServer(ExternalProcess process, string directory, int port, int? rtmpsPort)
     {
         _process = process;
         _directory = directory;
         Port = port;
+        RtmpsPort = rtmpsPort;
     }
 
     /// <inheritdoc/>
@@ -32,11 +33,18 @@ public sealed class NodeMediaServer : IRtmpPeer, IAsyncDisposable
     /// <summary>The RTMP port on 127.0.0.1.</summary>
     public int Port { get; }
 
+    /// <summary>The RTMPS port on 127.0.0.1, when started with <c>rtmps: true</c>.</summary>
+    public int? RtmpsPort { get; }
+
+    /// <summary>The self-signed certificate (PEM) the RTMPS port presents: CN=localhost, SAN localhost and 127.0.0.1.</summary>
+    public string CertificatePath => Path.Combine(_directory, "cert.pem");
+
     /// <summary>The directory holding package.json, package-lock.json and run-peer.js.</summary>
     public static string PeerDirectory => Path.Combine(RequiredTools.RepositoryRoot, "tests", "peers", "node-media-server");
 
-    /// <summary>Starts NMS on a free port (retrying if the port got taken) and waits until it accepts TCP.</summary>
-    public static async Task<NodeMediaServer> StartAsync()
+    /// <summary>Starts NMS on a free port (retrying if the port got taken) and waits until it accepts TCP.
+    /// With <paramref name="rtmps"/>, also an RTMPS port with a freshly generated self-signed certificate.</summary>
+    public static async Task<NodeMediaServer> StartAsync(bool rtmps = false)
     {
         var node = RequiredTools.Node;
         var peerDirectory = PeerDirectory;
@@ -50,11 +58,18 @@ public sealed class NodeMediaServer : IRtmpPeer, IAsyncDisposable
         {
             var directory = Directory.CreateTempSubdirectory("uplink-nms-").FullName;
             var port = FreePort.Next();
+            int? rtmpsPort = rtmps ? FreePort.Next() : null;
+            if (rtmps)
+            {
+                await MakeCertificateAsync(directory);
+            }
+
             var config = Path.Combine(directory, "config.json");
-            await File.WriteAllTextAsync(config, BuildConfig(directory, port));
+            await File.WriteAllTextAsync(config, BuildConfig(directory, port, rtmpsPort));
             var process = ExternalProcess.Start(node, [Path.Combine(peerDirectory, "run-peer.js"), "-c", config], directory);
-            var peer = new NodeMediaServer(process, directory, port);
-            if (await FreePort.WaitUntilListeningAsync(port, process, TimeSpan.FromSeconds(15)))
+            var peer = new NodeMediaServer(process, directory, port, rtmpsPort);
+            if (await FreePort.WaitUntilListeningAsync(port, process, TimeSpan.FromSeconds(15))
+                && (rtmpsPort is not int tls || await FreePort.WaitUntilListeningAsync(tls, process, TimeSpan.FromSeconds(15))))
             {
                 return peer;
             }
@@ -67,6 +82,10 @@ public sealed class NodeMediaServer : IRtmpPeer, IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The rtmps:// URL for a stream, by IP address (the certificate names 127.0.0.1 too).</summary>
+    public string RtmpsPublishUrl(string streamName) =>
+        $"rtmps://127.0.0.1:{(RtmpsPort ?? throw new InvalidOperationException("started without RTMPS")).ToString(CultureInfo.InvariantCulture)}/live/{streamName}";
 
     /// <inheritdoc/>
     public string PublishUrl(string streamName) => $"rtmp://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/live/{streamName}";
@@ -96,13 +115,41 @@ public sealed class NodeMediaServer : IRtmpPeer, IAsyncDisposable
         }
     }
 
-    private static string BuildConfig(string directory, int port) =>
-        JsonSerializer.Serialize(new Dictionary<string, object>
+    private static string BuildConfig(string directory, int port, int? rtmpsPort)
+    {
+        var config = new Dictionary<string, object>
         {
             ["bind"] = "127.0.0.1",
             ["rtmp"] = new Dictionary<string, object> { ["port"] = port },
             ["store"] = new Dictionary<string, object> { ["path"] = Path.Combine(directory, "data") },
             ["record"] = new Dictionary<string, object> { ["auto"] = true, ["path"] = Path.Combine(directory, "records") },
             ["webadmin"] = new Dictionary<string, object> { ["enable"] = false },
-        });
+        };
+        if (rtmpsPort is int tls)
+        {
+            config["rtmps"] = new Dictionary<string, object>
+            {
+                ["port"] = tls,
+                ["key"] = Path.Combine(directory, "key.pem"),
+                ["cert"] = Path.Combine(directory, "cert.pem"),
+            };
+        }
+
+        return JsonSerializer.Serialize(config);
+    }
+
+    /// <summary>NMS's bundled certificate has expired: make a fresh self-signed one for localhost and 127.0.0.1.</summary>
+    private static async Task MakeCertificateAsync(string directory)
+    {
+        var result = await ExternalProcess.RunAsync(
+            "openssl",
+            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+             "-keyout", Path.Combine(directory, "key.pem"), "-out", Path.Combine(directory, "cert.pem")],
+            TimeSpan.FromSeconds(30));
+        if (result.TimedOut || result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"openssl could not make the RTMPS test certificate: {result.Describe()}");
+        }
+    }
 }
