@@ -393,6 +393,7 @@ public sealed class RtmpWriter : IAsyncDisposable
                 _options.ChunkSize,
                 _options.WindowAcknowledgementSize,
                 _options.FlashVersion ?? $"FMLE/3.0 (compatible; Uplink/{UplinkVersion.Value})",
+                _options.SendTimeout,
                 _options.SwfUrl,
                 _options.PageUrl);
             connection = new RtmpClientConnection(transport, settings, _logger, OnServerStatus);
@@ -475,7 +476,7 @@ public sealed class RtmpWriter : IAsyncDisposable
 
             await connection.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (RtmpException ex) when (ex.Kind == RtmpErrorKind.Disconnected)
+        catch (RtmpException ex) when (ex.Kind is RtmpErrorKind.Disconnected or RtmpErrorKind.Timeout)
         {
             // Torn down by the next write, DisconnectAsync or DisposeAsync (all under the write lock).
             _lostReason ??= connection.CloseReason ?? ex.Message;

@@ -29,6 +29,9 @@ public sealed record RtmpWriterOptions
     /// <summary>Time allowed for TCP connect, handshake, <c>connect</c> and <c>publish</c> (default 10 s).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The longest one socket write may take before the connection counts as lost (default 15 s): no write blocks forever on a server that stopped reading.</summary>
+    public TimeSpan SendTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How long closing waits for the server to read what was sent and close its side (default 3 s).</summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
@@ -89,6 +92,11 @@ public sealed record RtmpWriterOptions
         if (ConnectTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"{nameof(ConnectTimeout)} must be positive.", nameof(ConnectTimeout));
+        }
+
+        if (SendTimeout <= TimeSpan.Zero || SendTimeout > TimeSpan.FromHours(1))
+        {
+            throw new ArgumentException($"{nameof(SendTimeout)} must be more than 0 and at most 1 hour, got {SendTimeout}.", nameof(SendTimeout));
         }
 
         if (CloseTimeout < TimeSpan.Zero)

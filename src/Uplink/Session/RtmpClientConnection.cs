@@ -30,6 +30,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Dictionary<double, TaskCompletionSource<CommandReply>> _pending = [];
     private readonly CancellationTokenSource _closing = new();
+    private CancellationTokenSource _sendTimer = new();
     private readonly TaskCompletionSource<RtmpServerStatus> _publishStatus = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<RtmpServerStatus>? _onServerStatus;
     private Task _receiveLoop = Task.CompletedTask;
@@ -40,6 +41,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
     private uint _peerWindow;
     private long _bytesAcknowledged;
     private string? _closeReason;
+    private RtmpErrorKind _closeKind = RtmpErrorKind.Disconnected;
     private RtmpUrl? _url;
     private int _disposed;
 
@@ -224,14 +226,28 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         }
 
         int count = _output.WrittenCount;
+        CancellationTokenSource? linked = null;
+        _sendTimer.CancelAfter(_settings.SendTimeout);
+        CancellationToken token = _sendTimer.Token;
+        if (cancellationToken.CanBeCanceled)
+        {
+            linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _sendTimer.Token);
+            token = linked.Token;
+        }
+
         try
         {
-            await _transport.Stream.WriteAsync(_output.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            await _transport.Stream.WriteAsync(_output.WrittenMemory, token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {
             _closeReason ??= ex.Message;
             throw new RtmpException(RtmpErrorKind.Disconnected, $"connection lost while sending: {ex.Message}", innerException: ex);
+        }
+        catch (OperationCanceledException) when (_sendTimer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            _closeReason ??= $"a send did not finish in {_settings.SendTimeout.TotalSeconds:0.#} s (the server stopped reading)";
+            throw new RtmpException(RtmpErrorKind.Timeout, _closeReason);
         }
         catch (OperationCanceledException)
         {
@@ -242,6 +258,12 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         finally
         {
             _output.Clear();
+            linked?.Dispose();
+            if (!_sendTimer.TryReset())
+            {
+                _sendTimer.Dispose();
+                _sendTimer = new CancellationTokenSource();
+            }
         }
 
         Interlocked.Add(ref _bytesSent, count);
@@ -266,6 +288,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
 
         FailPending(new RtmpException(RtmpErrorKind.Disconnected, "connection closed"));
         _closing.Dispose();
+        _sendTimer.Dispose();
         _output.Dispose();
         _scratch.Dispose();
         _sendLock.Dispose();
@@ -402,7 +425,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
                 return await task.ConfigureAwait(false);
             }
 
-            throw new RtmpException(RtmpErrorKind.Disconnected, $"server closed the connection while waiting for the reply to {what}{(_closeReason is null ? "" : ": " + _closeReason)}");
+            throw new RtmpException(_closeKind, $"the connection ended while waiting for the reply to {what}{(_closeReason is null ? "" : ": " + _closeReason)}");
         }
 
         return await task.ConfigureAwait(false);
@@ -452,6 +475,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         catch (RtmpProtocolException ex)
         {
             _closeReason ??= "protocol error: " + ex.Message;
+            _closeKind = RtmpErrorKind.Protocol;
             SessionLog.ConnectionLost(_logger, _closeReason);
             throw new RtmpException(RtmpErrorKind.Protocol, "RTMP protocol error from server: " + ex.Message, innerException: ex);
         }
@@ -463,7 +487,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         finally
         {
             await reader.CompleteAsync().ConfigureAwait(false);
-            FailPending(new RtmpException(RtmpErrorKind.Disconnected, "connection closed: " + (_closeReason ?? "unknown")));
+            FailPending(new RtmpException(_closeKind, "connection closed: " + (_closeReason ?? "unknown")));
         }
     }
 

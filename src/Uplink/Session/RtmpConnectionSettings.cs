@@ -5,6 +5,7 @@ internal sealed record RtmpConnectionSettings(
     int ChunkSize,
     uint WindowAcknowledgementSize,
     string FlashVersion,
+    TimeSpan SendTimeout,
     string? SwfUrl = null,
     string? PageUrl = null,
     int MaxIncomingMessageLength = 4 * 1024 * 1024,

@@ -477,4 +477,83 @@ public class RtmpWriterSessionTests
         Assert.Equal("status", status.Level);
         Assert.False(status.IsError);
     }
+
+    public static TheoryData<string, byte[]> HostileReplies => new()
+    {
+        { "random bytes", Enumerable.Range(0, 4096).Select(i => (byte)(i * 7919 % 251)).ToArray() },
+        { "a 2^31 chunk size", Convert.FromHexString("02000000000004010000000080000000") },
+        { "a 2^31-1 chunk size", Convert.FromHexString("0200000000000401000000007FFFFFFF") },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileReplies))]
+    public async Task A_hostile_server_fails_the_connect_cleanly(string what, byte[] reply)
+    {
+        await using var server = new ScriptedRtmpServer { AfterHandshake = reply };
+        await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), ConnectTimeout = TimeSpan.FromSeconds(5) });
+        var ex = await Assert.ThrowsAsync<RtmpException>(() => writer.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.True(ex.Kind is RtmpErrorKind.Protocol or RtmpErrorKind.Disconnected, $"{what}: {ex.Kind} {ex.Message}");
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public async Task A_16_MB_message_announced_and_never_sent_costs_a_timeout_not_the_memory()
+    {
+        // Type 0 header on chunk stream 3: 0xFFFFFF bytes of command, then nothing more.
+        await using var server = new ScriptedRtmpServer { AfterHandshake = Convert.FromHexString("03000000FFFFFF1400000000") };
+        await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), ConnectTimeout = TimeSpan.FromMilliseconds(500) });
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        var ex = await Assert.ThrowsAsync<RtmpException>(() => writer.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(20)));
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.True(ex.Kind is RtmpErrorKind.Timeout or RtmpErrorKind.Protocol, ex.Message);
+        Assert.True(allocated < 4 * 1024 * 1024, $"allocated {allocated} bytes for a message that never came");
+    }
+
+    [Fact]
+    public async Task A_server_that_never_answers_the_handshake_times_out()
+    {
+        await using var server = new ScriptedRtmpServer { SilentHandshake = true };
+        await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), ConnectTimeout = TimeSpan.FromMilliseconds(300) });
+        var ex = await Assert.ThrowsAsync<RtmpException>(() => writer.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(RtmpErrorKind.Timeout, ex.Kind);
+        Assert.Contains("in the handshake or connect", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_server_that_answers_connect_and_then_nothing_times_out_while_publishing()
+    {
+        await using var server = new ScriptedRtmpServer { IgnorePublish = true };
+        await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), ConnectTimeout = TimeSpan.FromMilliseconds(300) });
+        var ex = await Assert.ThrowsAsync<RtmpException>(() => writer.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(RtmpErrorKind.Timeout, ex.Kind);
+        Assert.Contains("publishing", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_server_that_stops_reading_makes_writes_fail_after_the_send_timeout_instead_of_blocking()
+    {
+        await using var server = new ScriptedRtmpServer { StopReadingAfterPublish = true };
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), Audio = null, SendTimeout = TimeSpan.FromMilliseconds(500), SocketSendBufferSize = 4096 });
+        writer.StatusChanged += (_, e) =>
+        {
+            if (e.Status == RtmpWriterStatus.Disconnected)
+            {
+                lost.TrySetResult();
+            }
+        };
+        await writer.ConnectAsync();
+        await server.StoppedReading.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        byte[] frame = ElementaryStreams.VideoAccessUnits()[0];
+        var ex = await Assert.ThrowsAsync<RtmpException>(async () =>
+        {
+            for (int i = 0; i < 100_000; i++)
+            {
+                await writer.WriteVideoAsync(frame, Frame * i, Frame * i).AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+            }
+        });
+        Assert.Equal(RtmpErrorKind.Timeout, ex.Kind);
+        Assert.Contains("stopped reading", ex.Message, StringComparison.Ordinal);
+        await lost.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
 }

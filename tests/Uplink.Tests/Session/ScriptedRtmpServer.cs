@@ -37,6 +37,21 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
     /// <summary>Answer connect with _error and this status.</summary>
     public (string Code, string Description)? RefuseConnect { get; set; }
 
+    /// <summary>Accept the TCP connection and never answer the handshake.</summary>
+    public bool SilentHandshake { get; set; }
+
+    /// <summary>Right after the handshake, send these bytes (garbage, a hostile header, …) instead of behaving.</summary>
+    public byte[]? AfterHandshake { get; set; }
+
+    /// <summary>Answer connect and createStream, never publish.</summary>
+    public bool IgnorePublish { get; set; }
+
+    /// <summary>Stop reading once publishing started (a stalled network); the client's writes then block.</summary>
+    public bool StopReadingAfterPublish { get; set; }
+
+    /// <summary>Completes when the server stopped reading.</summary>
+    public TaskCompletionSource StoppedReading { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Never answer connect (a server that hangs after the handshake).</summary>
     public bool IgnoreConnect { get; set; }
 
@@ -112,12 +127,21 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
     {
         byte[] c0c1 = new byte[1537];
         await stream.ReadExactlyAsync(c0c1, ct);
+        if (SilentHandshake)
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+
         byte[] s = new byte[1 + (2 * 1536)];
         s[0] = 3;
         Random.Shared.NextBytes(s.AsSpan(9, 1528));
         c0c1.AsSpan(1, 1536).CopyTo(s.AsSpan(1537));
         await stream.WriteAsync(s, ct);
         await stream.ReadExactlyAsync(new byte[1536], ct);
+        if (AfterHandshake is { } hostile)
+        {
+            await stream.WriteAsync(hostile, ct);
+        }
 
         var reader = new ChunkStreamReader(maxMessageLength: 16 << 20);
         var writer = new ChunkStreamWriter();
@@ -165,6 +189,13 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
             {
                 await stream.WriteAsync(output.WrittenMemory, ct);
                 output.Clear();
+            }
+
+            if (StopReadingAfterPublish && Messages.Any(m => m.CommandName == "publish"))
+            {
+                stream.Socket.ReceiveBufferSize = 4096;
+                StoppedReading.TrySetResult();
+                await Task.Delay(Timeout.Infinite, ct);
             }
         }
     }
@@ -221,6 +252,8 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
                 break;
             case "createStream":
                 Command(writer, output, 0, "_result", msg.Transaction, null, 1d);
+                break;
+            case "publish" when IgnorePublish:
                 break;
             case "publish":
                 AmfObject status = RefusePublish is { } deny
