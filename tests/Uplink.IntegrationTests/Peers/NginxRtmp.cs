@@ -35,14 +35,14 @@ public sealed class NginxRtmp : IRtmpPeer, IAsyncDisposable
     private string ErrorLog => ErrorLogIn(_directory);
 
     /// <summary>Starts nginx on a free port (retrying with another port if it got taken) and waits until it accepts TCP.</summary>
-    public static async Task<NginxRtmp> StartAsync()
+    public static async Task<NginxRtmp> StartAsync(string? onPublishUrl = null)
     {
         var nginx = RequiredTools.Nginx;
         for (var attempt = 1; ; attempt++)
         {
             var directory = Directory.CreateTempSubdirectory("uplink-nginx-").FullName;
             var port = FreePort.Next();
-            var peer = Launch(nginx, directory, port);
+            var peer = Launch(nginx, directory, port, onPublishUrl);
             if (await FreePort.WaitUntilListeningAsync(port, peer._process, TimeSpan.FromSeconds(10)))
             {
                 return peer;
@@ -95,12 +95,12 @@ public sealed class NginxRtmp : IRtmpPeer, IAsyncDisposable
         }
     }
 
-    private static NginxRtmp Launch(string nginx, string directory, int port)
+    private static NginxRtmp Launch(string nginx, string directory, int port, string? onPublishUrl)
     {
         Directory.CreateDirectory(RecordDirectoryIn(directory));
         Directory.CreateDirectory(MarkerDirectoryIn(directory));
         var config = Path.Combine(directory, "nginx.conf");
-        File.WriteAllText(config, BuildConfig(directory, port, RecordDirectoryIn(directory), MarkerDirectoryIn(directory)));
+        File.WriteAllText(config, BuildConfig(directory, port, RecordDirectoryIn(directory), MarkerDirectoryIn(directory), onPublishUrl));
         var process = ExternalProcess.Start(nginx, ["-p", directory + "/", "-e", ErrorLogIn(directory), "-c", config], directory);
         return new NginxRtmp(process, directory, port);
     }
@@ -111,8 +111,21 @@ public sealed class NginxRtmp : IRtmpPeer, IAsyncDisposable
 
     private static string ErrorLogIn(string directory) => Path.Combine(directory, "error.log");
 
-    private static string BuildConfig(string directory, int port, string records, string markers)
+    private static string BuildConfig(string directory, int port, string records, string markers, string? onPublishUrl)
     {
+        // With an on_publish URL, application "secure" asks it (GET, the publish URL's query as arguments)
+        // whether a publish may start: 2xx allows, anything else refuses.
+        var secure = onPublishUrl is null ? "" : $$"""
+                    application secure {
+                        live on;
+                        notify_method get;
+                        on_publish {{onPublishUrl}};
+                        record all;
+                        record_path {{records}};
+                        record_unique off;
+                        exec_record_done /bin/sh -c "echo $path > {{markers}}/$name.tmp && mv {{markers}}/$name.tmp {{markers}}/$name.done";
+                    }
+            """;
         // master_process off: one process, so the recorder runs with our uid and stopping it is one pid.
         // `user root;` only matters with a master process, but keeps record dirs writable if that changes.
         var user = Environment.UserName == "root" ? "user root;\n" : "";
@@ -134,6 +147,7 @@ public sealed class NginxRtmp : IRtmpPeer, IAsyncDisposable
                         record_unique off;
                         exec_record_done /bin/sh -c "echo $path > {{markers}}/$name.tmp && mv {{markers}}/$name.tmp {{markers}}/$name.done";
                     }
+            {{secure}}
                 }
             }
 
