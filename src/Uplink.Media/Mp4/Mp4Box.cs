@@ -27,9 +27,25 @@ internal readonly ref struct Mp4Box(uint type, long offset, long payloadOffset, 
         }
     }
 
-    public byte Version => Payload[0];
+    /// <summary>A full box's version (its payload must hold version and flags).</summary>
+    public byte Version
+    {
+        get
+        {
+            RequireFullBox(0);
+            return Payload[0];
+        }
+    }
 
-    public uint Flags => (uint)(Payload[1] << 16 | Payload[2] << 8 | Payload[3]);
+    /// <summary>A full box's 24-bit flags (its payload must hold version and flags).</summary>
+    public uint Flags
+    {
+        get
+        {
+            RequireFullBox(0);
+            return (uint)(Payload[1] << 16 | Payload[2] << 8 | Payload[3]);
+        }
+    }
 
     /// <summary>
     /// Checks that <paramref name="count"/> entries of <paramref name="entrySize"/> bytes fit in the payload after

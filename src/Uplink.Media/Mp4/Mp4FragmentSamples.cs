@@ -9,7 +9,7 @@ namespace Uplink.Media.Mp4;
 internal sealed class Mp4FragmentSamples
 {
     /// <summary>A trun without per-sample fields may declare at most this many samples.</summary>
-    internal const int MaxSamplesPerFieldlessRun = 1 << 16;
+    internal const int MaxSamplesPerFieldlessRun = 4096;
 
     private const uint BaseDataOffsetPresent = 0x1;
     private const uint SampleDescriptionIndexPresent = 0x2;
@@ -62,7 +62,8 @@ internal sealed class Mp4FragmentSamples
     {
         Clear();
         int headerSize = BinaryPrimitives.ReadUInt32BigEndian(moof) == 1 ? 16 : 8;
-        long maxSamples = MaxSamplesPerFieldlessRun + (long)moof.Length;
+        // Every sample of a run with per-sample fields takes at least 4 bytes of the moof.
+        long maxSamples = MaxSamplesPerFieldlessRun + (moof.Length / 4);
         long previousTrafDataEnd = moofOffset;
         var children = new Mp4BoxIterator(moof[headerSize..], moofOffset + headerSize, Mp4FourCc.Moof);
         while (children.MoveNext(out Mp4Box traf))

@@ -404,13 +404,17 @@ public sealed class Mp4Reader : IMediaReader, IDisposable
 
     private void StartFragment(int size)
     {
-        if (!_progressiveDone && TryPeekSample(out _) && !_progressiveDone)
+        if (!_progressiveDone)
         {
-            Warn($"the moof box at offset {_boxOffset} comes before samples of the moov's tables were found; they are skipped");
+            // TryPeekSample marks the moov's samples done when none are left.
+            if (TryPeekSample(out _) && !_progressiveDone)
+            {
+                Warn($"the moof box at offset {_boxOffset} comes before samples the moov's tables index were found; they are skipped");
+            }
+
             _progressiveDone = true;
         }
 
-        _progressiveDone = true;
         WarnDroppedSamples();
         if (_fragment.Remaining > 0)
         {
@@ -665,9 +669,15 @@ public sealed class Mp4Reader : IMediaReader, IDisposable
 
         if (_canSeek)
         {
-            _stream.Seek(_origin + target, SeekOrigin.Begin);
             _start = _end = 0;
             _startOffset = target;
+            if (target >= _stream.Length - _origin)
+            {
+                _endOfStream = true;
+                return SkipResult.EndOfStream;
+            }
+
+            _stream.Seek(_origin + target, SeekOrigin.Begin);
             _endOfStream = false;
             return SkipResult.Reached;
         }

@@ -25,7 +25,6 @@ public class Mp4ReaderSampleTests
     [MemberData(nameof(Samples))]
     public async Task Every_frame_of_the_ffmpeg_sample_matches_ffprobe(string fileName, string formatName, int videoFrames, int videoKeyframes, int audioFrames)
     {
-        (List<Mp4TestData.ProbedPacket> expected, Dictionary<MediaTrack, long> timescales) = Mp4TestData.ReadPackets(fileName);
         var warnings = new List<string>();
         await using Mp4Reader reader = await Mp4Reader.OpenAsync(File.OpenRead(Mp4TestData.PathOf(fileName)), new MediaReaderOptions { OnWarning = warnings.Add });
 
@@ -47,7 +46,6 @@ public class Mp4ReaderSampleTests
 
         List<Mp4FrameRecord> frames = await Mp4FrameRecord.ReadAllAsync(reader);
 
-        Assert.Equal(expected.Count, frames.Count);
         Assert.Equal(frames.Count, reader.FramesRead);
         Assert.Equal(videoFrames, frames.Count(f => f.Track == MediaTrack.Video));
         Assert.Equal(videoKeyframes, frames.Count(f => f.Track == MediaTrack.Video && f.IsKeyframe));
@@ -55,16 +53,38 @@ public class Mp4ReaderSampleTests
         Assert.DoesNotContain(frames, f => f.IsConfiguration);
         Assert.Empty(warnings);
 
+        AssertSameAsProbe(fileName, frames, expectNegativeCompositionOffsets: fileName == "negative-cts.mp4");
+    }
+
+    [Fact]
+    public async Task Only_the_first_audio_track_is_used_and_the_second_is_ignored_with_a_warning_and_subtitles_silently()
+    {
+        var warnings = new List<string>();
+        await using Mp4Reader reader = await Mp4Reader.OpenAsync(File.OpenRead(Mp4TestData.PathOf("extra-tracks.mp4")), new MediaReaderOptions { OnWarning = warnings.Add });
+        List<Mp4FrameRecord> frames = await Mp4FrameRecord.ReadAllAsync(reader);
+
+        string warning = Assert.Single(warnings);
+        Assert.Contains("track 3 (audio) (AAC) is ignored: only the first audio track (track 2 (audio)) is used", warning, StringComparison.Ordinal);
+        Assert.Equal(44100, reader.Audio!.SampleRate);
+        Assert.Equal(160, reader.Video!.Width);
+        AssertSameAsProbe("extra-tracks.mp4", frames, expectNegativeCompositionOffsets: false);
+    }
+
+    private static void AssertSameAsProbe(string fileName, List<Mp4FrameRecord> frames, bool expectNegativeCompositionOffsets)
+    {
+        (List<Mp4TestData.ProbedPacket> expected, Dictionary<MediaTrack, long> timescales) = Mp4TestData.ReadPackets(fileName);
+        Assert.Equal(expected.Count, frames.Count);
+
         // FFmpeg subtracts the largest negative composition offset from every DTS (its dts_shift); the reader
         // keeps the raw ctts times, so Pts < Dts for some frames of the negative-cts sample.
         long shift = 0;
-        if (videoFrames > 0)
+        if (frames.Any(f => f.Track == MediaTrack.Video))
         {
             long minOffset = frames.Where(f => f.Track == MediaTrack.Video).Min(f => (f.Pts - f.Dts).Ticks * timescales[MediaTrack.Video] / TimeSpan.TicksPerSecond);
             shift = Math.Max(0, -minOffset);
         }
 
-        Assert.Equal(fileName == "negative-cts.mp4", shift > 0);
+        Assert.Equal(expectNegativeCompositionOffsets, shift > 0);
         for (int i = 0; i < expected.Count; i++)
         {
             Mp4TestData.ProbedPacket p = expected[i];
