@@ -74,6 +74,9 @@ internal sealed class Mp4SampleTable
     /// <summary>The number of samples stsz/stz2 declares.</summary>
     public uint SampleCount => _sampleCount;
 
+    /// <summary>The sum of the stts durations: where a following movie fragment without tfdt continues.</summary>
+    public long TotalDuration { get; private init; }
+
     /// <summary>Set once the chunk table ran out before the declared sample count.</summary>
     public bool EndedEarly { get; private set; }
 
@@ -164,7 +167,15 @@ internal sealed class Mp4SampleTable
             throw Mp4Errors.Invalid($"track {trackId} has {layout.SampleCount} samples but its stbl at offset {stbl.Offset} has no {(sawChunks ? "stsc" : "stco/co64")} box");
         }
 
-        return new Mp4SampleTable(moov, moovOffset, track, trackId, layout);
+        long totalDuration = 0;
+        for (int i = 0; i < layout.SttsCount; i++)
+        {
+            int at = layout.SttsAt + (i * 8);
+            totalDuration += (long)BinaryPrimitives.ReadUInt32BigEndian(moov.AsSpan(at)) * BinaryPrimitives.ReadUInt32BigEndian(moov.AsSpan(at + 4));
+            totalDuration = Math.Min(totalDuration, long.MaxValue / 4);
+        }
+
+        return new Mp4SampleTable(moov, moovOffset, track, trackId, layout) { TotalDuration = totalDuration };
     }
 
     /// <summary>Reads the next sample; false when the track has no more.</summary>

@@ -10,6 +10,7 @@ internal sealed class Mp4Track
         Timescale = timescale;
         SampleEntry = sampleEntry;
         Samples = samples;
+        NextFragmentDecodeTime = samples?.TotalDuration ?? 0;
     }
 
     /// <summary>The tkhd track_ID (the id trafs refer to).</summary>

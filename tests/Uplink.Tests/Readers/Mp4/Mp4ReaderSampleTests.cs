@@ -15,6 +15,8 @@ public class Mp4ReaderSampleTests
         { "moov-at-end.mp4", "MP4", 50, 2, 88 },
         { "fragmented.mp4", "fragmented MP4", 50, 5, 88 },
         { "fragmented-base-moof.mp4", "fragmented MP4", 50, 5, 88 },
+        { "fragmented-moov-samples.mp4", "fragmented MP4", 50, 5, 88 },
+        { "fragmented-separate-moof.mp4", "fragmented MP4", 50, 5, 88 },
         { "sample.mov", "MP4", 50, 2, 88 },
         { "video-only.mp4", "MP4", 50, 2, 0 },
         { "audio-only-mono.m4a", "MP4", 0, 0, 88 },
@@ -98,6 +100,40 @@ public class Mp4ReaderSampleTests
     }
 
     [Fact]
+    public async Task Fragments_without_tfdt_continue_from_the_previous_fragment_and_the_moov_samples()
+    {
+        byte[] bytes = Mp4TestData.Bytes("fragmented-moov-samples.mp4");
+        List<Mp4FrameRecord> expected = await Mp4FrameRecord.ReadAllAsync(new MemoryStream(bytes));
+        foreach (Mp4BoxLayout tfdt in Mp4BoxLayout.Walk(bytes).Where(b => b.Type == "tfdt"))
+        {
+            System.Text.Encoding.ASCII.GetBytes("free").CopyTo(bytes, tfdt.Offset + 4);
+        }
+
+        List<Mp4FrameRecord> actual = await Mp4FrameRecord.ReadAllAsync(new MemoryStream(bytes));
+        Assert.Equal(138, actual.Count);
+        Assert.True(expected.Zip(actual).All(pair => pair.First.SameAs(pair.Second)));
+    }
+
+    [Theory]
+    [InlineData("stsz", "stz2")]
+    [InlineData("stco", "co64")]
+    public async Task Compact_sample_sizes_and_64_bit_chunk_offsets_give_the_same_frames(string table, string replacement)
+    {
+        // The moov of this sample is the last box, so it can grow without moving the media.
+        byte[] bytes = Mp4TestData.Bytes("moov-at-end.mp4");
+        List<Mp4FrameRecord> expected = await Mp4FrameRecord.ReadAllAsync(new MemoryStream(bytes));
+        foreach (Mp4BoxLayout box in Mp4BoxLayout.Walk(bytes).Where(b => b.Type == table).Reverse())
+        {
+            bytes = Mp4BoxRewriter.Replace(bytes, box, table == "stsz" ? Mp4BoxRewriter.CompactSizes(bytes, box) : Mp4BoxRewriter.LargeChunkOffsets(bytes, box));
+        }
+
+        Assert.Contains(Mp4BoxLayout.Walk(bytes), b => b.Type == replacement);
+        List<Mp4FrameRecord> actual = await Mp4FrameRecord.ReadAllAsync(new MemoryStream(bytes));
+        Assert.Equal(138, actual.Count);
+        Assert.True(expected.Zip(actual).All(pair => pair.First.SameAs(pair.Second)));
+    }
+
+    [Fact]
     public async Task Video_frames_are_length_prefixed_NAL_units_and_the_first_is_an_IDR_frame()
     {
         List<Mp4FrameRecord> frames = await Mp4FrameRecord.ReadAllAsync(File.OpenRead(Mp4TestData.PathOf("faststart.mp4")));
@@ -131,6 +167,8 @@ public class Mp4ReaderSampleTests
     [InlineData("fragmented.mp4", 2, 7, true)]
     [InlineData("fragmented-base-moof.mp4", 3, 1000, false)]
     [InlineData("fragmented.mp4", 4, 100_000, true)]
+    [InlineData("fragmented-moov-samples.mp4", 7, 500, true)]
+    [InlineData("fragmented-separate-moof.mp4", 8, 4096, false)]
     [InlineData("negative-cts.mp4", 5, 333, true)]
     [InlineData("audio-only-mono.m4a", 6, 50, false)]
     public async Task A_sample_read_from_a_pipe_gives_the_same_frames_as_from_a_file(string fileName, int seed, int maxChunk, bool completeAsynchronously)

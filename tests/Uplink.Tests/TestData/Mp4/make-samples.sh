@@ -12,6 +12,10 @@ ff $V $A -t 2 $X $AAC -ac 2 -movflags +faststart faststart.mp4
 ff $V $A -t 2 $X $AAC -ac 2 moov-at-end.mp4
 ff $V $A -t 2 $X -g 12 $AAC -ac 2 -movflags frag_keyframe+empty_moov fragmented.mp4
 ff $V $A -t 2 $X -g 12 $AAC -ac 2 -movflags frag_keyframe+empty_moov+default_base_moof fragmented-base-moof.mp4
+# The first fragment's samples indexed by the moov's tables, then moof + mdat pairs.
+ff $V $A -t 2 $X -g 12 $AAC -ac 2 -movflags frag_keyframe fragmented-moov-samples.mp4
+# One moof + mdat pair per track and fragment.
+ff $V $A -t 2 $X -g 12 $AAC -ac 2 -movflags frag_keyframe+empty_moov+separate_moof fragmented-separate-moof.mp4
 ff $V $A -t 2 $X $AAC -ac 2 -f mov sample.mov
 ff $V -t 2 $X -movflags +faststart video-only.mp4
 ff $A -t 2 $AAC -ac 1 -movflags +faststart audio-only-mono.m4a
@@ -27,7 +31,8 @@ ff -f lavfi -i testsrc2=size=64x64:rate=25 -t 0.2 -c:v libx265 -x265-params log-
 # One file per sample: "stream,<codec_type>,<time_base>" lines, then "packet,<codec_type>,<pts>,<dts>,<size>,<pos>,<flags>"
 # lines in ffprobe's order. -ignore_editlist 1: the reader ignores edit lists, so timestamps are the raw
 # stts/ctts (or trun) values (ffprobe still subtracts the largest negative composition offset from the DTS).
-for f in faststart.mp4 moov-at-end.mp4 fragmented.mp4 fragmented-base-moof.mp4 sample.mov video-only.mp4 \
+for f in faststart.mp4 moov-at-end.mp4 fragmented.mp4 fragmented-base-moof.mp4 fragmented-moov-samples.mp4 \
+         fragmented-separate-moof.mp4 sample.mov video-only.mp4 \
          audio-only-mono.m4a negative-cts.mp4; do
   ffprobe -v error -ignore_editlist 1 -show_entries stream=codec_type,time_base -of csv "$f" > "$f.packets.csv"
   ffprobe -v error -ignore_editlist 1 -show_entries packet=codec_type,pts,dts,size,pos,flags -of csv "$f" \
