@@ -1,0 +1,190 @@
+using System.Buffers.Binary;
+
+namespace Uplink.Media.Mp4;
+
+/// <summary>
+/// What the reader takes from the moov box: the first H.264 track and the first AAC track, the movie's
+/// duration, and whether fragments follow (mvex). Edit lists (edts/elst) are ignored: frames carry the
+/// raw sample-table times, as <c>ffprobe -ignore_editlist 1</c> shows them.
+/// </summary>
+internal sealed class Mp4Movie
+{
+    private Mp4Movie(Mp4Track? video, Mp4Track? audio, TimeSpan? duration, bool isFragmented)
+    {
+        Video = video;
+        Audio = audio;
+        Duration = duration;
+        IsFragmented = isFragmented;
+    }
+
+    public Mp4Track? Video { get; }
+
+    public Mp4Track? Audio { get; }
+
+    public TimeSpan? Duration { get; }
+
+    /// <summary>True when the moov has an mvex box: movie fragments (moof + mdat) follow.</summary>
+    public bool IsFragmented { get; }
+
+    /// <summary>Parses a buffered moov box (header included) that starts at <paramref name="moovOffset"/>.</summary>
+    /// <exception cref="NotSupportedException">The only video (or audio) tracks hold codecs RTMP cannot carry.</exception>
+    public static Mp4Movie Parse(byte[] moov, long moovOffset, Action<string>? onWarning)
+    {
+        int headerSize = BinaryPrimitives.ReadUInt32BigEndian(moov) == 1 ? 16 : 8;
+        var children = new Mp4BoxIterator(moov.AsSpan(headerSize), moovOffset + headerSize, Mp4FourCc.Moov);
+        uint movieTimescale = 0;
+        ulong movieDuration = 0;
+        ulong fragmentDuration = 0;
+        bool isFragmented = false;
+        Mp4Track? video = null, audio = null;
+        Mp4Track? rejectedVideo = null, rejectedAudio = null;
+        var extends = new List<(uint TrackId, uint Duration, uint Size, uint Flags)>();
+        while (children.MoveNext(out Mp4Box box))
+        {
+            switch (box.Type)
+            {
+                case Mp4FourCc.Mvhd:
+                    box.RequireFullBox(box.Version == 1 ? 28 : 16);
+                    movieTimescale = BinaryPrimitives.ReadUInt32BigEndian(box.Payload[(box.Version == 1 ? 20 : 12)..]);
+                    movieDuration = box.Version == 1
+                        ? BinaryPrimitives.ReadUInt64BigEndian(box.Payload[24..])
+                        : BinaryPrimitives.ReadUInt32BigEndian(box.Payload[16..]);
+                    break;
+                case Mp4FourCc.Trak:
+                    Mp4Track? track = ParseTrack(moov, moovOffset, box);
+                    if (track is null)
+                    {
+                        break;
+                    }
+
+                    ref Mp4Track? used = ref track.Kind == MediaTrack.Video ? ref video : ref audio;
+                    ref Mp4Track? rejected = ref track.Kind == MediaTrack.Video ? ref rejectedVideo : ref rejectedAudio;
+                    if (!track.SampleEntry.IsSupported)
+                    {
+                        if (used is null && rejected is null)
+                        {
+                            rejected = track;
+                        }
+                        else
+                        {
+                            onWarning?.Invoke($"MP4: {track.Label}: {track.SampleEntry.CodecName} cannot be published over RTMP; the track is ignored");
+                        }
+                    }
+                    else if (used is null)
+                    {
+                        used = track;
+                        if (rejected is not null)
+                        {
+                            onWarning?.Invoke($"MP4: {rejected.Label}: {rejected.SampleEntry.CodecName} cannot be published over RTMP; using {track.Label} instead");
+                            rejected = null;
+                        }
+                    }
+                    else
+                    {
+                        onWarning?.Invoke($"MP4: {track.Label} ({track.SampleEntry.CodecName}) is ignored: only the first {(track.Kind == MediaTrack.Video ? "video" : "audio")} track ({used.Label}) is used");
+                    }
+
+                    break;
+                case Mp4FourCc.Mvex:
+                    isFragmented = true;
+                    var extensions = new Mp4BoxIterator(box.Payload, box.PayloadOffset, Mp4FourCc.Mvex);
+                    while (extensions.MoveNext(out Mp4Box extension))
+                    {
+                        if (extension.Type == Mp4FourCc.Trex)
+                        {
+                            extension.RequireFullBox(20);
+                            ReadOnlySpan<byte> p = extension.Payload;
+                            extends.Add((BinaryPrimitives.ReadUInt32BigEndian(p[4..]), BinaryPrimitives.ReadUInt32BigEndian(p[12..]),
+                                BinaryPrimitives.ReadUInt32BigEndian(p[16..]), BinaryPrimitives.ReadUInt32BigEndian(p[20..])));
+                        }
+                        else if (extension.Type == Mp4FourCc.Mehd)
+                        {
+                            extension.RequireFullBox(extension.Version == 1 ? 8 : 4);
+                            fragmentDuration = extension.Version == 1
+                                ? BinaryPrimitives.ReadUInt64BigEndian(extension.Payload[4..])
+                                : BinaryPrimitives.ReadUInt32BigEndian(extension.Payload[4..]);
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        if (rejectedVideo is not null)
+        {
+            throw Mp4Errors.Unsupported($"{rejectedVideo.Label}: {rejectedVideo.SampleEntry.CodecName} cannot be published over RTMP");
+        }
+
+        if (rejectedAudio is not null)
+        {
+            throw Mp4Errors.Unsupported($"{rejectedAudio.Label}: {rejectedAudio.SampleEntry.CodecName} cannot be published over RTMP");
+        }
+
+        foreach ((uint trackId, uint duration, uint size, uint flags) in extends)
+        {
+            foreach (Mp4Track? track in (ReadOnlySpan<Mp4Track?>)[video, audio])
+            {
+                if (track is not null && track.TrackId == trackId)
+                {
+                    track.DefaultDuration = duration;
+                    track.DefaultSize = size;
+                    track.DefaultFlags = flags;
+                }
+            }
+        }
+
+        ulong units = movieDuration is not 0 and not uint.MaxValue and not ulong.MaxValue ? movieDuration : fragmentDuration;
+        TimeSpan? total = movieTimescale == 0 || units == 0 || units > long.MaxValue
+            ? null
+            : Mp4Time.ToTimeSpanOrNull((long)units, movieTimescale);
+        return new Mp4Movie(video, audio, total, isFragmented);
+    }
+
+    /// <summary>Reads a trak; null when it is neither video nor audio (text, subtitles, timecode, hint …).</summary>
+    private static Mp4Track? ParseTrack(byte[] moov, long moovOffset, Mp4Box trak)
+    {
+        uint trackId = 0;
+        if (Mp4BoxIterator.TryFind(trak.Payload, trak.PayloadOffset, Mp4FourCc.Trak, Mp4FourCc.Tkhd, out Mp4Box tkhd))
+        {
+            tkhd.RequireFullBox(tkhd.Version == 1 ? 20 : 12);
+            trackId = BinaryPrimitives.ReadUInt32BigEndian(tkhd.Payload[(tkhd.Version == 1 ? 20 : 12)..]);
+        }
+
+        if (!Mp4BoxIterator.TryFind(trak.Payload, trak.PayloadOffset, Mp4FourCc.Trak, Mp4FourCc.Mdia, out Mp4Box mdia)
+            || !Mp4BoxIterator.TryFind(mdia.Payload, mdia.PayloadOffset, Mp4FourCc.Mdia, Mp4FourCc.Hdlr, out Mp4Box hdlr))
+        {
+            return null;
+        }
+
+        hdlr.RequireFullBox(8);
+        uint handler = Mp4FourCc.Read(hdlr.Payload[8..]);
+        if (handler is not (Mp4FourCc.Vide or Mp4FourCc.Soun))
+        {
+            return null;
+        }
+
+        MediaTrack kind = handler == Mp4FourCc.Vide ? MediaTrack.Video : MediaTrack.Audio;
+        if (!Mp4BoxIterator.TryFind(mdia.Payload, mdia.PayloadOffset, Mp4FourCc.Mdia, Mp4FourCc.Mdhd, out Mp4Box mdhd))
+        {
+            throw Mp4Errors.Invalid($"track {trackId}: the mdia box at offset {mdia.Offset} has no mdhd box");
+        }
+
+        mdhd.RequireFullBox(mdhd.Version == 1 ? 20 : 12);
+        uint timescale = BinaryPrimitives.ReadUInt32BigEndian(mdhd.Payload[(mdhd.Version == 1 ? 20 : 12)..]);
+        if (timescale == 0)
+        {
+            throw Mp4Errors.Invalid($"track {trackId}: box 'mdhd' at offset {mdhd.Offset} has timescale 0");
+        }
+
+        if (!Mp4BoxIterator.TryFind(mdia.Payload, mdia.PayloadOffset, Mp4FourCc.Mdia, Mp4FourCc.Minf, out Mp4Box minf)
+            || !Mp4BoxIterator.TryFind(minf.Payload, minf.PayloadOffset, Mp4FourCc.Minf, Mp4FourCc.Stbl, out Mp4Box stbl)
+            || !Mp4BoxIterator.TryFind(stbl.Payload, stbl.PayloadOffset, Mp4FourCc.Stbl, Mp4FourCc.Stsd, out Mp4Box stsd))
+        {
+            throw Mp4Errors.Invalid($"track {trackId}: the mdia box at offset {mdia.Offset} has no minf/stbl/stsd");
+        }
+
+        Mp4SampleEntry entry = Mp4SampleEntry.Parse(stsd, kind, trackId);
+        Mp4SampleTable? samples = entry.IsSupported ? Mp4SampleTable.Parse(moov, moovOffset, stbl, kind, trackId) : null;
+        return new Mp4Track(trackId, kind, timescale, entry, samples);
+    }
+}

@@ -1,0 +1,770 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using Uplink.Media.Mp4;
+
+namespace Uplink.Media;
+
+/// <summary>
+/// Reads H.264 + AAC frames from an MP4 or MOV file, progressive or fragmented, from a file or a pipe.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="OpenAsync"/> reads forward to the index (moov) and parses it, so <see cref="Video"/>,
+/// <see cref="Audio"/> and <see cref="Duration"/> are known before the first frame. The first H.264 (avc1/avc3)
+/// video track and the first AAC (mp4a) audio track are used; further video or audio tracks are ignored with a
+/// warning, text, subtitle, timecode and other tracks silently. A video or audio track whose codec RTMP cannot
+/// carry (HEVC, AV1, VP9, MPEG-4 Part 2, MP3, AC-3, Opus …) is a <see cref="NotSupportedException"/> when no
+/// other track of its kind can be used.
+/// </para>
+/// <para>
+/// Samples are returned in file-offset order across the two tracks (so each track's decode times rise and
+/// memory stays bounded; the writer interleaves by timestamp), read sequentially: bytes of other tracks and
+/// other boxes are skipped, without seeking on a pipe. A file whose moov follows its media needs a seekable
+/// stream (the reader seeks to the moov and back); on a pipe it is an <see cref="InvalidDataException"/>.
+/// Fragmented MP4 (moov with mvex, then moof + mdat pairs) streams on pipes.
+/// </para>
+/// <para>
+/// Times are the raw sample-table (stts/ctts) or track-run (tfdt/trun) times converted exactly from the
+/// track's timescale; edit lists are ignored (as <c>ffprobe -ignore_editlist 1</c> shows them), so a video
+/// track written with B-frames starts with Pts &gt; Dts and an AAC track includes its priming frame. Composition
+/// offsets may be negative (ctts version 1). A stream that ends inside a sample or box (a recording cut short)
+/// ends cleanly after the last complete sample, with a warning. The sample tables stay in the buffered moov and
+/// are walked with cursors, so steady-state reading does not allocate. An instance is not thread-safe.
+/// </para>
+/// </remarks>
+public sealed class Mp4Reader : IMediaReader, IDisposable
+{
+    /// <summary>The largest moov or moof box accepted.</summary>
+    internal const int MaxIndexBoxSize = 128 * 1024 * 1024;
+
+    private const int InitialBufferSize = 64 * 1024;
+    private const int MinReadSize = 16 * 1024;
+    private const int BoxHeaderSize = 8;
+    private const int LargeBoxHeaderSize = 16;
+
+    private static readonly MediaReaderOptions DefaultOptions = new();
+
+    private readonly Stream _stream;
+    private readonly bool _leaveOpen;
+    private readonly Action<string>? _onWarning;
+    private readonly bool _canSeek;
+    private readonly long _origin;
+    private readonly Mp4FragmentSamples _fragment = new();
+
+    private byte[] _buffer;
+    private int _start;
+    private int _end;
+    private long _startOffset;
+    private bool _endOfStream;
+    private bool _disposed;
+
+    private Mp4Track? _videoTrack;
+    private Mp4Track? _audioTrack;
+    private bool _fragmented;
+    private ReaderState _state;
+    private long _boxOffset;
+    private long _mdatEnd;
+    private bool _progressiveDone;
+    private bool _videoPeeked;
+    private bool _videoHasNext;
+    private Mp4Sample _videoNext;
+    private bool _audioPeeked;
+    private bool _audioHasNext;
+    private Mp4Sample _audioNext;
+    private int _droppedSamples;
+
+    private Mp4Reader(Stream stream, MediaReaderOptions options)
+    {
+        _stream = stream;
+        _leaveOpen = options.LeaveOpen;
+        _onWarning = options.OnWarning;
+        _canSeek = stream.CanSeek;
+        _origin = _canSeek ? stream.Position : 0;
+        _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+    }
+
+    private enum ReaderState
+    {
+        BoxHeader,
+        InMdat,
+        Ended,
+    }
+
+    private enum ReadStep
+    {
+        Frame,
+        NeedMoreData,
+        End,
+    }
+
+    private enum SkipResult
+    {
+        Reached,
+        NeedMoreData,
+        EndOfStream,
+    }
+
+    /// <inheritdoc/>
+    public string FormatName => _fragmented ? "fragmented MP4" : "MP4";
+
+    /// <inheritdoc/>
+    public VideoMediaType? Video { get; private set; }
+
+    /// <inheritdoc/>
+    public AudioMediaType? Audio { get; private set; }
+
+    /// <summary>The frame read by the last successful <see cref="ReadAsync"/>. Its data is valid until the next read.</summary>
+    public MediaFrame Current { get; private set; }
+
+    /// <summary>The byte offset in the stream of the sample that <see cref="Current"/> came from.</summary>
+    public long CurrentOffset { get; private set; }
+
+    /// <summary>How many frames <see cref="ReadAsync"/> has returned.</summary>
+    public long FramesRead { get; private set; }
+
+    /// <summary>
+    /// The movie's duration from the moov (mvhd, or mehd for a fragmented file), if it declares one; edit
+    /// lists are not applied.
+    /// </summary>
+    public TimeSpan? Duration { get; private set; }
+
+    /// <summary>Reads forward to the index (moov) of <paramref name="stream"/> and parses it.</summary>
+    /// <param name="stream">
+    /// The MP4/MOV data, positioned at its first byte. It need not be seekable unless the moov follows the media.
+    /// </param>
+    /// <param name="options">Whether to leave the stream open, and where warnings go; null for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <returns>A reader positioned before the first frame.</returns>
+    /// <exception cref="InvalidDataException">
+    /// The data is not MP4, the index is malformed, or the index follows the media on a non-seekable stream.
+    /// </exception>
+    /// <exception cref="NotSupportedException">The video or audio track holds a codec RTMP cannot carry.</exception>
+    public static async ValueTask<Mp4Reader> OpenAsync(Stream stream, MediaReaderOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var reader = new Mp4Reader(stream, options ?? DefaultOptions);
+        try
+        {
+            await reader.ReadIndexAsync(cancellationToken).ConfigureAwait(false);
+            return reader;
+        }
+        catch
+        {
+            await reader.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Advances to the next frame in file order.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns><see langword="true"/> with the frame in <see cref="Current"/>; <see langword="false"/> at the end.</returns>
+    /// <exception cref="InvalidDataException">A fragment or sample is malformed (the message names the offset).</exception>
+    public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<bool>(cancellationToken);
+        }
+
+        // Stays synchronous (and allocation-free) as long as the data is buffered or the stream's reads
+        // complete synchronously.
+        while (true)
+        {
+            switch (TryReadBuffered(out int needed))
+            {
+                case ReadStep.Frame:
+                    return new ValueTask<bool>(true);
+                case ReadStep.End:
+                    return new ValueTask<bool>(false);
+                default:
+                    PrepareToRead(needed);
+                    ValueTask<int> read = _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
+                    if (!read.IsCompletedSuccessfully)
+                    {
+                        return ReadAfterPendingReadAsync(read, cancellationToken);
+                    }
+
+                    Append(read.Result);
+                    break;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (ReleaseBuffer() && !_leaveOpen)
+        {
+            _stream.Dispose();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (ReleaseBuffer() && !_leaveOpen)
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private bool ReleaseBuffer()
+    {
+        if (_disposed)
+        {
+            return false;
+        }
+
+        _disposed = true;
+        byte[] buffer = _buffer;
+        _buffer = [];
+        _start = _end = 0;
+        Current = default;
+        ArrayPool<byte>.Shared.Return(buffer);
+        return true;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ReadAfterPendingReadAsync(ValueTask<int> pendingRead, CancellationToken cancellationToken)
+    {
+        Append(await pendingRead.ConfigureAwait(false));
+        while (true)
+        {
+            switch (TryReadBuffered(out int needed))
+            {
+                case ReadStep.Frame:
+                    return true;
+                case ReadStep.End:
+                    return false;
+                default:
+                    PrepareToRead(needed);
+                    Append(await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Walks boxes and samples from the buffer until a sample is complete (then it is <see cref="Current"/>),
+    /// the buffer runs short (then <paramref name="needed"/> bytes from <see cref="_start"/> must be buffered)
+    /// or the input ends.
+    /// </summary>
+    private ReadStep TryReadBuffered(out int needed)
+    {
+        while (true)
+        {
+            needed = 0;
+            if (_state == ReaderState.Ended)
+            {
+                return ReadStep.End;
+            }
+
+            if (_state == ReaderState.BoxHeader)
+            {
+                if (!_fragmented && !TryPeekSample(out _))
+                {
+                    return Finish();
+                }
+
+                switch (TrySkipTo(_boxOffset))
+                {
+                    case SkipResult.NeedMoreData:
+                        needed = BoxHeaderSize;
+                        return ReadStep.NeedMoreData;
+                    case SkipResult.EndOfStream:
+                        return Finish();
+                }
+
+                int available = _end - _start;
+                if (available < BoxHeaderSize
+                    || (available < LargeBoxHeaderSize && BinaryPrimitives.ReadUInt32BigEndian(_buffer.AsSpan(_start)) == 1))
+                {
+                    if (!_endOfStream)
+                    {
+                        needed = available < BoxHeaderSize ? BoxHeaderSize : LargeBoxHeaderSize;
+                        return ReadStep.NeedMoreData;
+                    }
+
+                    if (available > 0)
+                    {
+                        Warn($"the stream ends at offset {_startOffset + available}, inside the header of the box at offset {_boxOffset}");
+                    }
+
+                    return Finish();
+                }
+
+                ReadBoxHeader(_buffer.AsSpan(_start, available), _boxOffset, out uint type, out int headerSize, out long boxEnd);
+                if (type == Mp4FourCc.Mdat)
+                {
+                    Consume(headerSize);
+                    _mdatEnd = boxEnd;
+                    _state = ReaderState.InMdat;
+                    continue;
+                }
+
+                if (type == Mp4FourCc.Moof && _fragmented)
+                {
+                    long size = boxEnd - _boxOffset;
+                    if (boxEnd == long.MaxValue || size > MaxIndexBoxSize)
+                    {
+                        throw Mp4Errors.Invalid($"box 'moof' at offset {_boxOffset} claims {(boxEnd == long.MaxValue ? "the rest of the stream" : $"{size} bytes")}, more than the limit of {MaxIndexBoxSize}");
+                    }
+
+                    if (available < size)
+                    {
+                        if (!_endOfStream)
+                        {
+                            needed = (int)size;
+                            return ReadStep.NeedMoreData;
+                        }
+
+                        Warn($"the stream ends at offset {_startOffset + available}, inside the moof box at offset {_boxOffset}");
+                        return Finish();
+                    }
+
+                    StartFragment((int)size);
+                    Consume((int)size);
+                    _boxOffset = boxEnd;
+                    continue;
+                }
+
+                if (boxEnd == long.MaxValue)
+                {
+                    return Finish();
+                }
+
+                _boxOffset = boxEnd;
+                continue;
+            }
+
+            if (!TryPeekSample(out Mp4Sample sample) || sample.Offset >= _mdatEnd)
+            {
+                if (_mdatEnd == long.MaxValue || (!_fragmented && !TryPeekSample(out _)))
+                {
+                    return Finish();
+                }
+
+                _state = ReaderState.BoxHeader;
+                _boxOffset = _mdatEnd;
+                continue;
+            }
+
+            if (sample.Offset < _startOffset)
+            {
+                if (!_progressiveDone)
+                {
+                    throw Mp4Errors.Invalid($"{Label(sample.Track)} sample at offset {sample.Offset} is not inside an mdat box in file order (the reader is at offset {_startOffset}); such a file cannot be streamed");
+                }
+
+                _droppedSamples++;
+                AdvanceSample(sample);
+                continue;
+            }
+
+            if (sample.Offset + sample.Size > _mdatEnd)
+            {
+                throw Mp4Errors.Invalid($"{Label(sample.Track)} sample at offset {sample.Offset} ({sample.Size} bytes) runs past the end of its mdat box at offset {_mdatEnd}");
+            }
+
+            switch (TrySkipTo(sample.Offset))
+            {
+                case SkipResult.NeedMoreData:
+                    needed = sample.Size;
+                    return ReadStep.NeedMoreData;
+                case SkipResult.EndOfStream:
+                    Warn($"the stream ends at offset {_startOffset}, before the {Label(sample.Track)} sample at offset {sample.Offset}; the frames from there on are lost");
+                    return Finish();
+            }
+
+            if (_end - _start < sample.Size)
+            {
+                if (!_endOfStream)
+                {
+                    needed = sample.Size;
+                    return ReadStep.NeedMoreData;
+                }
+
+                Warn($"the stream ends at offset {_startOffset + (_end - _start)}, inside the {Label(sample.Track)} sample at offset {sample.Offset}; the frames from there on are lost");
+                return Finish();
+            }
+
+            Mp4Track track = sample.Track == MediaTrack.Video ? _videoTrack! : _audioTrack!;
+            TimeSpan dts = Mp4Time.ToTimeSpan(sample.Dts, track.Timescale);
+            TimeSpan pts = sample.CompositionOffset == 0 ? dts : Mp4Time.ToTimeSpan(sample.Dts + sample.CompositionOffset, track.Timescale);
+            Current = new MediaFrame(sample.Track, dts, pts, sample.IsSync, false, new ReadOnlyMemory<byte>(_buffer, _start, sample.Size));
+            CurrentOffset = sample.Offset;
+            FramesRead++;
+            Consume(sample.Size);
+            AdvanceSample(sample);
+            return ReadStep.Frame;
+        }
+    }
+
+    private void StartFragment(int size)
+    {
+        if (!_progressiveDone)
+        {
+            // TryPeekSample marks the moov's samples done when none are left.
+            if (TryPeekSample(out _) && !_progressiveDone)
+            {
+                Warn($"the moof box at offset {_boxOffset} comes before samples the moov's tables index were found; they are skipped");
+            }
+
+            _progressiveDone = true;
+        }
+
+        WarnDroppedSamples();
+        if (_fragment.Remaining > 0)
+        {
+            Warn($"{_fragment.Remaining} samples of the previous fragment lie outside its mdat box; they are skipped (at the moof box at offset {_boxOffset})");
+        }
+
+        _fragment.Load(_buffer.AsSpan(_start, size), _boxOffset, _videoTrack, _audioTrack);
+    }
+
+    private ReadStep Finish()
+    {
+        _state = ReaderState.Ended;
+        WarnDroppedSamples();
+        if (_videoTrack?.Samples?.EndedEarly == true || _audioTrack?.Samples?.EndedEarly == true)
+        {
+            Warn("the chunk table (stsc/stco) ends before the sample count the stsz box declares; the remaining samples are lost");
+        }
+
+        return ReadStep.End;
+    }
+
+    private void WarnDroppedSamples()
+    {
+        if (_droppedSamples > 0)
+        {
+            Warn($"{_droppedSamples} fragment samples were not inside an mdat box after their moof; they are skipped");
+            _droppedSamples = 0;
+        }
+    }
+
+    /// <summary>The next sample in file order: the moov's samples first (merged across the tracks), then the current fragment's.</summary>
+    private bool TryPeekSample(out Mp4Sample sample)
+    {
+        if (!_progressiveDone)
+        {
+            if (!_videoPeeked)
+            {
+                _videoPeeked = true;
+                _videoHasNext = _videoTrack?.Samples is { } videoSamples && videoSamples.TryRead(out _videoNext);
+            }
+
+            if (!_audioPeeked)
+            {
+                _audioPeeked = true;
+                _audioHasNext = _audioTrack?.Samples is { } audioSamples && audioSamples.TryRead(out _audioNext);
+            }
+
+            if (_videoHasNext && (!_audioHasNext || _videoNext.Offset <= _audioNext.Offset))
+            {
+                sample = _videoNext;
+                return true;
+            }
+
+            if (_audioHasNext)
+            {
+                sample = _audioNext;
+                return true;
+            }
+
+            _progressiveDone = true;
+        }
+
+        return _fragment.TryPeek(out sample);
+    }
+
+    private void AdvanceSample(in Mp4Sample sample)
+    {
+        if (_progressiveDone)
+        {
+            _fragment.Advance();
+        }
+        else if (sample.Track == MediaTrack.Video)
+        {
+            _videoPeeked = false;
+        }
+        else
+        {
+            _audioPeeked = false;
+        }
+    }
+
+    private string Label(MediaTrack track) => (track == MediaTrack.Video ? _videoTrack : _audioTrack)?.Label ?? track.ToString();
+
+    private void Warn(string message) => _onWarning?.Invoke("MP4: " + message);
+
+    /// <summary>Reads boxes up to and including the moov, then positions the reader at the media.</summary>
+    private async ValueTask ReadIndexAsync(CancellationToken cancellationToken)
+    {
+        long streamLength = _canSeek ? _stream.Length - _origin : long.MaxValue;
+        long offset = 0;
+        long firstMdat = -1;
+        while (true)
+        {
+            await SkipToAsync(offset, cancellationToken).ConfigureAwait(false);
+            await FillAsync(BoxHeaderSize, cancellationToken).ConfigureAwait(false);
+            int available = _end - _start;
+            if (available == 0)
+            {
+                throw offset == 0
+                    ? Mp4Errors.Invalid("not an MP4/MOV file: the stream is empty")
+                    : Mp4Errors.Invalid($"no moov box (the file's index) in the {offset} bytes of the stream");
+            }
+
+            if (available < BoxHeaderSize)
+            {
+                throw Mp4Errors.Invalid($"the stream ends at offset {offset + available}, inside the header of the box at offset {offset}");
+            }
+
+            uint type = Mp4FourCc.Read(_buffer.AsSpan(_start + 4));
+            if (offset == 0 && !Mp4FourCc.IsKnownTopLevel(type))
+            {
+                throw Mp4Errors.Invalid($"not an MP4/MOV file: the first box at offset 0 has type '{Mp4FourCc.Name(type)}' (expected ftyp, moov, mdat, free …)");
+            }
+
+            if (BinaryPrimitives.ReadUInt32BigEndian(_buffer.AsSpan(_start)) == 1)
+            {
+                await FillAsync(LargeBoxHeaderSize, cancellationToken).ConfigureAwait(false);
+                available = _end - _start;
+                if (available < LargeBoxHeaderSize)
+                {
+                    throw Mp4Errors.Invalid($"the stream ends at offset {offset + available}, inside the header of the box at offset {offset}");
+                }
+            }
+
+            ReadBoxHeader(_buffer.AsSpan(_start, available), offset, out type, out int headerSize, out long boxEnd);
+            if (boxEnd == long.MaxValue && _canSeek)
+            {
+                boxEnd = Math.Max(streamLength, offset + headerSize);
+            }
+
+            if (boxEnd > streamLength)
+            {
+                throw Mp4Errors.Invalid($"box '{Mp4FourCc.Name(type)}' at offset {offset} claims {boxEnd - offset} bytes, more than the {streamLength - offset} left in the stream");
+            }
+
+            switch (type)
+            {
+                case Mp4FourCc.Moov:
+                    await ReadMovieAsync(offset, boxEnd, cancellationToken).ConfigureAwait(false);
+                    _state = ReaderState.BoxHeader;
+                    _boxOffset = firstMdat >= 0 ? firstMdat : boxEnd;
+                    return;
+                case Mp4FourCc.Mdat when boxEnd - offset > headerSize:
+                    if (!_canSeek)
+                    {
+                        throw Mp4Errors.Invalid($"this file cannot be read from a pipe: its index (moov) comes after the media (mdat at offset {offset}); on a pipe use -movflags +faststart or fragmented MP4");
+                    }
+
+                    if (firstMdat < 0)
+                    {
+                        firstMdat = offset;
+                    }
+
+                    break;
+                case Mp4FourCc.Moof:
+                    throw Mp4Errors.Invalid($"box 'moof' at offset {offset} comes before the moov box");
+            }
+
+            if (boxEnd == long.MaxValue)
+            {
+                throw Mp4Errors.Invalid($"no moov box (the file's index): the box '{Mp4FourCc.Name(type)}' at offset {offset} runs to the end of the stream");
+            }
+
+            offset = boxEnd;
+        }
+    }
+
+    private async ValueTask ReadMovieAsync(long offset, long boxEnd, CancellationToken cancellationToken)
+    {
+        long size = boxEnd - offset;
+        if (boxEnd == long.MaxValue || size > MaxIndexBoxSize)
+        {
+            throw Mp4Errors.Invalid($"box 'moov' at offset {offset} claims {(boxEnd == long.MaxValue ? "the rest of the stream" : $"{size} bytes")}, more than the limit of {MaxIndexBoxSize}");
+        }
+
+        await FillAsync((int)size, cancellationToken).ConfigureAwait(false);
+        if (_end - _start < size)
+        {
+            throw Mp4Errors.Invalid($"the stream ends at offset {offset + (_end - _start)}, inside the moov box at offset {offset} ({size} bytes)");
+        }
+
+        byte[] moov = _buffer.AsSpan(_start, (int)size).ToArray();
+        Consume((int)size);
+        Mp4Movie movie = Mp4Movie.Parse(moov, offset, _onWarning);
+        _videoTrack = movie.Video;
+        _audioTrack = movie.Audio;
+        _fragmented = movie.IsFragmented;
+        Duration = movie.Duration;
+        if (_videoTrack is { } video)
+        {
+            try
+            {
+                Video = VideoMediaType.H264(video.SampleEntry.DecoderConfiguration);
+            }
+            catch (ArgumentException e)
+            {
+                throw Mp4Errors.Invalid($"{video.Label}: the avcC box at offset {video.SampleEntry.ConfigurationOffset} is malformed: {e.Message}");
+            }
+        }
+
+        if (_audioTrack is { } audio)
+        {
+            try
+            {
+                Audio = AudioMediaType.Aac(audio.SampleEntry.DecoderConfiguration);
+            }
+            catch (ArgumentException e)
+            {
+                throw Mp4Errors.Invalid($"{audio.Label}: the AudioSpecificConfig in the esds box at offset {audio.SampleEntry.ConfigurationOffset} is malformed: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>Reads a box header (8 or 16 bytes buffered); <paramref name="boxEnd"/> is long.MaxValue for a box that runs to the end.</summary>
+    private static void ReadBoxHeader(ReadOnlySpan<byte> header, long offset, out uint type, out int headerSize, out long boxEnd)
+    {
+        ulong size = BinaryPrimitives.ReadUInt32BigEndian(header);
+        type = Mp4FourCc.Read(header[4..]);
+        headerSize = BoxHeaderSize;
+        if (size == 1)
+        {
+            size = BinaryPrimitives.ReadUInt64BigEndian(header[8..]);
+            headerSize = LargeBoxHeaderSize;
+        }
+        else if (size == 0)
+        {
+            boxEnd = long.MaxValue;
+            return;
+        }
+
+        if (size < (ulong)headerSize || size > long.MaxValue / 2)
+        {
+            throw Mp4Errors.Invalid($"box '{Mp4FourCc.Name(type)}' at offset {offset} claims {size} bytes{(size < (ulong)headerSize ? $", less than its {headerSize}-byte header" : "")}");
+        }
+
+        boxEnd = offset + (long)size;
+    }
+
+    /// <summary>
+    /// Moves the read position forward to <paramref name="target"/>: drops buffered bytes, seeks on a seekable
+    /// stream, or empties the buffer and asks for more on a pipe.
+    /// </summary>
+    private SkipResult TrySkipTo(long target)
+    {
+        long ahead = target - _startOffset;
+        int available = _end - _start;
+        if (ahead >= 0 && ahead <= available)
+        {
+            Consume((int)ahead);
+            return SkipResult.Reached;
+        }
+
+        if (_canSeek)
+        {
+            _start = _end = 0;
+            _startOffset = target;
+            if (target >= _stream.Length - _origin)
+            {
+                _endOfStream = true;
+                return SkipResult.EndOfStream;
+            }
+
+            _stream.Seek(_origin + target, SeekOrigin.Begin);
+            _endOfStream = false;
+            return SkipResult.Reached;
+        }
+
+        if (ahead < 0)
+        {
+            throw Mp4Errors.Invalid($"offset {target} lies before offset {_startOffset}, already read from a stream that cannot seek");
+        }
+
+        Consume(available);
+        return _endOfStream ? SkipResult.EndOfStream : SkipResult.NeedMoreData;
+    }
+
+    private async ValueTask SkipToAsync(long target, CancellationToken cancellationToken)
+    {
+        while (TrySkipTo(target) == SkipResult.NeedMoreData)
+        {
+            PrepareToRead(1);
+            Append(await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>Reads until at least <paramref name="needed"/> bytes from <see cref="_start"/> are buffered or the stream ends.</summary>
+    private async ValueTask FillAsync(int needed, CancellationToken cancellationToken)
+    {
+        while (_end - _start < needed && !_endOfStream)
+        {
+            PrepareToRead(needed);
+            Append(await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>
+    /// Makes room for a large read towards <paramref name="needed"/> bytes from <see cref="_start"/>: compacts the
+    /// buffer, and grows it when too small (by doubling at most, so a large declared size in a short stream does
+    /// not allocate that size).
+    /// </summary>
+    private void PrepareToRead(int needed)
+    {
+        if (_buffer.Length - _end < MinReadSize || _buffer.Length - _start < needed)
+        {
+            if (_start > 0)
+            {
+                Compact();
+            }
+
+            if (_buffer.Length - _end < MinReadSize && _buffer.Length < needed)
+            {
+                Grow(Math.Min((long)_buffer.Length * 2, (long)needed + MinReadSize));
+            }
+        }
+    }
+
+    private void Append(int bytesRead)
+    {
+        if (bytesRead == 0)
+        {
+            _endOfStream = true;
+        }
+        else
+        {
+            _end += bytesRead;
+        }
+    }
+
+    private void Compact()
+    {
+        int available = _end - _start;
+        Buffer.BlockCopy(_buffer, _start, _buffer, 0, available);
+        _start = 0;
+        _end = available;
+    }
+
+    private void Grow(long size)
+    {
+        byte[] larger = ArrayPool<byte>.Shared.Rent((int)size);
+        int available = _end - _start;
+        Buffer.BlockCopy(_buffer, _start, larger, 0, available);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = larger;
+        _start = 0;
+        _end = available;
+    }
+
+    private void Consume(int count)
+    {
+        _start += count;
+        _startOffset += count;
+    }
+}

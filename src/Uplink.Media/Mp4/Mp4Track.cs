@@ -1,0 +1,43 @@
+namespace Uplink.Media.Mp4;
+
+/// <summary>A track the reader uses: what it holds, its timescale, its samples in the moov, its fragment defaults.</summary>
+internal sealed class Mp4Track
+{
+    public Mp4Track(uint trackId, MediaTrack kind, uint timescale, Mp4SampleEntry sampleEntry, Mp4SampleTable? samples)
+    {
+        TrackId = trackId;
+        Kind = kind;
+        Timescale = timescale;
+        SampleEntry = sampleEntry;
+        Samples = samples;
+        NextFragmentDecodeTime = samples?.TotalDuration ?? 0;
+    }
+
+    /// <summary>The tkhd track_ID (the id trafs refer to).</summary>
+    public uint TrackId { get; }
+
+    public MediaTrack Kind { get; }
+
+    /// <summary>The mdhd timescale: units per second of the track's times.</summary>
+    public uint Timescale { get; }
+
+    public Mp4SampleEntry SampleEntry { get; }
+
+    /// <summary>The samples indexed in the moov (none in a fragmented file written with an empty moov).</summary>
+    public Mp4SampleTable? Samples { get; }
+
+    /// <summary>The trex default sample duration.</summary>
+    public uint DefaultDuration { get; set; }
+
+    /// <summary>The trex default sample size.</summary>
+    public uint DefaultSize { get; set; }
+
+    /// <summary>The trex default sample flags.</summary>
+    public uint DefaultFlags { get; set; }
+
+    /// <summary>The decode time the next fragment continues from when it has no tfdt.</summary>
+    public long NextFragmentDecodeTime { get; set; }
+
+    /// <summary>"track 1 (video)", for messages.</summary>
+    public string Label => $"track {TrackId} ({(Kind == MediaTrack.Video ? "video" : "audio")})";
+}
