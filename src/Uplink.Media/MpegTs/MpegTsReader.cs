@@ -513,8 +513,9 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
 
     /// <summary>
     /// Finds the first position where 0x47 repeats <see cref="SyncRepeats"/> times at 188-byte steps (TS) or, 4 bytes
-    /// in, at 192-byte steps (M2TS), searching at most the first <see cref="SyncSearchMaxBytes"/> bytes. Bytes before
-    /// it are skipped later, by the read loop, as a lost sync.
+    /// in, at 192-byte steps (M2TS), searching at most the first <see cref="SyncSearchMaxBytes"/> bytes (a stream
+    /// shorter than three packets needs only the repeats that fit). Bytes before it are skipped later, by the read
+    /// loop, as a lost sync.
     /// </summary>
     private async ValueTask FindPacketSizeAsync(CancellationToken cancellationToken)
     {
@@ -528,8 +529,8 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
         {
             int available = _end - _start;
             ReadOnlySpan<byte> data = _buffer.AsSpan(_start, available);
-            int ts = FindSync(data, PacketSize, 0, atEnd: false, out int tsRuledOut);
-            int m2ts = FindSync(data, M2tsPacketSize, 4, atEnd: false, out int m2tsRuledOut);
+            int ts = FindFirstPacket(data, PacketSize, 0, _endOfStream, out int tsRuledOut);
+            int m2ts = FindFirstPacket(data, M2tsPacketSize, 4, _endOfStream, out int m2tsRuledOut);
             if (ts >= 0 && (m2ts >= 0 ? ts <= m2ts : m2tsRuledOut > ts))
             {
                 return;
@@ -550,6 +551,22 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
 
             await FillAsync(Math.Min(SyncSearchMaxBytes, available + MinReadSize), cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// <see cref="FindSync"/> for the first packet: at the end of a short stream, fewer repeats will do, but a
+    /// whole packet must fit.
+    /// </summary>
+    private static int FindFirstPacket(ReadOnlySpan<byte> data, int packetSize, int prefix, bool atEnd, out int ruledOut)
+    {
+        int found = FindSync(data, packetSize, prefix, atEnd, out ruledOut);
+        if (found >= 0 && data.Length - found < packetSize)
+        {
+            ruledOut = data.Length;
+            return -1;
+        }
+
+        return found;
     }
 
     private async ValueTask LookAheadAsync(CancellationToken cancellationToken)
