@@ -410,15 +410,16 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
         int available = _end - _start;
         if (available > 0)
         {
-            int pid = available >= _prefix + 3 ? ((_buffer[_start + _prefix + 1] & 0x1F) << 8) | _buffer[_start + _prefix + 2] : -1;
+            int pid = available >= _prefix + 3 ? ((_buffer[_start + _prefix + 1] & 0x1F) << 8) | _buffer[_start + _prefix + 2] : -2;
             Warn($"MPEG-TS: the stream ends inside a packet at offset {_startOffset} ({available} of {_packetSize} bytes)");
-            if (pid >= 0 && pid == _video.Pid && _video.IsCollecting)
+
+            // The stream was cut: a PES without a declared length may have lost its end too.
+            foreach (PesAssembler pes in (ReadOnlySpan<PesAssembler>)[_video, _audio])
             {
-                DropWithWarning(_video, "the stream ends inside it");
-            }
-            else if (pid >= 0 && pid == _audio.Pid && _audio.IsCollecting)
-            {
-                DropWithWarning(_audio, "the stream ends inside it");
+                if (pes.IsCollecting && (pes.DeclaredLength == 0 || pid == pes.Pid))
+                {
+                    DropWithWarning(pes, "the stream was cut inside a packet, so its end may be missing");
+                }
             }
 
             Consume(available);
@@ -761,6 +762,21 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
             return;
         }
 
+        bool startsPes = payload.Length >= 4 && payload[0] == 0 && payload[1] == 0 && payload[2] == 1;
+        if (unitStart && !startsPes)
+        {
+            Warn($"MPEG-TS: packet at offset {offset} on PID {pes.Pid} has payload_unit_start_indicator set but no PES start code; skipped");
+            pes.Drop();
+            return;
+        }
+
+        if (!unitStart && startsPes && pes == _video && (payload[3] & 0xF0) == 0xE0)
+        {
+            // 00 00 01 Ex cannot occur inside H.264 data (it would be a NAL header with forbidden_zero_bit set).
+            Warn($"MPEG-TS: packet at offset {offset} on PID {pes.Pid} starts a video PES without payload_unit_start_indicator; read as a start");
+            unitStart = true;
+        }
+
         if (unitStart)
         {
             if (pes.IsCollecting)
@@ -779,6 +795,12 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
         }
         else if (!pes.IsCollecting)
         {
+            if (!pes.OrphanPayloadExpected)
+            {
+                Warn($"MPEG-TS: packet at offset {offset} on PID {pes.Pid} continues a PES whose start was lost; skipped up to the next PES start");
+                pes.OrphanPayloadExpected = true;
+            }
+
             return; // waiting for the next unit start
         }
 

@@ -43,6 +43,12 @@ internal sealed class PesAssembler : IDisposable
     /// <summary>True when a bounded PES in progress was cut short (fewer bytes than declared, or not even the header).</summary>
     public bool IsShortOfDeclaredLength => DeclaredLength < 0 || (DeclaredLength > 0 && Length < PesHeaderSize + DeclaredLength);
 
+    /// <summary>
+    /// True when payload without a PES in progress needs no warning: before the first PES, and after a drop (which
+    /// warned already); false after a PES completed, when such payload means a lost unit start.
+    /// </summary>
+    public bool OrphanPayloadExpected { get; set; } = true;
+
     /// <summary>True when a completed PES waits in <see cref="Completed"/> to be read.</summary>
     public bool HasCompleted { get; set; }
 
@@ -64,6 +70,7 @@ internal sealed class PesAssembler : IDisposable
         Pid = pid;
         IsCollecting = false;
         HasCompleted = false;
+        OrphanPayloadExpected = true;
     }
 
     /// <summary>Starts collecting a PES whose first packet is at <paramref name="offset"/>.</summary>
@@ -99,7 +106,11 @@ internal sealed class PesAssembler : IDisposable
     }
 
     /// <summary>Drops the PES in progress.</summary>
-    public void Drop() => IsCollecting = false;
+    public void Drop()
+    {
+        IsCollecting = false;
+        OrphanPayloadExpected = true;
+    }
 
     /// <summary>Moves the PES in progress to <see cref="Completed"/> (trimmed to its declared length when bounded).</summary>
     public void Complete()
@@ -109,6 +120,7 @@ internal sealed class PesAssembler : IDisposable
         CompletedOffset = StartOffset;
         HasCompleted = true;
         IsCollecting = false;
+        OrphanPayloadExpected = false;
     }
 
     /// <inheritdoc/>
