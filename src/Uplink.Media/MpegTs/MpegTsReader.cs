@@ -1,0 +1,1275 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using Uplink.Codecs;
+using Uplink.Media.MpegTs;
+
+namespace Uplink.Media;
+
+/// <summary>
+/// Reads H.264 + AAC frames from an MPEG transport stream (a file, a capture card, or a pipe such as
+/// <c>ffmpeg … -f mpegts -</c>), packet by packet, without seeking.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="OpenAsync"/> finds the packet size (188, or 192 for M2TS with a 4-byte prefix) and looks ahead
+/// (at most 4 MiB, and no further than the PMT of the first program in the PAT and the start of a PES on each of
+/// its streams) to learn which of H.264 video (stream type 0x1B) and AAC ADTS audio (0x0F) the program carries.
+/// The look-ahead packets stay buffered and are read again by <see cref="ReadAsync"/>, so nothing is lost.
+/// </para>
+/// <para>
+/// Video frames are whole PES payloads: one H.264 access unit in Annex-B with its in-band parameter sets, as
+/// ffmpeg and hardware encoders write them (a PES holding several access units is not split). Audio frames are
+/// single ADTS frames, header included, timed PES PTS + k × 1024 / sample rate. Timestamps are the PES DTS (or PTS
+/// when there is no DTS), unwrapped past 2^33 on one timeline shared by both tracks and converted exactly
+/// (ticks = 90 kHz value × 1000 / 9, rounded to nearest).
+/// </para>
+/// <para>
+/// Damage is skipped and reported through <see cref="MediaReaderOptions.OnWarning"/>: a lost sync byte (resync where
+/// 0x47 repeats three times at packet steps; every PES in progress is dropped), a continuity counter gap (the PES
+/// in progress on that PID is dropped; one duplicate packet is allowed), a PES over 16 MiB, a PES or ADTS frame
+/// that does not parse, a PSI section with a bad CRC-32, a stream that ends inside a packet or PES. A PMT or PAT
+/// whose version changes is read again; a stream kind (video or audio) the program did not have at open is ignored.
+/// When a kind has several streams the first supported one is read; a kind whose only streams use codecs RTMP
+/// cannot carry (MPEG-2 video, HEVC, MP3, AC-3, …) is refused with <see cref="NotSupportedException"/>.
+/// Private data, subtitles, SCTE-35 and metadata streams are ignored. An instance is not thread-safe.
+/// </para>
+/// </remarks>
+public sealed class MpegTsReader : IMediaReader, IDisposable
+{
+    /// <summary>The largest PES accepted; a larger one is dropped with a warning.</summary>
+    internal const int DefaultMaxPesSize = 16 * 1024 * 1024;
+
+    private const int PacketSize = 188;
+    private const int M2tsPacketSize = 192;
+    private const byte SyncByte = 0x47;
+    private const int SyncRepeats = 3;
+    private const int NullPid = 0x1FFF;
+    private const int PatPid = 0;
+    private const int InitialBufferSize = 64 * 1024;
+    private const int MinReadSize = 16 * 1024;
+    private const int SyncSearchMaxBytes = 256 * 1024;
+    private const int LookAheadMaxBytes = 4 * 1024 * 1024;
+    private const int AacSamplesPerBlock = 1024;
+    private const byte CcValid = 0x10;
+    private const byte CcDuplicateSeen = 0x20;
+
+    private readonly Stream _stream;
+    private readonly bool _leaveOpen;
+    private readonly Action<string>? _onWarning;
+    private readonly int _maxPesSize;
+    private readonly PesAssembler _video;
+    private readonly PesAssembler _audio;
+    private readonly SectionBuffer _patSection = new();
+    private readonly SectionBuffer _pmtSection = new();
+    private readonly byte[] _continuity = new byte[8192];
+
+    private byte[] _buffer;
+    private int _start;
+    private int _end;
+    private long _startOffset;
+    private bool _endOfStream;
+    private bool _finished;
+    private bool _disposed;
+    private int _packetSize = PacketSize;
+    private int _prefix;
+    private bool _scanning;
+    private long _lostSyncOffset = -1;
+
+    private bool _patSeen;
+    private int _patVersion = -1;
+    private int _programNumber = -1;
+    private int _pmtPid = -1;
+    private int _pmtVersion = -1;
+    private bool _pmtSeen;
+    private bool _hasVideo;
+    private bool _hasAudio;
+    private bool _videoStartSeen;
+    private bool _audioStartSeen;
+
+    private Timestamp33Unwrapper _timestamps;
+    private long _lastVideoDtsTicks = -1;
+    private long _lastVideoPtsTicks = -1;
+    private long _nextAudioTicks = -1;
+    private bool _audioIterating;
+    private int _audioPosition;
+    private int _audioEnd;
+    private long _audioBaseTicks;
+    private long _audioSamples;
+
+    private MpegTsReader(Stream stream, MediaReaderOptions options, int maxPesSize)
+    {
+        _stream = stream;
+        _leaveOpen = options.LeaveOpen;
+        _onWarning = options.OnWarning;
+        _maxPesSize = maxPesSize;
+        _video = new PesAssembler(maxPesSize);
+        _audio = new PesAssembler(maxPesSize);
+        _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+    }
+
+    private enum ReadStep
+    {
+        Frame,
+        NeedMoreData,
+        End,
+    }
+
+    /// <inheritdoc/>
+    public string FormatName => "MPEG-TS";
+
+    /// <inheritdoc/>
+    public VideoMediaType? Video => _hasVideo ? VideoMediaType.H264AnnexB : null;
+
+    /// <inheritdoc/>
+    public AudioMediaType? Audio => _hasAudio ? AudioMediaType.AacAdts : null;
+
+    /// <summary>The frame read by the last successful <see cref="ReadAsync"/>. Its data is valid until the next read.</summary>
+    public MediaFrame Current { get; private set; }
+
+    /// <summary>How many frames <see cref="ReadAsync"/> has returned.</summary>
+    public long FramesRead { get; private set; }
+
+    /// <summary>How many transport packets <see cref="ReadAsync"/> has processed (all PIDs, null packets included).</summary>
+    public long PacketsRead { get; private set; }
+
+    /// <summary>How many continuity counter gaps were found on the PIDs read (PAT, PMT, video, audio).</summary>
+    public int ContinuityErrors { get; private set; }
+
+    /// <summary>How many times the sync byte was lost (garbage before the first packet included).</summary>
+    public int SyncLosses { get; private set; }
+
+    /// <summary>The transport packet size: 188, or 192 for M2TS (a 4-byte timestamp before each packet).</summary>
+    internal int TransportPacketSize => _packetSize;
+
+    /// <summary>The PID of the video stream read, or -1.</summary>
+    internal int VideoPid => _video.Pid;
+
+    /// <summary>The PID of the audio stream read, or -1.</summary>
+    internal int AudioPid => _audio.Pid;
+
+    /// <summary>The byte offset of the transport packet that started the PES <see cref="Current"/> came from.</summary>
+    internal long CurrentPesOffset { get; private set; }
+
+    /// <summary>
+    /// Finds the packet size and looks ahead at the first packets of <paramref name="stream"/> for the PAT, the PMT
+    /// and the start of each stream.
+    /// </summary>
+    /// <param name="stream">The transport stream, positioned at its first byte; it need not be seekable.</param>
+    /// <param name="options">Leave-open and the warning sink; null for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <returns>A reader positioned before the first frame.</returns>
+    /// <exception cref="InvalidDataException">
+    /// The data is not a transport stream, or has no PAT, PMT, or H.264/AAC stream within the look-ahead.
+    /// </exception>
+    /// <exception cref="NotSupportedException">The program's video or audio uses a codec RTMP cannot carry.</exception>
+    public static ValueTask<MpegTsReader> OpenAsync(Stream stream, MediaReaderOptions? options = null, CancellationToken cancellationToken = default)
+        => OpenWithLimitAsync(stream, options, DefaultMaxPesSize, cancellationToken);
+
+    /// <summary>Opens a reader that drops PES packets larger than <paramref name="maxPesSize"/> bytes.</summary>
+    internal static async ValueTask<MpegTsReader> OpenWithLimitAsync(
+        Stream stream, MediaReaderOptions? options, int maxPesSize, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPesSize, 16);
+        var reader = new MpegTsReader(stream, options ?? new MediaReaderOptions(), maxPesSize);
+        try
+        {
+            await reader.FindPacketSizeAsync(cancellationToken).ConfigureAwait(false);
+            await reader.LookAheadAsync(cancellationToken).ConfigureAwait(false);
+            return reader;
+        }
+        catch
+        {
+            await reader.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Advances to the next frame.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns><see langword="true"/> with the frame in <see cref="Current"/>; <see langword="false"/> at the end of the stream.</returns>
+    /// <exception cref="NotSupportedException">A new PMT switched the video or audio to a codec RTMP cannot carry.</exception>
+    public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<bool>(cancellationToken);
+        }
+
+        // Stays synchronous (and allocation-free) as long as the data is buffered or the stream's reads complete synchronously.
+        while (true)
+        {
+            switch (TryReadBuffered(out int needed))
+            {
+                case ReadStep.Frame:
+                    return new ValueTask<bool>(true);
+                case ReadStep.End:
+                    return new ValueTask<bool>(false);
+                default:
+                    PrepareToRead(needed);
+                    ValueTask<int> read = _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
+                    if (!read.IsCompletedSuccessfully)
+                    {
+                        return ReadAfterPendingReadAsync(read, cancellationToken);
+                    }
+
+                    Append(read.Result);
+                    break;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (ReleaseBuffers() && !_leaveOpen)
+        {
+            _stream.Dispose();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (ReleaseBuffers() && !_leaveOpen)
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static long ToTicks(long value90kHz) => ((value90kHz * 1000) + 4) / 9;
+
+    private static long ReadTimestamp(ReadOnlySpan<byte> b) =>
+        ((long)(b[0] >> 1 & 0x07) << 30) | ((long)b[1] << 22) | ((long)(b[2] >> 1) << 15) | ((long)b[3] << 7) | ((long)b[4] >> 1);
+
+    private static bool IsKeyframe(ReadOnlySpan<byte> accessUnit)
+    {
+        foreach (ReadOnlySpan<byte> nal in AnnexB.EnumerateNalUnits(accessUnit))
+        {
+            var type = (H264NalUnitType)(nal[0] & 0x1F);
+            if (type == H264NalUnitType.Idr)
+            {
+                return true;
+            }
+
+            if (type is H264NalUnitType.NonIdrSlice or H264NalUnitType.SliceDataA)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private bool ReleaseBuffers()
+    {
+        if (_disposed)
+        {
+            return false;
+        }
+
+        _disposed = true;
+        byte[] buffer = _buffer;
+        _buffer = [];
+        _start = _end = 0;
+        Current = default;
+        _audioIterating = false;
+        ArrayPool<byte>.Shared.Return(buffer);
+        _video.Dispose();
+        _audio.Dispose();
+        return true;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ReadAfterPendingReadAsync(ValueTask<int> pendingRead, CancellationToken cancellationToken)
+    {
+        Append(await pendingRead.ConfigureAwait(false));
+        while (true)
+        {
+            switch (TryReadBuffered(out int needed))
+            {
+                case ReadStep.Frame:
+                    return true;
+                case ReadStep.End:
+                    return false;
+                default:
+                    PrepareToRead(needed);
+                    Append(await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Delivers what is ready (ADTS frames of the current audio PES, completed PES packets) and otherwise
+    /// processes buffered packets, until a frame is ready, the buffer runs short (then <paramref name="needed"/> is
+    /// how many bytes from <see cref="_start"/> must be buffered) or the stream ends.
+    /// </summary>
+    private ReadStep TryReadBuffered(out int needed)
+    {
+        needed = 0;
+        while (true)
+        {
+            if (_audioIterating && TryNextAdtsFrame())
+            {
+                return ReadStep.Frame;
+            }
+
+            if (_video.HasCompleted)
+            {
+                _video.HasCompleted = false;
+                if (TryDeliverVideo())
+                {
+                    return ReadStep.Frame;
+                }
+
+                continue;
+            }
+
+            if (_audio.HasCompleted)
+            {
+                _audio.HasCompleted = false;
+                StartAudioPes();
+                continue;
+            }
+
+            if (_video.IsCompleteByLength)
+            {
+                _video.Complete();
+                continue;
+            }
+
+            if (_audio.IsCompleteByLength)
+            {
+                _audio.Complete();
+                continue;
+            }
+
+            if (_finished)
+            {
+                return ReadStep.End;
+            }
+
+            int available = _end - _start;
+            if (_lostSyncOffset < 0 && available > _prefix && _buffer[_start + _prefix] != SyncByte)
+            {
+                _lostSyncOffset = _startOffset;
+                SyncLosses++;
+                DropPesInProgress();
+            }
+
+            if (_lostSyncOffset >= 0)
+            {
+                int found = FindSync(_buffer.AsSpan(_start, available), _packetSize, _prefix, _endOfStream, out int ruledOut);
+                if (found < 0)
+                {
+                    Consume(ruledOut);
+                    if (!_endOfStream)
+                    {
+                        needed = SyncRepeats * _packetSize;
+                        return ReadStep.NeedMoreData;
+                    }
+
+                    Warn($"MPEG-TS: lost sync at offset {_lostSyncOffset} and found no packet after it before the end at offset {_startOffset + (_end - _start)}");
+                    Consume(_end - _start);
+                    _lostSyncOffset = -1;
+                    FinishStream();
+                    continue;
+                }
+
+                Consume(found);
+                Warn(_lostSyncOffset == 0
+                    ? $"MPEG-TS: skipped {_startOffset} bytes before the first packet at offset {_startOffset}"
+                    : $"MPEG-TS: lost sync at offset {_lostSyncOffset}; skipped {_startOffset - _lostSyncOffset} bytes to the next packet at offset {_startOffset} (frames in progress dropped)");
+                _lostSyncOffset = -1;
+                available = _end - _start;
+            }
+
+            if (available < _packetSize)
+            {
+                if (!_endOfStream)
+                {
+                    needed = _packetSize;
+                    return ReadStep.NeedMoreData;
+                }
+
+                FinishStream();
+                continue;
+            }
+
+            ProcessPacket(_start, _startOffset);
+            Consume(_packetSize);
+        }
+    }
+
+    /// <summary>At the end of the stream: reports a partial last packet, then completes or drops the PES packets in progress.</summary>
+    private void FinishStream()
+    {
+        _finished = true;
+        int available = _end - _start;
+        if (available > 0)
+        {
+            int pid = available >= _prefix + 3 ? ((_buffer[_start + _prefix + 1] & 0x1F) << 8) | _buffer[_start + _prefix + 2] : -2;
+            Warn($"MPEG-TS: the stream ends inside a packet at offset {_startOffset} ({available} of {_packetSize} bytes)");
+
+            // The stream was cut: a PES without a declared length may have lost its end too.
+            foreach (PesAssembler pes in (ReadOnlySpan<PesAssembler>)[_video, _audio])
+            {
+                if (pes.IsCollecting && (pes.DeclaredLength == 0 || pid == pes.Pid))
+                {
+                    DropWithWarning(pes, "the stream was cut inside a packet, so its end may be missing");
+                }
+            }
+
+            Consume(available);
+        }
+
+        FinishPes(_video);
+        FinishPes(_audio);
+    }
+
+    private void FinishPes(PesAssembler pes)
+    {
+        if (!pes.IsCollecting)
+        {
+            return;
+        }
+
+        if (pes.IsShortOfDeclaredLength)
+        {
+            DropWithWarning(pes, "the stream ends inside it");
+        }
+        else
+        {
+            pes.Complete();
+        }
+    }
+
+    private void DropPesInProgress()
+    {
+        _video.Drop();
+        _audio.Drop();
+        _patSection.Reset();
+        _pmtSection.Reset();
+    }
+
+    private void DropWithWarning(PesAssembler pes, string reason)
+    {
+        Warn($"MPEG-TS: dropped the PES on PID {pes.Pid} that started at offset {pes.StartOffset}: {reason}");
+        pes.Drop();
+    }
+
+    /// <summary>
+    /// Finds the first position in <paramref name="data"/> where a packet starts: the sync byte repeats
+    /// <see cref="SyncRepeats"/> times at <paramref name="packetSize"/> steps (near the end of the stream, every step
+    /// that fits). Returns -1 when more data is needed; every position before <paramref name="ruledOut"/> is then
+    /// known not to start a packet.
+    /// </summary>
+    private static int FindSync(ReadOnlySpan<byte> data, int packetSize, int prefix, bool atEnd, out int ruledOut)
+    {
+        int q = 0;
+        while (true)
+        {
+            int next = q + prefix < data.Length ? data[(q + prefix)..].IndexOf(SyncByte) : -1;
+            if (next < 0)
+            {
+                ruledOut = Math.Max(q, data.Length - prefix);
+                ruledOut = Math.Max(0, ruledOut);
+                return -1;
+            }
+
+            q += next;
+            bool matches = true;
+            for (int k = 1; k < SyncRepeats; k++)
+            {
+                int at = q + (k * packetSize) + prefix;
+                if (at >= data.Length)
+                {
+                    if (!atEnd)
+                    {
+                        ruledOut = q;
+                        return -1;
+                    }
+
+                    break;
+                }
+
+                if (data[at] != SyncByte)
+                {
+                    matches = false;
+                    break;
+                }
+            }
+
+            if (matches)
+            {
+                ruledOut = q;
+                return q;
+            }
+
+            q++;
+        }
+    }
+
+    /// <summary>
+    /// Finds the first position where 0x47 repeats <see cref="SyncRepeats"/> times at 188-byte steps (TS) or, 4 bytes
+    /// in, at 192-byte steps (M2TS), searching at most the first <see cref="SyncSearchMaxBytes"/> bytes (a stream
+    /// shorter than three packets needs only the repeats that fit). Bytes before it are skipped later, by the read
+    /// loop, as a lost sync.
+    /// </summary>
+    private async ValueTask FindPacketSizeAsync(CancellationToken cancellationToken)
+    {
+        await FillAsync(SyncRepeats * M2tsPacketSize, cancellationToken).ConfigureAwait(false);
+        if (_end == _start)
+        {
+            throw new InvalidDataException("not an MPEG-TS stream: the stream is empty");
+        }
+
+        while (true)
+        {
+            int available = _end - _start;
+            ReadOnlySpan<byte> data = _buffer.AsSpan(_start, available);
+            int ts = FindFirstPacket(data, PacketSize, 0, _endOfStream, out int tsRuledOut);
+            int m2ts = FindFirstPacket(data, M2tsPacketSize, 4, _endOfStream, out int m2tsRuledOut);
+            if (ts >= 0 && (m2ts >= 0 ? ts <= m2ts : m2tsRuledOut > ts))
+            {
+                return;
+            }
+
+            if (m2ts >= 0 && (ts >= 0 ? m2ts < ts : tsRuledOut > m2ts))
+            {
+                _packetSize = M2tsPacketSize;
+                _prefix = 4;
+                return;
+            }
+
+            if (_endOfStream || available >= SyncSearchMaxBytes)
+            {
+                throw new InvalidDataException(
+                    $"not an MPEG-TS stream: no sync byte pattern (0x47 every 188 or 192 bytes) in the first {available} bytes");
+            }
+
+            await FillAsync(Math.Min(SyncSearchMaxBytes, available + MinReadSize), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="FindSync"/> for the first packet: at the end of a short stream, fewer repeats will do, but a
+    /// whole packet must fit.
+    /// </summary>
+    private static int FindFirstPacket(ReadOnlySpan<byte> data, int packetSize, int prefix, bool atEnd, out int ruledOut)
+    {
+        int found = FindSync(data, packetSize, prefix, atEnd, out ruledOut);
+        if (found >= 0 && data.Length - found < packetSize)
+        {
+            ruledOut = data.Length;
+            return -1;
+        }
+
+        return found;
+    }
+
+    private async ValueTask LookAheadAsync(CancellationToken cancellationToken)
+    {
+        _scanning = true;
+        int scanned = 0;
+        while (!(_pmtSeen && (_video.Pid < 0 || _videoStartSeen) && (_audio.Pid < 0 || _audioStartSeen)))
+        {
+            if (scanned >= LookAheadMaxBytes)
+            {
+                break;
+            }
+
+            if (_end - _start - scanned < _packetSize)
+            {
+                await FillAsync(scanned + _packetSize, cancellationToken).ConfigureAwait(false);
+                if (_end - _start - scanned < _packetSize)
+                {
+                    break;
+                }
+            }
+
+            int index = _start + scanned;
+            if (_buffer[index + _prefix] != SyncByte)
+            {
+                int found = FindSync(_buffer.AsSpan(index, _end - index), _packetSize, _prefix, _endOfStream, out int ruledOut);
+                if (found < 0)
+                {
+                    scanned += ruledOut;
+                    if (_endOfStream)
+                    {
+                        break;
+                    }
+
+                    await FillAsync(scanned + (SyncRepeats * _packetSize), cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    scanned += found;
+                }
+
+                continue;
+            }
+
+            ProcessPacket(index, _startOffset + scanned);
+            scanned += _packetSize;
+        }
+
+        if (!_patSeen)
+        {
+            throw new InvalidDataException($"not an MPEG-TS stream: no PAT (program association table) in the first {scanned} bytes");
+        }
+
+        if (!_pmtSeen)
+        {
+            throw new InvalidDataException(
+                $"MPEG-TS: no PMT (program map table) for program {_programNumber} on PID {_pmtPid} in the first {scanned} bytes");
+        }
+
+        if (!_hasVideo && !_hasAudio)
+        {
+            throw new InvalidDataException($"MPEG-TS: program {_programNumber} (PMT on PID {_pmtPid}) has no H.264 video or AAC audio stream");
+        }
+
+        // Read everything again from the start, now that the program is known; same-version tables are not re-applied.
+        _scanning = false;
+        _patSection.Reset();
+        _pmtSection.Reset();
+        Array.Clear(_continuity);
+    }
+
+    /// <summary>Processes one transport packet (in look-ahead mode only its PSI, and notes the streams' first PES).</summary>
+    private void ProcessPacket(int index, long offset)
+    {
+        ReadOnlySpan<byte> packet = _buffer.AsSpan(index + _prefix, PacketSize);
+        if (!_scanning)
+        {
+            PacketsRead++;
+        }
+
+        int pid = ((packet[1] & 0x1F) << 8) | packet[2];
+        if (pid == NullPid || (pid != PatPid && pid != _pmtPid && pid != _video.Pid && pid != _audio.Pid))
+        {
+            return;
+        }
+
+        if ((packet[1] & 0x80) != 0)
+        {
+            Warn($"MPEG-TS: packet at offset {offset} on PID {pid} has its transport error indicator set; skipped");
+            return;
+        }
+
+        bool unitStart = (packet[1] & 0x40) != 0;
+        int adaptationControl = (packet[3] >> 4) & 0x03;
+        int counter = packet[3] & 0x0F;
+        if (adaptationControl == 0)
+        {
+            return; // reserved: no adaptation field, no payload
+        }
+
+        int payloadStart = 4;
+        bool discontinuity = false;
+        if ((adaptationControl & 0x02) != 0)
+        {
+            int adaptationLength = packet[4];
+            int maxLength = adaptationControl == 0x03 ? PacketSize - 5 - 1 : PacketSize - 5;
+            if (adaptationLength > maxLength)
+            {
+                Warn($"MPEG-TS: packet at offset {offset} on PID {pid} has an adaptation field of {adaptationLength} bytes, more than the {maxLength} that fit; skipped");
+                return;
+            }
+
+            discontinuity = adaptationLength > 0 && (packet[5] & 0x80) != 0;
+            payloadStart = 5 + adaptationLength;
+        }
+
+        if ((adaptationControl & 0x01) == 0)
+        {
+            return; // adaptation field only: the counter does not advance
+        }
+
+        if (!_scanning && !CheckContinuity(pid, counter, discontinuity, offset))
+        {
+            return;
+        }
+
+        ReadOnlySpan<byte> payload = packet[payloadStart..];
+        if (pid == PatPid)
+        {
+            FeedSection(_patSection, payload, unitStart, offset, pid);
+        }
+        else if (pid == _pmtPid)
+        {
+            FeedSection(_pmtSection, payload, unitStart, offset, pid);
+        }
+        else if (pid == _video.Pid)
+        {
+            FeedPes(_video, payload, unitStart, offset, ref _videoStartSeen);
+        }
+        else
+        {
+            FeedPes(_audio, payload, unitStart, offset, ref _audioStartSeen);
+        }
+    }
+
+    /// <summary>Checks the packet's continuity counter; false when the packet is a duplicate to ignore.</summary>
+    private bool CheckContinuity(int pid, int counter, bool discontinuity, long offset)
+    {
+        byte state = _continuity[pid];
+        _continuity[pid] = (byte)(CcValid | counter);
+        if ((state & CcValid) == 0 || discontinuity)
+        {
+            return true;
+        }
+
+        int last = state & 0x0F;
+        if (counter == ((last + 1) & 0x0F))
+        {
+            return true;
+        }
+
+        if (counter == last && (state & CcDuplicateSeen) == 0)
+        {
+            _continuity[pid] = (byte)(CcValid | CcDuplicateSeen | counter);
+            return false;
+        }
+
+        ContinuityErrors++;
+        PesAssembler? pes = pid == _video.Pid ? _video : pid == _audio.Pid ? _audio : null;
+        bool dropping = pes is not null && pes.IsCollecting;
+        Warn(dropping
+            ? $"MPEG-TS: continuity gap on PID {pid} at offset {offset}: counter {counter} after {last}; dropped the PES that started at offset {pes!.StartOffset}"
+            : $"MPEG-TS: continuity gap on PID {pid} at offset {offset}: counter {counter} after {last}");
+        pes?.Drop();
+        if (pid == PatPid)
+        {
+            _patSection.Reset();
+        }
+        else if (pid == _pmtPid)
+        {
+            _pmtSection.Reset();
+        }
+
+        return true;
+    }
+
+    private void FeedPes(PesAssembler pes, ReadOnlySpan<byte> payload, bool unitStart, long offset, ref bool startSeen)
+    {
+        if (_scanning)
+        {
+            startSeen |= unitStart;
+            return;
+        }
+
+        bool startsPes = payload.Length >= 4 && payload[0] == 0 && payload[1] == 0 && payload[2] == 1;
+        if (unitStart && !startsPes)
+        {
+            Warn($"MPEG-TS: packet at offset {offset} on PID {pes.Pid} has payload_unit_start_indicator set but no PES start code; skipped");
+            pes.Drop();
+            return;
+        }
+
+        if (!unitStart && startsPes && pes == _video && (payload[3] & 0xF0) == 0xE0)
+        {
+            // 00 00 01 Ex cannot occur inside H.264 data (it would be a NAL header with forbidden_zero_bit set).
+            Warn($"MPEG-TS: packet at offset {offset} on PID {pes.Pid} starts a video PES without payload_unit_start_indicator; read as a start");
+            unitStart = true;
+        }
+
+        if (unitStart)
+        {
+            if (pes.IsCollecting)
+            {
+                if (pes.IsShortOfDeclaredLength)
+                {
+                    DropWithWarning(pes, $"the next PES starts at offset {offset} before it is complete");
+                }
+                else
+                {
+                    pes.Complete(); // the completed slot is free: the read loop delivers it before processing a packet
+                }
+            }
+
+            pes.Start(offset);
+        }
+        else if (!pes.IsCollecting)
+        {
+            if (!pes.OrphanPayloadExpected)
+            {
+                Warn($"MPEG-TS: packet at offset {offset} on PID {pes.Pid} continues a PES whose start was lost; skipped up to the next PES start");
+                pes.OrphanPayloadExpected = true;
+            }
+
+            return; // waiting for the next unit start
+        }
+
+        if (!pes.Append(payload))
+        {
+            DropWithWarning(pes, $"it grows past the limit of {_maxPesSize} bytes at offset {offset}");
+        }
+    }
+
+    private void FeedSection(SectionBuffer section, ReadOnlySpan<byte> payload, bool unitStart, long offset, int pid)
+    {
+        if (!unitStart)
+        {
+            if (section.IsCollecting)
+            {
+                CollectSection(section, payload, pid);
+            }
+
+            return;
+        }
+
+        int pointer = payload[0];
+        if (pointer >= payload.Length)
+        {
+            Warn($"MPEG-TS: PSI packet at offset {offset} on PID {pid} has a pointer_field of {pointer}, past the packet's end; skipped");
+            section.Reset();
+            return;
+        }
+
+        if (section.IsCollecting)
+        {
+            CollectSection(section, payload.Slice(1, pointer), pid);
+            if (section.IsCollecting)
+            {
+                section.Reset(); // the previous section was cut short: its remaining bytes were lost
+            }
+        }
+
+        ReadOnlySpan<byte> rest = payload[(1 + pointer)..];
+        while (!rest.IsEmpty && rest[0] != 0xFF)
+        {
+            section.Length = 0;
+            section.IsCollecting = true;
+            section.StartOffset = offset;
+            int used = CollectSection(section, rest, pid);
+            if (section.IsCollecting)
+            {
+                return; // continues in the next packet
+            }
+
+            rest = rest[used..];
+        }
+    }
+
+    /// <summary>Appends to the section in progress and handles it when complete; returns how many bytes it used.</summary>
+    private int CollectSection(SectionBuffer section, ReadOnlySpan<byte> data, int pid)
+    {
+        int used = 0;
+        while (section.IsCollecting && used < data.Length)
+        {
+            int needed = section.Needed;
+            if (needed > SectionBuffer.MaxSectionSize)
+            {
+                section.Reset();
+                return data.Length;
+            }
+
+            int take = Math.Min(needed - section.Length, data.Length - used);
+            data.Slice(used, take).CopyTo(section.Data.AsSpan(section.Length));
+            section.Length += take;
+            used += take;
+            if (section.Length >= 3 && section.Length == section.Needed)
+            {
+                section.IsCollecting = false;
+                if (section.Length > 3)
+                {
+                    HandleSection(section.Data.AsSpan(0, section.Length), section.StartOffset, pid);
+                }
+            }
+        }
+
+        return used;
+    }
+
+    private void HandleSection(ReadOnlySpan<byte> section, long offset, int pid)
+    {
+        byte tableId = section[0];
+        bool isPat = pid == PatPid && tableId == 0x00;
+        bool isPmt = pid == _pmtPid && tableId == 0x02;
+        if (!isPat && !isPmt)
+        {
+            return;
+        }
+
+        if (section.Length < 16 || (section[1] & 0x80) == 0 || (section[5] & 0x01) == 0)
+        {
+            return; // too short to hold a table, no section syntax, or not yet applicable
+        }
+
+        if (MpegTsCrc32.Compute(section) != 0)
+        {
+            Warn($"MPEG-TS: {(isPat ? "PAT" : "PMT")} section in the packet at offset {offset} on PID {pid} fails its CRC-32; ignored");
+            return;
+        }
+
+        int version = (section[5] >> 1) & 0x1F;
+        ReadOnlySpan<byte> body = section[8..^4];
+        if (isPat)
+        {
+            HandlePat(body, version);
+        }
+        else
+        {
+            HandlePmt(section, version, offset);
+        }
+    }
+
+    private void HandlePat(ReadOnlySpan<byte> programs, int version)
+    {
+        if (_patSeen && version == _patVersion)
+        {
+            return;
+        }
+
+        for (int i = 0; i + 4 <= programs.Length; i += 4)
+        {
+            int program = (programs[i] << 8) | programs[i + 1];
+            int pid = ((programs[i + 2] & 0x1F) << 8) | programs[i + 3];
+            if (program == 0)
+            {
+                continue; // the network information table
+            }
+
+            _patSeen = true;
+            _patVersion = version;
+            if (program != _programNumber || pid != _pmtPid)
+            {
+                _programNumber = program;
+                _pmtPid = pid;
+                _pmtVersion = -1;
+                _pmtSection.Reset();
+                _continuity[pid] = 0;
+            }
+
+            return;
+        }
+    }
+
+    private void HandlePmt(ReadOnlySpan<byte> section, int version, long offset)
+    {
+        int program = (section[3] << 8) | section[4];
+        if (program != _programNumber || (_pmtSeen && version == _pmtVersion))
+        {
+            return;
+        }
+
+        int end = section.Length - 4;
+        int position = 12 + (((section[10] & 0x0F) << 8) | section[11]);
+        if (position > end)
+        {
+            Warn($"MPEG-TS: PMT in the packet at offset {offset}: program_info_length runs past the section; ignored");
+            return;
+        }
+
+        int videoPid = -1, audioPid = -1;
+        string? unsupportedVideo = null, unsupportedAudio = null;
+        while (position + 5 <= end)
+        {
+            byte streamType = section[position];
+            int pid = ((section[position + 1] & 0x1F) << 8) | section[position + 2];
+            int infoLength = ((section[position + 3] & 0x0F) << 8) | section[position + 4];
+            if (infoLength > end - position - 5)
+            {
+                Warn($"MPEG-TS: PMT in the packet at offset {offset}: the descriptors of PID {pid} run past the section; ignored");
+                return;
+            }
+
+            switch (MpegTsStreamTypes.Classify(streamType, section.Slice(position + 5, infoLength), out string? name))
+            {
+                case MpegTsStreamKind.H264 when videoPid < 0:
+                    videoPid = pid;
+                    break;
+                case MpegTsStreamKind.AacAdts when audioPid < 0:
+                    audioPid = pid;
+                    break;
+                case MpegTsStreamKind.UnsupportedVideo:
+                    unsupportedVideo ??= Describe(name, streamType, pid, "video");
+                    break;
+                case MpegTsStreamKind.UnsupportedAudio:
+                    unsupportedAudio ??= Describe(name, streamType, pid, "audio");
+                    break;
+                default:
+                    break;
+            }
+
+            position += 5 + infoLength;
+        }
+
+        if (!_scanning)
+        {
+            videoPid = _hasVideo ? videoPid : -1;
+            audioPid = _hasAudio ? audioPid : -1;
+            unsupportedVideo = _hasVideo ? unsupportedVideo : null;
+            unsupportedAudio = _hasAudio ? unsupportedAudio : null;
+        }
+
+        if (videoPid < 0 && unsupportedVideo is not null)
+        {
+            throw new NotSupportedException(unsupportedVideo);
+        }
+
+        if (audioPid < 0 && unsupportedAudio is not null)
+        {
+            throw new NotSupportedException(unsupportedAudio);
+        }
+
+        _pmtSeen = true;
+        _pmtVersion = version;
+        if (videoPid != _video.Pid)
+        {
+            _video.Reset(videoPid);
+            _videoStartSeen = false;
+            ClearContinuity(videoPid);
+        }
+
+        if (audioPid != _audio.Pid)
+        {
+            _audio.Reset(audioPid);
+            _audioStartSeen = false;
+            ClearContinuity(audioPid);
+        }
+
+        if (_scanning)
+        {
+            _hasVideo |= videoPid >= 0;
+            _hasAudio |= audioPid >= 0;
+        }
+    }
+
+    private static string Describe(string? name, byte streamType, int pid, string kind) =>
+        $"MPEG-TS: {kind} on PID {pid} is {name} (stream type 0x{streamType:X2}), which RTMP cannot carry: only H.264 video (0x1B) and AAC ADTS audio (0x0F) are supported";
+
+    private void ClearContinuity(int pid)
+    {
+        if (pid >= 0)
+        {
+            _continuity[pid] = 0;
+        }
+    }
+
+    /// <summary>
+    /// Parses the PES header of a completed PES: the offset of its payload and its PTS/DTS (-1 when absent);
+    /// false (with a warning) when the header is malformed.
+    /// </summary>
+    private bool TryParsePesHeader(PesAssembler pes, out int payloadStart, out long pts, out long dts)
+    {
+        ReadOnlySpan<byte> data = pes.Completed;
+        payloadStart = 0;
+        pts = dts = -1;
+        if (data.Length < 6 || data[0] != 0 || data[1] != 0 || data[2] != 1)
+        {
+            Warn($"MPEG-TS: PES on PID {pes.Pid} at offset {pes.CompletedOffset} does not start with a PES start code; dropped");
+            return false;
+        }
+
+        byte streamId = data[3];
+        if (streamId is 0xBC or 0xBE or 0xBF or 0xF0 or 0xF1 or 0xF2 or 0xF8 or 0xFF)
+        {
+            payloadStart = 6; // no optional PES header
+            return true;
+        }
+
+        if (data.Length < 9 || 9 + data[8] > data.Length)
+        {
+            Warn($"MPEG-TS: PES on PID {pes.Pid} at offset {pes.CompletedOffset} has a header longer than the PES; dropped");
+            return false;
+        }
+
+        int headerLength = data[8];
+        int flags = data[7] >> 6;
+        payloadStart = 9 + headerLength;
+        if ((flags & 0x02) != 0 && headerLength >= 5)
+        {
+            pts = ReadTimestamp(data[9..]);
+            dts = flags == 0x03 && headerLength >= 10 ? ReadTimestamp(data[14..]) : pts;
+        }
+
+        return true;
+    }
+
+    private bool TryDeliverVideo()
+    {
+        if (!TryParsePesHeader(_video, out int payloadStart, out long pts, out long dts))
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> accessUnit = _video.Completed[payloadStart..];
+        if (accessUnit.IsEmpty)
+        {
+            return false;
+        }
+
+        long dtsTicks, ptsTicks;
+        if (pts >= 0)
+        {
+            long unwrapped = _timestamps.Unwrap(dts);
+            dtsTicks = ToTicks(unwrapped);
+            ptsTicks = ToTicks(unwrapped + Timestamp33Unwrapper.Difference(pts, dts));
+        }
+        else if (_lastVideoDtsTicks >= 0)
+        {
+            dtsTicks = _lastVideoDtsTicks;
+            ptsTicks = _lastVideoPtsTicks;
+        }
+        else
+        {
+            Warn($"MPEG-TS: video PES on PID {_video.Pid} at offset {_video.CompletedOffset} has no timestamp and none came before; dropped");
+            return false;
+        }
+
+        _lastVideoDtsTicks = dtsTicks;
+        _lastVideoPtsTicks = ptsTicks;
+        Current = new MediaFrame(
+            MediaTrack.Video,
+            TimeSpan.FromTicks(dtsTicks),
+            TimeSpan.FromTicks(ptsTicks),
+            IsKeyframe(accessUnit),
+            false,
+            new ReadOnlyMemory<byte>(_video.CompletedBuffer, payloadStart, accessUnit.Length));
+        CurrentPesOffset = _video.CompletedOffset;
+        FramesRead++;
+        return true;
+    }
+
+    private void StartAudioPes()
+    {
+        if (!TryParsePesHeader(_audio, out int payloadStart, out long pts, out _))
+        {
+            return;
+        }
+
+        if (pts >= 0)
+        {
+            _audioBaseTicks = ToTicks(_timestamps.Unwrap(pts));
+        }
+        else if (_nextAudioTicks >= 0)
+        {
+            _audioBaseTicks = _nextAudioTicks;
+        }
+        else
+        {
+            Warn($"MPEG-TS: audio PES on PID {_audio.Pid} at offset {_audio.CompletedOffset} has no timestamp and none came before; dropped");
+            return;
+        }
+
+        _audioIterating = true;
+        _audioPosition = payloadStart;
+        _audioEnd = _audio.CompletedLength;
+        _audioSamples = 0;
+    }
+
+    private bool TryNextAdtsFrame()
+    {
+        if (_audioPosition >= _audioEnd)
+        {
+            _audioIterating = false;
+            return false;
+        }
+
+        ReadOnlySpan<byte> rest = _audio.CompletedBuffer.AsSpan(_audioPosition, _audioEnd - _audioPosition);
+        if (!AdtsHeader.TryParse(rest, out AdtsHeader header) || header.FrameLength > rest.Length)
+        {
+            Warn(rest.Length >= 7 && header.FrameLength > rest.Length
+                ? $"MPEG-TS: audio PES on PID {_audio.Pid} at offset {_audio.CompletedOffset}: ADTS frame declares {header.FrameLength} bytes but {rest.Length} remain; dropped the rest of the PES"
+                : $"MPEG-TS: audio PES on PID {_audio.Pid} at offset {_audio.CompletedOffset}: no valid ADTS header {_audioPosition} bytes into the PES; dropped the rest of the PES");
+            _audioIterating = false;
+            return false;
+        }
+
+        int rate = header.SampleRate;
+        long ticks = _audioBaseTicks + (((_audioSamples * TimeSpan.TicksPerSecond) + (rate / 2)) / rate);
+        _audioSamples += (long)AacSamplesPerBlock * header.RawDataBlockCount;
+        _nextAudioTicks = _audioBaseTicks + (((_audioSamples * TimeSpan.TicksPerSecond) + (rate / 2)) / rate);
+        Current = new MediaFrame(
+            MediaTrack.Audio,
+            TimeSpan.FromTicks(ticks),
+            TimeSpan.FromTicks(ticks),
+            true,
+            false,
+            new ReadOnlyMemory<byte>(_audio.CompletedBuffer, _audioPosition, header.FrameLength));
+        CurrentPesOffset = _audio.CompletedOffset;
+        _audioPosition += header.FrameLength;
+        FramesRead++;
+        return true;
+    }
+
+    private void Warn(string message)
+    {
+        if (!_scanning)
+        {
+            _onWarning?.Invoke(message);
+        }
+    }
+
+    /// <summary>Reads until at least <paramref name="needed"/> bytes from <see cref="_start"/> are buffered or the stream ends.</summary>
+    private async ValueTask FillAsync(int needed, CancellationToken cancellationToken)
+    {
+        while (_end - _start < needed && !_endOfStream)
+        {
+            PrepareToRead(needed);
+            Append(await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>
+    /// Makes room for a large read towards <paramref name="needed"/> bytes from <see cref="_start"/>: compacts the
+    /// buffer, and grows it (by doubling at most) when it is too small.
+    /// </summary>
+    private void PrepareToRead(int needed)
+    {
+        if (_buffer.Length - _end < MinReadSize || _buffer.Length - _start < needed)
+        {
+            if (_start > 0)
+            {
+                Compact();
+            }
+
+            if (_buffer.Length - _end < MinReadSize && _buffer.Length < needed + MinReadSize)
+            {
+                Grow(Math.Min((long)_buffer.Length * 2, (long)needed + MinReadSize));
+            }
+        }
+    }
+
+    private void Append(int bytesRead)
+    {
+        if (bytesRead == 0)
+        {
+            _endOfStream = true;
+        }
+        else
+        {
+            _end += bytesRead;
+        }
+    }
+
+    private void Compact()
+    {
+        int available = _end - _start;
+        Buffer.BlockCopy(_buffer, _start, _buffer, 0, available);
+        _start = 0;
+        _end = available;
+    }
+
+    private void Grow(long size)
+    {
+        byte[] larger = ArrayPool<byte>.Shared.Rent((int)size);
+        int available = _end - _start;
+        Buffer.BlockCopy(_buffer, _start, larger, 0, available);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = larger;
+        _start = 0;
+        _end = available;
+    }
+
+    private void Consume(int count)
+    {
+        _start += count;
+        _startOffset += count;
+    }
+}
