@@ -26,6 +26,8 @@ public static class MediaReader
         return format switch
         {
             MediaFormat.Flv => await FlvReader.OpenAsync(stream, options, cancellationToken).ConfigureAwait(false),
+            MediaFormat.Mp4 => await Mp4Reader.OpenAsync(stream, options, cancellationToken).ConfigureAwait(false),
+            MediaFormat.MpegTs => await MpegTsReader.OpenAsync(stream, options, cancellationToken).ConfigureAwait(false),
             _ => throw new NotSupportedException($"{MediaFormatDetector.Name(format)} input is not supported yet ({audio?.GetType().Name}, {frameRate})"),
         };
     }
