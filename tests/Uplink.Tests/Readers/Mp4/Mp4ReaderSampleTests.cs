@@ -72,6 +72,16 @@ public class Mp4ReaderSampleTests
         AssertSameAsProbe("extra-tracks.mp4", frames, expectNegativeCompositionOffsets: false);
     }
 
+    [Fact]
+    public async Task A_damaged_table_of_an_ignored_track_does_not_matter()
+    {
+        byte[] bytes = Mp4TestData.Bytes("extra-tracks.mp4");
+        Mp4BoxLayout ignoredTable = Mp4BoxLayout.Walk(bytes).Where(b => b.Type == "stsz").ElementAt(2);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(ignoredTable.Offset + 16), uint.MaxValue);
+        List<Mp4FrameRecord> frames = await Mp4FrameRecord.ReadAllAsync(new MemoryStream(bytes));
+        AssertSameAsProbe("extra-tracks.mp4", frames, expectNegativeCompositionOffsets: false);
+    }
+
     private static void AssertSameAsProbe(string fileName, List<Mp4FrameRecord> frames, bool expectNegativeCompositionOffsets)
     {
         (List<Mp4TestData.ProbedPacket> expected, Dictionary<MediaTrack, long> timescales) = Mp4TestData.ReadPackets(fileName);
