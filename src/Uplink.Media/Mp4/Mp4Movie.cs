@@ -51,7 +51,7 @@ internal sealed class Mp4Movie
                         : BinaryPrimitives.ReadUInt32BigEndian(box.Payload[16..]);
                     break;
                 case Mp4FourCc.Trak:
-                    Mp4Track? track = ParseTrack(moov, moovOffset, box);
+                    Mp4Track? track = ParseTrack(box);
                     if (track is null)
                     {
                         break;
@@ -120,6 +120,8 @@ internal sealed class Mp4Movie
             throw Mp4Errors.Unsupported($"{rejectedAudio.Label}: {rejectedAudio.SampleEntry.CodecName} cannot be published over RTMP");
         }
 
+        video?.ReadSampleTables(moov, moovOffset);
+        audio?.ReadSampleTables(moov, moovOffset);
         foreach ((uint trackId, uint duration, uint size, uint flags) in extends)
         {
             foreach (Mp4Track? track in (ReadOnlySpan<Mp4Track?>)[video, audio])
@@ -141,7 +143,7 @@ internal sealed class Mp4Movie
     }
 
     /// <summary>Reads a trak; null when it is neither video nor audio (text, subtitles, timecode, hint …).</summary>
-    private static Mp4Track? ParseTrack(byte[] moov, long moovOffset, Mp4Box trak)
+    private static Mp4Track? ParseTrack(Mp4Box trak)
     {
         uint trackId = 0;
         if (Mp4BoxIterator.TryFind(trak.Payload, trak.PayloadOffset, Mp4FourCc.Trak, Mp4FourCc.Tkhd, out Mp4Box tkhd))
@@ -183,8 +185,6 @@ internal sealed class Mp4Movie
             throw Mp4Errors.Invalid($"track {trackId}: the mdia box at offset {mdia.Offset} has no minf/stbl/stsd");
         }
 
-        Mp4SampleEntry entry = Mp4SampleEntry.Parse(stsd, kind, trackId);
-        Mp4SampleTable? samples = entry.IsSupported ? Mp4SampleTable.Parse(moov, moovOffset, stbl, kind, trackId) : null;
-        return new Mp4Track(trackId, kind, timescale, entry, samples);
+        return new Mp4Track(trackId, kind, timescale, Mp4SampleEntry.Parse(stsd, kind, trackId), stbl.Offset);
     }
 }

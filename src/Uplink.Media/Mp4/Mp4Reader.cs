@@ -28,7 +28,7 @@ namespace Uplink.Media;
 /// Times are the raw sample-table (stts/ctts) or track-run (tfdt/trun) times converted exactly from the
 /// track's timescale; edit lists are ignored (as <c>ffprobe -ignore_editlist 1</c> shows them), so a video
 /// track written with B-frames starts with Pts &gt; Dts and an AAC track includes its priming frame. Composition
-/// offsets may be negative (ctts version 1). A stream that ends inside a sample or box (a recording cut short)
+/// offsets may be negative (ctts version 1). Empty (zero-size) samples are skipped. A stream that ends inside a sample or box (a recording cut short)
 /// ends cleanly after the last complete sample, with a warning. The sample tables stay in the buffered moov and
 /// are walked with cursors, so steady-state reading does not allocate. An instance is not thread-safe.
 /// </para>
@@ -348,6 +348,12 @@ public sealed class Mp4Reader : IMediaReader, IDisposable
 
                 _state = ReaderState.BoxHeader;
                 _boxOffset = _mdatEnd;
+                continue;
+            }
+
+            if (sample.Size == 0)
+            {
+                AdvanceSample(sample); // an empty sample carries nothing to send
                 continue;
             }
 

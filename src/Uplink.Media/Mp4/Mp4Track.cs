@@ -3,14 +3,13 @@ namespace Uplink.Media.Mp4;
 /// <summary>A track the reader uses: what it holds, its timescale, its samples in the moov, its fragment defaults.</summary>
 internal sealed class Mp4Track
 {
-    public Mp4Track(uint trackId, MediaTrack kind, uint timescale, Mp4SampleEntry sampleEntry, Mp4SampleTable? samples)
+    public Mp4Track(uint trackId, MediaTrack kind, uint timescale, Mp4SampleEntry sampleEntry, long stblOffset)
     {
         TrackId = trackId;
         Kind = kind;
         Timescale = timescale;
         SampleEntry = sampleEntry;
-        Samples = samples;
-        NextFragmentDecodeTime = samples?.TotalDuration ?? 0;
+        StblOffset = stblOffset;
     }
 
     /// <summary>The tkhd track_ID (the id trafs refer to).</summary>
@@ -23,8 +22,23 @@ internal sealed class Mp4Track
 
     public Mp4SampleEntry SampleEntry { get; }
 
-    /// <summary>The samples indexed in the moov (none in a fragmented file written with an empty moov).</summary>
-    public Mp4SampleTable? Samples { get; }
+    /// <summary>The absolute offset of the track's stbl box, whose tables <see cref="Samples"/> walks.</summary>
+    public long StblOffset { get; }
+
+    /// <summary>
+    /// The samples indexed in the moov (none in a fragmented file written with an empty moov); read only for
+    /// the tracks used, so a damaged table of an ignored track does not matter.
+    /// </summary>
+    public Mp4SampleTable? Samples { get; private set; }
+
+    /// <summary>Reads the track's sample tables from the moov.</summary>
+    public void ReadSampleTables(byte[] moov, long moovOffset)
+    {
+        var stbl = new Mp4BoxIterator(moov.AsSpan(checked((int)(StblOffset - moovOffset))), StblOffset, Mp4FourCc.Trak);
+        stbl.MoveNext(out Mp4Box box);
+        Samples = Mp4SampleTable.Parse(moov, moovOffset, box, Kind, TrackId);
+        NextFragmentDecodeTime = Samples.TotalDuration;
+    }
 
     /// <summary>The trex default sample duration.</summary>
     public uint DefaultDuration { get; set; }

@@ -72,6 +72,29 @@ public class Mp4ReaderSampleTests
         AssertSameAsProbe("extra-tracks.mp4", frames, expectNegativeCompositionOffsets: false);
     }
 
+    [Fact]
+    public async Task An_empty_sample_is_skipped()
+    {
+        byte[] bytes = Mp4TestData.Bytes("moov-at-end.mp4");
+        List<Mp4FrameRecord> expected = await Mp4FrameRecord.ReadAllAsync(new MemoryStream(bytes));
+        Mp4BoxLayout audioSizes = Mp4BoxLayout.Walk(bytes).Where(b => b.Type == "stsz").ElementAt(1);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(audioSizes.Offset + audioSizes.Size - 4), 0); // the last audio sample
+        List<Mp4FrameRecord> actual = await Mp4FrameRecord.ReadAllAsync(new MemoryStream(bytes));
+        expected.Remove(expected.Last(f => f.Track == MediaTrack.Audio));
+        Assert.Equal(137, actual.Count);
+        Assert.True(expected.Zip(actual).All(pair => pair.First.SameAs(pair.Second)));
+    }
+
+    [Fact]
+    public async Task A_damaged_table_of_an_ignored_track_does_not_matter()
+    {
+        byte[] bytes = Mp4TestData.Bytes("extra-tracks.mp4");
+        Mp4BoxLayout ignoredTable = Mp4BoxLayout.Walk(bytes).Where(b => b.Type == "stsz").ElementAt(2);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(ignoredTable.Offset + 16), uint.MaxValue);
+        List<Mp4FrameRecord> frames = await Mp4FrameRecord.ReadAllAsync(new MemoryStream(bytes));
+        AssertSameAsProbe("extra-tracks.mp4", frames, expectNegativeCompositionOffsets: false);
+    }
+
     private static void AssertSameAsProbe(string fileName, List<Mp4FrameRecord> frames, bool expectNegativeCompositionOffsets)
     {
         (List<Mp4TestData.ProbedPacket> expected, Dictionary<MediaTrack, long> timescales) = Mp4TestData.ReadPackets(fileName);
