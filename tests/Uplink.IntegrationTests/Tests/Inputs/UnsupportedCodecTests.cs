@@ -43,10 +43,12 @@ public sealed class UnsupportedCodecTests(NginxRtmpFixture fixture, ITestOutputH
         var result = await UplinkCli.RunAsync(["publish", clip, fixture.Peer.PublishUrl(StreamNames.Next("unsupported")), "--no-realtime"], TimeSpan.FromSeconds(20));
 
         var line = CliAssert.FailedWithOneErrorLine(result, 2);
+        // The clip's name holds the encoder's name (e.g. mpeg2video, libmp3lame): only the rest of the line counts.
+        var message = line.Replace(clip, "", StringComparison.Ordinal).Replace(Path.GetFileName(clip), "", StringComparison.Ordinal);
         var expected = names.Split('|');
         Assert.True(
-            expected.Any(name => line.Contains(name, StringComparison.OrdinalIgnoreCase)),
-            $"the error line for {encoder} in {format} names none of [{string.Join(", ", expected)}]: {line}");
+            expected.Any(name => message.Contains(name, StringComparison.OrdinalIgnoreCase)),
+            $"the error line for {encoder} in {format} names none of [{string.Join(", ", expected)}] (outside the file name): {line}");
     }
 
     private static async Task<bool> HasEncoderAsync(string encoder)
