@@ -30,7 +30,7 @@ internal static class InputRoundTrip
         arguments.AddRange(input.ExtraArguments ?? []);
         arguments.AddRange(moreArguments);
         var result = await UplinkCli.RunAsync(arguments, PeerRoundTrip.PublishTimeout);
-        var context = $"uplink {string.Join(' ', moreArguments)} → {peer.Name}, input {caseName}";
+        var context = $"{string.Join(' ', ["uplink publish", .. moreArguments])} → {peer.Name}, input {caseName}";
         await AssertRecordingAsync(peer, stream, result, context, inputPath, audioPath ?? inputPath, origin, repeat);
     }
 

@@ -9,7 +9,7 @@ namespace Uplink.IntegrationTests.Tests.Inputs;
 
 /// <summary>
 /// A codec RTMP (without Enhanced RTMP) cannot carry is bad input: exit 2 and one error line naming the codec,
-/// whatever container it comes in.
+/// whatever container it comes in, before anything is published (no "Connected" status in the --json lines).
 /// </summary>
 public sealed class UnsupportedCodecTests(NginxRtmpFixture fixture, ITestOutputHelper output) : IClassFixture<NginxRtmpFixture>
 {
@@ -40,9 +40,13 @@ public sealed class UnsupportedCodecTests(NginxRtmpFixture fixture, ITestOutputH
             ? InputCases.Base with { VideoEncoder = encoder, Format = format, Audio = true }
             : InputCases.Base with { AudioEncoder = encoder, Format = format };
         var clip = await ClipGenerator.GetAsync(options);
-        var result = await UplinkCli.RunAsync(["publish", clip, fixture.Peer.PublishUrl(StreamNames.Next("unsupported")), "--no-realtime"], TimeSpan.FromSeconds(20));
+        var result = await UplinkCli.RunAsync(["publish", clip, fixture.Peer.PublishUrl(StreamNames.Next("unsupported")), "--no-realtime", "--json"], TimeSpan.FromSeconds(20));
 
         var line = CliAssert.FailedWithOneErrorLine(result, 2);
+        // --json reports {"status":"Connected"} once publishing has started: the refusal must come before it.
+        Assert.False(
+            result.StandardOutput.Contains("\"Connected\"", StringComparison.Ordinal),
+            $"uplink started publishing {encoder} in {format} before refusing it.\n{result.Describe()}");
         // The clip's name holds the encoder's name (e.g. mpeg2video, libmp3lame): only the rest of the line counts.
         var message = line.Replace(clip, "", StringComparison.Ordinal).Replace(Path.GetFileName(clip), "", StringComparison.Ordinal);
         var expected = names.Split('|');
