@@ -26,6 +26,24 @@ public static class UplinkCli
         return ExternalProcess.Start(Dotnet, [AssemblyPath, .. arguments]);
     }
 
+    /// <summary>
+    /// Runs <c>PRODUCER | uplink ARGS</c> through <c>bash -c</c> (so uplink reads the producer's stdout on its stdin, e.g.
+    /// with INPUT <c>-</c>); kills both when <paramref name="timeout"/> passes. The exit code is uplink's; when uplink
+    /// succeeded but the producer failed it is 99 with <c>uplink-test: the producer exited N</c> on stderr.
+    /// </summary>
+    public static Task<ProcessResult> RunWithStdinFromAsync(IReadOnlyList<string> producer, IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(producer);
+        CheckBuilt();
+        var script =
+            string.Join(' ', producer.Select(ShellQuote)) + " | " + string.Join(' ', new[] { Dotnet, AssemblyPath }.Concat(arguments).Select(ShellQuote)) +
+            "; codes=(\"${PIPESTATUS[@]}\"); if [ \"${codes[1]}\" -ne 0 ]; then exit \"${codes[1]}\"; fi; " +
+            "if [ \"${codes[0]}\" -ne 0 ]; then echo \"uplink-test: the producer exited ${codes[0]}\" >&2; exit 99; fi";
+        return ExternalProcess.RunAsync("/bin/bash", ["-c", script], timeout);
+    }
+
+    private static string ShellQuote(string argument) => "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
     // DOTNET_HOST_PATH is the dotnet that runs `dotnet test`; fall back to PATH.
     private static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 

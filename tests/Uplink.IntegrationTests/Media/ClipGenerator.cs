@@ -6,8 +6,9 @@ using Uplink.IntegrationTests.Processes;
 namespace Uplink.IntegrationTests.Media;
 
 /// <summary>
-/// Generates FLV test clips with ffmpeg (lavfi testsrc2 + sine; one x264 thread, so the same options give the same
-/// bytes) into one temp directory per test run,
+/// Generates test clips with ffmpeg (lavfi testsrc2 + sine; one x264 thread, so the same options give the same
+/// bytes) into one temp directory per test run: FLV by default, other containers (<see cref="ClipOptions.Format"/>)
+/// as a <c>-c copy</c> remux of the FLV clip, other codecs encoded straight into their container;
 /// each clip once per run (cached by its options), deleted when the test process exits.
 /// </summary>
 public static class ClipGenerator
@@ -43,18 +44,62 @@ public static class ClipGenerator
         arguments.AddRange(["-t", options.DurationSeconds.ToString(inv)]);
         if (options.Video)
         {
-            arguments.AddRange([
-                "-c:v", "libx264", "-threads", "1", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-profile:v", options.Profile,
-                "-g", options.GopFrames.ToString(inv), "-keyint_min", options.GopFrames.ToString(inv), "-sc_threshold", "0",
-                "-bf", options.BFrames ? "2" : "0"]);
+            if (options.VideoEncoder == "libx264")
+            {
+                arguments.AddRange([
+                    "-c:v", "libx264", "-threads", "1", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-profile:v", options.Profile,
+                    "-g", options.GopFrames.ToString(inv), "-keyint_min", options.GopFrames.ToString(inv), "-sc_threshold", "0",
+                    "-bf", options.BFrames ? "2" : "0"]);
+            }
+            else
+            {
+                // Codecs RTMP cannot carry, for the "unsupported codec" tests: only their presence matters.
+                arguments.AddRange(["-c:v", options.VideoEncoder, "-pix_fmt", "yuv420p", "-g", options.GopFrames.ToString(inv), "-bf", options.BFrames ? "2" : "0"]);
+                if (options.VideoEncoder == "libx265")
+                {
+                    arguments.AddRange(["-preset", "ultrafast", "-x265-params", "log-level=none:pools=1:frame-threads=1"]);
+                }
+            }
         }
 
         if (options.Audio)
         {
-            arguments.AddRange(["-c:a", "aac", "-b:a", "96k", "-ac", options.AudioChannels.ToString(inv)]);
+            arguments.AddRange(["-c:a", options.AudioEncoder, "-b:a", "96k", "-ac", options.AudioChannels.ToString(inv)]);
         }
 
-        arguments.AddRange(["-f", "flv", output]);
+        arguments.AddRange(FormatArguments(options));
+        arguments.Add(output);
+        return arguments;
+    }
+
+    /// <summary>
+    /// The ffmpeg arguments that copy the streams of <paramref name="source"/> (an FLV clip) into the container of
+    /// <paramref name="options"/> without re-encoding: raw H.264 gets <c>h264_mp4toannexb</c>, ADTS takes the audio only.
+    /// </summary>
+    public static IReadOnlyList<string> RemuxArguments(string source, ClipOptions options, string output)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        List<string> arguments = ["-hide_banner", "-nostdin", "-v", "error", "-y", "-i", source];
+        arguments.AddRange(options.Format switch
+        {
+            "h264" => ["-map", "0:v:0", "-c", "copy", "-bsf:v", "h264_mp4toannexb"],
+            "adts" => ["-map", "0:a:0", "-c", "copy"],
+            _ => ["-map", "0", "-c", "copy"],
+        });
+        arguments.AddRange(FormatArguments(options));
+        arguments.Add(output);
+        return arguments;
+    }
+
+    private static List<string> FormatArguments(ClipOptions options)
+    {
+        List<string> arguments = [];
+        if (options.MovFlags is not null)
+        {
+            arguments.AddRange(["-movflags", options.MovFlags]);
+        }
+
+        arguments.AddRange(["-f", options.Format]);
         return arguments;
     }
 
@@ -62,7 +107,19 @@ public static class ClipGenerator
     {
         var path = Path.Combine(RunDirectory.Value, options.FileName);
         var partial = path + ".partial";
-        var result = await ExternalProcess.RunAsync(RequiredTools.Ffmpeg, Arguments(options, partial), TimeSpan.FromSeconds(120));
+        IReadOnlyList<string> arguments;
+        if (options.Format == "flv" || !options.HasDefaultCodecs)
+        {
+            arguments = Arguments(options, partial);
+        }
+        else
+        {
+            // The same frames as the FLV clip, in another container: its oracle hashes equal the FLV's.
+            var flv = await GetAsync(options with { Format = "flv", MovFlags = null });
+            arguments = RemuxArguments(flv, options, partial);
+        }
+
+        var result = await ExternalProcess.RunAsync(RequiredTools.Ffmpeg, arguments, TimeSpan.FromSeconds(120));
         if (result.TimedOut || result.ExitCode != 0)
         {
             throw new InvalidOperationException($"Generating clip {options.FileName} failed: {result.Describe()}");

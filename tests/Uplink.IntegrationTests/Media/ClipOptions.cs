@@ -2,7 +2,12 @@ using System.Globalization;
 
 namespace Uplink.IntegrationTests.Media;
 
-/// <summary>What <see cref="ClipGenerator"/> encodes: H.264 (libx264) from testsrc2 and AAC from a sine, in FLV.</summary>
+/// <summary>
+/// What <see cref="ClipGenerator"/> encodes: by default H.264 (libx264) from testsrc2 and AAC from a sine, in FLV.
+/// <see cref="Format"/> and <see cref="MovFlags"/> pick another container (the FLV clip remuxed with <c>-c copy</c>, so
+/// the frames are the FLV clip's); <see cref="VideoEncoder"/> and <see cref="AudioEncoder"/> pick other codecs
+/// (then the clip is encoded straight into <see cref="Format"/>).
+/// </summary>
 public sealed record ClipOptions
 {
     /// <summary>Whether the clip has a video stream.</summary>
@@ -38,14 +43,43 @@ public sealed record ClipOptions
     /// <summary>Length in seconds.</summary>
     public double DurationSeconds { get; init; } = 3;
 
+    /// <summary>
+    /// The ffmpeg muxer: flv (default), mp4, mov, mpegts, h264 (raw Annex-B, video only) or adts (raw AAC, audio only).
+    /// </summary>
+    public string Format { get; init; } = "flv";
+
+    /// <summary>
+    /// The mp4/mov muxer's <c>-movflags</c>: null leaves the moov at the end, <c>+faststart</c> puts it first,
+    /// <c>frag_keyframe+empty_moov+default_base_moof</c> makes fragmented MP4.
+    /// </summary>
+    public string? MovFlags { get; init; }
+
+    /// <summary>The ffmpeg video encoder: libx264 (default), or e.g. libx265 or mpeg2video for codecs RTMP cannot carry.</summary>
+    public string VideoEncoder { get; init; } = "libx264";
+
+    /// <summary>The ffmpeg audio encoder: aac (default), or e.g. libmp3lame, ac3 or mp2 for codecs RTMP cannot carry.</summary>
+    public string AudioEncoder { get; init; } = "aac";
+
+    /// <summary>True when the codecs are the defaults (H.264 and AAC), so any container is a remux of the FLV clip.</summary>
+    public bool HasDefaultCodecs => VideoEncoder == "libx264" && AudioEncoder == "aac";
+
     /// <summary>A file name that says what the clip is.</summary>
     public string FileName
     {
         get
         {
-            var video = Video ? $"v{Width}x{Height}-{Fps}fps-g{GopFrames}-{Profile}{(BFrames ? "-bf" : "")}" : "novideo";
-            var audio = Audio ? $"a{AudioChannels}ch{AudioSampleRate}" : "noaudio";
-            return string.Create(CultureInfo.InvariantCulture, $"{video}_{audio}_{DurationSeconds}s.flv");
+            var videoCodec = VideoEncoder == "libx264" ? Profile : VideoEncoder;
+            var video = Video ? $"v{Width}x{Height}-{Fps}fps-g{GopFrames}-{videoCodec}{(BFrames ? "-bf" : "")}" : "novideo";
+            var audioCodec = AudioEncoder == "aac" ? "" : "-" + AudioEncoder;
+            var audio = Audio ? $"a{AudioChannels}ch{AudioSampleRate}{audioCodec}" : "noaudio";
+            var flags = MovFlags is null ? "" : "_" + MovFlags.TrimStart('+').Replace('+', '-');
+            var extension = Format switch
+            {
+                "mpegts" => "ts",
+                "adts" => "aac",
+                _ => Format,
+            };
+            return string.Create(CultureInfo.InvariantCulture, $"{video}_{audio}_{DurationSeconds}s{flags}.{extension}");
         }
     }
 
