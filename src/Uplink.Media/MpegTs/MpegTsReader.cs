@@ -12,8 +12,8 @@ namespace Uplink.Media;
 /// <remarks>
 /// <para>
 /// <see cref="OpenAsync"/> finds the packet size (188, or 192 for M2TS with a 4-byte prefix) and looks ahead
-/// (at most 4 MiB, and no further than the PMT of the first program in the PAT and the start of a PES on each of
-/// its streams) to learn which of H.264 video (stream type 0x1B) and AAC ADTS audio (0x0F) the program carries.
+/// (at most 4 MiB or 5 s of PES timestamps, and no further than the PMT of the first program in the PAT and the start
+/// of a PES on each of its streams) to learn which of H.264 video (stream type 0x1B) and AAC ADTS audio (0x0F) the program carries.
 /// The look-ahead packets stay buffered and are read again by <see cref="ReadAsync"/>, so nothing is lost.
 /// </para>
 /// <para>
@@ -49,6 +49,7 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
     private const int MinReadSize = 16 * 1024;
     private const int SyncSearchMaxBytes = 256 * 1024;
     private const int LookAheadMaxBytes = 4 * 1024 * 1024;
+    private const long LookAheadMaxDuration = 5 * 90_000;
     private const int AacSamplesPerBlock = 1024;
     private const byte CcValid = 0x10;
     private const byte CcDuplicateSeen = 0x20;
@@ -85,6 +86,8 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
     private bool _hasAudio;
     private bool _videoStartSeen;
     private bool _audioStartSeen;
+    private long _lookAheadFirstPts = -1;
+    private bool _lookAheadTimedOut;
 
     private Timestamp33Unwrapper _timestamps;
     private long _lastVideoDtsTicks = -1;
@@ -576,7 +579,7 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
         int scanned = 0;
         while (!(_pmtSeen && (_video.Pid < 0 || _videoStartSeen) && (_audio.Pid < 0 || _audioStartSeen)))
         {
-            if (scanned >= LookAheadMaxBytes)
+            if (scanned >= LookAheadMaxBytes || _lookAheadTimedOut)
             {
                 break;
             }
@@ -759,6 +762,11 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
         if (_scanning)
         {
             startSeen |= unitStart;
+            if (unitStart && payload.Length >= 14 && (payload[7] & 0x80) != 0)
+            {
+                NoteLookAheadTimestamp(ReadTimestamp(payload[9..]));
+            }
+
             return;
         }
 
@@ -807,6 +815,19 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
         if (!pes.Append(payload))
         {
             DropWithWarning(pes, $"it grows past the limit of {_maxPesSize} bytes at offset {offset}");
+        }
+    }
+
+    /// <summary>Tracks the span of PTS values the look-ahead has seen, so that it stops after <see cref="LookAheadMaxDuration"/>.</summary>
+    private void NoteLookAheadTimestamp(long pts)
+    {
+        if (_lookAheadFirstPts < 0)
+        {
+            _lookAheadFirstPts = pts;
+        }
+        else if (Timestamp33Unwrapper.Difference(pts, _lookAheadFirstPts) > LookAheadMaxDuration)
+        {
+            _lookAheadTimedOut = true;
         }
     }
 
