@@ -87,6 +87,7 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
     private bool _videoStartSeen;
     private bool _audioStartSeen;
     private long _lookAheadFirstPts = -1;
+    private string? _unsupported;
     private bool _lookAheadTimedOut;
 
     private Timestamp33Unwrapper _timestamps;
@@ -312,6 +313,11 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
     private ReadStep TryReadBuffered(out int needed)
     {
         needed = 0;
+        if (_unsupported is not null)
+        {
+            throw new NotSupportedException(_unsupported); // every read after the refusal fails the same way
+        }
+
         while (true)
         {
             if (_audioIterating && TryNextAdtsFrame())
@@ -1028,14 +1034,12 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
             unsupportedAudio = _hasAudio ? unsupportedAudio : null;
         }
 
-        if (videoPid < 0 && unsupportedVideo is not null)
+        _unsupported = videoPid < 0 && unsupportedVideo is not null ? unsupportedVideo
+            : audioPid < 0 && unsupportedAudio is not null ? unsupportedAudio
+            : null;
+        if (_unsupported is not null)
         {
-            throw new NotSupportedException(unsupportedVideo);
-        }
-
-        if (audioPid < 0 && unsupportedAudio is not null)
-        {
-            throw new NotSupportedException(unsupportedAudio);
+            throw new NotSupportedException(_unsupported);
         }
 
         _pmtSeen = true;

@@ -141,7 +141,9 @@ public class MpegTsReaderTests
         Assert.True(await reader.ReadAsync());
         Assert.True(await reader.ReadAsync());
         var e = await Assert.ThrowsAsync<NotSupportedException>(async () => await reader.ReadAsync());
-        Assert.Contains("HEVC", e.Message);
+        Assert.Equal("MPEG-TS: video on PID 256 is HEVC (H.265) (stream type 0x24), which RTMP cannot carry: only H.264 video (0x1B) and AAC ADTS audio (0x0F) are supported", e.Message);
+        var again = await Assert.ThrowsAsync<NotSupportedException>(async () => await reader.ReadAsync());
+        Assert.Equal(e.Message, again.Message);
     }
 
     [Fact]
