@@ -41,8 +41,8 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
 
     private const int PacketSize = 188;
     private const int M2tsPacketSize = 192;
-    private const byte SyncByte = 0x47;
-    private const int SyncRepeats = 3;
+    private const byte SyncByte = PacketSync.SyncByte;
+    private const int SyncRepeats = PacketSync.SyncRepeats;
     private const int NullPid = 0x1FFF;
     private const int PatPid = 0;
     private const int InitialBufferSize = 64 * 1024;
@@ -370,7 +370,7 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
 
             if (_lostSyncOffset >= 0)
             {
-                int found = FindSync(_buffer.AsSpan(_start, available), _packetSize, _prefix, _endOfStream, out int ruledOut);
+                int found = PacketSync.Find(_buffer.AsSpan(_start, available), _packetSize, _prefix, _endOfStream, out int ruledOut);
                 if (found < 0)
                 {
                     Consume(ruledOut);
@@ -470,59 +470,7 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
     }
 
     /// <summary>
-    /// Finds the first position in <paramref name="data"/> where a packet starts: the sync byte repeats
-    /// <see cref="SyncRepeats"/> times at <paramref name="packetSize"/> steps (near the end of the stream, every step
-    /// that fits). Returns -1 when more data is needed; every position before <paramref name="ruledOut"/> is then
-    /// known not to start a packet.
-    /// </summary>
-    private static int FindSync(ReadOnlySpan<byte> data, int packetSize, int prefix, bool atEnd, out int ruledOut)
-    {
-        int q = 0;
-        while (true)
-        {
-            int next = q + prefix < data.Length ? data[(q + prefix)..].IndexOf(SyncByte) : -1;
-            if (next < 0)
-            {
-                ruledOut = Math.Max(q, data.Length - prefix);
-                ruledOut = Math.Max(0, ruledOut);
-                return -1;
-            }
-
-            q += next;
-            bool matches = true;
-            for (int k = 1; k < SyncRepeats; k++)
-            {
-                int at = q + (k * packetSize) + prefix;
-                if (at >= data.Length)
-                {
-                    if (!atEnd)
-                    {
-                        ruledOut = q;
-                        return -1;
-                    }
-
-                    break;
-                }
-
-                if (data[at] != SyncByte)
-                {
-                    matches = false;
-                    break;
-                }
-            }
-
-            if (matches)
-            {
-                ruledOut = q;
-                return q;
-            }
-
-            q++;
-        }
-    }
-
-    /// <summary>
-    /// Finds the first position where 0x47 repeats <see cref="SyncRepeats"/> times at 188-byte steps (TS) or, 4 bytes
+    /// Finds the first position where 0x47 repeats three times at 188-byte steps (TS) or, 4 bytes
     /// in, at 192-byte steps (M2TS), searching at most the first <see cref="SyncSearchMaxBytes"/> bytes (a stream
     /// shorter than three packets needs only the repeats that fit). Bytes before it are skipped later, by the read
     /// loop, as a lost sync.
@@ -539,8 +487,8 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
         {
             int available = _end - _start;
             ReadOnlySpan<byte> data = _buffer.AsSpan(_start, available);
-            int ts = FindFirstPacket(data, PacketSize, 0, _endOfStream, out int tsRuledOut);
-            int m2ts = FindFirstPacket(data, M2tsPacketSize, 4, _endOfStream, out int m2tsRuledOut);
+            int ts = PacketSync.FindFirst(data, PacketSize, 0, _endOfStream, out int tsRuledOut);
+            int m2ts = PacketSync.FindFirst(data, M2tsPacketSize, 4, _endOfStream, out int m2tsRuledOut);
             if (ts >= 0 && (m2ts >= 0 ? ts <= m2ts : m2tsRuledOut > ts))
             {
                 return;
@@ -561,22 +509,6 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
 
             await FillAsync(Math.Min(SyncSearchMaxBytes, available + MinReadSize), cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>
-    /// <see cref="FindSync"/> for the first packet: at the end of a short stream, fewer repeats will do, but a
-    /// whole packet must fit.
-    /// </summary>
-    private static int FindFirstPacket(ReadOnlySpan<byte> data, int packetSize, int prefix, bool atEnd, out int ruledOut)
-    {
-        int found = FindSync(data, packetSize, prefix, atEnd, out ruledOut);
-        if (found >= 0 && data.Length - found < packetSize)
-        {
-            ruledOut = data.Length;
-            return -1;
-        }
-
-        return found;
     }
 
     private async ValueTask LookAheadAsync(CancellationToken cancellationToken)
@@ -602,7 +534,7 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
             int index = _start + scanned;
             if (_buffer[index + _prefix] != SyncByte)
             {
-                int found = FindSync(_buffer.AsSpan(index, _end - index), _packetSize, _prefix, _endOfStream, out int ruledOut);
+                int found = PacketSync.Find(_buffer.AsSpan(index, _end - index), _packetSize, _prefix, _endOfStream, out int ruledOut);
                 if (found < 0)
                 {
                     scanned += ruledOut;
