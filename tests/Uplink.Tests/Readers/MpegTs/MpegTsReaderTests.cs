@@ -330,4 +330,39 @@ public class MpegTsReaderTests
         Assert.NotNull(reader.Audio);
         Assert.InRange(stream.BytesRead, 70_000, 110_000); // 5 s of video is 125 frames of 564 bytes
     }
+
+    [Fact]
+    public async Task A_pointer_field_separates_the_end_of_one_section_from_the_start_of_the_next()
+    {
+        byte[] longDescriptors = [0x0A, 198, .. new byte[198], 0x0A, 198, .. new byte[198]];
+        byte[] tables = new MpegTsTestWriter().Pat().Pmt(0, (0x06, 0x200, longDescriptors), (0x1B, V, []), (0x0F, A, longDescriptors)).ToArray();
+        Assert.Equal(6 * 188, tables.Length); // PAT, then the 831-byte PMT section: 183 + 3 × 184 + 96 bytes
+        byte[] shortPmt = new MpegTsTestWriter().Pat().Pmt(1, (0x1B, 0x300, [])).ToArray()[188..];
+        byte[] v1Section = shortPmt[5..(5 + 3 + shortPmt[7])];
+        byte[] last = tables[(5 * 188)..];
+        last[1] |= 0x40; // the last PMT packet now starts a section too …
+        byte[] payload = [96, .. last[4..100], .. v1Section];
+        payload.CopyTo(last.AsSpan(4)); // … after the pointer_field and the 96-byte tail of the first one
+        byte[] data = [.. tables[..(5 * 188)], .. last, .. new MpegTsTestWriter().Pes(0x300, 3600, null, MpegTsTestWriter.AccessUnit(true, 10, 1)).ToArray()];
+        (List<MpegTsFrameRecord> frames, List<string> warnings, MpegTsReader reader) = await ReadAsync(data);
+        Assert.Empty(warnings);
+        Assert.Equal(0x300, reader.VideoPid);
+        Assert.Equal(-1, reader.AudioPid);
+        Assert.NotNull(reader.Audio); // announced by the first PMT
+        Assert.Single(frames);
+    }
+
+    [Fact]
+    public async Task Pes_header_stuffing_and_cleared_marker_bits_are_tolerated()
+    {
+        byte[] data = new MpegTsTestWriter().Program()
+            .Pes(V, 7200, 3600, MpegTsTestWriter.AccessUnit(true, 10, 1), headerStuffing: 7, markerBits: false)
+            .Pes(A, 3600, null, MpegTsTestWriter.AdtsFrame(10), headerStuffing: 32)
+            .ToArray();
+        (List<MpegTsFrameRecord> frames, List<string> warnings, _) = await ReadAsync(data);
+        Assert.Empty(warnings);
+        Assert.Equal(MpegTsTestWriter.AccessUnit(true, 10, 1), frames[0].Data);
+        Assert.Equal((3600L, 7200L), (frames[0].Dts90kHz, frames[0].Pts90kHz));
+        Assert.Equal(MpegTsTestWriter.AdtsFrame(10), frames[1].Data);
+    }
 }
