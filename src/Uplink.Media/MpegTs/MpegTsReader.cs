@@ -12,8 +12,8 @@ namespace Uplink.Media;
 /// <remarks>
 /// <para>
 /// <see cref="OpenAsync"/> finds the packet size (188, or 192 for M2TS with a 4-byte prefix) and looks ahead
-/// (at most 4 MiB, and no further than the PMT of the first program in the PAT and the start of a PES on each of
-/// its streams) to learn which of H.264 video (stream type 0x1B) and AAC ADTS audio (0x0F) the program carries.
+/// (at most 4 MiB or 5 s of PES timestamps, and no further than the PMT of the first program in the PAT and the start
+/// of a PES on each of its streams) to learn which of H.264 video (stream type 0x1B) and AAC ADTS audio (0x0F) the program carries.
 /// The look-ahead packets stay buffered and are read again by <see cref="ReadAsync"/>, so nothing is lost.
 /// </para>
 /// <para>
@@ -41,14 +41,15 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
 
     private const int PacketSize = 188;
     private const int M2tsPacketSize = 192;
-    private const byte SyncByte = 0x47;
-    private const int SyncRepeats = 3;
+    private const byte SyncByte = PacketSync.SyncByte;
+    private const int SyncRepeats = PacketSync.SyncRepeats;
     private const int NullPid = 0x1FFF;
     private const int PatPid = 0;
     private const int InitialBufferSize = 64 * 1024;
     private const int MinReadSize = 16 * 1024;
     private const int SyncSearchMaxBytes = 256 * 1024;
     private const int LookAheadMaxBytes = 4 * 1024 * 1024;
+    private const long LookAheadMaxDuration = 5 * 90_000;
     private const int AacSamplesPerBlock = 1024;
     private const byte CcValid = 0x10;
     private const byte CcDuplicateSeen = 0x20;
@@ -85,6 +86,9 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
     private bool _hasAudio;
     private bool _videoStartSeen;
     private bool _audioStartSeen;
+    private long _lookAheadFirstPts = -1;
+    private string? _unsupported;
+    private bool _lookAheadTimedOut;
 
     private Timestamp33Unwrapper _timestamps;
     private long _lastVideoDtsTicks = -1;
@@ -309,6 +313,11 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
     private ReadStep TryReadBuffered(out int needed)
     {
         needed = 0;
+        if (_unsupported is not null)
+        {
+            throw new NotSupportedException(_unsupported); // every read after the refusal fails the same way
+        }
+
         while (true)
         {
             if (_audioIterating && TryNextAdtsFrame())
@@ -361,7 +370,7 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
 
             if (_lostSyncOffset >= 0)
             {
-                int found = FindSync(_buffer.AsSpan(_start, available), _packetSize, _prefix, _endOfStream, out int ruledOut);
+                int found = PacketSync.Find(_buffer.AsSpan(_start, available), _packetSize, _prefix, _endOfStream, out int ruledOut);
                 if (found < 0)
                 {
                     Consume(ruledOut);
@@ -461,59 +470,7 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
     }
 
     /// <summary>
-    /// Finds the first position in <paramref name="data"/> where a packet starts: the sync byte repeats
-    /// <see cref="SyncRepeats"/> times at <paramref name="packetSize"/> steps (near the end of the stream, every step
-    /// that fits). Returns -1 when more data is needed; every position before <paramref name="ruledOut"/> is then
-    /// known not to start a packet.
-    /// </summary>
-    private static int FindSync(ReadOnlySpan<byte> data, int packetSize, int prefix, bool atEnd, out int ruledOut)
-    {
-        int q = 0;
-        while (true)
-        {
-            int next = q + prefix < data.Length ? data[(q + prefix)..].IndexOf(SyncByte) : -1;
-            if (next < 0)
-            {
-                ruledOut = Math.Max(q, data.Length - prefix);
-                ruledOut = Math.Max(0, ruledOut);
-                return -1;
-            }
-
-            q += next;
-            bool matches = true;
-            for (int k = 1; k < SyncRepeats; k++)
-            {
-                int at = q + (k * packetSize) + prefix;
-                if (at >= data.Length)
-                {
-                    if (!atEnd)
-                    {
-                        ruledOut = q;
-                        return -1;
-                    }
-
-                    break;
-                }
-
-                if (data[at] != SyncByte)
-                {
-                    matches = false;
-                    break;
-                }
-            }
-
-            if (matches)
-            {
-                ruledOut = q;
-                return q;
-            }
-
-            q++;
-        }
-    }
-
-    /// <summary>
-    /// Finds the first position where 0x47 repeats <see cref="SyncRepeats"/> times at 188-byte steps (TS) or, 4 bytes
+    /// Finds the first position where 0x47 repeats three times at 188-byte steps (TS) or, 4 bytes
     /// in, at 192-byte steps (M2TS), searching at most the first <see cref="SyncSearchMaxBytes"/> bytes (a stream
     /// shorter than three packets needs only the repeats that fit). Bytes before it are skipped later, by the read
     /// loop, as a lost sync.
@@ -530,8 +487,8 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
         {
             int available = _end - _start;
             ReadOnlySpan<byte> data = _buffer.AsSpan(_start, available);
-            int ts = FindFirstPacket(data, PacketSize, 0, _endOfStream, out int tsRuledOut);
-            int m2ts = FindFirstPacket(data, M2tsPacketSize, 4, _endOfStream, out int m2tsRuledOut);
+            int ts = PacketSync.FindFirst(data, PacketSize, 0, _endOfStream, out int tsRuledOut);
+            int m2ts = PacketSync.FindFirst(data, M2tsPacketSize, 4, _endOfStream, out int m2tsRuledOut);
             if (ts >= 0 && (m2ts >= 0 ? ts <= m2ts : m2tsRuledOut > ts))
             {
                 return;
@@ -554,29 +511,13 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
         }
     }
 
-    /// <summary>
-    /// <see cref="FindSync"/> for the first packet: at the end of a short stream, fewer repeats will do, but a
-    /// whole packet must fit.
-    /// </summary>
-    private static int FindFirstPacket(ReadOnlySpan<byte> data, int packetSize, int prefix, bool atEnd, out int ruledOut)
-    {
-        int found = FindSync(data, packetSize, prefix, atEnd, out ruledOut);
-        if (found >= 0 && data.Length - found < packetSize)
-        {
-            ruledOut = data.Length;
-            return -1;
-        }
-
-        return found;
-    }
-
     private async ValueTask LookAheadAsync(CancellationToken cancellationToken)
     {
         _scanning = true;
         int scanned = 0;
         while (!(_pmtSeen && (_video.Pid < 0 || _videoStartSeen) && (_audio.Pid < 0 || _audioStartSeen)))
         {
-            if (scanned >= LookAheadMaxBytes)
+            if (scanned >= LookAheadMaxBytes || _lookAheadTimedOut)
             {
                 break;
             }
@@ -593,7 +534,7 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
             int index = _start + scanned;
             if (_buffer[index + _prefix] != SyncByte)
             {
-                int found = FindSync(_buffer.AsSpan(index, _end - index), _packetSize, _prefix, _endOfStream, out int ruledOut);
+                int found = PacketSync.Find(_buffer.AsSpan(index, _end - index), _packetSize, _prefix, _endOfStream, out int ruledOut);
                 if (found < 0)
                 {
                     scanned += ruledOut;
@@ -759,6 +700,11 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
         if (_scanning)
         {
             startSeen |= unitStart;
+            if (unitStart && payload.Length >= 14 && (payload[7] & 0x80) != 0)
+            {
+                NoteLookAheadTimestamp(ReadTimestamp(payload[9..]));
+            }
+
             return;
         }
 
@@ -807,6 +753,19 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
         if (!pes.Append(payload))
         {
             DropWithWarning(pes, $"it grows past the limit of {_maxPesSize} bytes at offset {offset}");
+        }
+    }
+
+    /// <summary>Tracks the span of PTS values the look-ahead has seen, so that it stops after <see cref="LookAheadMaxDuration"/>.</summary>
+    private void NoteLookAheadTimestamp(long pts)
+    {
+        if (_lookAheadFirstPts < 0)
+        {
+            _lookAheadFirstPts = pts;
+        }
+        else if (Timestamp33Unwrapper.Difference(pts, _lookAheadFirstPts) > LookAheadMaxDuration)
+        {
+            _lookAheadTimedOut = true;
         }
     }
 
@@ -1007,14 +966,12 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
             unsupportedAudio = _hasAudio ? unsupportedAudio : null;
         }
 
-        if (videoPid < 0 && unsupportedVideo is not null)
+        _unsupported = videoPid < 0 && unsupportedVideo is not null ? unsupportedVideo
+            : audioPid < 0 && unsupportedAudio is not null ? unsupportedAudio
+            : null;
+        if (_unsupported is not null)
         {
-            throw new NotSupportedException(unsupportedVideo);
-        }
-
-        if (audioPid < 0 && unsupportedAudio is not null)
-        {
-            throw new NotSupportedException(unsupportedAudio);
+            throw new NotSupportedException(_unsupported);
         }
 
         _pmtSeen = true;

@@ -86,6 +86,15 @@ public class MpegTsReaderErrorTests
     }
 
     [Theory]
+    [InlineData("opus.ts", "Opus (stream type 0x06)")]
+    [InlineData("mp3.ts", "MPEG-1 audio (MP1/MP2/MP3) (stream type 0x03)")]
+    public async Task Audio_only_files_from_ffmpeg_in_codecs_rtmp_cannot_carry_are_refused_by_name(string file, string named)
+    {
+        var e = await OpenFailsWith<NotSupportedException>(MpegTsTestData.Read(file));
+        Assert.Equal($"MPEG-TS: audio on PID 256 is {named}, which RTMP cannot carry: only H.264 video (0x1B) and AAC ADTS audio (0x0F) are supported", e.Message);
+    }
+
+    [Theory]
     [InlineData((byte)0x03, new byte[0], "MPEG-1 audio (MP1/MP2/MP3) (stream type 0x03)")]
     [InlineData((byte)0x04, new byte[0], "MPEG-2 audio (MP2/MP3) (stream type 0x04)")]
     [InlineData((byte)0x11, new byte[0], "AAC (LATM) (stream type 0x11)")]

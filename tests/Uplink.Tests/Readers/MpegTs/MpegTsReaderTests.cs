@@ -141,7 +141,9 @@ public class MpegTsReaderTests
         Assert.True(await reader.ReadAsync());
         Assert.True(await reader.ReadAsync());
         var e = await Assert.ThrowsAsync<NotSupportedException>(async () => await reader.ReadAsync());
-        Assert.Contains("HEVC", e.Message);
+        Assert.Equal("MPEG-TS: video on PID 256 is HEVC (H.265) (stream type 0x24), which RTMP cannot carry: only H.264 video (0x1B) and AAC ADTS audio (0x0F) are supported", e.Message);
+        var again = await Assert.ThrowsAsync<NotSupportedException>(async () => await reader.ReadAsync());
+        Assert.Equal(e.Message, again.Message);
     }
 
     [Fact]
@@ -254,5 +256,113 @@ public class MpegTsReaderTests
         await cancelled.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await reader.ReadAsync(cancelled.Token));
         Assert.True(await reader.ReadAsync());
+    }
+
+    [Fact]
+    public async Task A_pmt_section_spanning_several_packets_is_reassembled()
+    {
+        byte[] longDescriptors = new byte[2 * 200];
+        for (int i = 0; i < longDescriptors.Length; i += 200)
+        {
+            longDescriptors[i] = 0x0A; // ISO 639 language descriptors, 198 bytes each: ignored
+            longDescriptors[i + 1] = 198;
+        }
+
+        byte[] data = new MpegTsTestWriter().Pat()
+            .Pmt(0, (0x06, 0x200, longDescriptors), (0x1B, V, []), (0x0F, A, longDescriptors))
+            .Pes(V, 3600, null, MpegTsTestWriter.AccessUnit(true, 100, 1))
+            .Pes(A, 3600, null, MpegTsTestWriter.AdtsFrame(100))
+            .ToArray();
+        (List<MpegTsFrameRecord> frames, List<string> warnings, MpegTsReader reader) = await ReadAsync(data);
+        Assert.Empty(warnings);
+        Assert.Equal(V, reader.VideoPid);
+        Assert.Equal(A, reader.AudioPid);
+        Assert.Equal(2, frames.Count);
+        Assert.Equal(8, reader.PacketsRead); // PAT, a 831-byte PMT section in five packets, video, audio
+    }
+
+    [Fact]
+    public async Task A_pmt_with_a_bad_crc_is_ignored_with_a_warning()
+    {
+        byte[] good = new MpegTsTestWriter().Program(audio: false).Pes(V, 3600, null, MpegTsTestWriter.AccessUnit(true, 100, 1)).ToArray();
+        byte[] bad = new MpegTsTestWriter().Pat().Pmt(1, (0x02, V, [])).ToArray()[188..376]; // a PMT v1 announcing MPEG-2 video …
+        bad[24] ^= 0x01; // … whose CRC no longer matches (the 21-byte section starts at byte 5; its CRC is bytes 22 to 25)
+        byte[] data = [.. good, .. bad, .. new MpegTsTestWriter().JumpCounter(V, 1, false).Pes(V, 7200, null, MpegTsTestWriter.AccessUnit(false, 100, 1)).ToArray()];
+        data[(good.Length + 188) + 3] = (byte)((data[(good.Length + 188) + 3] & 0xF0) | 1); // keep the video counters in step
+        data[good.Length + 3] = (byte)((data[good.Length + 3] & 0xF0) | 1); // and the PMT's
+        (List<MpegTsFrameRecord> frames, List<string> warnings, MpegTsReader reader) = await ReadAsync(data);
+        Assert.Equal([3600L, 7200], frames.ConvertAll(f => f.Dts90kHz));
+        Assert.Equal([$"MPEG-TS: PMT section in the packet at offset {good.Length} on PID 4096 fails its CRC-32; ignored"], warnings);
+        Assert.Equal(0, reader.ContinuityErrors);
+    }
+
+    [Fact]
+    public async Task A_pat_version_change_moves_the_pmt()
+    {
+        var writer = new MpegTsTestWriter().Program(audio: false).Pes(V, 3600, null, MpegTsTestWriter.AccessUnit(true, 100, 1));
+        byte[] first = writer.ToArray();
+        byte[] moved = new MpegTsTestWriter().Pat(pmtPid: 0x1100, version: 1).ToArray();
+        moved[3] = (byte)((moved[3] & 0xF0) | 1); // the PAT's second packet: counter 1
+        byte[] pmt = new MpegTsTestWriter().Pat().Pmt(0, (0x1B, 0x400, [])).ToArray()[188..376];
+        pmt[1] = (byte)(0x40 | (0x1100 >> 8)); // the same PMT, carried on PID 0x1100 now and listing video on 0x400
+        pmt[2] = 0x1100 & 0xFF;
+        byte[] rest = new MpegTsTestWriter().Pes(0x400, 7200, null, MpegTsTestWriter.AccessUnit(false, 100, 1)).ToArray();
+        (List<MpegTsFrameRecord> frames, List<string> warnings, MpegTsReader reader) = await ReadAsync([.. first, .. moved, .. pmt, .. rest]);
+        Assert.Empty(warnings);
+        Assert.Equal(0x400, reader.VideoPid);
+        Assert.Equal([3600L, 7200], frames.ConvertAll(f => f.Dts90kHz));
+    }
+
+    [Fact]
+    public async Task The_look_ahead_stops_after_5_seconds_when_a_listed_stream_stays_silent()
+    {
+        var writer = new MpegTsTestWriter().Program();
+        for (int i = 0; i < 250; i++)
+        {
+            writer.Pes(V, 3600 * i, null, MpegTsTestWriter.AccessUnit(i % 25 == 0, 500, 1), bounded: false);
+        }
+
+        byte[] data = writer.ToArray();
+        Assert.True(data.Length > 140_000);
+        var stream = new NonSeekableChunkedStream(data, seed: 2, maxChunk: 4096, poisonAfter: 110_000);
+        await using MpegTsReader reader = await MpegTsReader.OpenAsync(stream);
+        Assert.NotNull(reader.Video);
+        Assert.NotNull(reader.Audio);
+        Assert.InRange(stream.BytesRead, 70_000, 110_000); // 5 s of video is 125 frames of 564 bytes
+    }
+
+    [Fact]
+    public async Task A_pointer_field_separates_the_end_of_one_section_from_the_start_of_the_next()
+    {
+        byte[] longDescriptors = [0x0A, 198, .. new byte[198], 0x0A, 198, .. new byte[198]];
+        byte[] tables = new MpegTsTestWriter().Pat().Pmt(0, (0x06, 0x200, longDescriptors), (0x1B, V, []), (0x0F, A, longDescriptors)).ToArray();
+        Assert.Equal(6 * 188, tables.Length); // PAT, then the 831-byte PMT section: 183 + 3 × 184 + 96 bytes
+        byte[] shortPmt = new MpegTsTestWriter().Pat().Pmt(1, (0x1B, 0x300, [])).ToArray()[188..];
+        byte[] v1Section = shortPmt[5..(5 + 3 + shortPmt[7])];
+        byte[] last = tables[(5 * 188)..];
+        last[1] |= 0x40; // the last PMT packet now starts a section too …
+        byte[] payload = [96, .. last[4..100], .. v1Section];
+        payload.CopyTo(last.AsSpan(4)); // … after the pointer_field and the 96-byte tail of the first one
+        byte[] data = [.. tables[..(5 * 188)], .. last, .. new MpegTsTestWriter().Pes(0x300, 3600, null, MpegTsTestWriter.AccessUnit(true, 10, 1)).ToArray()];
+        (List<MpegTsFrameRecord> frames, List<string> warnings, MpegTsReader reader) = await ReadAsync(data);
+        Assert.Empty(warnings);
+        Assert.Equal(0x300, reader.VideoPid);
+        Assert.Equal(-1, reader.AudioPid);
+        Assert.NotNull(reader.Audio); // announced by the first PMT
+        Assert.Single(frames);
+    }
+
+    [Fact]
+    public async Task Pes_header_stuffing_and_cleared_marker_bits_are_tolerated()
+    {
+        byte[] data = new MpegTsTestWriter().Program()
+            .Pes(V, 7200, 3600, MpegTsTestWriter.AccessUnit(true, 10, 1), headerStuffing: 7, markerBits: false)
+            .Pes(A, 3600, null, MpegTsTestWriter.AdtsFrame(10), headerStuffing: 32)
+            .ToArray();
+        (List<MpegTsFrameRecord> frames, List<string> warnings, _) = await ReadAsync(data);
+        Assert.Empty(warnings);
+        Assert.Equal(MpegTsTestWriter.AccessUnit(true, 10, 1), frames[0].Data);
+        Assert.Equal((3600L, 7200L), (frames[0].Dts90kHz, frames[0].Pts90kHz));
+        Assert.Equal(MpegTsTestWriter.AdtsFrame(10), frames[1].Data);
     }
 }

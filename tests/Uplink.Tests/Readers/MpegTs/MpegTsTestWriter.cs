@@ -56,13 +56,15 @@ internal sealed class MpegTsTestWriter
     }
 
     /// <summary>A PES with the given timestamps (90 kHz; null for none), PES_packet_length 0 when not bounded.</summary>
-    public MpegTsTestWriter Pes(int pid, long? pts, long? dts, byte[] payload, bool bounded = true, byte streamId = 0)
+    public MpegTsTestWriter Pes(
+        int pid, long? pts, long? dts, byte[] payload, bool bounded = true, byte streamId = 0, int headerStuffing = 0, bool markerBits = true)
     {
         streamId = streamId != 0 ? streamId : pid == AudioPid ? (byte)0xC0 : (byte)0xE0;
         var pes = new List<byte> { 0, 0, 1, streamId, 0, 0, 0x80 };
         int flags = pts is null ? 0 : dts is null ? 0x80 : 0xC0;
         pes.Add((byte)flags);
-        pes.Add((byte)(pts is null ? 0 : dts is null ? 5 : 10));
+        pes.Add((byte)((pts is null ? 0 : dts is null ? 5 : 10) + headerStuffing));
+        int timestampsAt = pes.Count;
         if (pts is long p)
         {
             AddTimestamp(pes, dts is null ? 0x2 : 0x3, p);
@@ -72,6 +74,16 @@ internal sealed class MpegTsTestWriter
         {
             AddTimestamp(pes, 0x1, d);
         }
+
+        if (!markerBits)
+        {
+            for (int i = timestampsAt; i < pes.Count; i += 2)
+            {
+                pes[i] &= 0xFE;
+            }
+        }
+
+        pes.AddRange(Enumerable.Repeat((byte)0xFF, headerStuffing));
 
         pes.AddRange(payload);
         if (bounded)

@@ -19,6 +19,8 @@ ff $V $A -t 1.5 $X264 $AAC -ac 2 -output_ts_offset 95441.9 -f mpegts wrap.ts
 # Codecs RTMP cannot carry (the reader must refuse them by name).
 ff $V $A -t 0.5 -c:v mpeg2video -c:a mp2 -f mpegts mpeg2-mp2.ts
 ff $V $A -t 0.5 $X264 -c:a ac3 -f mpegts h264-ac3.ts
+ff $A -t 0.5 -c:a libopus -f mpegts opus.ts
+ff $A -t 0.5 -c:a libmp3lame -f mpegts mp3.ts
 
 # One line per packet, in file order: codec_type,pts,dts,size,flags (90 kHz; audio size includes the ADTS header).
 for f in standard adts-packed video-only audio-only wrap; do
