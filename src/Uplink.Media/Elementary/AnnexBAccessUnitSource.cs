@@ -199,7 +199,7 @@ internal sealed class AnnexBAccessUnitSource : ElementaryStreamSource
         long skipped = _skippedBeforeStart + (first - Start);
         if (skipped > 0)
         {
-            Warn($"H.264 Annex-B: skipped {skipped} bytes before the first start code at offset {OffsetOf(startCode)}");
+            Warn($"H.264 Annex-B: skipped {skipped} bytes before the first start code at offset {OffsetOf(first)}");
         }
 
         ReleaseBefore(first);
