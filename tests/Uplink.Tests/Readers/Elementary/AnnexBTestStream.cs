@@ -23,6 +23,36 @@ internal sealed class AnnexBTestStream
         return Nal(0x67, w);
     }
 
+    /// <summary>A Baseline-like 160x96 SPS with POC type 0 and a 4-bit pic_order_cnt_lsb (it wraps every 8 frames), no VUI.</summary>
+    public AnnexBTestStream SpsWithPocLsb()
+    {
+        var w = new BitWriter();
+        w.Bits(77, 8).Bits(0x40, 8).Bits(30, 8).Ue(0).Ue(0).Ue(0).Ue(0).Ue(2).Bits(0, 1).Ue(9).Ue(5).Bits(1, 1).Bits(1, 1).Bits(0, 1).Bits(0, 1);
+        return Nal(0x67, w);
+    }
+
+    /// <summary>
+    /// A slice for the POC type 0 SPS: nal_ref_idc 2 for reference pictures, slice type I (IDR), P or B, frame_num and
+    /// pic_order_cnt_lsb as given (both 4 bits).
+    /// </summary>
+    public AnnexBTestStream PocSlice(char type, int frameNum, int pocLsb, bool reference, int idrPicId = 0)
+    {
+        bool idr = type == 'I';
+        var w = new BitWriter().Ue(0).Ue(type switch { 'I' => 7u, 'P' => 5u, _ => 6u }).Ue(0).Bits((uint)frameNum, 4);
+        if (idr)
+        {
+            w.Ue((uint)idrPicId);
+        }
+
+        w.Bits((uint)pocLsb, 4);
+        for (int i = 0; i < 10; i++)
+        {
+            w.Bits(0x5A, 8);
+        }
+
+        return Nal((byte)((reference ? 0x40 : 0) | (idr ? 5 : 1)), w);
+    }
+
     public AnnexBTestStream Pps() =>
         Nal(0x68, new BitWriter().Ue(0).Ue(0).Bits(0, 1).Bits(0, 1).Ue(0).Ue(0).Ue(0).Bits(0, 1).Bits(0, 2).Se(0).Se(0).Se(0).Bits(1, 1).Bits(0, 1).Bits(0, 1));
 

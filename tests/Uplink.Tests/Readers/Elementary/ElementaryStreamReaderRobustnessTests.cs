@@ -82,6 +82,43 @@ public class ElementaryStreamReaderRobustnessTests
     }
 
     [Fact]
+    public async Task Without_a_vui_reorder_count_the_delay_comes_from_the_first_look_ahead_and_poc_lsb_wraps()
+    {
+        // I0 P3 B1 B2 P6 B4 B5 … in decode order (display index d, POC 2d); pic_order_cnt_lsb has 4 bits, so it wraps
+        // every 8 frames and the MSB must be tracked. Two IDR periods, so the POC restarts once.
+        var stream = new AnnexBTestStream().SpsWithPocLsb().Pps();
+        var display = new List<int>();
+        for (int period = 0; period < 2; period++)
+        {
+            stream.PocSlice('I', 0, 0, reference: true, idrPicId: period);
+            display.Add(0);
+            int frameNum = 1;
+            for (int group = 0; group < 10; group++)
+            {
+                int p = (3 * group) + 3;
+                stream.PocSlice('P', frameNum, (2 * p) % 16, reference: true);
+                stream.PocSlice('B', (frameNum + 1) % 16, (2 * (p - 2)) % 16, reference: false);
+                stream.PocSlice('B', (frameNum + 1) % 16, (2 * (p - 1)) % 16, reference: false);
+                display.AddRange([p, p - 2, p - 1]);
+                frameNum = (frameNum + 1) % 16;
+            }
+        }
+
+        await using ElementaryStreamReader reader = await ElementaryStreamReader.OpenAsync(
+            new MemoryStream(stream.ToArray()), null, new ElementaryStreamOptions { FrameRate = 25 });
+        List<Frame> frames = await ReadAllAsync(reader);
+
+        Assert.Equal(1, reader.ReorderDelay);
+        Assert.Equal(62, frames.Count);
+        for (int i = 0; i < frames.Count; i++)
+        {
+            long expectedPts = (i < 31 ? display[i] : 31 + display[i]) + 1;
+            Assert.Equal(TimeSpan.FromMilliseconds(40 * i), frames[i].Dts);
+            Assert.Equal(TimeSpan.FromMilliseconds(40 * expectedPts), frames[i].Pts);
+        }
+    }
+
+    [Fact]
     public async Task Slices_that_continue_a_picture_join_its_access_unit()
     {
         byte[] stream = new AnnexBTestStream().Sps(60).Pps()

@@ -18,6 +18,7 @@ encode() { # NAME ARGS...
 encode bf0-aud -bf 0 -x264-params aud=1
 encode baseline -profile:v baseline
 encode bf2 -bf 2 -b_strategy 0
+encode bf2-flat -bf 2 -b_strategy 0 -x264-params b-pyramid=none
 encode bf2-aud -bf 2 -b_strategy 0 -x264-params aud=1
 encode bf3-pyramid -bf 3 -b_strategy 0 -x264-params b-pyramid=normal
 encode slices4 -bf 2 -b_strategy 0 -x264-params slices=4
