@@ -125,7 +125,13 @@ internal sealed class AnnexBAccessUnitSource : ElementaryStreamSource
                 }
 
                 int last = TrimZeros(_nalStart, End);
-                CloseAccessUnit(CompleteNal(_nalStart, last) ? last : _nalBoundary);
+                int auEnd = CompleteNal(_nalStart, last) ? last : _nalBoundary;
+                if (!_auHasVcl && auEnd > _auStart && _queueCount + _emitted > 0)
+                {
+                    Warn($"H.264 Annex-B: the stream ends inside the access unit at offset {OffsetOf(_auStart)}, before its first slice: its {auEnd - _auStart} bytes are dropped");
+                }
+
+                CloseAccessUnit(auEnd);
                 _finished = true;
                 if (!_sawSequenceParameterSet)
                 {

@@ -32,10 +32,22 @@ internal sealed class AnnexBTestStream
     }
 
     /// <summary>
-    /// A slice for the POC type 0 SPS: nal_ref_idc 2 for reference pictures, slice type I (IDR), P or B, frame_num and
-    /// pic_order_cnt_lsb as given (both 4 bits).
+    /// A 160x96 SPS with POC type 1: delta_pic_order_always_zero, offset_for_non_ref_pic -1, a one-frame cycle with
+    /// offset_for_ref_frame 2 (reference frame k has POC 2k; a non-reference frame after it, POC 2k - 1).
     /// </summary>
-    public AnnexBTestStream PocSlice(char type, int frameNum, int pocLsb, bool reference, int idrPicId = 0)
+    public AnnexBTestStream SpsWithPocType1()
+    {
+        var w = new BitWriter();
+        w.Bits(77, 8).Bits(0x40, 8).Bits(30, 8).Ue(0).Ue(0).Ue(1).Bits(1, 1).Se(-1).Se(0).Ue(1).Se(2)
+            .Ue(2).Bits(0, 1).Ue(9).Ue(5).Bits(1, 1).Bits(1, 1).Bits(0, 1).Bits(0, 1);
+        return Nal(0x67, w);
+    }
+
+    /// <summary>
+    /// A slice for the POC type 0 SPS: nal_ref_idc 2 for reference pictures, slice type I (IDR), P or B, frame_num and
+    /// pic_order_cnt_lsb as given (both 4 bits; no pic_order_cnt_lsb for POC type 1).
+    /// </summary>
+    public AnnexBTestStream PocSlice(char type, int frameNum, int? pocLsb, bool reference, int idrPicId = 0)
     {
         bool idr = type == 'I';
         var w = new BitWriter().Ue(0).Ue(type switch { 'I' => 7u, 'P' => 5u, _ => 6u }).Ue(0).Bits((uint)frameNum, 4);
@@ -44,7 +56,10 @@ internal sealed class AnnexBTestStream
             w.Ue((uint)idrPicId);
         }
 
-        w.Bits((uint)pocLsb, 4);
+        if (pocLsb is int lsb)
+        {
+            w.Bits((uint)lsb, 4);
+        }
         for (int i = 0; i < 10; i++)
         {
             w.Bits(0x5A, 8);

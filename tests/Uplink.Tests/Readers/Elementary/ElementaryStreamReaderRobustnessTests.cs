@@ -119,6 +119,27 @@ public class ElementaryStreamReaderRobustnessTests
     }
 
     [Fact]
+    public async Task Poc_type_1_orders_non_reference_pictures_by_their_expected_order_count()
+    {
+        // Decode order I0 P2 b1 P4 b3 … (POC): each non-reference b is shown before the P decoded just before it.
+        var stream = new AnnexBTestStream().SpsWithPocType1().Pps().PocSlice('I', 0, null, reference: true);
+        var pocs = new List<int> { 0 };
+        for (int k = 1; k <= 20; k++)
+        {
+            stream.PocSlice('P', k, null, reference: true).PocSlice('B', k + 1, null, reference: false);
+            pocs.AddRange([2 * k, (2 * k) - 1]);
+        }
+
+        await using ElementaryStreamReader reader = await ElementaryStreamReader.OpenAsync(
+            new MemoryStream(stream.ToArray()), null, new ElementaryStreamOptions { FrameRate = 25 });
+        List<Frame> frames = await ReadAllAsync(reader);
+
+        List<int> outputOrder = [.. pocs.Order()];
+        Assert.Equal(1, reader.ReorderDelay);
+        Assert.Equal(pocs.Select(poc => TimeSpan.FromMilliseconds(40 * (outputOrder.IndexOf(poc) + 1))), frames.Select(f => f.Pts));
+    }
+
+    [Fact]
     public async Task Slices_that_continue_a_picture_join_its_access_unit()
     {
         byte[] stream = new AnnexBTestStream().Sps(60).Pps()
@@ -161,6 +182,25 @@ public class ElementaryStreamReaderRobustnessTests
         Assert.Equal(31, frames.Count);
         Assert.Equal(clean.Take(30).Select(f => (f.Dts, f.Data.Length)), frames.Take(30).Select(f => (f.Dts, f.Data.Length)));
         Assert.Equal(original[(cut - frames[30].Data.Length)..cut], frames[30].Data);
+    }
+
+    [Fact]
+    public async Task A_stream_cut_before_the_first_slice_of_an_access_unit_ends_with_a_warning()
+    {
+        byte[] original = Bytes("bf2.h264");
+        List<Frame> clean = await ReadAllAsync(original, null);
+        int offset = clean.Take(12).Sum(f => f.Data.Length);
+        Assert.Equal([7, 8, 5], NalTypes(clean[12].Data)); // the second IDR, with its parameter sets
+        int cut = offset + 10; // inside the SPS
+        var warnings = new List<string>();
+
+        List<Frame> frames = await ReadAllAsync(original[..cut], null, warnings: warnings);
+
+        Assert.Equal(clean.Take(12).Select(f => f.Data), frames.Select(f => f.Data));
+        Assert.Equal(
+            [$"H.264 Annex-B: the SPS at offset {offset + 4} is malformed: ignored",
+             $"H.264 Annex-B: the stream ends inside the access unit at offset {offset}, before its first slice: its 10 bytes are dropped"],
+            warnings);
     }
 
     [Fact]
