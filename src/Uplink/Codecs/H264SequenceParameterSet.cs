@@ -79,6 +79,30 @@ internal sealed class H264SequenceParameterSet
     /// <summary>fixed_frame_rate_flag of the VUI timing info.</summary>
     public bool FixedFrameRate { get; private set; }
 
+    /// <summary>log2_max_frame_num_minus4 + 4: the width in bits of a slice header's frame_num.</summary>
+    public int Log2MaxFrameNum { get; private set; } = 4;
+
+    /// <summary>log2_max_pic_order_cnt_lsb_minus4 + 4 (POC type 0): the width in bits of pic_order_cnt_lsb.</summary>
+    public int Log2MaxPicOrderCountLsb { get; private set; } = 4;
+
+    /// <summary>delta_pic_order_always_zero_flag (POC type 1).</summary>
+    public bool DeltaPicOrderAlwaysZero { get; private set; }
+
+    /// <summary>offset_for_non_ref_pic (POC type 1).</summary>
+    public int OffsetForNonRefPic { get; private set; }
+
+    /// <summary>offset_for_top_to_bottom_field (POC type 1).</summary>
+    public int OffsetForTopToBottomField { get; private set; }
+
+    /// <summary>offset_for_ref_frame[i] for each frame of the POC cycle (POC type 1); empty otherwise.</summary>
+    public IReadOnlyList<int> OffsetsForRefFrame { get; private set; } = [];
+
+    /// <summary>
+    /// max_num_reorder_frames of the VUI bitstream restriction, or null when the VUI does not carry one (or
+    /// the VUI's tail after the timing info could not be read).
+    /// </summary>
+    public int? MaxNumReorderFrames { get; private set; }
+
     /// <summary>time_scale / (2 × num_units_in_tick) when the VUI carries timing info, else null.</summary>
     public double? FrameRate =>
         HasTimingInfo && NumUnitsInTick != 0 && TimeScale != 0 ? TimeScale / (2.0 * NumUnitsInTick) : null;
@@ -208,21 +232,26 @@ internal sealed class H264SequenceParameterSet
             }
         }
 
-        reader.ReadUnsignedExpGolomb(12, "log2_max_frame_num_minus4");
+        int log2MaxFrameNum = 4 + (int)reader.ReadUnsignedExpGolomb(12, "log2_max_frame_num_minus4");
         int pocType = (int)reader.ReadUnsignedExpGolomb(2, "pic_order_cnt_type");
+        int log2MaxPocLsb = 4;
+        bool deltaPicOrderAlwaysZero = false;
+        int offsetForNonRefPic = 0, offsetForTopToBottomField = 0;
+        int[] offsetsForRefFrame = [];
         if (pocType == 0)
         {
-            reader.ReadUnsignedExpGolomb(12, "log2_max_pic_order_cnt_lsb_minus4");
+            log2MaxPocLsb = 4 + (int)reader.ReadUnsignedExpGolomb(12, "log2_max_pic_order_cnt_lsb_minus4");
         }
         else if (pocType == 1)
         {
-            reader.SkipBits(1); // delta_pic_order_always_zero_flag
-            reader.ReadSignedExpGolomb(); // offset_for_non_ref_pic
-            reader.ReadSignedExpGolomb(); // offset_for_top_to_bottom_field
+            deltaPicOrderAlwaysZero = reader.ReadBit();
+            offsetForNonRefPic = reader.ReadSignedExpGolomb();
+            offsetForTopToBottomField = reader.ReadSignedExpGolomb();
             uint cycle = reader.ReadUnsignedExpGolomb(255, "num_ref_frames_in_pic_order_cnt_cycle");
+            offsetsForRefFrame = new int[cycle];
             for (uint i = 0; i < cycle; i++)
             {
-                reader.ReadSignedExpGolomb(); // offset_for_ref_frame[i]
+                offsetsForRefFrame[i] = reader.ReadSignedExpGolomb();
             }
         }
 
@@ -276,6 +305,12 @@ internal sealed class H264SequenceParameterSet
             FrameMbsOnly = frameMbsOnly,
             Width = (int)width,
             Height = (int)height,
+            Log2MaxFrameNum = log2MaxFrameNum,
+            Log2MaxPicOrderCountLsb = log2MaxPocLsb,
+            DeltaPicOrderAlwaysZero = deltaPicOrderAlwaysZero,
+            OffsetForNonRefPic = offsetForNonRefPic,
+            OffsetForTopToBottomField = offsetForTopToBottomField,
+            OffsetsForRefFrame = offsetsForRefFrame,
         };
 
         if (reader.ReadBit()) // vui_parameters_present_flag
@@ -336,6 +371,66 @@ internal sealed class H264SequenceParameterSet
             FixedFrameRate = reader.ReadBit();
             HasTimingInfo = true;
         }
+
+        // The rest of the VUI is read only for max_num_reorder_frames; an SPS whose VUI tail is damaged or
+        // cut still parses as before, without it.
+        try
+        {
+            MaxNumReorderFrames = ReadMaxNumReorderFrames(ref reader);
+        }
+        catch (InvalidDataException)
+        {
+            MaxNumReorderFrames = null;
+        }
+    }
+
+    private static int? ReadMaxNumReorderFrames(ref BitstreamReader reader)
+    {
+        bool nalHrd = reader.ReadBit(); // nal_hrd_parameters_present_flag
+        if (nalHrd)
+        {
+            SkipHrdParameters(ref reader);
+        }
+
+        bool vclHrd = reader.ReadBit(); // vcl_hrd_parameters_present_flag
+        if (vclHrd)
+        {
+            SkipHrdParameters(ref reader);
+        }
+
+        if (nalHrd || vclHrd)
+        {
+            reader.SkipBits(1); // low_delay_hrd_flag
+        }
+
+        reader.SkipBits(1); // pic_struct_present_flag
+        if (!reader.ReadBit()) // bitstream_restriction_flag
+        {
+            return null;
+        }
+
+        reader.SkipBits(1); // motion_vectors_over_pic_boundaries_flag
+        reader.ReadUnsignedExpGolomb(); // max_bytes_per_pic_denom
+        reader.ReadUnsignedExpGolomb(); // max_bits_per_mb_denom
+        reader.ReadUnsignedExpGolomb(); // log2_max_mv_length_horizontal
+        reader.ReadUnsignedExpGolomb(); // log2_max_mv_length_vertical
+        int reorder = (int)reader.ReadUnsignedExpGolomb(16, "max_num_reorder_frames");
+        reader.ReadUnsignedExpGolomb(16, "max_dec_frame_buffering");
+        return reorder;
+    }
+
+    private static void SkipHrdParameters(ref BitstreamReader reader)
+    {
+        uint cpbCount = reader.ReadUnsignedExpGolomb(31, "cpb_cnt_minus1") + 1;
+        reader.SkipBits(8); // bit_rate_scale, cpb_size_scale
+        for (uint i = 0; i < cpbCount; i++)
+        {
+            reader.ReadUnsignedExpGolomb(); // bit_rate_value_minus1
+            reader.ReadUnsignedExpGolomb(); // cpb_size_value_minus1
+            reader.SkipBits(1); // cbr_flag
+        }
+
+        reader.SkipBits(20); // four 5-bit lengths
     }
 
     private static void SkipScalingList(ref BitstreamReader reader, int size)
