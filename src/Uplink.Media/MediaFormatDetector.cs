@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Uplink.Codecs;
 
 namespace Uplink.Media;
 
@@ -29,12 +28,12 @@ public static class MediaFormatDetector
             return MediaFormat.MpegTs;
         }
 
-        if (LooksLikeAdts(head))
+        if (ElementaryStreamReader.LooksLikeAdts(head))
         {
             return MediaFormat.AacAdts;
         }
 
-        if (LooksLikeAnnexB(head))
+        if (ElementaryStreamReader.LooksLikeAnnexB(head))
         {
             return MediaFormat.H264AnnexB;
         }
@@ -91,40 +90,5 @@ public static class MediaFormatDetector
         }
 
         return true;
-    }
-
-    private static bool LooksLikeAdts(ReadOnlySpan<byte> head)
-    {
-        if (!AdtsHeader.TryParse(head, out AdtsHeader first))
-        {
-            return false;
-        }
-
-        if (first.FrameLength >= head.Length)
-        {
-            return true;
-        }
-
-        return AdtsHeader.TryParse(head[first.FrameLength..], out AdtsHeader second)
-            && second.SamplingFrequencyIndex == first.SamplingFrequencyIndex;
-    }
-
-    private static bool LooksLikeAnnexB(ReadOnlySpan<byte> head)
-    {
-        int i = 0;
-        while (i < head.Length && head[i] == 0)
-        {
-            i++;
-        }
-
-        // At least two zero bytes, then 0x01, then a NAL header with the forbidden bit clear and a type a stream starts with.
-        if (i < 2 || i >= head.Length - 1 || head[i] != 1)
-        {
-            return false;
-        }
-
-        byte nal = head[i + 1];
-        int type = nal & 0x1F;
-        return (nal & 0x80) == 0 && type is 1 or 5 or 6 or 7 or 8 or 9;
     }
 }

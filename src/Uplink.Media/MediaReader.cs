@@ -28,7 +28,9 @@ public static class MediaReader
             MediaFormat.Flv => await FlvReader.OpenAsync(stream, options, cancellationToken).ConfigureAwait(false),
             MediaFormat.Mp4 => await Mp4Reader.OpenAsync(stream, options, cancellationToken).ConfigureAwait(false),
             MediaFormat.MpegTs => await MpegTsReader.OpenAsync(stream, options, cancellationToken).ConfigureAwait(false),
-            _ => throw new NotSupportedException($"{MediaFormatDetector.Name(format)} input is not supported yet ({audio?.GetType().Name}, {frameRate})"),
+            MediaFormat.H264AnnexB => await ElementaryStreamReader.OpenAsync(stream, audio, new ElementaryStreamOptions { FrameRate = frameRate }, options, cancellationToken).ConfigureAwait(false),
+            MediaFormat.AacAdts => await ElementaryStreamReader.OpenAsync(null, stream, null, options, cancellationToken).ConfigureAwait(false),
+            _ => throw new InvalidDataException("not a format uplink reads"),
         };
     }
 
