@@ -6,7 +6,7 @@ namespace Uplink.Tests.Readers.Elementary;
 /// <summary>The ffmpeg-made streams of TestData/Elementary (see make-testdata.sh) and ways to read them whole.</summary>
 internal static class ElementaryTestData
 {
-    public static readonly string[] VideoNames = ["bf0-aud", "baseline", "bf2", "bf2-flat", "bf2-aud", "bf3-pyramid", "slices4"];
+    public static readonly string[] VideoNames = ["bf0-aud", "baseline", "bf2", "bf2-flat", "bf2-aud", "bf3-pyramid", "bf3-direct", "slices4"];
 
     public static string PathOf(string fileName)
     {

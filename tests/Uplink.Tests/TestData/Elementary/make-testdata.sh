@@ -15,6 +15,15 @@ encode() { # NAME ARGS...
   ffprobe -v error -count_frames -select_streams v -show_entries stream=nb_read_frames -of csv=p=0 $name.h264 > $name.count.txt
   rm -f /tmp/es-$name.mp4
 }
+# As `ffmpeg -f h264` writes a stream straight from libx264 (parameter sets only at the start); x264 with one thread
+# is deterministic, so the MP4 encoded with the same settings still gives the truth.
+encode_direct() { # NAME ARGS...
+  name=$1; shift
+  encode "$name" "$@"
+  ffmpeg -v error -y $SRC -c:v libx264 -threads 1 -pix_fmt yuv420p -g 12 -sc_threshold 0 "$@" -f h264 $name.h264
+  ffprobe -v error -count_frames -select_streams v -show_entries stream=nb_read_frames -of csv=p=0 $name.h264 > $name.count.txt
+}
+encode_direct bf3-direct -bf 3 -b_strategy 0 -x264-params b-pyramid=normal
 encode bf0-aud -bf 0 -x264-params aud=1
 encode baseline -profile:v baseline
 encode bf2 -bf 2 -b_strategy 0
