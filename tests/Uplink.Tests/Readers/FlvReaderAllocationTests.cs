@@ -2,6 +2,7 @@ using Uplink.Media;
 
 namespace Uplink.Tests.Readers;
 
+[Collection(MeasuredAloneCollection.Name)]
 public class FlvReaderAllocationTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using static Uplink.Tests.Readers.Elementary.ElementaryTestData;
 
 namespace Uplink.Tests.Readers.Elementary;
 
+[Collection(MeasuredAloneCollection.Name)]
 public class ElementaryStreamReaderAllocationTests
 {
     [Theory]

@@ -10,6 +10,7 @@ namespace Uplink.Tests.Readers.Elementary;
 /// long runs without start codes): the reader ends cleanly or throws InvalidDataException/NotSupportedException, each
 /// case quickly and with bounded allocation.
 /// </summary>
+[Collection(MeasuredAloneCollection.Name)]
 public class ElementaryStreamReaderFuzzTests(ITestOutputHelper output)
 {
     private const int AccessUnitLimit = 256 * 1024;

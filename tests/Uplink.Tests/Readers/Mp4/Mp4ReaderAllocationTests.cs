@@ -2,6 +2,7 @@ using Uplink.Media;
 
 namespace Uplink.Tests.Readers.Mp4;
 
+[Collection(MeasuredAloneCollection.Name)]
 public class Mp4ReaderAllocationTests
 {
     [Theory]

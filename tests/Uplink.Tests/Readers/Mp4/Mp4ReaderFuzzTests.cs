@@ -9,6 +9,7 @@ namespace Uplink.Tests.Readers.Mp4;
 /// sizes and entry counts, random fragment flags) and checks that the reader only ever ends cleanly or throws
 /// InvalidDataException / NotSupportedException, never hangs, and allocates in proportion to its input.
 /// </summary>
+[Collection(MeasuredAloneCollection.Name)]
 public class Mp4ReaderFuzzTests
 {
     private const int CasesPerFile = 1000;
@@ -45,7 +46,7 @@ public class Mp4ReaderFuzzTests
                 bool pipe = random.Next(2) == 0;
                 string where = $"{Files[f]} case {i} ({mutation}, {(pipe ? "pipe" : "seekable")})";
                 Task<(string Outcome, long Allocated, int Frames)> run = Task.Factory.StartNew(
-                    () => ReadEverything(input, pipe), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                    () => ReaderFuzzing.ReadEverything(async stream => await Mp4Reader.OpenAsync(stream), input, pipe), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
                 (string outcome, long allocated, int frames) = await run.WaitAsync(TimeSpan.FromSeconds(10));
                 Assert.True(outcome is "end" or nameof(InvalidDataException) or nameof(NotSupportedException), $"{where}: {outcome}");
                 Assert.True(allocated < AllocationAllowance + ((long)input.Length * AllocationPerInputByte), $"{where}: allocated {allocated} bytes for {input.Length} bytes of input");
@@ -59,55 +60,6 @@ public class Mp4ReaderFuzzTests
         Assert.True(outcomes.GetValueOrDefault("end") > 100, string.Join(", ", outcomes));
         Assert.True(outcomes.GetValueOrDefault(nameof(InvalidDataException)) > 100, string.Join(", ", outcomes));
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(60), $"took {stopwatch.Elapsed}; worst allocation beyond input {worstAllocation}");
-    }
-
-    /// <summary>Opens and reads the whole input on this thread (the streams complete synchronously).</summary>
-    private static (string Outcome, long Allocated, int Frames) ReadEverything(byte[] input, bool pipe)
-    {
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        int frames = 0;
-        string outcome = "end";
-        try
-        {
-            Stream stream = pipe ? new NonSeekableChunkedStream(input, seed: input.Length, maxChunk: 8192) : new MemoryStream(input, writable: false);
-            ValueTask<Mp4Reader> open = Mp4Reader.OpenAsync(stream);
-            if (!open.IsCompleted)
-            {
-                return ("open did not complete synchronously", 0, 0);
-            }
-
-            using Mp4Reader reader = open.Result;
-            while (true)
-            {
-                ValueTask<bool> read = reader.ReadAsync();
-                if (!read.IsCompleted)
-                {
-                    return ("read did not complete synchronously", 0, frames);
-                }
-
-                if (!read.Result)
-                {
-                    break;
-                }
-
-                frames++;
-                _ = reader.Current.Data.Length;
-            }
-        }
-        catch (InvalidDataException)
-        {
-            outcome = nameof(InvalidDataException);
-        }
-        catch (NotSupportedException)
-        {
-            outcome = nameof(NotSupportedException);
-        }
-        catch (Exception e)
-        {
-            outcome = e.ToString();
-        }
-
-        return (outcome, GC.GetAllocatedBytesForCurrentThread() - before, frames);
     }
 
     private static byte[] Mutate(byte[] original, List<Mp4BoxLayout> boxes, Random random, out string mutation)

@@ -2,6 +2,7 @@ using Uplink.Media;
 
 namespace Uplink.Tests.Readers.MpegTs;
 
+[Collection(MeasuredAloneCollection.Name)]
 public class MpegTsReaderAllocationTests
 {
     [Theory]

@@ -8,7 +8,7 @@ namespace Uplink.Tests.Readers.MpegTs;
 /// NotSupportedException) or reads to a clean end; never another exception, never a hang, and never memory out of
 /// proportion to the input.
 /// </summary>
-[Collection(MpegTsFuzzCollection.Name)]
+[Collection(MeasuredAloneCollection.Name)]
 public class MpegTsReaderFuzzTests
 {
     private const int CasesPerSeed = 2500;
