@@ -6,6 +6,7 @@ using Uplink.Codecs;
 using Uplink.Flv;
 using Uplink.Output;
 using Uplink.Session;
+using Uplink.Session.Auth;
 using Uplink.Transport;
 
 namespace Uplink;
@@ -384,21 +385,45 @@ public sealed class RtmpWriter : IAsyncDisposable
         timeout.CancelAfter(_options.ConnectTimeout);
         string stage = "connecting";
         RtmpClientConnection? connection = null;
+        RtmpCredentials? credentials = _options.Credentials ?? (_url.UserName is { } user ? new RtmpCredentials(user, _url.Password ?? "") : null);
+        string authParameters = "";
         try
         {
-            SessionLog.Connecting(_logger, _url);
-            RtmpTransport transport = await RtmpTransport.ConnectAsync(_url, _options.TcpNoDelay, _options.SocketSendBufferSize, _options.Tls, timeout.Token).ConfigureAwait(false);
+            // Authentication takes up to three connections: refused (which method?), challenged, accepted.
+            for (int attempt = 0; ; attempt++)
+            {
+                SessionLog.Connecting(_logger, _url);
+                stage = "connecting";
+                RtmpTransport transport = await RtmpTransport.ConnectAsync(_url, _options.TcpNoDelay, _options.SocketSendBufferSize, _options.Tls, timeout.Token).ConfigureAwait(false);
+                var settings = new RtmpConnectionSettings(
+                    _options.ChunkSize,
+                    _options.WindowAcknowledgementSize,
+                    _options.FlashVersion ?? $"FMLE/3.0 (compatible; Uplink/{UplinkVersion.Value})",
+                    _options.SendTimeout,
+                    _options.SwfUrl,
+                    _options.PageUrl);
+                connection = new RtmpClientConnection(transport, settings, _logger, OnServerStatus);
+                stage = "in the handshake or connect";
+                RtmpServerStatus? refusal = await connection.ConnectAsync(_url, authParameters, timeout.Token).ConfigureAwait(false);
+                if (refusal is null)
+                {
+                    break;
+                }
 
-            var settings = new RtmpConnectionSettings(
-                _options.ChunkSize,
-                _options.WindowAcknowledgementSize,
-                _options.FlashVersion ?? $"FMLE/3.0 (compatible; Uplink/{UplinkVersion.Value})",
-                _options.SendTimeout,
-                _options.SwfUrl,
-                _options.PageUrl);
-            connection = new RtmpClientConnection(transport, settings, _logger, OnServerStatus);
-            stage = "in the handshake or connect";
-            await connection.ConnectAsync(_url, timeout.Token).ConfigureAwait(false);
+                await connection.DisposeAsync().ConfigureAwait(false);
+                connection = null;
+                bool responded = authParameters.Contains("response=", StringComparison.Ordinal);
+                string failure = "";
+                if (attempt < 2 && AuthenticationStep.TryNext(refusal.Description, credentials, _url.App, responded, out authParameters, out failure))
+                {
+                    continue;
+                }
+
+                string description = Redact(refusal.Description, credentials);
+                string reason = failure.Length > 0 ? failure : $"{refusal.Code}{(description.Length > 0 ? " (" + description + ")" : "")}";
+                throw new RtmpException(RtmpErrorKind.ConnectRejected, $"server refused connect: {reason}", refusal.Code, description);
+            }
+
             stage = "publishing";
             await connection.PublishAsync(_url.StreamName, timeout.Token).ConfigureAwait(false);
         }
@@ -608,6 +633,12 @@ public sealed class RtmpWriter : IAsyncDisposable
             await TearDownAsync(connection).ConfigureAwait(false);
             SetStatus(RtmpWriterStatus.Disconnected, reason);
         }
+    }
+
+    private string Redact(string text, RtmpCredentials? credentials)
+    {
+        text = _url.Redact(text);
+        return credentials is { Password.Length: > 0 } ? text.Replace(credentials.Password, "***", StringComparison.Ordinal) : text;
     }
 
     /// <summary>Closes a connection that is over, keeping its byte counts in the writer's totals (caller holds the write lock).</summary>

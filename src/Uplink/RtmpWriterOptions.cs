@@ -14,6 +14,10 @@ public sealed record RtmpWriterOptions
     /// <summary>Where to publish: <c>rtmp://host[:port]/app[/instance]/stream[?query]</c>, <c>rtmps://…</c>, or <c>rtmp:host/app+stream</c>.</summary>
     public required string Url { get; init; }
 
+    /// <summary>User name and password for servers that authenticate publishers (Adobe/Wowza, Limelight); null to take them from
+    /// the URL's <c>user:pass@</c>, if any. The method is chosen from the server's refusal.</summary>
+    public RtmpCredentials? Credentials { get; init; }
+
     /// <summary>The video pin's media type; null when there is no video. Default: H.264 Annex-B with in-band parameter sets.</summary>
     public VideoMediaType? Video { get; init; } = VideoMediaType.H264AnnexB;
 

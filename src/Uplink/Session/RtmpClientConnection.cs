@@ -68,8 +68,10 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
 
     public string ServerVersion { get; private set; } = "";
 
-    /// <summary>Handshake, our Set Chunk Size and Window Ack Size, then <c>connect</c>; throws <see cref="RtmpException"/> on refusal.</summary>
-    public async Task ConnectAsync(RtmpUrl url, CancellationToken cancellationToken)
+    /// <summary>Handshake, our Set Chunk Size and Window Ack Size, then <c>connect</c> with <paramref name="authParameters"/>
+    /// appended to app and tcUrl (as FFmpeg does for authentication).</summary>
+    /// <returns>Null when the server accepted; its (unredacted) status when it refused.</returns>
+    public async Task<RtmpServerStatus?> ConnectAsync(RtmpUrl url, string authParameters, CancellationToken cancellationToken)
     {
         _url = url;
         await HandshakeAsync(cancellationToken).ConfigureAwait(false);
@@ -81,7 +83,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         {
             EnqueueSetChunkSize(_settings.ChunkSize);
             EnqueueControl(RtmpMessageType.WindowAcknowledgementSize, _settings.WindowAcknowledgementSize);
-            reply = EnqueueCommand(ChunkStreamIds.Command, 0, "connect", BuildConnectObject(url), expectReply: true)!;
+            reply = EnqueueCommand(ChunkStreamIds.Command, 0, "connect", BuildConnectObject(url, authParameters), expectReply: true)!;
             await FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -92,9 +94,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         CommandReply result = await WaitAsync(reply.Task, "connect", cancellationToken).ConfigureAwait(false);
         if (!result.Success)
         {
-            RtmpServerStatus status = result.Status ?? new RtmpServerStatus("error", "NetConnection.Connect.Rejected", "");
-            string description = url.Redact(status.Description);
-            throw new RtmpException(RtmpErrorKind.ConnectRejected, $"server refused connect: {status.Code}{Describe(description)}", status.Code, description);
+            return result.Status ?? new RtmpServerStatus("error", "NetConnection.Connect.Rejected", "");
         }
 
         if (result.CommandObject is { } props)
@@ -103,6 +103,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         }
 
         SessionLog.Connected(_logger, url.Host, url.Port, ServerVersion.Length > 0 ? ServerVersion : "(unnamed)");
+        return null;
     }
 
     /// <summary>releaseStream, FCPublish, createStream, then publish(name, "live") until NetStream.Publish.Start.</summary>
@@ -340,13 +341,13 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         }
     }
 
-    private AmfObject BuildConnectObject(RtmpUrl url)
+    private AmfObject BuildConnectObject(RtmpUrl url, string authParameters)
     {
         var o = new AmfObject()
-            .Add("app", url.App)
+            .Add("app", url.App + authParameters)
             .Add("type", "nonprivate")
             .Add("flashVer", _settings.FlashVersion)
-            .Add("tcUrl", url.TcUrl);
+            .Add("tcUrl", url.TcUrl + authParameters);
         if (_settings.SwfUrl is not null)
         {
             o.Add("swfUrl", _settings.SwfUrl);

@@ -241,6 +241,8 @@ public sealed class RtmpUrl
             }
         }
 
+        // Very short names ("x", "cam") are not secrets worth mangling every message for.
+        secrets.RemoveAll(s => s.Length < 4);
         secrets.Sort((a, b) => b.Length.CompareTo(a.Length));
         return secrets;
     }
