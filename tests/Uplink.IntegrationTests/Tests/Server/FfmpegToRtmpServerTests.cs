@@ -109,4 +109,19 @@ public sealed class FfmpegToRtmpServerTests : IDisposable
         Assert.Equal(0, started);
         Assert.Empty(Directory.GetFiles(_recordings, "*.flv", SearchOption.AllDirectories));
     }
+
+    [Fact]
+    public async Task Ffmpeg_as_a_player_validates_the_servers_digest_S1_and_S2()
+    {
+        // FFmpeg checks S1's digest and S2's signature only when playing; it then gets our refusal to play.
+        await using var server = new RtmpServer(Options());
+        await server.StartAsync();
+
+        var result = await Processes.ExternalProcess.RunAsync(Peers.RequiredTools.Find("ffprobe", "apt-get install ffmpeg"), ["-v", "debug", $"rtmp://127.0.0.1:{server.Port}/live/x"], Timeout);
+
+        Assert.Contains("Server version 4.5.0.1", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("validating failed", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("Signature mismatch", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("Server error: This server only accepts publishers.", result.StandardError, StringComparison.Ordinal);
+    }
 }
