@@ -71,6 +71,7 @@ internal static class ServeCommand
         await using var server = new RtmpServer(options);
         server.SessionStarted += (_, s) => stdout.WriteLine(FormatStart(s));
         server.SessionEnded += (_, s) => stdout.WriteLine(FormatEnd(s));
+        server.PublishRefused += (_, r) => stdout.WriteLine($"refused #{r.Id} {r.App}{(r.StreamName.Length > 0 ? "/" + r.StreamName : "")} from {r.RemoteEndPoint}: {r.Reason}");
         try
         {
             await server.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -52,6 +52,12 @@ public sealed class RtmpServer : IAsyncDisposable
     /// <summary>Raised (off the I/O path, in order) when a publish ends, with what it delivered. A throwing handler is logged and ignored.</summary>
     public event EventHandler<PublishSessionSummary>? SessionEnded;
 
+    /// <summary>
+    /// Raised (off the I/O path) when a publisher is turned away for good: <c>connect</c> refused for wrong
+    /// credentials (not the expected challenge steps of authentication), or <c>publish</c> refused.
+    /// </summary>
+    public event EventHandler<PublishRefusal>? PublishRefused;
+
     /// <summary>The options this server was made with.</summary>
     public RtmpServerOptions Options => _options;
 
@@ -192,6 +198,8 @@ public sealed class RtmpServer : IAsyncDisposable
 
     internal void RaiseEnded(PublishSessionSummary summary) => _events.Writer.TryWrite(summary);
 
+    internal void RaiseRefused(PublishRefusal refusal) => _events.Writer.TryWrite(refusal);
+
     private static string Key(string app, string stream) => app + "/" + stream;
 
     private async Task AcceptLoopAsync()
@@ -220,9 +228,19 @@ public sealed class RtmpServer : IAsyncDisposable
                 continue;
             }
 
-            socket.NoDelay = true;
             long id = Interlocked.Increment(ref _nextId);
-            var connection = new RtmpServerConnection(this, socket, id, _options, _logger, _stopping.Token);
+            RtmpServerConnection connection;
+            try
+            {
+                socket.NoDelay = true;
+                connection = new RtmpServerConnection(this, socket, id, _options, _logger, _stopping.Token);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                socket.Dispose(); // reset before we could look at it
+                continue;
+            }
+
             var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Task run = RunConnectionAsync(id, connection, start.Task);
             _connections[id] = (connection, run);
@@ -256,6 +274,9 @@ public sealed class RtmpServer : IAsyncDisposable
                         break;
                     case PublishSessionSummary summary:
                         SessionEnded?.Invoke(this, summary);
+                        break;
+                    case PublishRefusal refusal:
+                        PublishRefused?.Invoke(this, refusal);
                         break;
                 }
             }

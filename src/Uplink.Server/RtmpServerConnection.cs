@@ -468,6 +468,11 @@ internal sealed class RtmpServerConnection
         {
             _refused = true;
             ServerLog.ConnectRefused(_logger, Id, query.App, decision.Reason);
+            if (decision.Reason is "authfailed" or "nosuchuser")
+            {
+                _server.RaiseRefused(new PublishRefusal(Id, RemoteEndPoint, query.App, "", "reason=" + decision.Reason));
+            }
+
             EnqueueCommand(CommandChunkStream, 0, "_error", transaction, null, Status("error", "NetConnection.Connect.Rejected", decision.Description));
             return;
         }
@@ -513,6 +518,7 @@ internal sealed class RtmpServerConnection
         if (refusal is not null)
         {
             ServerLog.PublishRefused(_logger, Id, _app, stream, refusal);
+            _server.RaiseRefused(new PublishRefusal(Id, RemoteEndPoint, _app, stream, refusal));
             EnqueueCommand(StatusChunkStream, streamId, "onStatus", 0, null, Status("error", refusal, description));
             return;
         }

@@ -109,6 +109,8 @@ public sealed class RtmpServerPublishTests : IDisposable
     public async Task A_second_publisher_of_the_same_stream_gets_BadName_and_the_name_is_free_again_afterwards()
     {
         await using var server = new RtmpServer(Options() with { RecordDirectory = null });
+        var refusals = new TaskCompletionSource<PublishRefusal>(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.PublishRefused += (_, r) => refusals.TrySetResult(r);
         await server.StartAsync();
         string url = $"rtmp://127.0.0.1:{server.Port}/live/same";
         await using (var first = new RtmpWriter(new RtmpWriterOptions { Url = url }))
@@ -118,6 +120,8 @@ public sealed class RtmpServerPublishTests : IDisposable
             var refused = await Assert.ThrowsAsync<RtmpException>(() => second.ConnectAsync());
             Assert.Equal("NetStream.Publish.BadName", refused.StatusCode);
             Assert.Single(server.ActiveSessions);
+            var refusal = await refusals.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(("live", "same", "NetStream.Publish.BadName"), (refusal.App, refusal.StreamName, refusal.Reason));
             await first.DisconnectAsync();
         }
 

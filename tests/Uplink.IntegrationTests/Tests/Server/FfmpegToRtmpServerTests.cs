@@ -98,6 +98,8 @@ public sealed class FfmpegToRtmpServerTests : IDisposable
         await using var server = new RtmpServer(Options(mode, logs));
         var started = 0;
         server.SessionStarted += (_, _) => Interlocked.Increment(ref started);
+        var refused = new TaskCompletionSource<PublishRefusal>(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.PublishRefused += (_, r) => refused.TrySetResult(r);
         await server.StartAsync();
 
         var result = await FfmpegPublisher.PublishAsync(clip, $"rtmp://{credentials}@127.0.0.1:{server.Port}/live/auth", Timeout);
@@ -105,6 +107,8 @@ public sealed class FfmpegToRtmpServerTests : IDisposable
         Assert.False(result.TimedOut, result.Describe());
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains(logs.Lines, l => l.Contains(expectedReason, StringComparison.Ordinal));
+        var refusal = await refused.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal((expectedReason, "live"), (refusal.Reason, refusal.App));
         await server.StopAsync();
         Assert.Equal(0, started);
         Assert.Empty(Directory.GetFiles(_recordings, "*.flv", SearchOption.AllDirectories));
