@@ -4,7 +4,7 @@ namespace Uplink.Server;
 
 /// <summary>
 /// Writes one publish to an FLV file: the header (its audio/video flags patched at the end from what arrived),
-/// then every message as a tag with its timestamp rebased so the file starts at 0, each followed by its
+/// then every message as a tag with its timestamp rebased so the first audio or video tag is at 0, each followed by its
 /// PreviousTagSize. Allocation-free per tag.
 /// </summary>
 internal sealed class FlvRecorder : IDisposable
@@ -40,13 +40,14 @@ internal sealed class FlvRecorder : IDisposable
     /// <summary>Appends one tag; <paramref name="timestamp"/> is the RTMP timestamp, rebased against the first tag's.</summary>
     public void Write(byte tagType, uint timestamp, ReadOnlySpan<byte> body)
     {
-        if (!_hasBase)
+        // The first audio or video tag sets the base; script data before it (onMetaData) is written at 0.
+        if (!_hasBase && tagType != ScriptTag)
         {
             _hasBase = true;
             _base = timestamp;
         }
 
-        int rebased = (int)(timestamp - _base);
+        int rebased = _hasBase ? (int)(timestamp - _base) : 0;
         uint ts = rebased < 0 ? 0 : (uint)rebased;
         Span<byte> header = stackalloc byte[TagHeaderSize];
         header[0] = tagType;

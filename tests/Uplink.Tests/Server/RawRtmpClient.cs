@@ -27,6 +27,13 @@ internal sealed class RawRtmpClient : IAsyncDisposable
 
     public NetworkStream Stream { get; }
 
+    /// <summary>The outgoing chunk size; set it after sending Set Chunk Size.</summary>
+    public int ChunkSize
+    {
+        get => _writer.ChunkSize;
+        set => _writer.ChunkSize = value;
+    }
+
     public static async Task<RawRtmpClient> ConnectAsync(int port)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net;
 using Uplink.Amf;
 using Uplink.Chunks;
@@ -215,12 +216,21 @@ public sealed class RtmpServerPublishTests : IDisposable
     [Fact]
     public async Task The_stall_knob_stops_reading_without_an_idle_timeout_until_reading_resumes()
     {
-        await using var server = new RtmpServer(Options() with { RecordDirectory = null, IdleTimeout = TimeSpan.FromMilliseconds(300) });
+        var logs = new ServerTestLogs();
+        await using var server = new RtmpServer(Options() with { RecordDirectory = null, IdleTimeout = TimeSpan.FromSeconds(1.5), LoggerFactory = logs });
         Task<PublishSessionSummary> ended = NextEnd(server);
         await server.StartAsync();
         await using var client = await RawRtmpClient.ConnectAsync(server.Port);
         await client.HandshakeAsync();
-        await client.PublishAsync("live", "x");
+        try
+        {
+            await client.PublishAsync("live", "x");
+        }
+        catch (EndOfStreamException)
+        {
+            Assert.Fail(logs.Dump());
+        }
+
         Assert.True(server.SetReading("live", "x", reading: false));
 
         byte[] frame = new byte[60_000];
@@ -235,7 +245,8 @@ public sealed class RtmpServerPublishTests : IDisposable
         });
 
         // 12 MB cannot fit the socket buffers of a reader that stopped: the sender blocks.
-        Task first = await Task.WhenAny(sending, Task.Delay(TimeSpan.FromSeconds(1)));
+        // Stalled for twice the idle timeout: the sender stays blocked and the session stays open.
+        Task first = await Task.WhenAny(sending, Task.Delay(TimeSpan.FromSeconds(3)));
         Assert.NotSame(sending, first);
         Assert.False(ended.IsCompleted, "the stalled session was closed");
 
@@ -245,5 +256,42 @@ public sealed class RtmpServerPublishTests : IDisposable
         PublishSessionSummary summary = await ended;
         Assert.Equal(200, summary.VideoFrames);
         Assert.Equal("unpublished", summary.EndReason);
+    }
+
+    [Fact]
+    public async Task The_server_acknowledges_per_the_clients_window_and_follows_its_chunk_size()
+    {
+        await using var server = new RtmpServer(Options() with { RecordDirectory = null });
+        Task<PublishSessionSummary> ended = NextEnd(server);
+        await server.StartAsync();
+        await using var client = await RawRtmpClient.ConnectAsync(server.Port);
+        await client.HandshakeAsync();
+        await client.PublishAsync("live", "x");
+        await client.SendControlAsync(RtmpMessageType.WindowAcknowledgementSize, 10_000);
+        await client.SendControlAsync(RtmpMessageType.SetChunkSize, 65536);
+        client.ChunkSize = 65536;
+        byte[] frame = new byte[30_000];
+        frame[0] = 0x27;
+        frame[1] = 1;
+        for (uint i = 0; i < 3; i++)
+        {
+            await client.SendMessageAsync(6, RtmpMessageType.Video, 1, frame, i * 40);
+        }
+
+        // Acknowledgements come every 10,000 bytes or more; one must cover the first two frames.
+        uint acknowledged = 0;
+        while (acknowledged < 60_000)
+        {
+            (RtmpMessageType type, byte[] payload) = await client.ReadMessageAsync();
+            if (type == RtmpMessageType.Acknowledgement)
+            {
+                uint sequence = BinaryPrimitives.ReadUInt32BigEndian(payload);
+                Assert.True(sequence >= acknowledged + 10_000, $"acknowledgement {sequence} after {acknowledged}");
+                acknowledged = sequence;
+            }
+        }
+
+        await client.SendCommandAsync("deleteStream", 0, 0, null, 1.0);
+        Assert.Equal(3, (await ended).VideoFrames);
     }
 }
