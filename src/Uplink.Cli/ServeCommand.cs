@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using Uplink.Server;
 
 namespace Uplink.Cli;
@@ -68,7 +69,7 @@ internal static class ServeCommand
     /// <summary>Runs the server until <paramref name="cancellationToken"/> fires, reporting sessions on <paramref name="stdout"/>.</summary>
     internal static async Task<int> RunAsync(RtmpServerOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        await using var server = new RtmpServer(options);
+        await using var server = new RtmpServer(options.LoggerFactory is null ? options with { LoggerFactory = new WarningsToStderr(stderr) } : options);
         server.SessionStarted += (_, s) => stdout.WriteLine(FormatStart(s));
         server.SessionEnded += (_, s) => stdout.WriteLine(FormatEnd(s));
         server.PublishRefused += (_, r) => stdout.WriteLine($"refused #{r.Id} {r.App}{(r.StreamName.Length > 0 ? "/" + r.StreamName : "")} from {r.RemoteEndPoint}: {r.Reason}");
@@ -136,5 +137,32 @@ internal static class ServeCommand
             (codecs.Length > 0 ? "; " + codecs : "") +
             string.Create(inv, $"; largest gap video {s.LargestVideoGap.TotalMilliseconds:0} ms, audio {s.LargestAudioGap.TotalMilliseconds:0} ms") +
             (s.RecordingPath is null ? "" : "; " + s.RecordingPath);
+    }
+
+    /// <summary>Shows the server's warnings and errors (recording failures, refused credentials, unexpected failures) on stderr, one line each.</summary>
+    private sealed class WarningsToStderr(TextWriter stderr) : ILoggerFactory, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                stderr.WriteLine($"uplink: {(logLevel >= LogLevel.Error ? "error" : "warning")}: {formatter(state, exception)}");
+            }
+        }
     }
 }

@@ -349,6 +349,13 @@ internal sealed class RtmpServerConnection
             case RtmpMessageType.DataAmf3 when p.Length > 0:
                 _publish?.OnData(message.Header.Timestamp, p[1..], this);
                 return Task.CompletedTask;
+            case RtmpMessageType.Aggregate:
+                if (_publish is { } publish)
+                {
+                    OnAggregate(publish, message.Header.Timestamp, p);
+                }
+
+                return Task.CompletedTask;
             case RtmpMessageType.WindowAcknowledgementSize when p.Length >= 4:
                 _clientWindow = Math.Min(BinaryPrimitives.ReadUInt32BigEndian(p), 0x7FFFFFFFu);
                 return Task.CompletedTask;
@@ -359,6 +366,48 @@ internal sealed class RtmpServerConnection
             default:
                 // Acknowledgements, pongs, Set Peer Bandwidth: nothing to answer.
                 return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>
+    /// Splits an aggregate message into its FLV tags (11-byte header, body, 4-byte back pointer). The first tag's
+    /// timestamp maps to the message's; the others keep their offsets from it. A malformed tail is ignored.
+    /// </summary>
+    private void OnAggregate(ActivePublish publish, uint messageTimestamp, ReadOnlySpan<byte> payload)
+    {
+        bool first = true;
+        uint firstTimestamp = 0;
+        while (payload.Length >= 11)
+        {
+            int size = (payload[1] << 16) | (payload[2] << 8) | payload[3];
+            if (11 + size > payload.Length)
+            {
+                return;
+            }
+
+            uint tagTimestamp = (uint)((payload[7] << 24) | (payload[4] << 16) | (payload[5] << 8) | payload[6]);
+            if (first)
+            {
+                firstTimestamp = tagTimestamp;
+                first = false;
+            }
+
+            uint timestamp = messageTimestamp + (tagTimestamp - firstTimestamp);
+            ReadOnlySpan<byte> body = payload.Slice(11, size);
+            switch (payload[0])
+            {
+                case FlvRecorder.VideoTag:
+                    publish.OnVideo(timestamp, body, this);
+                    break;
+                case FlvRecorder.AudioTag:
+                    publish.OnAudio(timestamp, body, this);
+                    break;
+                case FlvRecorder.ScriptTag:
+                    publish.OnData(timestamp, body, this);
+                    break;
+            }
+
+            payload = payload[Math.Min(payload.Length, 11 + size + 4)..];
         }
     }
 
@@ -467,10 +516,14 @@ internal sealed class RtmpServerConnection
         if (!decision.Accepted)
         {
             _refused = true;
-            ServerLog.ConnectRefused(_logger, Id, query.App, decision.Reason);
             if (decision.Reason is "authfailed" or "nosuchuser")
             {
+                ServerLog.ConnectRefused(_logger, Id, query.App, decision.Reason);
                 _server.RaiseRefused(new PublishRefusal(Id, RemoteEndPoint, query.App, "", "reason=" + decision.Reason));
+            }
+            else
+            {
+                ServerLog.AuthenticationStep(_logger, Id, query.App, decision.Reason);
             }
 
             EnqueueCommand(CommandChunkStream, 0, "_error", transaction, null, Status("error", "NetConnection.Connect.Rejected", decision.Description));

@@ -47,4 +47,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 3013, Level = LogLevel.Error, Message = "Connection {Id} failed unexpectedly")]
     public static partial void Unexpected(ILogger logger, Exception exception, long id);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Debug, Message = "Connection {Id} connect to app '{App}' answered with an authentication step: reason={Reason}")]
+    public static partial void AuthenticationStep(ILogger logger, long id, string app, string reason);
 }

@@ -294,4 +294,41 @@ public sealed class RtmpServerPublishTests : IDisposable
         await client.SendCommandAsync("deleteStream", 0, 0, null, 1.0);
         Assert.Equal(3, (await ended).VideoFrames);
     }
+
+    [Fact]
+    public async Task Aggregate_messages_are_split_into_their_tags()
+    {
+        await using var server = new RtmpServer(Options());
+        Task<PublishSessionSummary> ended = NextEnd(server);
+        await server.StartAsync();
+        await using var client = await RawRtmpClient.ConnectAsync(server.Port);
+        await client.HandshakeAsync();
+        await client.PublishAsync("live", "agg");
+
+        static byte[] Tag(byte type, uint timestamp, byte[] body)
+        {
+            byte[] tag = new byte[11 + body.Length + 4];
+            tag[0] = type;
+            tag[1] = (byte)(body.Length >> 16);
+            tag[2] = (byte)(body.Length >> 8);
+            tag[3] = (byte)body.Length;
+            tag[4] = (byte)(timestamp >> 16);
+            tag[5] = (byte)(timestamp >> 8);
+            tag[6] = (byte)timestamp;
+            tag[7] = (byte)(timestamp >> 24);
+            body.CopyTo(tag, 11);
+            BinaryPrimitives.WriteUInt32BigEndian(tag.AsSpan(11 + body.Length), (uint)(11 + body.Length));
+            return tag;
+        }
+
+        byte[] aggregate = [.. Tag(9, 5000, [0x27, 1, 0, 0, 0, 1]), .. Tag(8, 5010, [0xAF, 1, 7]), .. Tag(9, 5040, [0x27, 1, 0, 0, 0, 2])];
+        await client.SendMessageAsync(4, RtmpMessageType.Aggregate, 1, aggregate, 100);
+        await client.SendCommandAsync("deleteStream", 0, 0, null, 1.0);
+
+        PublishSessionSummary summary = await ended;
+        Assert.Equal((2, 1), (summary.VideoFrames, summary.AudioFrames));
+        Assert.Equal(TimeSpan.FromMilliseconds(40), summary.LargestVideoGap);
+        byte[] file = File.ReadAllBytes(summary.RecordingPath!);
+        Assert.Equal(13 + aggregate.Length, file.Length);
+    }
 }
