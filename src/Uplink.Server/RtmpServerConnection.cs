@@ -44,6 +44,7 @@ internal sealed class RtmpServerConnection
     private bool _connected;
     private bool _refused;
     private bool _dropped;
+    private bool _closed;
     private string _app = "";
     private ActivePublish? _publish;
 
@@ -104,6 +105,7 @@ internal sealed class RtmpServerConnection
         await _sendLock.WaitAsync(linked.Token).ConfigureAwait(false);
         try
         {
+            ObjectDisposedException.ThrowIf(_closed, this);
             EnqueueCommand(CommandChunkStream, 0, "onStatus", 0, null, info);
             await FlushLockedAsync(linked.Token).ConfigureAwait(false);
         }
@@ -156,7 +158,7 @@ internal sealed class RtmpServerConnection
         {
             EndPublish(reason);
             ServerLog.Closed(_logger, Id, reason);
-            Close();
+            await CloseAsync().ConfigureAwait(false);
         }
     }
 
@@ -701,8 +703,13 @@ internal sealed class RtmpServerConnection
         }
     }
 
-    private void Close()
+    private async Task CloseAsync()
     {
+        // Stop a concurrent knob (ReconnectRequest) and take the send lock for good before freeing the buffers.
+        await _cts.CancelAsync().ConfigureAwait(false);
+        await _sendLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        _closed = true;
+        _sendLock.Release();
         try
         {
             if (!_dropped && _socket.Connected)
@@ -716,7 +723,6 @@ internal sealed class RtmpServerConnection
 
         _stream.Dispose();
         _cts.Dispose();
-        _sendLock.Dispose();
         _output.Dispose();
         _scratch.Dispose();
     }

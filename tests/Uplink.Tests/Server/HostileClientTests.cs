@@ -174,6 +174,29 @@ public sealed class HostileClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_malformed_command_closes_the_connection_with_a_protocol_error()
+    {
+        await using var client = await RawRtmpClient.ConnectAsync(_server.Port);
+        await client.HandshakeAsync();
+        // "connect", then a string that claims 60000 bytes in a 20-byte message.
+        byte[] command = [2, 0, 7, .. "connect"u8, 2, 0xEA, 0x60, 1, 2, 3, 4, 5, 6, 7];
+        await client.SendMessageAsync(3, RtmpMessageType.CommandAmf0, 0, command);
+        await AssertClosedAsync(client, "protocol error: AMF0: string of 60000 bytes");
+    }
+
+    [Fact]
+    public async Task Commands_before_connect_are_ignored_and_a_reconnect_request_to_a_closed_session_fails_quietly()
+    {
+        await using var client = await RawRtmpClient.ConnectAsync(_server.Port);
+        await client.HandshakeAsync();
+        await client.SendCommandAsync("publish", 0, 1, null, "early", "live");
+        await client.PublishAsync("live", "late");
+        await client.DisposeAsync();
+        Assert.True(_logs.Contains("command publish ignored"), _logs.Dump());
+        Assert.False(await _server.SendReconnectRequestAsync("live", "early"));
+    }
+
+    [Fact]
     public async Task A_slow_loris_handshake_is_cut_by_the_handshake_timeout()
     {
         await using var client = await RawRtmpClient.ConnectAsync(_server.Port);
