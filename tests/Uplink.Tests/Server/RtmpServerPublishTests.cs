@@ -331,4 +331,36 @@ public sealed class RtmpServerPublishTests : IDisposable
         byte[] file = File.ReadAllBytes(summary.RecordingPath!);
         Assert.Equal(13 + aggregate.Length, file.Length);
     }
+
+    [Fact]
+    public async Task Several_publishers_at_once_each_get_their_own_session_and_recording()
+    {
+        await using var server = new RtmpServer(Options());
+        var summaries = new System.Collections.Concurrent.ConcurrentBag<PublishSessionSummary>();
+        var allEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.SessionEnded += (_, s) =>
+        {
+            summaries.Add(s);
+            if (summaries.Count == 3)
+            {
+                allEnded.TrySetResult();
+            }
+        };
+        await server.StartAsync();
+        var video = ElementaryStreams.VideoAccessUnits();
+        var audio = ElementaryStreams.AdtsFrames();
+
+        await Task.WhenAll(Enumerable.Range(1, 3).Select(async n =>
+        {
+            await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = $"rtmp://127.0.0.1:{server.Port}/live/cam{n}" });
+            await writer.ConnectAsync();
+            await PublishAllAsync(writer, video, audio);
+            await writer.DisconnectAsync();
+        }));
+
+        await allEnded.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(["cam1", "cam2", "cam3"], summaries.Select(s => s.StreamName).Order());
+        Assert.All(summaries, s => Assert.Equal((video.Count, audio.Count), (s.VideoFrames, s.AudioFrames)));
+        Assert.Equal(3, summaries.Select(s => s.RecordingPath).Distinct().Count(p => p is not null && File.Exists(p)));
+    }
 }
