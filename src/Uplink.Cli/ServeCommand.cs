@@ -1,0 +1,168 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Uplink.Server;
+
+namespace Uplink.Cli;
+
+/// <summary>The <c>serve</c> command: runs the embedded RTMP ingest server until Ctrl-C or SIGTERM.</summary>
+internal static class ServeCommand
+{
+    /// <summary>Builds the <c>serve</c> command.</summary>
+    public static Command Create()
+    {
+        var listen = new Option<string>("--listen") { Description = "Address and port to listen on: HOST:PORT, or PORT for 127.0.0.1.", DefaultValueFactory = _ => "127.0.0.1:1935" };
+        var record = new Option<string?>("--record") { Description = "Record each publish to DIR/APP/STREAM-yyyyMMdd-HHmmss.flv." };
+        var user = new Option<string?>("--user") { Description = "The user allowed to publish (requires --password)." };
+        var password = new Option<string?>("--password") { Description = "That user's password." };
+        var authmod = new Option<string>("--authmod") { Description = "Authentication scheme with --user: adobe or llnw.", DefaultValueFactory = _ => "adobe" };
+        authmod.AcceptOnlyFromAmong("adobe", "llnw");
+        listen.Validators.Add(r =>
+        {
+            if (!TryParseListen(r.GetValueOrDefault<string>(), out _))
+            {
+                r.AddError($"--listen must be HOST:PORT or PORT, got '{r.GetValueOrDefault<string>()}'.");
+            }
+        });
+
+        var serve = new Command("serve", """
+            Run an RTMP ingest server that accepts publishers, prints one line per session start and end
+            (app, stream, frames, bytes, codecs), and with --record writes each publish to its own FLV file.
+            Runs until Ctrl-C or SIGTERM. Exit codes: 0 success, 2 bad usage, 3 cannot listen.
+
+            Examples:
+              uplink serve
+              uplink serve --listen 0.0.0.0:1935 --record recordings
+              uplink serve --user alice --password secret --authmod llnw
+            """);
+        serve.Options.Add(listen);
+        serve.Options.Add(record);
+        serve.Options.Add(user);
+        serve.Options.Add(password);
+        serve.Options.Add(authmod);
+        serve.Validators.Add(r =>
+        {
+            if ((r.GetValue(user) is null) != (r.GetValue(password) is null))
+            {
+                r.AddError("--user and --password go together.");
+            }
+        });
+        serve.SetAction((result, cancellationToken) =>
+        {
+            TryParseListen(result.GetValue(listen), out IPEndPoint? endPoint);
+            string? userName = result.GetValue(user);
+            var options = new RtmpServerOptions
+            {
+                Listen = endPoint!,
+                RecordDirectory = result.GetValue(record),
+                UserName = userName,
+                Password = result.GetValue(password),
+                AuthMode = userName is null ? RtmpAuthMode.None : result.GetValue(authmod) == "llnw" ? RtmpAuthMode.Llnw : RtmpAuthMode.Adobe,
+            };
+            return RunAsync(options, Console.Out, Console.Error, cancellationToken);
+        });
+        return serve;
+    }
+
+    /// <summary>Runs the server until <paramref name="cancellationToken"/> fires, reporting sessions on <paramref name="stdout"/>.</summary>
+    internal static async Task<int> RunAsync(RtmpServerOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        await using var server = new RtmpServer(options.LoggerFactory is null ? options with { LoggerFactory = new WarningsToStderr(stderr) } : options);
+        server.SessionStarted += (_, s) => stdout.WriteLine(FormatStart(s));
+        server.SessionEnded += (_, s) => stdout.WriteLine(FormatEnd(s));
+        server.PublishRefused += (_, r) => stdout.WriteLine($"refused #{r.Id} {r.App}{(r.StreamName.Length > 0 ? "/" + r.StreamName : "")} from {r.RemoteEndPoint}: {r.Reason}");
+        try
+        {
+            await server.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException ex)
+        {
+            await stderr.WriteLineAsync($"uplink: error: cannot listen on {options.Listen}: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Connection;
+        }
+
+        string auth = options.AuthMode == RtmpAuthMode.None ? "" : $", {options.AuthMode.ToString().ToLowerInvariant()} authentication for user {options.UserName}";
+        string recording = options.RecordDirectory is null ? "not recording" : "recording to " + Path.GetFullPath(options.RecordDirectory);
+        await stdout.WriteLineAsync($"listening on rtmp://{server.LocalEndPoint}/ ({recording}{auth}); publish to rtmp://{server.LocalEndPoint}/live/STREAM; Ctrl-C stops").ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await server.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await stdout.WriteLineAsync("stopped").ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    internal static bool TryParseListen(string? text, out IPEndPoint? endPoint)
+    {
+        endPoint = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int port))
+        {
+            if (port > IPEndPoint.MaxPort)
+            {
+                return false;
+            }
+
+            endPoint = new IPEndPoint(IPAddress.Loopback, port);
+            return true;
+        }
+
+        if (text.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase))
+        {
+            text = "127.0.0.1" + text["localhost".Length..];
+        }
+
+        return IPEndPoint.TryParse(text, out endPoint) && text.Contains(':', StringComparison.Ordinal);
+    }
+
+    internal static string FormatStart(PublishSessionInfo s) =>
+        $"start #{s.Id} {s.App}/{s.StreamName} from {s.RemoteEndPoint}{(s.RecordingPath is null ? "" : " -> " + s.RecordingPath)}";
+
+    internal static string FormatEnd(PublishSessionSummary s)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string codecs = string.Join(", ", new[] { s.Video?.ToString(), s.Audio?.ToString() }.Where(c => c is not null));
+        return string.Create(inv, $"end #{s.Id} {s.App}/{s.StreamName}: {s.EndReason}; {s.VideoFrames} video, {s.AudioFrames} audio frames, {s.Bytes} bytes in {(s.Ended - s.Started).TotalSeconds:0.0} s") +
+            (codecs.Length > 0 ? "; " + codecs : "") +
+            string.Create(inv, $"; largest gap video {s.LargestVideoGap.TotalMilliseconds:0} ms, audio {s.LargestAudioGap.TotalMilliseconds:0} ms") +
+            (s.RecordingPath is null ? "" : "; " + s.RecordingPath);
+    }
+
+    /// <summary>Shows the server's warnings and errors (recording failures, refused credentials, unexpected failures) on stderr, one line each.</summary>
+    private sealed class WarningsToStderr(TextWriter stderr) : ILoggerFactory, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                stderr.WriteLine($"uplink: {(logLevel >= LogLevel.Error ? "error" : "warning")}: {formatter(state, exception)}");
+            }
+        }
+    }
+}

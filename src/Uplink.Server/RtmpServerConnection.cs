@@ -1,0 +1,729 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Uplink.Amf;
+using Uplink.Buffers;
+using Uplink.Chunks;
+
+namespace Uplink.Server;
+
+/// <summary>
+/// One client connection, server side: handshake (simple or digest), then a single receive loop that reads
+/// promptly, reassembles chunks, answers commands, acknowledges per the client's window, and records the
+/// published stream. Every size the client controls is bounded; every wait has a timeout; every failure ends
+/// only this connection, with a reason.
+/// </summary>
+internal sealed class RtmpServerConnection
+{
+    private const int CommandChunkStream = 3;
+    private const int StatusChunkStream = 5;
+    private const uint PublishStreamId = 1;
+    private static readonly TimeSpan RefusedLinger = TimeSpan.FromSeconds(5);
+
+    private readonly RtmpServer _server;
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private readonly RtmpServerOptions _options;
+    private readonly ILogger _logger;
+    private readonly ChunkStreamReader _reader;
+    private readonly ChunkStreamWriter _writer = new();
+    private readonly PooledBufferWriter _output = new(8 * 1024);
+    private readonly PooledBufferWriter _scratch = new(1024);
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly CancellationTokenSource _cts;
+    private readonly CancellationToken _serverStopping;
+    private readonly List<RtmpMessage> _received = [];
+    private readonly object _stallGate = new();
+    private TaskCompletionSource? _stall;
+    private long _bytesReceived;
+    private long _lastAcknowledged;
+    private uint _clientWindow;
+    private bool _connected;
+    private bool _refused;
+    private bool _dropped;
+    private bool _closed;
+    private string _app = "";
+    private ActivePublish? _publish;
+
+    public RtmpServerConnection(RtmpServer server, Socket socket, long id, RtmpServerOptions options, ILogger logger, CancellationToken serverStopping)
+    {
+        _server = server;
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        Id = id;
+        RemoteEndPoint = socket.RemoteEndPoint;
+        _options = options;
+        _logger = logger;
+        _serverStopping = serverStopping;
+        _cts = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
+        _reader = new ChunkStreamReader(options.MaxMessageLength, options.MaxChunkSize, options.MaxBufferedBytesPerConnection);
+    }
+
+    public long Id { get; }
+
+    public EndPoint? RemoteEndPoint { get; }
+
+    /// <summary>The app/stream being published, or null.</summary>
+    public PublishSessionInfo? Publishing => _publish?.Info;
+
+    /// <summary>Bytes received so far, handshake included.</summary>
+    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+
+    /// <summary>Stops (true) or resumes (false) reading from the client: the test knob for a stalled network.</summary>
+    public void SetStalled(bool stalled)
+    {
+        lock (_stallGate)
+        {
+            if (stalled)
+            {
+                _stall ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+            else
+            {
+                _stall?.TrySetResult();
+                _stall = null;
+            }
+        }
+    }
+
+    /// <summary>Sends Enhanced RTMP <c>onStatus NetConnection.Connect.ReconnectRequest</c> (level status), with an optional <c>tcUrl</c>.</summary>
+    public async Task SendReconnectRequestAsync(string? tcUrl, string description, CancellationToken cancellationToken)
+    {
+        var info = new AmfObject()
+            .Add("level", "status")
+            .Add("code", "NetConnection.Connect.ReconnectRequest")
+            .Add("description", description);
+        if (tcUrl is not null)
+        {
+            info.Add("tcUrl", tcUrl);
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cts.Token);
+        await _sendLock.WaitAsync(linked.Token).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            EnqueueCommand(CommandChunkStream, 0, "onStatus", 0, null, info);
+            await FlushLockedAsync(linked.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Runs the connection to its end; never throws.</summary>
+    public async Task RunAsync()
+    {
+        string reason = "client closed";
+        try
+        {
+            ServerLog.Accepted(_logger, Id, RemoteEndPoint);
+            if (await HandshakeAsync().ConfigureAwait(false) is { } failure)
+            {
+                reason = failure;
+            }
+            else
+            {
+                reason = await ReceiveLoopAsync().ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            reason = _serverStopping.IsCancellationRequested ? "server stopped" : _dropped ? "dropped" : "idle timeout";
+        }
+        catch (RtmpProtocolException ex)
+        {
+            reason = "protocol error: " + ex.Message;
+        }
+        catch (InvalidDataException ex)
+        {
+            reason = "protocol error: " + ex.Message;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            reason = _dropped ? "dropped" : "connection lost: " + ex.Message;
+        }
+#pragma warning disable CA1031 // One connection's bug must never take the server down or go unobserved.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            ServerLog.Unexpected(_logger, ex, Id);
+            reason = "internal error: " + ex.Message;
+        }
+        finally
+        {
+            EndPublish(reason);
+            ServerLog.Closed(_logger, Id, reason);
+            await CloseAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<string?> HandshakeAsync()
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_cts.Token);
+        timeout.CancelAfter(_options.HandshakeTimeout);
+        byte[] c0c1 = ArrayPool<byte>.Shared.Rent(1 + ServerHandshake.PacketSize);
+        byte[] response = ArrayPool<byte>.Shared.Rent(ServerHandshake.ResponseSize);
+        try
+        {
+            if (!await ReadHandshakeAsync(c0c1.AsMemory(0, 1 + ServerHandshake.PacketSize), timeout.Token).ConfigureAwait(false))
+            {
+                return HandshakeEnd(timeout, "C0/C1");
+            }
+
+            if (c0c1[0] != ServerHandshake.Version)
+            {
+                return $"handshake: client asked for version {c0c1[0]}, only 3 (plain RTMP) is served";
+            }
+
+            uint now = (uint)Environment.TickCount;
+            ServerHandshake.Kind kind = ServerHandshake.WriteResponse(c0c1.AsSpan(1, ServerHandshake.PacketSize), response, now, now);
+            ServerLog.Handshake(_logger, Id, kind);
+            await _stream.WriteAsync(response.AsMemory(0, ServerHandshake.ResponseSize), timeout.Token).ConfigureAwait(false);
+            if (!await ReadHandshakeAsync(c0c1.AsMemory(0, ServerHandshake.PacketSize), timeout.Token).ConfigureAwait(false))
+            {
+                return HandshakeEnd(timeout, "C2");
+            }
+
+            return null;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !_cts.IsCancellationRequested)
+        {
+            return "handshake timeout";
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(c0c1);
+            ArrayPool<byte>.Shared.Return(response);
+        }
+    }
+
+    private string HandshakeEnd(CancellationTokenSource timeout, string what) =>
+        _dropped ? "dropped" : timeout.IsCancellationRequested ? "handshake timeout" : $"client closed during the handshake (before {what})";
+
+    /// <summary>Reads exactly the buffer, counting bytes for the drop knob; false when the client closed or was dropped.</summary>
+    private async Task<bool> ReadHandshakeAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        int read = 0;
+        while (read < buffer.Length)
+        {
+            int n = await _stream.ReadAsync(buffer[read..], cancellationToken).ConfigureAwait(false);
+            if (n == 0)
+            {
+                return false;
+            }
+
+            read += n;
+            if (CountReceived(n))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Adds to the received count; true when the drop knob fired (the socket is then aborted).</summary>
+    private bool CountReceived(long count)
+    {
+        long total = Interlocked.Add(ref _bytesReceived, count);
+        if (_options.Behavior.DropAfterBytes is long limit && total >= limit && !_dropped)
+        {
+            _dropped = true;
+            _socket.LingerState = new LingerOption(true, 0);
+            _socket.Close();
+            return true;
+        }
+
+        return false;
+    }
+
+    private async Task<string> ReceiveLoopAsync()
+    {
+        PipeReader pipe = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
+        long leftover = 0;
+        try
+        {
+            while (true)
+            {
+                Task? stall;
+                lock (_stallGate)
+                {
+                    stall = _stall?.Task;
+                }
+
+                if (stall is not null)
+                {
+                    _cts.CancelAfter(Timeout.InfiniteTimeSpan);
+                    await stall.WaitAsync(_cts.Token).ConfigureAwait(false);
+                }
+
+                _cts.CancelAfter(_refused ? RefusedLinger : _options.IdleTimeout);
+                ReadResult result = await pipe.ReadAsync(_cts.Token).ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                if (CountReceived(buffer.Length - leftover))
+                {
+                    return "dropped";
+                }
+
+                SequencePosition position;
+                long consumed;
+                try
+                {
+                    position = ReadMessages(buffer, out consumed);
+                    foreach (RtmpMessage message in _received)
+                    {
+                        await HandleMessageAsync(message).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    foreach (RtmpMessage message in _received)
+                    {
+                        message.Dispose();
+                    }
+
+                    _received.Clear();
+                }
+
+                leftover = buffer.Length - consumed;
+                pipe.AdvanceTo(position, buffer.End);
+                await AcknowledgeAsync().ConfigureAwait(false);
+                if (result.IsCompleted)
+                {
+                    return leftover > 0 ? $"client closed in the middle of a chunk ({leftover} bytes left over)" : "client closed";
+                }
+            }
+        }
+        finally
+        {
+            await pipe.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reassembles whole messages; Set Chunk Size and Abort take effect before the next chunk is parsed.</summary>
+    private SequencePosition ReadMessages(ReadOnlySequence<byte> buffer, out long consumed)
+    {
+        var sequence = new SequenceReader<byte>(buffer);
+        while (_reader.TryReadMessage(ref sequence, out RtmpMessage message))
+        {
+            ReadOnlySpan<byte> p = message.Payload;
+            switch (message.Header.Type)
+            {
+                case RtmpMessageType.SetChunkSize when p.Length >= 4:
+                    uint size = BinaryPrimitives.ReadUInt32BigEndian(p) & 0x7FFFFFFF;
+                    message.Dispose();
+                    _reader.SetChunkSize(size);
+                    break;
+                case RtmpMessageType.Abort when p.Length >= 4:
+                    uint abortedStream = BinaryPrimitives.ReadUInt32BigEndian(p);
+                    message.Dispose();
+                    _reader.Abort((int)Math.Min(abortedStream, ChunkStreamIds.Max));
+                    break;
+                default:
+                    _received.Add(message);
+                    break;
+            }
+        }
+
+        consumed = sequence.Consumed;
+        return sequence.Position;
+    }
+
+    private Task HandleMessageAsync(RtmpMessage message)
+    {
+        ReadOnlySpan<byte> p = message.Payload;
+        switch (message.Header.Type)
+        {
+            case RtmpMessageType.Video:
+                _publish?.OnVideo(message.Header.Timestamp, p, this);
+                return Task.CompletedTask;
+            case RtmpMessageType.Audio:
+                _publish?.OnAudio(message.Header.Timestamp, p, this);
+                return Task.CompletedTask;
+            case RtmpMessageType.DataAmf0:
+                _publish?.OnData(message.Header.Timestamp, p, this);
+                return Task.CompletedTask;
+            case RtmpMessageType.DataAmf3 when p.Length > 0:
+                _publish?.OnData(message.Header.Timestamp, p[1..], this);
+                return Task.CompletedTask;
+            case RtmpMessageType.Aggregate:
+                if (_publish is { } publish)
+                {
+                    OnAggregate(publish, message.Header.Timestamp, p);
+                }
+
+                return Task.CompletedTask;
+            case RtmpMessageType.WindowAcknowledgementSize when p.Length >= 4:
+                _clientWindow = Math.Min(BinaryPrimitives.ReadUInt32BigEndian(p), 0x7FFFFFFFu);
+                return Task.CompletedTask;
+            case RtmpMessageType.CommandAmf0:
+                return HandleCommandAsync(p, message.Header.StreamId);
+            case RtmpMessageType.CommandAmf3 when p.Length > 0:
+                return HandleCommandAsync(p[1..], message.Header.StreamId);
+            default:
+                // Acknowledgements, pongs, Set Peer Bandwidth: nothing to answer.
+                return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>
+    /// Splits an aggregate message into its FLV tags (11-byte header, body, 4-byte back pointer). The first tag's
+    /// timestamp maps to the message's; the others keep their offsets from it. A malformed tail is ignored.
+    /// </summary>
+    private void OnAggregate(ActivePublish publish, uint messageTimestamp, ReadOnlySpan<byte> payload)
+    {
+        bool first = true;
+        uint firstTimestamp = 0;
+        while (payload.Length >= 11)
+        {
+            int size = (payload[1] << 16) | (payload[2] << 8) | payload[3];
+            if (11 + size > payload.Length)
+            {
+                return;
+            }
+
+            uint tagTimestamp = (uint)((payload[7] << 24) | (payload[4] << 16) | (payload[5] << 8) | payload[6]);
+            if (first)
+            {
+                firstTimestamp = tagTimestamp;
+                first = false;
+            }
+
+            uint timestamp = messageTimestamp + (tagTimestamp - firstTimestamp);
+            ReadOnlySpan<byte> body = payload.Slice(11, size);
+            switch (payload[0])
+            {
+                case FlvRecorder.VideoTag:
+                    publish.OnVideo(timestamp, body, this);
+                    break;
+                case FlvRecorder.AudioTag:
+                    publish.OnAudio(timestamp, body, this);
+                    break;
+                case FlvRecorder.ScriptTag:
+                    publish.OnData(timestamp, body, this);
+                    break;
+            }
+
+            payload = payload[Math.Min(payload.Length, 11 + size + 4)..];
+        }
+    }
+
+    private async Task AcknowledgeAsync()
+    {
+        long received = Interlocked.Read(ref _bytesReceived);
+        if (_clientWindow == 0 || received - _lastAcknowledged < _clientWindow)
+        {
+            return;
+        }
+
+        _lastAcknowledged = received;
+        await _sendLock.WaitAsync(_cts.Token).ConfigureAwait(false);
+        try
+        {
+            EnqueueControl(RtmpMessageType.Acknowledgement, (uint)received);
+            await FlushLockedAsync(_cts.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private Task HandleCommandAsync(ReadOnlySpan<byte> payload, uint messageStreamId)
+    {
+        var r = new Amf0Reader(payload);
+        string name = r.ReadString();
+        double transaction = r.IsAtEnd ? 0 : r.ReadValue() as double? ?? 0;
+        var args = new List<object?>(4);
+        while (!r.IsAtEnd && args.Count < 16)
+        {
+            args.Add(r.ReadValue());
+        }
+
+        // A refused connection only waits for the client to close.
+        return _refused ? Task.CompletedTask : AnswerCommandAsync(name, transaction, args, messageStreamId);
+    }
+
+    private async Task AnswerCommandAsync(string name, double transaction, List<object?> args, uint messageStreamId)
+    {
+        await _sendLock.WaitAsync(_cts.Token).ConfigureAwait(false);
+        try
+        {
+            HandleCommandLocked(name, transaction, args, messageStreamId);
+            await FlushLockedAsync(_cts.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private void HandleCommandLocked(string name, double transaction, List<object?> args, uint messageStreamId)
+    {
+        if (!_connected && name != "connect")
+        {
+            ServerLog.IgnoredCommand(_logger, Id, name);
+            return;
+        }
+
+        switch (name)
+        {
+            case "connect":
+                Connect(transaction, args.Count > 0 ? args[0] as AmfObject : null);
+                break;
+            case "releaseStream":
+            case "_checkbw":
+                ReplyResult(transaction, null);
+                break;
+            case "FCPublish":
+                EnqueueCommand(CommandChunkStream, 0, "onFCPublish", 0, null, Status("status", "NetStream.Publish.Start", StreamNameOf(args, 1)));
+                ReplyResult(transaction, null);
+                break;
+            case "createStream":
+                ReplyResult(transaction, (double)PublishStreamId);
+                break;
+            case "publish":
+                Publish(StreamNameOf(args, 1), messageStreamId == 0 ? PublishStreamId : messageStreamId);
+                break;
+            case "FCUnpublish":
+                EnqueueCommand(CommandChunkStream, 0, "onFCUnpublish", 0, null, Status("status", "NetStream.Unpublish.Success", StreamNameOf(args, 1)));
+                ReplyResult(transaction, null);
+                Unpublish();
+                break;
+            case "deleteStream":
+            case "closeStream":
+                Unpublish();
+                break;
+            case "play":
+                EnqueueCommand(StatusChunkStream, messageStreamId, "onStatus", 0, null, Status("error", "NetStream.Play.Failed", "This server only accepts publishers."));
+                break;
+            default:
+                ServerLog.IgnoredCommand(_logger, Id, name);
+                break;
+        }
+    }
+
+    private static string StreamNameOf(List<object?> args, int index) => args.Count > index && args[index] is string s ? s : "";
+
+    private void Connect(double transaction, AmfObject? command)
+    {
+        string appWithQuery = command?.GetString("app") ?? "";
+        ConnectQuery query = ConnectQuery.Parse(appWithQuery);
+        AuthenticationDecision decision = _server.Authenticator.Check(appWithQuery);
+        if (!decision.Accepted)
+        {
+            _refused = true;
+            if (decision.Reason is "authfailed" or "nosuchuser")
+            {
+                ServerLog.ConnectRefused(_logger, Id, query.App, decision.Reason);
+                _server.RaiseRefused(new PublishRefusal(Id, RemoteEndPoint, query.App, "", "reason=" + decision.Reason));
+            }
+            else
+            {
+                ServerLog.AuthenticationStep(_logger, Id, query.App, decision.Reason);
+            }
+
+            EnqueueCommand(CommandChunkStream, 0, "_error", transaction, null, Status("error", "NetConnection.Connect.Rejected", decision.Description));
+            return;
+        }
+
+        _connected = true;
+        _app = query.App.TrimEnd('/');
+        ServerLog.ConnectAccepted(_logger, Id, _app);
+        EnqueueControl(RtmpMessageType.WindowAcknowledgementSize, _options.WindowAcknowledgementSize);
+        Span<byte> bandwidth = stackalloc byte[5];
+        BinaryPrimitives.WriteUInt32BigEndian(bandwidth, _options.WindowAcknowledgementSize);
+        bandwidth[4] = 2; // dynamic
+        Enqueue(ChunkStreamIds.Control, RtmpMessageType.SetPeerBandwidth, 0, bandwidth);
+        EnqueueControl(RtmpMessageType.SetChunkSize, (uint)_options.ChunkSize);
+        _writer.ChunkSize = _options.ChunkSize;
+        var properties = new AmfObject().Add("fmsVer", "FMS/3,5,7,7009").Add("capabilities", 31.0).Add("mode", 1.0);
+        AmfObject info = Status("status", "NetConnection.Connect.Success", "Connection succeeded.").Add("objectEncoding", command?.GetNumber("objectEncoding") ?? 0.0);
+        EnqueueCommand(CommandChunkStream, 0, "_result", transaction, properties, info);
+    }
+
+    private void Publish(string requestedName, uint streamId)
+    {
+        int q = requestedName.IndexOf('?', StringComparison.Ordinal);
+        string stream = q < 0 ? requestedName : requestedName[..q];
+        RtmpServerBehavior behavior = _options.Behavior;
+        string? refusal = null;
+        string description = "";
+        if (behavior.RefusePublishCode is { } code)
+        {
+            refusal = code;
+            description = behavior.RefusePublishDescription;
+        }
+        else if (stream.Length == 0 || _publish is not null)
+        {
+            refusal = "NetStream.Publish.BadName";
+            description = stream.Length == 0 ? "No stream name given." : "This connection is already publishing.";
+        }
+        else if (!_server.TryClaim(_app, stream, this))
+        {
+            refusal = "NetStream.Publish.BadName";
+            description = $"Stream {_app}/{stream} is already being published.";
+        }
+
+        if (refusal is not null)
+        {
+            ServerLog.PublishRefused(_logger, Id, _app, stream, refusal);
+            _server.RaiseRefused(new PublishRefusal(Id, RemoteEndPoint, _app, stream, refusal));
+            EnqueueCommand(StatusChunkStream, streamId, "onStatus", 0, null, Status("error", refusal, description));
+            return;
+        }
+
+        DateTimeOffset started = _options.TimeProvider.GetUtcNow();
+        FlvRecorder? recorder = null;
+        if (_options.RecordDirectory is { } directory)
+        {
+            try
+            {
+                FileStream file = RecordingPaths.CreateNew(directory, _app, stream, started, out string path);
+                recorder = new FlvRecorder(file, path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or NotSupportedException)
+            {
+                ServerLog.RecordingFailed(_logger, Id, ex.Message);
+            }
+        }
+
+        var info = new PublishSessionInfo(Id, _app, stream, RemoteEndPoint, started, recorder?.Path);
+        _publish = new ActivePublish(info, recorder, streamId);
+        Span<byte> begin = stackalloc byte[6];
+        BinaryPrimitives.WriteUInt16BigEndian(begin, 0); // Stream Begin
+        BinaryPrimitives.WriteUInt32BigEndian(begin[2..], streamId);
+        Enqueue(ChunkStreamIds.Control, RtmpMessageType.UserControl, 0, begin);
+        EnqueueCommand(StatusChunkStream, streamId, "onStatus", 0, null, Status("status", "NetStream.Publish.Start", $"{stream} is now published."));
+        ServerLog.PublishStarted(_logger, Id, _app, stream, recorder?.Path ?? "(not recording)");
+        _server.RaiseStarted(info);
+    }
+
+    private void Unpublish()
+    {
+        if (_publish is { } publish)
+        {
+            EnqueueCommand(StatusChunkStream, publish.StreamId, "onStatus", 0, null, Status("status", "NetStream.Unpublish.Success", $"{publish.Info.StreamName} is now unpublished."));
+            EndPublish("unpublished");
+        }
+    }
+
+    private void EndPublish(string reason)
+    {
+        ActivePublish? publish = Interlocked.Exchange(ref _publish, null);
+        if (publish is null)
+        {
+            return;
+        }
+
+        try
+        {
+            publish.Recorder?.Dispose();
+        }
+        catch (IOException ex)
+        {
+            ServerLog.RecordingFailed(_logger, Id, ex.Message);
+        }
+
+        _server.Release(publish.Info.App, publish.Info.StreamName, this);
+        PublishStatistics s = publish.Statistics;
+        var summary = new PublishSessionSummary(
+            Id,
+            publish.Info.App,
+            publish.Info.StreamName,
+            RemoteEndPoint,
+            publish.Info.Started,
+            _options.TimeProvider.GetUtcNow(),
+            s.VideoFrames,
+            s.AudioFrames,
+            BytesReceived,
+            s.Video,
+            s.Audio,
+            TimeSpan.FromMilliseconds(s.LargestVideoGap),
+            TimeSpan.FromMilliseconds(s.LargestAudioGap),
+            publish.Recorder?.Path,
+            reason);
+        ServerLog.PublishEnded(_logger, Id, summary.App, summary.StreamName, reason, summary.VideoFrames, summary.AudioFrames, summary.Bytes);
+        _server.RaiseEnded(summary);
+    }
+
+    /// <summary>Called by the active publish when writing the recording failed: stop recording, keep the session.</summary>
+    internal void OnRecordingFailed(Exception ex) => ServerLog.RecordingFailed(_logger, Id, ex.Message);
+
+    private static AmfObject Status(string level, string code, string description) =>
+        new AmfObject().Add("level", level).Add("code", code).Add("description", description);
+
+    private void ReplyResult(double transaction, object? value)
+    {
+        if (transaction != 0)
+        {
+            EnqueueCommand(CommandChunkStream, 0, "_result", transaction, null, value);
+        }
+    }
+
+    private void EnqueueCommand(int chunkStreamId, uint streamId, string name, double transaction, AmfObject? commandObject, object? argument)
+    {
+        _scratch.Clear();
+        Amf0Writer.WriteString(_scratch, name);
+        Amf0Writer.WriteNumber(_scratch, transaction);
+        Amf0Writer.WriteValue(_scratch, commandObject);
+        Amf0Writer.WriteValue(_scratch, argument);
+        Enqueue(chunkStreamId, RtmpMessageType.CommandAmf0, streamId, _scratch.WrittenSpan);
+    }
+
+    private void EnqueueControl(RtmpMessageType type, uint value)
+    {
+        Span<byte> payload = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(payload, value);
+        Enqueue(ChunkStreamIds.Control, type, 0, payload);
+    }
+
+    private void Enqueue(int chunkStreamId, RtmpMessageType type, uint streamId, ReadOnlySpan<byte> payload) =>
+        _writer.Write(_output, chunkStreamId, new RtmpMessageHeader(0, payload.Length, type, streamId), payload);
+
+    private async Task FlushLockedAsync(CancellationToken cancellationToken)
+    {
+        if (_output.WrittenCount == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _stream.WriteAsync(_output.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _output.Clear();
+        }
+    }
+
+    private async Task CloseAsync()
+    {
+        // Stop a concurrent knob (ReconnectRequest) and take the send lock for good before freeing the buffers.
+        await _cts.CancelAsync().ConfigureAwait(false);
+        await _sendLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        _closed = true;
+        _sendLock.Release();
+        try
+        {
+            if (!_dropped && _socket.Connected)
+            {
+                _socket.Shutdown(SocketShutdown.Send);
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+        }
+
+        _stream.Dispose();
+        _cts.Dispose();
+        _output.Dispose();
+        _scratch.Dispose();
+    }
+}
