@@ -64,6 +64,8 @@ internal static class Program
             }
         });
         var verbose = new Option<bool>("--verbose") { Description = "Show exception details on failure." };
+        var user = new Option<string?>("--user") { Description = "User name for servers that authenticate publishers (Adobe/Wowza authmod=adobe, Limelight authmod=llnw; chosen from the server's answer)." };
+        var password = new Option<string?>("--password") { Description = "Password for --user; better given in the UPLINK_PASSWORD environment variable, which ps does not show." };
         var tlsCa = new Option<string?>("--tls-ca") { Description = "For rtmps://: a PEM file of CA certificates to trust besides the system's (a private CA)." };
         var tlsInsecure = new Option<bool>("--tls-insecure") { Description = "For rtmps://: accept any certificate. Anyone on the path can then read and change the stream." };
 
@@ -105,6 +107,7 @@ internal static class Program
               uplink publish clip.flv rtmp://127.0.0.1:1935/live/demo --no-realtime --loop 3
               uplink publish clip.flv rtmp:127.0.0.1/live+demo --json
               uplink publish clip.mp4 rtmps://ingest.example.com/live/KEY --tls-ca private-ca.pem
+              UPLINK_PASSWORD=… uplink publish clip.mp4 rtmp://wowza.example.com/live/cam --user alice
             """);
         publish.Arguments.Add(input);
         publish.Arguments.Add(url);
@@ -115,6 +118,8 @@ internal static class Program
         publish.Options.Add(audio);
         publish.Options.Add(fps);
         publish.Options.Add(json);
+        publish.Options.Add(user);
+        publish.Options.Add(password);
         publish.Options.Add(tlsCa);
         publish.Options.Add(tlsInsecure);
         publish.Options.Add(verbose);
@@ -132,7 +137,9 @@ internal static class Program
                 result.GetValue(verbose),
                 TimeSpan.FromSeconds(result.GetValue(connectTimeout)),
                 result.GetValue(tlsCa),
-                result.GetValue(tlsInsecure));
+                result.GetValue(tlsInsecure),
+                result.GetValue(user),
+                result.GetValue(password) ?? Environment.GetEnvironmentVariable("UPLINK_PASSWORD"));
             return new PublishRunner(settings, Console.Out, Console.Error).RunAsync(cancellationToken);
         });
 
@@ -167,6 +174,7 @@ internal static class Program
         var root = new RootCommand("uplink: publish H.264 and AAC to RTMP servers, and keep the stream on air.");
         root.Subcommands.Add(publish);
         root.Subcommands.Add(probe);
+        root.Subcommands.Add(ServeCommand.Create());
         return root;
     }
 }

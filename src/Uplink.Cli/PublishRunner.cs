@@ -54,6 +54,7 @@ internal sealed class PublishRunner
                 ConnectTimeout = _settings.ConnectTimeout,
                 OnStatusChanged = ReportStatus,
                 Tls = TlsOptions(url),
+                Credentials = Credentials(url),
             };
             if (reader is FlvReader flv)
             {
@@ -180,6 +181,19 @@ internal sealed class PublishRunner
             }
         }
 
+    }
+
+    /// <summary>--user with --password or UPLINK_PASSWORD; else the URL's user:pass@ (the writer reads those itself).</summary>
+    private RtmpCredentials? Credentials(RtmpUrl url)
+    {
+        string? user = _settings.User ?? url.UserName;
+        string? password = _settings.Password ?? url.Password;
+        if (_settings.User is not null && string.IsNullOrEmpty(password))
+        {
+            throw new InputException("--user needs a password: --password, UPLINK_PASSWORD, or user:pass@ in the URL");
+        }
+
+        return user is null || password is null ? null : new RtmpCredentials(user, password);
     }
 
     private RtmpTlsOptions TlsOptions(RtmpUrl url)

@@ -13,4 +13,6 @@ internal sealed record PublishSettings(
     bool Verbose,
     TimeSpan ConnectTimeout,
     string? TlsCaFile = null,
-    bool TlsInsecure = false);
+    bool TlsInsecure = false,
+    string? User = null,
+    string? Password = null);

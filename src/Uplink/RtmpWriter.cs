@@ -413,8 +413,7 @@ public sealed class RtmpWriter : IAsyncDisposable
                 await connection.DisposeAsync().ConfigureAwait(false);
                 connection = null;
                 bool responded = authParameters.Contains("response=", StringComparison.Ordinal);
-                string failure = "";
-                if (attempt < 2 && AuthenticationStep.TryNext(refusal.Description, credentials, _url.App, responded, out authParameters, out failure))
+                if (AuthenticationStep.TryNext(refusal.Description, credentials, _url.App, responded, out authParameters, out string failure) && attempt < 2)
                 {
                     continue;
                 }
