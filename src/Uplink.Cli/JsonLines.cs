@@ -36,6 +36,20 @@ internal sealed class JsonLines
         w.WriteNumber("loops", s.Loops);
     });
 
+    public void Received(Uplink.Server.PublishSessionSummary r, bool complete) => Write(w =>
+    {
+        w.WriteString("type", "received");
+        w.WriteNumber("videoFrames", r.VideoFrames);
+        w.WriteNumber("audioFrames", r.AudioFrames);
+        w.WriteNumber("bytes", r.Bytes);
+        w.WriteString("video", r.Video?.ToString());
+        w.WriteString("audio", r.Audio?.ToString());
+        w.WriteNumber("largestVideoGapMs", Math.Round(r.LargestVideoGap.TotalMilliseconds));
+        w.WriteNumber("largestAudioGapMs", Math.Round(r.LargestAudioGap.TotalMilliseconds));
+        w.WriteString("recording", r.RecordingPath);
+        w.WriteBoolean("complete", complete);
+    });
+
     public void Warning(string message) => Write(w =>
     {
         w.WriteString("type", "warning");

@@ -48,7 +48,8 @@ internal static class Program
     internal static RootCommand BuildCommand()
     {
         var input = new Argument<string>("input") { Description = "What to publish: an FLV, MP4/MOV, MPEG-TS, raw H.264 (Annex-B) or ADTS AAC file, told apart by content; - reads stdin." };
-        var url = new Argument<string>("url") { Description = "Where to publish: rtmp://host[:port]/app/stream, or rtmp:host/app+stream." };
+        var url = new Argument<string?>("url") { Description = "Where to publish: rtmp://host[:port]/app/stream, rtmps://…, or rtmp:host/app+stream. Left out: the embedded server, in this process.", Arity = ArgumentArity.ZeroOrOne };
+        var record = new Option<string?>("--record") { Description = "Without a URL: have the embedded server record what it received to FLV files in this folder." };
         var noRealtime = new Option<bool>("--no-realtime") { Description = "Send as fast as the server takes it instead of at the frames' timestamps." };
         var loop = new Option<int>("--loop") { Description = "Play the input N times, timestamps continuing (0 = forever).", DefaultValueFactory = _ => 1 };
         var chunkSize = new Option<int>("--chunk-size") { Description = "Outgoing RTMP chunk size in bytes (128 to 65536).", DefaultValueFactory = _ => 4096 };
@@ -100,7 +101,11 @@ internal static class Program
             Exit codes: 0 success (also after Ctrl-C), 1 unexpected failure, 2 bad input or usage,
             3 server unreachable, or connection or publish refused.
 
+            Without a URL, the stream goes to the embedded server in this process (on a free loopback
+            port), which then reports what it received next to what was sent.
+
             Examples:
+              uplink publish samples/sample.flv
               uplink publish clip.mp4 rtmp://127.0.0.1/live/demo
               uplink publish camera.h264 rtmp://127.0.0.1/live/demo --audio camera.aac --fps 30
               ffmpeg -i in.mkv -c copy -f mpegts - | uplink publish - rtmp://127.0.0.1/live/demo
@@ -118,6 +123,7 @@ internal static class Program
         publish.Options.Add(audio);
         publish.Options.Add(fps);
         publish.Options.Add(json);
+        publish.Options.Add(record);
         publish.Options.Add(user);
         publish.Options.Add(password);
         publish.Options.Add(tlsCa);
@@ -127,7 +133,7 @@ internal static class Program
         {
             var settings = new PublishSettings(
                 result.GetValue(input)!,
-                result.GetValue(url)!,
+                result.GetValue(url),
                 result.GetValue(audio),
                 result.GetValue(fps),
                 !result.GetValue(noRealtime),
@@ -139,7 +145,8 @@ internal static class Program
                 result.GetValue(tlsCa),
                 result.GetValue(tlsInsecure),
                 result.GetValue(user),
-                result.GetValue(password) ?? Environment.GetEnvironmentVariable("UPLINK_PASSWORD"));
+                result.GetValue(password) ?? Environment.GetEnvironmentVariable("UPLINK_PASSWORD"),
+                result.GetValue(record));
             return new PublishRunner(settings, Console.Out, Console.Error).RunAsync(cancellationToken);
         });
 

@@ -26,9 +26,14 @@ internal sealed class PublishRunner
 
     private async Task<int> PublishAsync(CancellationToken cancellationToken)
     {
-        if (!RtmpUrl.TryParse(_settings.Url, out RtmpUrl? url, out string? urlError))
+        if (_settings.Url is not null && !RtmpUrl.TryParse(_settings.Url, out _, out string? urlError))
         {
             throw new InputException(urlError);
+        }
+
+        if (_settings.Url is not null && _settings.Record is not null)
+        {
+            throw new InputException("--record goes with the embedded server: leave out the URL");
         }
 
         if (_input.IsStdin && _settings.Loop != 1)
@@ -38,8 +43,13 @@ internal sealed class PublishRunner
 
         IMediaReader reader = await _input.OpenAsync(cancellationToken).ConfigureAwait(false);
         RtmpWriter? writer = null;
+        EmbeddedTarget? embedded = null;
         try
         {
+            // No URL: publish to the embedded server, in this process, on an ephemeral loopback port.
+            embedded = _settings.Url is null ? await EmbeddedTarget.StartAsync(_settings.Record, cancellationToken).ConfigureAwait(false) : null;
+            string urlText = embedded?.Url ?? _settings.Url!;
+            RtmpUrl url = RtmpUrl.Parse(urlText);
             if (reader.Video is null && reader.Audio is null)
             {
                 throw new InputException($"{_input.Name}: no H.264 video or AAC audio found");
@@ -47,7 +57,7 @@ internal sealed class PublishRunner
 
             var options = new RtmpWriterOptions
             {
-                Url = _settings.Url,
+                Url = urlText,
                 Video = reader.Video,
                 Audio = reader.Audio,
                 ChunkSize = _settings.ChunkSize,
@@ -84,6 +94,11 @@ internal sealed class PublishRunner
             writer = null;
             var summary = new PublishSummary(stats.VideoFramesSent, stats.AudioFramesSent, stats.VideoFramesDropped, stats.AudioFramesDropped, stats.BytesSent, stats.BytesAcknowledged, wall.Elapsed, _mediaPosition, _loopsDone);
             Report(summary, url, cancelled);
+            if (embedded is not null)
+            {
+                await embedded.ReportAsync(summary, _output).ConfigureAwait(false);
+            }
+
             return ExitCodes.Success;
         }
         finally
@@ -91,6 +106,11 @@ internal sealed class PublishRunner
             if (writer is not null)
             {
                 await writer.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (embedded is not null)
+            {
+                await embedded.DisposeAsync().ConfigureAwait(false);
             }
 
             await reader.DisposeAsync().ConfigureAwait(false);

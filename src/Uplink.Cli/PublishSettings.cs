@@ -3,7 +3,7 @@ namespace Uplink.Cli;
 /// <summary>The parsed <c>uplink publish</c> command line.</summary>
 internal sealed record PublishSettings(
     string Input,
-    string Url,
+    string? Url,
     string? Audio,
     double? FrameRate,
     bool Realtime,
@@ -15,4 +15,5 @@ internal sealed record PublishSettings(
     string? TlsCaFile = null,
     bool TlsInsecure = false,
     string? User = null,
-    string? Password = null);
+    string? Password = null,
+    string? Record = null);
