@@ -556,4 +556,41 @@ public class RtmpWriterSessionTests
         Assert.Contains("stopped reading", ex.Message, StringComparison.Ordinal);
         await lost.Task.WaitAsync(TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task A_status_handler_that_blocks_does_not_stop_or_delay_the_stream()
+    {
+        await using var server = new ScriptedRtmpServer();
+        using var release = new ManualResetEventSlim(false);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var video = ElementaryStreams.VideoAccessUnits();
+        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), Audio = null }))
+        {
+            writer.StatusChanged += (_, e) =>
+            {
+                if (e.Status == RtmpWriterStatus.Connected)
+                {
+                    entered.TrySetResult();
+                    release.Wait(TimeSpan.FromSeconds(30)); // a handler stuck on something of its own
+                }
+            };
+
+            await writer.ConnectAsync();
+            await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+            // The handler is still blocked: every frame goes out regardless, and disconnecting completes.
+            for (int v = 0; v < video.Count; v++)
+            {
+                await writer.WriteVideoAsync(video[v], Frame * v, Frame * v).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            }
+
+            await writer.DisconnectAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.False(release.IsSet);
+            Assert.Equal(video.Count, writer.GetStats().VideoFramesSent);
+            release.Set();
+        }
+
+        await server.ConnectionEnded.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(video.Count, server.Media.Count(m => m.Type == RtmpMessageType.Video && m.Payload[1] == 1));
+    }
 }
