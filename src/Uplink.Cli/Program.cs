@@ -49,6 +49,9 @@ internal static class Program
     {
         var input = new Argument<string>("input") { Description = "What to publish: an FLV, MP4/MOV, MPEG-TS, raw H.264 (Annex-B) or ADTS AAC file, told apart by content; - reads stdin." };
         var url = new Argument<string?>("url") { Description = "Where to publish: rtmp://host[:port]/app/stream, rtmps://…, or rtmp:host/app+stream. Left out: the embedded server, in this process.", Arity = ArgumentArity.ZeroOrOne };
+        var digest = new Option<bool>("--digest-handshake") { Description = "Use the Flash Player 9 (digest) handshake, for servers that demand it." };
+        var flashVer = new Option<string?>("--flashver") { Description = "The flashVer to send in connect (default FMLE/3.0 (compatible; Uplink/VERSION))." };
+        var connectArgs = new Option<string[]>("--connect-arg") { Description = "An extra connect property NAME=VALUE (true/false and numbers are sent as such); repeatable, like FFmpeg's -rtmp_conn.", AllowMultipleArgumentsPerToken = false };
         var record = new Option<string?>("--record") { Description = "Without a URL: have the embedded server record what it received to FLV files in this folder." };
         var noRealtime = new Option<bool>("--no-realtime") { Description = "Send as fast as the server takes it instead of at the frames' timestamps." };
         var loop = new Option<int>("--loop") { Description = "Play the input N times, timestamps continuing (0 = forever).", DefaultValueFactory = _ => 1 };
@@ -124,6 +127,9 @@ internal static class Program
         publish.Options.Add(fps);
         publish.Options.Add(json);
         publish.Options.Add(record);
+        publish.Options.Add(digest);
+        publish.Options.Add(flashVer);
+        publish.Options.Add(connectArgs);
         publish.Options.Add(user);
         publish.Options.Add(password);
         publish.Options.Add(tlsCa);
@@ -146,7 +152,10 @@ internal static class Program
                 result.GetValue(tlsInsecure),
                 result.GetValue(user),
                 result.GetValue(password) ?? Environment.GetEnvironmentVariable("UPLINK_PASSWORD"),
-                result.GetValue(record));
+                result.GetValue(record),
+                result.GetValue(digest),
+                result.GetValue(flashVer),
+                result.GetValue(connectArgs));
             return new PublishRunner(settings, Console.Out, Console.Error).RunAsync(cancellationToken);
         });
 

@@ -65,6 +65,9 @@ internal sealed class PublishRunner
                 OnStatusChanged = ReportStatus,
                 Tls = TlsOptions(url),
                 Credentials = Credentials(url),
+                DigestHandshake = _settings.DigestHandshake,
+                FlashVersion = _settings.FlashVersion,
+                ConnectProperties = ConnectProperties(_settings.ConnectArguments),
             };
             if (reader is FlvReader flv)
             {
@@ -201,6 +204,37 @@ internal sealed class PublishRunner
             }
         }
 
+    }
+
+    /// <summary>--connect-arg NAME=VALUE: true/false as booleans, numbers as numbers, anything else as a string.</summary>
+    private static List<KeyValuePair<string, object?>>? ConnectProperties(IReadOnlyList<string>? arguments)
+    {
+        if (arguments is null || arguments.Count == 0)
+        {
+            return null;
+        }
+
+        var properties = new List<KeyValuePair<string, object?>>();
+        foreach (string argument in arguments)
+        {
+            int eq = argument.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new InputException($"--connect-arg '{argument}': expected NAME=VALUE");
+            }
+
+            string value = argument[(eq + 1)..];
+            object? typed = value switch
+            {
+                "true" => true,
+                "false" => false,
+                _ when double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double number) => number,
+                _ => value,
+            };
+            properties.Add(new(argument[..eq], typed));
+        }
+
+        return properties;
     }
 
     /// <summary>--user with --password or UPLINK_PASSWORD; else the URL's user:pass@ (the writer reads those itself).</summary>

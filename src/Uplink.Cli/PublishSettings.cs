@@ -16,4 +16,7 @@ internal sealed record PublishSettings(
     bool TlsInsecure = false,
     string? User = null,
     string? Password = null,
-    string? Record = null);
+    string? Record = null,
+    bool DigestHandshake = false,
+    string? FlashVersion = null,
+    IReadOnlyList<string>? ConnectArguments = null);

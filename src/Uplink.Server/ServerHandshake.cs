@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Uplink.Session;
 
 namespace Uplink.Server;
 
@@ -21,19 +22,7 @@ internal static class ServerHandshake
     /// <summary>Size of S0 + S1 + S2.</summary>
     public const int ResponseSize = 1 + (2 * PacketSize);
 
-    private const int DigestLength = 32;
-    private const int PlayerKeyTextLength = 30;
-    private const int ServerKeyTextLength = 36;
-
-    /// <summary>The 32 bytes shared by both keys after their text ("Genuine Adobe Flash Player 001" / "… Media Server 001").</summary>
-    private static ReadOnlySpan<byte> KeyTail =>
-    [
-        0xF0, 0xEE, 0xC2, 0x4A, 0x80, 0x68, 0xBE, 0xE8, 0x2E, 0x00, 0xD0, 0xD1, 0x02, 0x9E, 0x7E, 0x57,
-        0x6E, 0xEC, 0x5D, 0x2D, 0x29, 0x80, 0x6F, 0xAB, 0x93, 0xB8, 0xE6, 0x36, 0xCF, 0xEB, 0x31, 0xAE,
-    ];
-
-    private static readonly byte[] PlayerKey = [.. "Genuine Adobe Flash Player 001"u8, .. KeyTail];
-    private static readonly byte[] ServerKey = [.. "Genuine Adobe Flash Media Server 001"u8, .. KeyTail];
+    private const int DigestLength = HandshakeDigest.Length;
 
     /// <summary>The version S1 announces when answering a digest handshake (FMS 4.5.0.1 style).</summary>
     private static ReadOnlySpan<byte> ServerVersion => [4, 5, 0, 1];
@@ -51,18 +40,12 @@ internal static class ServerHandshake
         DigestScheme2,
     }
 
-    /// <summary>Where a scheme's digest sits: the sum of the four bytes at <paramref name="baseOffset"/>, mod 728, past those four bytes.</summary>
-    public static int DigestOffset(ReadOnlySpan<byte> packet, int baseOffset) =>
-        ((packet[baseOffset] + packet[baseOffset + 1] + packet[baseOffset + 2] + packet[baseOffset + 3]) % 728) + baseOffset + 4;
+    /// <summary>Where a scheme's digest sits (see <see cref="HandshakeDigest.Offset"/>).</summary>
+    public static int DigestOffset(ReadOnlySpan<byte> packet, int baseOffset) => HandshakeDigest.Offset(packet, baseOffset);
 
-    /// <summary>HMAC-SHA256 with <paramref name="key"/> over the packet without the 32 digest bytes at <paramref name="gap"/>.</summary>
-    public static void ComputeDigest(ReadOnlySpan<byte> packet, int gap, ReadOnlySpan<byte> key, Span<byte> destination)
-    {
-        Span<byte> data = stackalloc byte[PacketSize - DigestLength];
-        packet[..gap].CopyTo(data);
-        packet[(gap + DigestLength)..PacketSize].CopyTo(data[gap..]);
-        HMACSHA256.HashData(key, data, destination);
-    }
+    /// <summary>HMAC-SHA256 over the packet without its digest (see <see cref="HandshakeDigest.Compute"/>).</summary>
+    public static void ComputeDigest(ReadOnlySpan<byte> packet, int gap, ReadOnlySpan<byte> key, Span<byte> destination) =>
+        HandshakeDigest.Compute(packet, gap, key, destination);
 
     /// <summary>Finds which handshake <paramref name="c1"/> asks for and, for a digest one, where its digest is.</summary>
     public static Kind Classify(ReadOnlySpan<byte> c1, out int digestOffset)
@@ -75,7 +58,7 @@ internal static class ServerHandshake
 
         Span<byte> digest = stackalloc byte[DigestLength];
         int offset = DigestOffset(c1, 8);
-        ComputeDigest(c1, offset, PlayerKey.AsSpan(0, PlayerKeyTextLength), digest);
+        ComputeDigest(c1, offset, HandshakeDigest.PlayerKey.AsSpan(0, HandshakeDigest.PlayerKeyTextLength), digest);
         if (CryptographicOperations.FixedTimeEquals(digest, c1.Slice(offset, DigestLength)))
         {
             digestOffset = offset;
@@ -83,7 +66,7 @@ internal static class ServerHandshake
         }
 
         offset = DigestOffset(c1, 772);
-        ComputeDigest(c1, offset, PlayerKey.AsSpan(0, PlayerKeyTextLength), digest);
+        ComputeDigest(c1, offset, HandshakeDigest.PlayerKey.AsSpan(0, HandshakeDigest.PlayerKeyTextLength), digest);
         if (CryptographicOperations.FixedTimeEquals(digest, c1.Slice(offset, DigestLength)))
         {
             digestOffset = offset;
@@ -115,13 +98,11 @@ internal static class ServerHandshake
         // S1: our version, our digest at the place the client's scheme puts it.
         ServerVersion.CopyTo(s1[4..]);
         int serverDigestOffset = DigestOffset(s1, kind == Kind.DigestScheme1 ? 8 : 772);
-        ComputeDigest(s1, serverDigestOffset, ServerKey.AsSpan(0, ServerKeyTextLength), s1.Slice(serverDigestOffset, DigestLength));
+        ComputeDigest(s1, serverDigestOffset, HandshakeDigest.ServerKey.AsSpan(0, HandshakeDigest.ServerKeyTextLength), s1.Slice(serverDigestOffset, DigestLength));
 
         // S2: random, signed with HMAC(HMAC(full server key, client digest), S2 without its last 32 bytes).
         RandomNumberGenerator.Fill(s2);
-        Span<byte> key = stackalloc byte[DigestLength];
-        HMACSHA256.HashData(ServerKey, c1.Slice(clientDigestOffset, DigestLength), key);
-        HMACSHA256.HashData(key, s2[..(PacketSize - DigestLength)], s2[(PacketSize - DigestLength)..]);
+        HandshakeDigest.SignResponse(s2, HandshakeDigest.ServerKey, c1.Slice(clientDigestOffset, DigestLength));
         return kind;
     }
 
@@ -135,7 +116,7 @@ internal static class ServerHandshake
         c1[6] = 124;
         c1[7] = 2;
         int offset = DigestOffset(c1, scheme == 1 ? 8 : 772);
-        ComputeDigest(c1, offset, PlayerKey.AsSpan(0, PlayerKeyTextLength), c1.Slice(offset, DigestLength));
+        ComputeDigest(c1, offset, HandshakeDigest.PlayerKey.AsSpan(0, HandshakeDigest.PlayerKeyTextLength), c1.Slice(offset, DigestLength));
     }
 
     /// <summary>Test support: whether S1 carries a valid server digest at either scheme, and S2 the matching signature for <paramref name="c1"/>'s digest.</summary>
@@ -146,7 +127,7 @@ internal static class ServerHandshake
         foreach (int baseOffset in (ReadOnlySpan<int>)[772, 8])
         {
             int offset = DigestOffset(s1, baseOffset);
-            ComputeDigest(s1, offset, ServerKey.AsSpan(0, ServerKeyTextLength), digest);
+            ComputeDigest(s1, offset, HandshakeDigest.ServerKey.AsSpan(0, HandshakeDigest.ServerKeyTextLength), digest);
             s1Valid |= digest.SequenceEqual(s1.Slice(offset, DigestLength));
         }
 
@@ -156,7 +137,7 @@ internal static class ServerHandshake
         }
 
         Span<byte> key = stackalloc byte[DigestLength];
-        HMACSHA256.HashData(ServerKey, c1.Slice(clientOffset, DigestLength), key);
+        HMACSHA256.HashData(HandshakeDigest.ServerKey, c1.Slice(clientOffset, DigestLength), key);
         HMACSHA256.HashData(key, s2[..(PacketSize - DigestLength)], digest);
         return s1Valid && digest.SequenceEqual(s2[(PacketSize - DigestLength)..PacketSize]);
     }

@@ -401,7 +401,9 @@ public sealed class RtmpWriter : IAsyncDisposable
                     _options.FlashVersion ?? $"FMLE/3.0 (compatible; Uplink/{UplinkVersion.Value})",
                     _options.SendTimeout,
                     _options.SwfUrl,
-                    _options.PageUrl);
+                    _options.PageUrl,
+                    _options.DigestHandshake,
+                    _options.ConnectProperties);
                 connection = new RtmpClientConnection(transport, settings, _logger, OnServerStatus);
                 stage = "in the handshake or connect";
                 RtmpServerStatus? refusal = await connection.ConnectAsync(_url, authParameters, timeout.Token).ConfigureAwait(false);

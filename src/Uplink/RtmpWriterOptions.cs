@@ -63,6 +63,13 @@ public sealed record RtmpWriterOptions
     /// <summary>Optional <c>pageUrl</c> sent in <c>connect</c>.</summary>
     public string? PageUrl { get; init; }
 
+    /// <summary>Use the Flash Player 9 handshake (a digest-signed C1, as FFmpeg sends) for servers that demand it. Default off: the simple handshake, which every server we test accepts.</summary>
+    public bool DigestHandshake { get; init; }
+
+    /// <summary>Extra properties for the <c>connect</c> command object (like FFmpeg's <c>-rtmp_conn</c>), after the standard
+    /// ones; a name that is already there replaces it. Values: string, number, bool, null, or nested <c>IEnumerable&lt;KeyValuePair&lt;string, object?&gt;&gt;</c>.</summary>
+    public IReadOnlyList<KeyValuePair<string, object?>>? ConnectProperties { get; init; }
+
     /// <summary>Video data rate for <c>onMetaData</c> in kbit/s, when the caller knows it.</summary>
     public double? VideoDataRate { get; init; }
 

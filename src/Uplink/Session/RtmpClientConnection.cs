@@ -301,7 +301,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         try
         {
             Stream stream = _transport.Stream;
-            RtmpHandshake.WriteC0C1(buffer, 0);
+            RtmpHandshake.WriteC0C1(buffer, 0, _settings.DigestHandshake);
             await stream.WriteAsync(buffer.AsMemory(0, 1 + RtmpHandshake.PacketSize), cancellationToken).ConfigureAwait(false);
             await ReadExactlyAsync(stream, buffer.AsMemory(0, 1 + RtmpHandshake.PacketSize), "S0/S1", cancellationToken).ConfigureAwait(false);
             RtmpHandshake.CheckS0(buffer[0]);
@@ -356,6 +356,11 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         if (_settings.PageUrl is not null)
         {
             o.Add("pageUrl", _settings.PageUrl);
+        }
+
+        foreach (KeyValuePair<string, object?> extra in _settings.ExtraConnectProperties ?? [])
+        {
+            o[extra.Key] = extra.Value;
         }
 
         return o;

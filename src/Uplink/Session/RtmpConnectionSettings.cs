@@ -8,5 +8,7 @@ internal sealed record RtmpConnectionSettings(
     TimeSpan SendTimeout,
     string? SwfUrl = null,
     string? PageUrl = null,
+    bool DigestHandshake = false,
+    IReadOnlyList<KeyValuePair<string, object?>>? ExtraConnectProperties = null,
     int MaxIncomingMessageLength = 4 * 1024 * 1024,
     int MaxIncomingChunkSize = 1 << 24);

@@ -12,14 +12,23 @@ internal static class RtmpHandshake
     public const byte Version = 3;
     public const int PacketSize = 1536;
 
-    /// <summary>Fills C0 (version 3) and C1 (time, four zero bytes, random) into 1537 bytes.</summary>
-    public static void WriteC0C1(Span<byte> destination, uint time)
+    /// <summary>Fills C0 (version 3) and C1 into 1537 bytes: time, four zero bytes and random for the simple handshake;
+    /// with <paramref name="digest"/>, the Flash Player 9 form (a player version, then an HMAC-SHA256 digest at
+    /// scheme 1, as FFmpeg sends) for servers that demand it.</summary>
+    public static void WriteC0C1(Span<byte> destination, uint time, bool digest = false)
     {
         destination[0] = Version;
         Span<byte> c1 = destination.Slice(1, PacketSize);
         BinaryPrimitives.WriteUInt32BigEndian(c1, time);
         c1.Slice(4, 4).Clear();
         RandomNumberGenerator.Fill(c1[8..]);
+        if (digest)
+        {
+            ReadOnlySpan<byte> playerVersion = [9, 0, 124, 2];
+            playerVersion.CopyTo(c1[4..]);
+            int offset = HandshakeDigest.Offset(c1, 8);
+            HandshakeDigest.Compute(c1, offset, HandshakeDigest.PlayerKey.AsSpan(0, HandshakeDigest.PlayerKeyTextLength), c1.Slice(offset, HandshakeDigest.Length));
+        }
     }
 
     /// <summary>Checks S0's version; anything but 3 (e.g. 6, encrypted RTMPE) is refused with a clear reason.</summary>
@@ -31,9 +40,18 @@ internal static class RtmpHandshake
         }
     }
 
-    /// <summary>Writes C2: an echo of S1 with our read time in the second time field.</summary>
+    /// <summary>Writes C2: an echo of S1 with our read time in the second time field; or, when S1 carries a valid
+    /// server digest (a Flash Media Server style answer to a digest C1), random bytes signed with a key derived from it.</summary>
     public static void WriteC2(ReadOnlySpan<byte> s1, Span<byte> c2, uint readTime)
     {
+        int serverDigest = s1[4..8].IndexOfAnyExcept((byte)0) < 0 ? -1 : HandshakeDigest.Find(s1[..PacketSize], HandshakeDigest.ServerKey.AsSpan(0, HandshakeDigest.ServerKeyTextLength));
+        if (serverDigest >= 0)
+        {
+            RandomNumberGenerator.Fill(c2[..PacketSize]);
+            HandshakeDigest.SignResponse(c2, HandshakeDigest.PlayerKey, s1.Slice(serverDigest, HandshakeDigest.Length));
+            return;
+        }
+
         s1[..PacketSize].CopyTo(c2);
         BinaryPrimitives.WriteUInt32BigEndian(c2[4..], readTime);
     }

@@ -121,6 +121,18 @@ public sealed class UplinkCliTests(NginxRtmpFixture fixture) : IClassFixture<Ngi
         Assert.Equal(sentVideo.Value, recorded.Count);
     }
 
+    /// <summary>The Flash Player 9 handshake and extra connect arguments, as FFmpeg sends them, are accepted by nginx-rtmp.</summary>
+    [Fact]
+    public async Task The_digest_handshake_and_extra_connect_arguments_publish_frame_identical()
+    {
+        var clip = await ClipGenerator.GetAsync(ClipCases.Default);
+        var stream = StreamNames.Next("digest");
+        var result = await UplinkCli.RunAsync(["publish", clip, fixture.Peer.PublishUrl(stream), "--no-realtime", "--digest-handshake", "--flashver", "FMLE/3.0 (compatible; test)", "--connect-arg", "fpad=false", "--connect-arg", "note=hello"], Timeout);
+        Assert.True(!result.TimedOut && result.ExitCode == 0, result.Describe());
+        var recording = await fixture.Peer.WaitForRecordingAsync(stream, TimeSpan.FromSeconds(10));
+        await RecordingComparison.AssertSameFramesAsync(clip, recording, "uplink --digest-handshake → nginx-rtmp");
+    }
+
     private static JsonDocument ParseJsonLine(string line, ProcessResult result)
     {
         try

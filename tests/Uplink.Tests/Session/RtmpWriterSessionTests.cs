@@ -593,4 +593,28 @@ public class RtmpWriterSessionTests
         await server.ConnectionEnded.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(video.Count, server.Media.Count(m => m.Type == RtmpMessageType.Video && m.Payload[1] == 1));
     }
+
+    [Fact]
+    public async Task Extra_connect_properties_and_swf_and_page_urls_reach_the_connect_command()
+    {
+        await using var server = new ScriptedRtmpServer();
+        await using (var writer = new RtmpWriter(new RtmpWriterOptions
+        {
+            Url = server.Url(),
+            SwfUrl = "http://example.com/player.swf",
+            PageUrl = "http://example.com/",
+            ConnectProperties = [new("fpad", false), new("capabilities", 15d), new("type", "custom")],
+        }))
+        {
+            await writer.ConnectAsync();
+        }
+
+        await server.ConnectionEnded.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var o = Assert.IsType<AmfObject>(server.Messages.Single(m => m.CommandName == "connect").Arguments[0]);
+        Assert.Equal("http://example.com/player.swf", o.GetString("swfUrl"));
+        Assert.Equal("http://example.com/", o.GetString("pageUrl"));
+        Assert.Equal(false, o["fpad"]);
+        Assert.Equal(15d, o.GetNumber("capabilities"));
+        Assert.Equal("custom", o.GetString("type"));
+    }
 }
