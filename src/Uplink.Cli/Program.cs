@@ -49,14 +49,10 @@ internal static class Program
     {
         var input = new Argument<string>("input") { Description = "What to publish: an FLV, MP4/MOV, MPEG-TS, raw H.264 (Annex-B) or ADTS AAC file, told apart by content; - reads stdin." };
         var url = new Argument<string?>("url") { Description = "Where to publish: rtmp://host[:port]/app/stream, rtmps://…, or rtmp:host/app+stream. Left out: the embedded server, in this process.", Arity = ArgumentArity.ZeroOrOne };
-        var digest = new Option<bool>("--digest-handshake") { Description = "Use the Flash Player 9 (digest) handshake, for servers that demand it." };
-        var flashVer = new Option<string?>("--flashver") { Description = "The flashVer to send in connect (default FMLE/3.0 (compatible; Uplink/VERSION))." };
-        var connectArgs = new Option<string[]>("--connect-arg") { Description = "An extra connect property NAME=VALUE (true/false and numbers are sent as such); repeatable, like FFmpeg's -rtmp_conn.", AllowMultipleArgumentsPerToken = false };
         var record = new Option<string?>("--record") { Description = "Without a URL: have the embedded server record what it received to FLV files in this folder." };
         var noRealtime = new Option<bool>("--no-realtime") { Description = "Send as fast as the server takes it instead of at the frames' timestamps." };
         var loop = new Option<int>("--loop") { Description = "Play the input N times, timestamps continuing (0 = forever).", DefaultValueFactory = _ => 1 };
         var chunkSize = new Option<int>("--chunk-size") { Description = "Outgoing RTMP chunk size in bytes (128 to 65536).", DefaultValueFactory = _ => 4096 };
-        var connectTimeout = new Option<double>("--connect-timeout") { Description = "Seconds allowed to connect and start publishing.", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "Write JSON lines to stdout: status changes, a summary, errors." };
         var audio = new Option<string?>("--audio") { Description = "An ADTS AAC file to publish beside a raw H.264 INPUT (the two inputs fed from two files)." };
         var fps = new Option<double?>("--fps") { Description = "Frame rate of a raw H.264 INPUT whose SPS has none (or to override it)." };
@@ -68,10 +64,7 @@ internal static class Program
             }
         });
         var verbose = new Option<bool>("--verbose") { Description = "Show exception details on failure." };
-        var user = new Option<string?>("--user") { Description = "User name for servers that authenticate publishers (Adobe/Wowza authmod=adobe, Limelight authmod=llnw; chosen from the server's answer)." };
-        var password = new Option<string?>("--password") { Description = "Password for --user; better given in the UPLINK_PASSWORD environment variable, which ps does not show." };
-        var tlsCa = new Option<string?>("--tls-ca") { Description = "For rtmps://: a PEM file of CA certificates to trust besides the system's (a private CA)." };
-        var tlsInsecure = new Option<bool>("--tls-insecure") { Description = "For rtmps://: accept any certificate. Anyone on the path can then read and change the stream." };
+
 
         loop.Validators.Add(r =>
         {
@@ -88,15 +81,6 @@ internal static class Program
                 r.AddError($"--chunk-size must be 128 to {RtmpWriterOptions.MaxChunkSize}, got {v}.");
             }
         });
-        connectTimeout.Validators.Add(r =>
-        {
-            double v = r.GetValueOrDefault<double>();
-            if (v is <= 0 or > 3600 || double.IsNaN(v))
-            {
-                r.AddError("--connect-timeout must be more than 0 and at most 3600 seconds.");
-            }
-        });
-
         var publish = new Command("publish", """
             Publish a file to an RTMP server as a live stream.
 
@@ -122,19 +106,13 @@ internal static class Program
         publish.Options.Add(noRealtime);
         publish.Options.Add(loop);
         publish.Options.Add(chunkSize);
-        publish.Options.Add(connectTimeout);
         publish.Options.Add(audio);
         publish.Options.Add(fps);
         publish.Options.Add(json);
         publish.Options.Add(record);
-        publish.Options.Add(digest);
-        publish.Options.Add(flashVer);
-        publish.Options.Add(connectArgs);
-        publish.Options.Add(user);
-        publish.Options.Add(password);
-        publish.Options.Add(tlsCa);
-        publish.Options.Add(tlsInsecure);
         publish.Options.Add(verbose);
+        var publishConnection = new ConnectionOptions();
+        publishConnection.AddTo(publish);
         publish.SetAction((result, cancellationToken) =>
         {
             var settings = new PublishSettings(
@@ -147,15 +125,8 @@ internal static class Program
                 result.GetValue(chunkSize),
                 result.GetValue(json),
                 result.GetValue(verbose),
-                TimeSpan.FromSeconds(result.GetValue(connectTimeout)),
-                result.GetValue(tlsCa),
-                result.GetValue(tlsInsecure),
-                result.GetValue(user),
-                result.GetValue(password) ?? Environment.GetEnvironmentVariable("UPLINK_PASSWORD"),
-                result.GetValue(record),
-                result.GetValue(digest),
-                result.GetValue(flashVer),
-                result.GetValue(connectArgs));
+                publishConnection.Read(result),
+                result.GetValue(record));
             return new PublishRunner(settings, Console.Out, Console.Error).RunAsync(cancellationToken);
         });
 
@@ -187,9 +158,40 @@ internal static class Program
             Console.Out,
             Console.Error).RunAsync(cancellationToken));
 
+        var checkUrl = new Argument<string>("url") { Description = "The server to test: rtmp://host[:port]/app/stream or rtmps://…." };
+        var checkPublish = new Option<bool>("--publish") { Description = "Also publish (createStream, publish) and at once unpublish." };
+        var checkJson = new Option<bool>("--json") { Description = "Write one JSON object to stdout instead of text." };
+        var checkVerbose = new Option<bool>("--verbose") { Description = "Show exception details on failure." };
+        var check = new Command("check", """
+            Test a connection without sending media: TCP (and TLS), handshake, connect and any
+            authentication the server asks for; with --publish, also publish and unpublish. Prints the
+            server's version and capabilities, the connect time and the handshake's round-trip time.
+            Exit codes: 0 success, 2 bad usage, 3 unreachable, TLS refused, or connection/publish refused.
+
+            Examples:
+              uplink check rtmp://127.0.0.1/live/test
+              uplink check rtmps://ingest.example.com/live/KEY --publish --json
+            """);
+        check.Arguments.Add(checkUrl);
+        check.Options.Add(checkPublish);
+        check.Options.Add(checkJson);
+        check.Options.Add(checkVerbose);
+        var checkConnection = new ConnectionOptions();
+        checkConnection.AddTo(check);
+        check.SetAction((result, cancellationToken) =>
+        {
+            var output = new CommandOutput(Console.Out, Console.Error, json: false, result.GetValue(checkVerbose));
+            string target = result.GetValue(checkUrl)!;
+            RtmpWriterOptions options = RtmpUrl.TryParse(target, out RtmpUrl? parsed, out _)
+                ? checkConnection.Read(result).Apply(new RtmpWriterOptions { Url = target }, parsed, output)
+                : new RtmpWriterOptions { Url = "rtmp://invalid/app/stream" };
+            return new CheckRunner(target, result.GetValue(checkPublish), result.GetValue(checkJson), options, output).RunAsync(cancellationToken);
+        });
+
         var root = new RootCommand("uplink: publish H.264 and AAC to RTMP servers, and keep the stream on air.");
         root.Subcommands.Add(publish);
         root.Subcommands.Add(probe);
+        root.Subcommands.Add(check);
         root.Subcommands.Add(ServeCommand.Create());
         return root;
     }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Uplink.Amf;
 using Uplink.Media;
 
@@ -61,14 +59,9 @@ internal sealed class PublishRunner
                 Video = reader.Video,
                 Audio = reader.Audio,
                 ChunkSize = _settings.ChunkSize,
-                ConnectTimeout = _settings.ConnectTimeout,
                 OnStatusChanged = ReportStatus,
-                Tls = TlsOptions(url),
-                Credentials = Credentials(url),
-                DigestHandshake = _settings.DigestHandshake,
-                FlashVersion = _settings.FlashVersion,
-                ConnectProperties = ConnectProperties(_settings.ConnectArguments),
             };
+            options = _settings.Connection.Apply(options, url, _output);
             if (reader is FlvReader flv)
             {
                 (double? videoRate, double? audioRate) = DataRates(flv.Metadata.Span);
@@ -204,84 +197,6 @@ internal sealed class PublishRunner
             }
         }
 
-    }
-
-    /// <summary>--connect-arg NAME=VALUE: true/false as booleans, numbers as numbers, anything else as a string.</summary>
-    private static List<KeyValuePair<string, object?>>? ConnectProperties(IReadOnlyList<string>? arguments)
-    {
-        if (arguments is null || arguments.Count == 0)
-        {
-            return null;
-        }
-
-        var properties = new List<KeyValuePair<string, object?>>();
-        foreach (string argument in arguments)
-        {
-            int eq = argument.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                throw new InputException($"--connect-arg '{argument}': expected NAME=VALUE");
-            }
-
-            string value = argument[(eq + 1)..];
-            object? typed = value switch
-            {
-                "true" => true,
-                "false" => false,
-                _ when double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double number) => number,
-                _ => value,
-            };
-            properties.Add(new(argument[..eq], typed));
-        }
-
-        return properties;
-    }
-
-    /// <summary>--user with --password or UPLINK_PASSWORD; else the URL's user:pass@ (the writer reads those itself).</summary>
-    private RtmpCredentials? Credentials(RtmpUrl url)
-    {
-        string? user = _settings.User ?? url.UserName;
-        string? password = _settings.Password ?? url.Password;
-        if (_settings.User is not null && string.IsNullOrEmpty(password))
-        {
-            throw new InputException("--user needs a password: --password, UPLINK_PASSWORD, or user:pass@ in the URL");
-        }
-
-        return user is null || password is null ? null : new RtmpCredentials(user, password);
-    }
-
-    private RtmpTlsOptions TlsOptions(RtmpUrl url)
-    {
-        if (!url.IsTls && (_settings.TlsCaFile is not null || _settings.TlsInsecure))
-        {
-            throw new InputException("--tls-ca and --tls-insecure go with an rtmps:// URL");
-        }
-
-        if (_settings.TlsInsecure)
-        {
-            _output.Warn("--tls-insecure: the server's certificate is not checked; anyone on the path can read and change the stream");
-        }
-
-        X509Certificate2Collection? roots = null;
-        if (_settings.TlsCaFile is { } file)
-        {
-            roots = [];
-            try
-            {
-                roots.ImportFromPemFile(file);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
-            {
-                throw new InputException($"--tls-ca {file}: {ex.Message}");
-            }
-
-            if (roots.Count == 0)
-            {
-                throw new InputException($"--tls-ca {file}: no PEM certificate in it");
-            }
-        }
-
-        return new RtmpTlsOptions { TrustedRoots = roots, AllowUntrustedCertificate = _settings.TlsInsecure };
     }
 
     /// <summary>videodatarate and audiodatarate from the file's onMetaData, when it has them.</summary>

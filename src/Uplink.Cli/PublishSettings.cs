@@ -11,12 +11,5 @@ internal sealed record PublishSettings(
     int ChunkSize,
     bool Json,
     bool Verbose,
-    TimeSpan ConnectTimeout,
-    string? TlsCaFile = null,
-    bool TlsInsecure = false,
-    string? User = null,
-    string? Password = null,
-    string? Record = null,
-    bool DigestHandshake = false,
-    string? FlashVersion = null,
-    IReadOnlyList<string>? ConnectArguments = null);
+    ConnectionArguments Connection,
+    string? Record = null);

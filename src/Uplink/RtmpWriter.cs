@@ -6,7 +6,6 @@ using Uplink.Codecs;
 using Uplink.Flv;
 using Uplink.Output;
 using Uplink.Session;
-using Uplink.Session.Auth;
 using Uplink.Transport;
 
 namespace Uplink;
@@ -83,6 +82,9 @@ public sealed class RtmpWriter : IAsyncDisposable
 
     /// <summary>The current connection state.</summary>
     public RtmpWriterStatus Status => _status;
+
+    /// <summary>What the server said about itself when the current (or last) connection was made; null before connecting.</summary>
+    public RtmpServerInfo? ServerInfo { get; private set; }
 
     /// <summary>The options this writer was made with.</summary>
     public RtmpWriterOptions Options => _options;
@@ -380,73 +382,27 @@ public sealed class RtmpWriter : IAsyncDisposable
             await TearDownAsync(current).ConfigureAwait(false);
         }
 
-        string where = $"{_url.Host}:{_url.Port}";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.ConnectTimeout);
-        string stage = "connecting";
-        RtmpClientConnection? connection = null;
-        RtmpCredentials? credentials = _options.Credentials ?? (_url.UserName is { } user ? new RtmpCredentials(user, _url.Password ?? "") : null);
-        string authParameters = "";
+        var progress = new RtmpConnector.Progress();
+        RtmpClientConnection connection = await RtmpConnector.ConnectAsync(_url, _options, _logger, OnServerStatus, progress, timeout.Token, cancellationToken).ConfigureAwait(false);
         try
         {
-            // Authentication takes up to three connections: refused (which method?), challenged, accepted.
-            for (int attempt = 0; ; attempt++)
-            {
-                SessionLog.Connecting(_logger, _url);
-                stage = "connecting";
-                RtmpTransport transport = await RtmpTransport.ConnectAsync(_url, _options.TcpNoDelay, _options.SocketSendBufferSize, _options.Tls, timeout.Token).ConfigureAwait(false);
-                var settings = new RtmpConnectionSettings(
-                    _options.ChunkSize,
-                    _options.WindowAcknowledgementSize,
-                    _options.FlashVersion ?? $"FMLE/3.0 (compatible; Uplink/{UplinkVersion.Value})",
-                    _options.SendTimeout,
-                    _options.SwfUrl,
-                    _options.PageUrl,
-                    _options.DigestHandshake,
-                    _options.ConnectProperties);
-                connection = new RtmpClientConnection(transport, settings, _logger, OnServerStatus);
-                stage = "in the handshake or connect";
-                RtmpServerStatus? refusal = await connection.ConnectAsync(_url, authParameters, timeout.Token).ConfigureAwait(false);
-                if (refusal is null)
-                {
-                    break;
-                }
-
-                await connection.DisposeAsync().ConfigureAwait(false);
-                connection = null;
-                bool responded = authParameters.Contains("response=", StringComparison.Ordinal);
-                if (AuthenticationStep.TryNext(refusal.Description, credentials, _url.App, responded, out authParameters, out string failure) && attempt < 2)
-                {
-                    continue;
-                }
-
-                string description = Redact(refusal.Description, credentials);
-                string reason = failure.Length > 0 ? failure : $"{refusal.Code}{(description.Length > 0 ? " (" + description + ")" : "")}";
-                throw new RtmpException(RtmpErrorKind.ConnectRejected, $"server refused connect: {reason}", refusal.Code, description);
-            }
-
-            stage = "publishing";
+            progress.Stage = "publishing";
             await connection.PublishAsync(_url.StreamName, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
-
-            throw new RtmpException(RtmpErrorKind.Timeout, $"timed out after {_options.ConnectTimeout.TotalSeconds:0.#} s {stage} ({where})");
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw RtmpConnector.TimedOut(_url, _options, progress);
         }
         catch
         {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
-
+            await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
 
+        ServerInfo = connection.Info;
         _connection = connection;
         _everConnected = true;
         _lostReason = null;
@@ -634,12 +590,6 @@ public sealed class RtmpWriter : IAsyncDisposable
             await TearDownAsync(connection).ConfigureAwait(false);
             SetStatus(RtmpWriterStatus.Disconnected, reason);
         }
-    }
-
-    private string Redact(string text, RtmpCredentials? credentials)
-    {
-        text = _url.Redact(text);
-        return credentials is { Password.Length: > 0 } ? text.Replace(credentials.Password, "***", StringComparison.Ordinal) : text;
     }
 
     /// <summary>Closes a connection that is over, keeping its byte counts in the writer's totals (caller holds the write lock).</summary>

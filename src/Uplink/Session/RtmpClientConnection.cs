@@ -68,12 +68,18 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
 
     public string ServerVersion { get; private set; } = "";
 
+    /// <summary>What the accepted <c>connect</c> told us, with the timings.</summary>
+    public RtmpServerInfo? Info { get; private set; }
+
+    private TimeSpan _handshakeRoundTrip;
+
     /// <summary>Handshake, our Set Chunk Size and Window Ack Size, then <c>connect</c> with <paramref name="authParameters"/>
     /// appended to app and tcUrl (as FFmpeg does for authentication).</summary>
     /// <returns>Null when the server accepted; its (unredacted) status when it refused.</returns>
     public async Task<RtmpServerStatus?> ConnectAsync(RtmpUrl url, string authParameters, CancellationToken cancellationToken)
     {
         _url = url;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp() - _transport.ConnectTicks;
         await HandshakeAsync(cancellationToken).ConfigureAwait(false);
         _receiveLoop = Task.Run(ReceiveLoopAsync, CancellationToken.None);
 
@@ -102,12 +108,14 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
             ServerVersion = props.GetString("fmsVer") ?? "";
         }
 
+        Info = new RtmpServerInfo(ServerVersion, result.CommandObject?.GetNumber("capabilities"), System.Diagnostics.Stopwatch.GetElapsedTime(started), _handshakeRoundTrip);
+
         SessionLog.Connected(_logger, url.Host, url.Port, ServerVersion.Length > 0 ? ServerVersion : "(unnamed)");
         return null;
     }
 
     /// <summary>releaseStream, FCPublish, createStream, then publish(name, "live") until NetStream.Publish.Start.</summary>
-    public async Task PublishAsync(string streamName, CancellationToken cancellationToken)
+    public async Task<RtmpServerStatus> PublishAsync(string streamName, CancellationToken cancellationToken)
     {
         TaskCompletionSource<CommandReply> created;
         await EnterSendAsync(cancellationToken).ConfigureAwait(false);
@@ -151,6 +159,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         }
 
         SessionLog.Publishing(_logger, StreamId);
+        return status;
     }
 
     /// <summary>FCUnpublish and deleteStream, then a graceful close that lets the server read everything we sent.</summary>
@@ -302,8 +311,10 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         {
             Stream stream = _transport.Stream;
             RtmpHandshake.WriteC0C1(buffer, 0, _settings.DigestHandshake);
+            long sent = System.Diagnostics.Stopwatch.GetTimestamp();
             await stream.WriteAsync(buffer.AsMemory(0, 1 + RtmpHandshake.PacketSize), cancellationToken).ConfigureAwait(false);
             await ReadExactlyAsync(stream, buffer.AsMemory(0, 1 + RtmpHandshake.PacketSize), "S0/S1", cancellationToken).ConfigureAwait(false);
+            _handshakeRoundTrip = System.Diagnostics.Stopwatch.GetElapsedTime(sent);
             RtmpHandshake.CheckS0(buffer[0]);
             byte[] c2 = ArrayPool<byte>.Shared.Rent(RtmpHandshake.PacketSize);
             try

@@ -23,12 +23,16 @@ internal sealed class RtmpTransport : IDisposable
 
     public Stream Stream { get; }
 
+    /// <summary>How long opening the connection (TCP, and TLS) took, in <see cref="System.Diagnostics.Stopwatch"/> ticks.</summary>
+    public long ConnectTicks { get; private init; }
+
     /// <summary>Opens a TCP connection with TCP_NODELAY and the send buffer size applied, and TLS for rtmps.</summary>
     /// <exception cref="RtmpException">The host cannot be reached, or TLS fails (the message names why).</exception>
     public static async Task<RtmpTransport> ConnectAsync(RtmpUrl url, bool noDelay, int sendBufferSize, RtmpTlsOptions tls, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = noDelay };
         Stream? stream = null;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             if (sendBufferSize > 0)
@@ -51,7 +55,7 @@ internal sealed class RtmpTransport : IDisposable
                 stream = await AuthenticateAsync(stream, url, tls, cancellationToken).ConfigureAwait(false);
             }
 
-            return new RtmpTransport(stream, socket);
+            return new RtmpTransport(stream, socket) { ConnectTicks = System.Diagnostics.Stopwatch.GetTimestamp() - started };
         }
         catch
         {

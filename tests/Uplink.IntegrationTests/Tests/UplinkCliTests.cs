@@ -133,6 +133,25 @@ public sealed class UplinkCliTests(NginxRtmpFixture fixture) : IClassFixture<Ngi
         await RecordingComparison.AssertSameFramesAsync(clip, recording, "uplink --digest-handshake → nginx-rtmp");
     }
 
+    /// <summary>The connection test: connect (and with --publish, publish and unpublish) without media, exit 0 or 3.</summary>
+    [Fact]
+    public async Task Check_connects_reports_the_server_and_exits_0_or_3()
+    {
+        var plain = await UplinkCli.RunAsync(["check", fixture.Peer.PublishUrl(StreamNames.Next("check"))], Timeout);
+        Assert.True(!plain.TimedOut && plain.ExitCode == 0, plain.Describe());
+        Assert.Contains("server FMS/", plain.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("round trip", plain.StandardOutput, StringComparison.Ordinal);
+
+        var published = await UplinkCli.RunAsync(["check", fixture.Peer.PublishUrl(StreamNames.Next("check")), "--publish", "--json"], Timeout);
+        Assert.True(!published.TimedOut && published.ExitCode == 0, published.Describe());
+        using var document = ParseJsonLine(published.StandardOutput.Trim(), published);
+        Assert.True(document.RootElement.GetProperty("published").GetBoolean());
+        Assert.True(document.RootElement.GetProperty("roundTripMilliseconds").GetDouble() > 0);
+
+        var closed = await UplinkCli.RunAsync(["check", $"rtmp://127.0.0.1:{FreePort.Next()}/live/x"], Timeout);
+        AssertFailedWith(closed, 3);
+    }
+
     private static JsonDocument ParseJsonLine(string line, ProcessResult result)
     {
         try

@@ -1,0 +1,50 @@
+using System.CommandLine;
+
+namespace Uplink.Cli;
+
+/// <summary>The command-line options for reaching and logging into a server, shared by <c>publish</c> and <c>check</c>.</summary>
+internal sealed class ConnectionOptions
+{
+    private readonly Option<double> _connectTimeout = new("--connect-timeout") { Description = "Seconds allowed to connect (and start publishing).", DefaultValueFactory = _ => 10 };
+    private readonly Option<string?> _user = new("--user") { Description = "User name for servers that authenticate publishers (Adobe/Wowza authmod=adobe, Limelight authmod=llnw; chosen from the server's answer)." };
+    private readonly Option<string?> _password = new("--password") { Description = "Password for --user; better given in the UPLINK_PASSWORD environment variable, which ps does not show." };
+    private readonly Option<string?> _tlsCa = new("--tls-ca") { Description = "For rtmps://: a PEM file of CA certificates to trust besides the system's (a private CA)." };
+    private readonly Option<bool> _tlsInsecure = new("--tls-insecure") { Description = "For rtmps://: accept any certificate. Anyone on the path can then read and change the stream." };
+    private readonly Option<bool> _digest = new("--digest-handshake") { Description = "Use the Flash Player 9 (digest) handshake, for servers that demand it." };
+    private readonly Option<string?> _flashVer = new("--flashver") { Description = "The flashVer to send in connect (default FMLE/3.0 (compatible; Uplink/VERSION))." };
+    private readonly Option<string[]> _connectArgs = new("--connect-arg") { Description = "An extra connect property NAME=VALUE (true/false and numbers are sent as such); repeatable, like FFmpeg's -rtmp_conn." };
+
+    public ConnectionOptions()
+    {
+        _connectTimeout.Validators.Add(r =>
+        {
+            double v = r.GetValueOrDefault<double>();
+            if (v is <= 0 or > 3600 || double.IsNaN(v))
+            {
+                r.AddError("--connect-timeout must be more than 0 and at most 3600 seconds.");
+            }
+        });
+    }
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_connectTimeout);
+        command.Options.Add(_user);
+        command.Options.Add(_password);
+        command.Options.Add(_tlsCa);
+        command.Options.Add(_tlsInsecure);
+        command.Options.Add(_digest);
+        command.Options.Add(_flashVer);
+        command.Options.Add(_connectArgs);
+    }
+
+    public ConnectionArguments Read(ParseResult result) => new(
+        TimeSpan.FromSeconds(result.GetValue(_connectTimeout)),
+        result.GetValue(_user),
+        result.GetValue(_password) ?? Environment.GetEnvironmentVariable("UPLINK_PASSWORD"),
+        result.GetValue(_tlsCa),
+        result.GetValue(_tlsInsecure),
+        result.GetValue(_digest),
+        result.GetValue(_flashVer),
+        result.GetValue(_connectArgs));
+}
