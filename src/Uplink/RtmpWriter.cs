@@ -142,6 +142,7 @@ public sealed class RtmpWriter : IAsyncDisposable
             if (video.DecoderConfiguration is null)
             {
                 _videoDropped++;
+                UplinkMetrics.FramesDropped.Add(1, UplinkMetrics.VideoTrack);
                 WriterLog.VideoWithoutConfiguration(_logger, decodeTime);
                 return;
             }
@@ -324,6 +325,7 @@ public sealed class RtmpWriter : IAsyncDisposable
         if (audio.AudioSpecificConfig is not { } config)
         {
             _audioDropped++;
+            UplinkMetrics.FramesDropped.Add(1, UplinkMetrics.AudioTrack);
             WriterLog.AudioWithoutConfiguration(_logger, timestamp);
             return;
         }
@@ -403,6 +405,7 @@ public sealed class RtmpWriter : IAsyncDisposable
         }
 
         ServerInfo = connection.Info;
+        UplinkMetrics.Connections.Add(1);
         _connection = connection;
         _everConnected = true;
         _lostReason = null;
@@ -426,8 +429,7 @@ public sealed class RtmpWriter : IAsyncDisposable
         if (_connection == connection && !_disposed)
         {
             // Lost without being asked to close: later writes fail clearly.
-            _lostReason = connection.CloseReason ?? "connection closed";
-            SetStatus(RtmpWriterStatus.Disconnected, _lostReason);
+            MarkLost(connection.CloseReason ?? "connection closed");
         }
     }
 
@@ -461,8 +463,7 @@ public sealed class RtmpWriter : IAsyncDisposable
         catch (RtmpException ex) when (ex.Kind is RtmpErrorKind.Disconnected or RtmpErrorKind.Timeout)
         {
             // Torn down by the next write, DisconnectAsync or DisposeAsync (all under the write lock).
-            _lostReason ??= connection.CloseReason ?? ex.Message;
-            SetStatus(RtmpWriterStatus.Disconnected, _lostReason);
+            MarkLost(connection.CloseReason ?? ex.Message);
             throw;
         }
         finally
@@ -509,10 +510,12 @@ public sealed class RtmpWriter : IAsyncDisposable
             if (video)
             {
                 Interlocked.Increment(ref _videoFramesSent);
+                UplinkMetrics.FramesSent.Add(1, UplinkMetrics.VideoTrack);
             }
             else
             {
                 Interlocked.Increment(ref _audioFramesSent);
+                UplinkMetrics.FramesSent.Add(1, UplinkMetrics.AudioTrack);
             }
         }
     }
@@ -590,6 +593,23 @@ public sealed class RtmpWriter : IAsyncDisposable
             await TearDownAsync(connection).ConfigureAwait(false);
             SetStatus(RtmpWriterStatus.Disconnected, reason);
         }
+    }
+
+    /// <summary>Records that the connection was lost (once per connection) and says so.</summary>
+    private void MarkLost(string reason)
+    {
+        lock (_dispatcher)
+        {
+            if (_lostReason is not null)
+            {
+                return;
+            }
+
+            _lostReason = reason;
+        }
+
+        UplinkMetrics.ConnectionsLost.Add(1);
+        SetStatus(RtmpWriterStatus.Disconnected, reason);
     }
 
     /// <summary>Closes a connection that is over, keeping its byte counts in the writer's totals (caller holds the write lock).</summary>

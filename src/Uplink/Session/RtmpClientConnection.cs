@@ -277,6 +277,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         }
 
         Interlocked.Add(ref _bytesSent, count);
+        UplinkMetrics.BytesSent.Add(count);
     }
 
     public async ValueTask DisposeAsync()

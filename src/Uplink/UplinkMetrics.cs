@@ -1,0 +1,30 @@
+using System.Diagnostics.Metrics;
+
+namespace Uplink;
+
+/// <summary>
+/// The <c>System.Diagnostics.Metrics</c> meter "Uplink": what every writer in the process sends, for
+/// dotnet-counters, OpenTelemetry or any <see cref="MeterListener"/>. Counters are tagged with the track
+/// (<c>video</c>/<c>audio</c>) where that applies. Without a listener, recording costs a flag check.
+/// </summary>
+public static class UplinkMetrics
+{
+    /// <summary>The meter's name.</summary>
+    public const string MeterName = "Uplink";
+
+    private static readonly Meter Meter = new(MeterName, UplinkVersion.Value);
+
+    internal static readonly Counter<long> BytesSent = Meter.CreateCounter<long>("uplink.bytes_sent", "By", "Bytes handed to the transport, handshake and protocol included.");
+
+    internal static readonly Counter<long> FramesSent = Meter.CreateCounter<long>("uplink.frames_sent", "{frame}", "Frames sent, by track.");
+
+    internal static readonly Counter<long> FramesDropped = Meter.CreateCounter<long>("uplink.frames_dropped", "{frame}", "Frames not sent, by track (e.g. before the first parameter sets).");
+
+    internal static readonly Counter<long> Connections = Meter.CreateCounter<long>("uplink.connections", "{connection}", "Connections that reached publishing.");
+
+    internal static readonly Counter<long> ConnectionsLost = Meter.CreateCounter<long>("uplink.connections_lost", "{connection}", "Connections lost without being asked to close.");
+
+    internal static readonly KeyValuePair<string, object?> VideoTrack = new("track", "video");
+
+    internal static readonly KeyValuePair<string, object?> AudioTrack = new("track", "audio");
+}
