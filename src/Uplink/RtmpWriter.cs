@@ -58,6 +58,14 @@ public sealed class RtmpWriter : IAsyncDisposable
     private long _lastTimestampMs;
     private long _closedBytesSent;
     private long _closedBytesAcknowledged;
+    private readonly ReplayBuffer _replay;
+    private readonly object _stateLock = new();
+    private CancellationTokenSource? _stopReconnecting;
+    private Task _reconnectLoop = Task.CompletedTask;
+    private bool _reconnecting;
+    private bool _baseSet;
+    private bool _waitForKeyframe;
+    private long _reconnects;
 
     /// <summary>Creates a writer; nothing connects until <see cref="ConnectAsync"/> or the first write.</summary>
     /// <exception cref="ArgumentException">A setting is invalid (the message names it and the allowed range).</exception>
@@ -72,7 +80,11 @@ public sealed class RtmpWriter : IAsyncDisposable
         _audio = options.Audio is null ? null : new AudioTagBuilder(options.Audio);
         _interleaver = new Interleaver(_video is not null, _audio is not null, options.InterleaveWindow);
         _dispatcher = new EventDispatcher(_logger);
+        // Without reconnection nothing is kept once sent (see SendPendingAsync), so only a pump's own batch is ever held.
+        _replay = new ReplayBuffer(options.Reconnect.Attempts > 0 ? options.Reconnect.BufferSize : long.MaxValue);
     }
+
+    private bool ReconnectEnabled => _options.Reconnect.Attempts > 0;
 
     /// <summary>Raised (off the I/O path, in order) when the connection state changes. A throwing handler is logged and ignored.</summary>
     public event EventHandler<RtmpWriterStatusChangedEventArgs>? StatusChanged;
@@ -260,7 +272,10 @@ public sealed class RtmpWriter : IAsyncDisposable
             Interlocked.Read(ref _audioFramesSent),
             Interlocked.Read(ref _videoDropped),
             Interlocked.Read(ref _audioDropped),
-            TimeSpan.FromMilliseconds(Interlocked.Read(ref _lastTimestampMs)));
+            TimeSpan.FromMilliseconds(Interlocked.Read(ref _lastTimestampMs)),
+            Interlocked.Read(ref _reconnects),
+            _replay.Bytes,
+            TimeSpan.FromMilliseconds(_replay.UnsentDurationMs));
     }
 
     /// <summary>Disconnects cleanly if connected, then releases everything.</summary>
@@ -284,7 +299,9 @@ public sealed class RtmpWriter : IAsyncDisposable
             }
 
             _disposed = true;
+            await (_stopReconnecting?.CancelAsync() ?? Task.CompletedTask).ConfigureAwait(false);
             _interleaver.Clear();
+            _replay.Clear();
             _scratch.Dispose();
         }
         finally
@@ -292,6 +309,15 @@ public sealed class RtmpWriter : IAsyncDisposable
             _writeLock.Release();
         }
 
+        try
+        {
+            await _reconnectLoop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stopReconnecting?.Dispose();
         await _dispatcher.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -346,6 +372,12 @@ public sealed class RtmpWriter : IAsyncDisposable
     private async ValueTask EnsureWritableAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_reconnecting)
+        {
+            // The caller keeps writing: frames wait in the replay buffer until the stream is back.
+            return;
+        }
+
         if (_connection is { } current)
         {
             if (_lostReason is null)
@@ -384,36 +416,10 @@ public sealed class RtmpWriter : IAsyncDisposable
             await TearDownAsync(current).ConfigureAwait(false);
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.ConnectTimeout);
-        var progress = new RtmpConnector.Progress();
-        RtmpClientConnection connection = await RtmpConnector.ConnectAsync(_url, _options, _logger, OnServerStatus, progress, timeout.Token, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            progress.Stage = "publishing";
-            await connection.PublishAsync(_url.StreamName, timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw RtmpConnector.TimedOut(_url, _options, progress);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        ServerInfo = connection.Info;
-        UplinkMetrics.Connections.Add(1);
-        _connection = connection;
-        _everConnected = true;
-        _lostReason = null;
-        _startSent = false;
-        _sentVideoConfig = null;
-        _sentAudioConfig = null;
+        RtmpClientConnection connection = await OpenAndPublishAsync(cancellationToken).ConfigureAwait(false);
+        Install(connection);
+        _waitForKeyframe = false;
         SetStatus(RtmpWriterStatus.Connected, $"publishing to {_url}");
-        _ = WatchAsync(connection);
     }
 
     private async Task WatchAsync(RtmpClientConnection connection)
@@ -437,21 +443,37 @@ public sealed class RtmpWriter : IAsyncDisposable
     {
         // The interleaver holds the first frames until both tracks have shown up (or one ran a window ahead),
         // so by the time the start goes out, both configurations are normally known.
-        RtmpClientConnection connection = _connection!;
+        while (_interleaver.TryTake(drain, out OutgoingMessage message))
+        {
+            (int video, int audio) = _replay.Add(message);
+            CountDropped(video, audio);
+        }
+
+        if (_connection is { } connection && _lostReason is null)
+        {
+            await SendPendingAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sends what the replay buffer has not yet sent on this connection (caller holds the write lock).</summary>
+    private async Task SendPendingAsync(RtmpClientConnection connection, CancellationToken cancellationToken)
+    {
         await connection.EnterSendAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            while (_interleaver.TryTake(drain, out OutgoingMessage message))
+            while (_replay.TryPeekUnsent(out OutgoingMessage message))
             {
-                try
+                if (_waitForKeyframe && message.Type == RtmpMessageType.Video && !message.IsConfiguration && !message.IsVideoKeyframe)
                 {
-                    Emit(connection, message);
-                }
-                finally
-                {
-                    message.Release();
+                    // After a reconnect whose GOP start was not kept: video resumes on the next keyframe.
+                    _replay.MarkSent(0);
+                    CountDropped(1, 0);
+                    continue;
                 }
 
+                _waitForKeyframe &= !message.IsVideoKeyframe;
+                Emit(connection, message);
+                _replay.MarkSent(connection.BytesSent + connection.PendingBytes);
                 if (connection.PendingBytes >= FlushThreshold)
                 {
                     await connection.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -459,16 +481,42 @@ public sealed class RtmpWriter : IAsyncDisposable
             }
 
             await connection.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (ReconnectEnabled)
+            {
+                _replay.Trim(connection.BytesAcknowledged);
+            }
+            else
+            {
+                _replay.ReleaseSent();
+            }
         }
         catch (RtmpException ex) when (ex.Kind is RtmpErrorKind.Disconnected or RtmpErrorKind.Timeout)
         {
-            // Torn down by the next write, DisconnectAsync or DisposeAsync (all under the write lock).
             MarkLost(connection.CloseReason ?? ex.Message);
-            throw;
+            if (!ReconnectEnabled)
+            {
+                // Torn down by the next write, DisconnectAsync or DisposeAsync (all under the write lock).
+                throw;
+            }
         }
         finally
         {
             connection.ExitSend();
+        }
+    }
+
+    private void CountDropped(int video, int audio)
+    {
+        if (video > 0)
+        {
+            Interlocked.Add(ref _videoDropped, video);
+            UplinkMetrics.FramesDropped.Add(video, UplinkMetrics.VideoTrack);
+        }
+
+        if (audio > 0)
+        {
+            Interlocked.Add(ref _audioDropped, audio);
+            UplinkMetrics.FramesDropped.Add(audio, UplinkMetrics.AudioTrack);
         }
     }
 
@@ -477,7 +525,13 @@ public sealed class RtmpWriter : IAsyncDisposable
         if (!_startSent)
         {
             _startSent = true;
-            _baseMs = message.TimestampMs;
+            if (!_baseSet)
+            {
+                // Once per writer: after a reconnect the timestamps go on, never back to 0.
+                _baseSet = true;
+                _baseMs = message.TimestampMs;
+            }
+
             SendStart(connection, message.TimestampMs);
         }
 
@@ -564,6 +618,16 @@ public sealed class RtmpWriter : IAsyncDisposable
         RtmpClientConnection? connection = _connection;
         if (connection is null)
         {
+            if (_reconnecting)
+            {
+                // Stop trying; the loop sees this when it next takes the write lock.
+                _disconnectedByCaller = true;
+                await (_stopReconnecting?.CancelAsync() ?? Task.CompletedTask).ConfigureAwait(false);
+                _interleaver.Clear();
+                _replay.Clear();
+                SetStatus(RtmpWriterStatus.Disconnected, reason);
+            }
+
             return;
         }
 
@@ -595,32 +659,173 @@ public sealed class RtmpWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Records that the connection was lost (once per connection) and says so.</summary>
+    /// <summary>Records that the connection was lost (once per connection) and says so; reconnects when enabled.</summary>
     private void MarkLost(string reason)
     {
-        lock (_dispatcher)
+        bool reconnect;
+        lock (_stateLock)
         {
-            if (_lostReason is not null)
+            if (_lostReason is not null || _reconnecting)
             {
                 return;
             }
 
             _lostReason = reason;
+            reconnect = ReconnectEnabled && !_disposed && !_disconnectedByCaller;
+            _reconnecting = reconnect;
         }
 
         UplinkMetrics.ConnectionsLost.Add(1);
-        SetStatus(RtmpWriterStatus.Disconnected, reason);
+        if (reconnect)
+        {
+            SetStatus(RtmpWriterStatus.Reconnecting, reason);
+            var stop = new CancellationTokenSource();
+            Interlocked.Exchange(ref _stopReconnecting, stop)?.Dispose();
+            _reconnectLoop = Task.Run(() => ReconnectLoopAsync(stop.Token));
+        }
+        else
+        {
+            SetStatus(RtmpWriterStatus.Disconnected, reason);
+        }
+    }
+
+    /// <summary>
+    /// Reconnects in the background while the caller keeps writing: tears the lost connection down, waits as the
+    /// policy says, connects and publishes again, then sends from the replay buffer — the GOP holding the first
+    /// unacknowledged frame onwards — after fresh metadata and sequence headers.
+    /// </summary>
+    private async Task ReconnectLoopAsync(CancellationToken stop)
+    {
+        string lastError = _lostReason ?? "connection lost";
+        try
+        {
+            await _writeLock.WaitAsync(stop).ConfigureAwait(false);
+            try
+            {
+                if (_connection is { } lost)
+                {
+                    long acknowledged = lost.BytesAcknowledged;
+                    await TearDownAsync(lost, clearQueues: false).ConfigureAwait(false);
+                    _replay.Rewind(acknowledged);
+                }
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+
+            IReconnectPolicy policy = _options.Reconnect.EffectivePolicy;
+            for (int attempt = 1; attempt <= _options.Reconnect.Attempts; attempt++)
+            {
+                await Task.Delay(policy.GetDelay(attempt), _options.TimeProvider, stop).ConfigureAwait(false);
+                RtmpClientConnection connection;
+                try
+                {
+                    connection = await OpenAndPublishAsync(stop).ConfigureAwait(false);
+                }
+                catch (RtmpException ex)
+                {
+                    lastError = ex.Message;
+                    WriterLog.ReconnectFailed(_logger, attempt, _options.Reconnect.Attempts, ex.Message);
+                    continue;
+                }
+
+                await _writeLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    if (_disposed || _disconnectedByCaller)
+                    {
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                        return;
+                    }
+
+                    Install(connection);
+                    Interlocked.Increment(ref _reconnects);
+                    lock (_stateLock)
+                    {
+                        _reconnecting = false;
+                    }
+
+                    SetStatus(RtmpWriterStatus.Connected, $"reconnected (attempt {attempt}) to {_url}");
+                    await SendPendingAsync(connection, CancellationToken.None).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _writeLock.Release();
+                }
+
+                return;
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            lastError = "reconnection stopped";
+        }
+
+        lock (_stateLock)
+        {
+            _reconnecting = false;
+            _lostReason = $"gave up reconnecting after {_options.Reconnect.Attempts} attempts: {lastError}";
+        }
+
+        _replay.Clear();
+        SetStatus(RtmpWriterStatus.Disconnected, _lostReason);
+    }
+
+    /// <summary>Connect (with authentication) and publish within the connect timeout.</summary>
+    private async Task<RtmpClientConnection> OpenAndPublishAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.ConnectTimeout);
+        var progress = new RtmpConnector.Progress();
+        RtmpClientConnection connection = await RtmpConnector.ConnectAsync(_url, _options, _logger, OnServerStatus, progress, timeout.Token, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            progress.Stage = "publishing";
+            await connection.PublishAsync(_url.StreamName, timeout.Token).ConfigureAwait(false);
+            return connection;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw RtmpConnector.TimedOut(_url, _options, progress);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Makes a freshly published connection the current one (caller holds the write lock).</summary>
+    private void Install(RtmpClientConnection connection)
+    {
+        _connection = connection;
+        _everConnected = true;
+        _lostReason = null;
+        _startSent = false;
+        _sentVideoConfig = null;
+        _sentAudioConfig = null;
+        _waitForKeyframe = _video is not null;
+        ServerInfo = connection.Info;
+        UplinkMetrics.Connections.Add(1);
+        _ = WatchAsync(connection);
     }
 
     /// <summary>Closes a connection that is over, keeping its byte counts in the writer's totals (caller holds the write lock).</summary>
-    private async Task TearDownAsync(RtmpClientConnection connection)
+    private async Task TearDownAsync(RtmpClientConnection connection, bool clearQueues = true)
     {
         if (_connection == connection)
         {
             _connection = null;
         }
 
-        _interleaver.Clear();
+        if (clearQueues)
+        {
+            _interleaver.Clear();
+            _replay.Clear();
+        }
+
         await connection.DisposeAsync().ConfigureAwait(false);
         Interlocked.Add(ref _closedBytesSent, connection.BytesSent);
         Interlocked.Add(ref _closedBytesAcknowledged, connection.BytesAcknowledged);

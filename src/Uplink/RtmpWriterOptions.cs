@@ -18,6 +18,12 @@ public sealed record RtmpWriterOptions
     /// the URL's <c>user:pass@</c>, if any. The method is chosen from the server's refusal.</summary>
     public RtmpCredentials? Credentials { get; init; }
 
+    /// <summary>Automatic reconnection (off by default: <c>Attempts = 0</c>, as in the original filter).</summary>
+    public RtmpReconnectOptions Reconnect { get; init; } = new();
+
+    /// <summary>The clock for reconnection delays; tests pass a fake one.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>The video pin's media type; null when there is no video. Default: H.264 Annex-B with in-band parameter sets.</summary>
     public VideoMediaType? Video { get; init; } = VideoMediaType.H264AnnexB;
 
@@ -123,6 +129,11 @@ public sealed record RtmpWriterOptions
         if (SocketSendBufferSize < 0)
         {
             throw new ArgumentException($"{nameof(SocketSendBufferSize)} must not be negative.", nameof(SocketSendBufferSize));
+        }
+
+        if (Reconnect.Attempts < 0 || Reconnect.Delay < TimeSpan.Zero || Reconnect.BufferSize < 0)
+        {
+            throw new ArgumentException($"{nameof(Reconnect)}: Attempts, Delay and BufferSize must not be negative.", nameof(Reconnect));
         }
 
         if (Video is null && Audio is null)

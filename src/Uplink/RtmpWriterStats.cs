@@ -9,6 +9,9 @@ namespace Uplink;
 /// <param name="VideoFramesDropped">Video frames not sent (e.g. written before any SPS/PPS was known).</param>
 /// <param name="AudioFramesDropped">Audio frames not sent.</param>
 /// <param name="LastTimestamp">The stream timestamp of the last message sent.</param>
+/// <param name="Reconnects">Times the writer reconnected after losing the connection.</param>
+/// <param name="BufferedBytes">Bytes held for replay and, while reconnecting, waiting to be sent (a snapshot, not synchronised with writes).</param>
+/// <param name="BufferedDuration">Media time waiting to be sent.</param>
 public readonly record struct RtmpWriterStats(
     RtmpWriterStatus Status,
     long BytesSent,
@@ -17,4 +20,7 @@ public readonly record struct RtmpWriterStats(
     long AudioFramesSent,
     long VideoFramesDropped,
     long AudioFramesDropped,
-    TimeSpan LastTimestamp);
+    TimeSpan LastTimestamp,
+    long Reconnects = 0,
+    long BufferedBytes = 0,
+    TimeSpan BufferedDuration = default);

@@ -27,6 +27,9 @@ internal readonly struct OutgoingMessage
 
     public ReadOnlySpan<byte> Payload => Buffer.AsSpan(0, Length);
 
+    /// <summary>A video frame a decoder can start from (FLV frame type 1), not a sequence header.</summary>
+    public bool IsVideoKeyframe => Type == RtmpMessageType.Video && !IsConfiguration && Length > 0 && Buffer[0] >> 4 == 1;
+
     /// <summary>Copies a tag body into a pooled buffer.</summary>
     public static OutgoingMessage Create(RtmpMessageType type, long timestampMs, ReadOnlySpan<byte> body, bool isConfiguration)
     {

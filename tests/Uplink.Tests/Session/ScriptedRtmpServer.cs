@@ -73,8 +73,16 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
     /// <summary>Chunk size the server announces after connect (0: none).</summary>
     public int ServerChunkSize { get; set; } = 4096;
 
-    /// <summary>Close the connection after this many audio/video messages (0: never).</summary>
+    /// <summary>Close the first connection after this many audio/video messages (0: never); later connections are not dropped.</summary>
     public int DropAfterMediaMessages { get; set; }
+
+    /// <summary>Refuse (close at once) every connection after the first, to make reconnection fail.</summary>
+    public bool RefuseLaterConnections { get; set; }
+
+    /// <summary>Connections accepted so far.</summary>
+    public int ConnectionCount => _connectionCount;
+
+    private int _connectionCount;
 
     /// <summary>Every message the client sent, in order.</summary>
     public ConcurrentQueue<ReceivedMessage> Messages { get; } = new();
@@ -109,9 +117,15 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
         {
             Socket socket = await _listener.AcceptSocketAsync(_stop.Token);
             using var stream = new NetworkStream(socket, ownsSocket: true);
+            int connection = Interlocked.Increment(ref _connectionCount);
+            if (connection > 1 && RefuseLaterConnections)
+            {
+                continue;
+            }
+
             try
             {
-                await ServeAsync(stream, _stop.Token);
+                await ServeAsync(stream, connection, _stop.Token);
             }
             catch (Exception ex) when (ex is IOException or SocketException or EndOfStreamException)
             {
@@ -123,7 +137,7 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
         }
     }
 
-    private async Task ServeAsync(NetworkStream stream, CancellationToken ct)
+    private async Task ServeAsync(NetworkStream stream, int connection, CancellationToken ct)
     {
         byte[] c0c1 = new byte[1537];
         await stream.ReadExactlyAsync(c0c1, ct);
@@ -163,7 +177,7 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
             {
                 using (m)
                 {
-                    var msg = ReceivedMessage.From(m);
+                    var msg = ReceivedMessage.From(m) with { Connection = connection };
                     if (msg.Type == RtmpMessageType.SetChunkSize)
                     {
                         reader.SetChunkSize(BinaryPrimitives.ReadUInt32BigEndian(msg.Payload));
@@ -178,7 +192,7 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
             {
                 Messages.Enqueue(msg);
                 Respond(msg, writer, output);
-                if (DropAfterMediaMessages > 0 && Messages.Count(m => m.Type is RtmpMessageType.Audio or RtmpMessageType.Video) >= DropAfterMediaMessages)
+                if (connection == 1 && DropAfterMediaMessages > 0 && Messages.Count(m => m.Type is RtmpMessageType.Audio or RtmpMessageType.Video) >= DropAfterMediaMessages)
                 {
                     stream.Socket.Close(0);
                     return;
@@ -302,6 +316,9 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
 /// <summary>One message the scripted server received, with the command name and arguments decoded for commands.</summary>
 internal sealed record ReceivedMessage(int ChunkStreamId, RtmpMessageType Type, uint Timestamp, uint StreamId, byte[] Payload, string? CommandName, double Transaction, object?[] Arguments)
 {
+    /// <summary>Which connection (1, 2, …) it arrived on.</summary>
+    public int Connection { get; init; } = 1;
+
     public static ReceivedMessage From(in RtmpMessage m)
     {
         byte[] payload = m.Payload.ToArray();

@@ -18,9 +18,15 @@ public class ElementaryStreamReaderAllocationTests
             pipe ? new NonSeekableChunkedStream(audio, seed: 8, maxChunk: 1000) : new MemoryStream(audio));
         long checksum = ReadSynchronously(reader, 300);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        checksum += ReadSynchronously(reader, 2000);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // Several windows, the quietest counts: the runtime itself (JIT, pool trimming after a GC) may allocate on
+        // this thread once in a while, while a per-frame allocation would show in every window.
+        long allocated = long.MaxValue;
+        for (int window = 0; window < 4; window++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            checksum += ReadSynchronously(reader, 500);
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
         Assert.Equal(2300, reader.FramesRead);
         Assert.NotEqual(0, checksum);

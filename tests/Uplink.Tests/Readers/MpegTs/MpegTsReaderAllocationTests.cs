@@ -27,9 +27,15 @@ public class MpegTsReaderAllocationTests
         await using MpegTsReader reader = await MpegTsReader.OpenAsync(stream);
         long checksum = ReadSynchronously(reader, 300);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        checksum += ReadSynchronously(reader, 2400);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // Several windows, the quietest counts: the runtime itself (JIT, pool trimming after a GC) may allocate on
+        // this thread once in a while, while a per-frame allocation would show in every window.
+        long allocated = long.MaxValue;
+        for (int window = 0; window < 3; window++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            checksum += ReadSynchronously(reader, 800);
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
         Assert.Equal(2700, reader.FramesRead);
         Assert.NotEqual(0, checksum);

@@ -1,0 +1,23 @@
+namespace Uplink;
+
+/// <summary>
+/// Automatic reconnection: after a lost connection the writer keeps taking frames, reconnects (connect,
+/// authentication, publish), resends metadata and sequence headers, and goes on from the start of the GOP holding
+/// the first frame the server had not acknowledged — nothing lost when the outage fits the buffer.
+/// </summary>
+/// <param name="Attempts">How many times to try; 0 never reconnects (the original filter's default).</param>
+/// <param name="Delay">The wait before the first attempt; later ones back off from it (see <see cref="Policy"/>).</param>
+public sealed record RtmpReconnectOptions(int Attempts = 0, TimeSpan Delay = default)
+{
+    /// <summary>The wait before the first attempt, 2 s unless given.</summary>
+    public TimeSpan Delay { get; init; } = Delay == default ? TimeSpan.FromSeconds(2) : Delay;
+
+    /// <summary>How long to wait before each attempt; null for exponential backoff from <see cref="Delay"/> with jitter, capped at 30 s.</summary>
+    public IReconnectPolicy? Policy { get; init; }
+
+    /// <summary>Bytes of stream kept for replay and for the backlog while reconnecting (default 32 MiB); past it the oldest frames go.</summary>
+    public long BufferSize { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>The policy in force.</summary>
+    internal IReconnectPolicy EffectivePolicy => Policy ?? new ExponentialBackoffPolicy(Delay, TimeSpan.FromSeconds(30));
+}

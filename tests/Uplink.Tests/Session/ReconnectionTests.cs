@@ -1,0 +1,114 @@
+using Uplink.Chunks;
+
+namespace Uplink.Tests.Session;
+
+public class ReconnectionTests
+{
+    private static readonly TimeSpan Frame = TimeSpan.FromMilliseconds(40);
+
+    private sealed class NoDelay : IReconnectPolicy
+    {
+        public TimeSpan GetDelay(int attempt) => TimeSpan.FromMilliseconds(10);
+    }
+
+    [Fact]
+    public async Task A_dropped_connection_is_restored_while_the_caller_keeps_writing_and_no_frame_is_lost()
+    {
+        await using var server = new ScriptedRtmpServer { DropAfterMediaMessages = 5 };
+        var statuses = new List<RtmpWriterStatus>();
+        var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var video = ElementaryStreams.VideoAccessUnits();
+        var options = new RtmpWriterOptions
+        {
+            Url = server.Url(),
+            Audio = null,
+            Reconnect = new RtmpReconnectOptions(Attempts: 3) { Policy = new NoDelay() },
+        };
+        await using (var writer = new RtmpWriter(options))
+        {
+            writer.StatusChanged += (_, e) =>
+            {
+                lock (statuses)
+                {
+                    statuses.Add(e.Status);
+                    if (statuses.Count(s => s == RtmpWriterStatus.Connected) == 2)
+                    {
+                        reconnected.TrySetResult();
+                    }
+                }
+            };
+
+            // Write every frame without pausing; the drop happens part way and must not reach the caller.
+            for (int round = 0; round < 3; round++)
+            {
+                for (int v = 0; v < video.Count; v++)
+                {
+                    TimeSpan dts = Frame * ((round * video.Count) + v);
+                    await writer.WriteVideoAsync(video[v], dts, dts);
+                }
+            }
+
+            await reconnected.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            await writer.DisconnectAsync();
+            Assert.Equal(1, writer.GetStats().Reconnects);
+        }
+
+        lock (statuses)
+        {
+            Assert.Equal([RtmpWriterStatus.Connected, RtmpWriterStatus.Reconnecting, RtmpWriterStatus.Connected, RtmpWriterStatus.Disconnected], statuses);
+        }
+
+        await server.ConnectionEnded.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var second = server.Media.Where(m => m.Connection == 2).ToList();
+
+        // The second connection starts like a stream: metadata, sequence header, then a keyframe.
+        Assert.Equal("@setDataFrame", second[0].CommandName);
+        Assert.Equal(new byte[] { 0x17, 0x00 }, second[1].Payload[..2]);
+        Assert.Equal(0x17, second.First(m => m.Type == RtmpMessageType.Video && m.Payload[1] == 1).Payload[0]);
+
+        // Every frame written reached the server on one connection or the other, with its own timestamp (no jump back to 0).
+        var received = server.Media.Where(m => m.Type == RtmpMessageType.Video && m.Payload[1] == 1).Select(m => m.Timestamp).ToHashSet();
+        for (int i = 0; i < 3 * video.Count; i++)
+        {
+            Assert.Contains((uint)(40 * i), received);
+        }
+
+        var secondFrames = second.Where(m => m.Type == RtmpMessageType.Video && m.Payload[1] == 1).Select(m => m.Timestamp).ToList();
+        Assert.Equal(secondFrames.Order(), secondFrames);
+        Assert.True(secondFrames[^1] == (uint)(40 * ((3 * video.Count) - 1)), $"last frame at {secondFrames[^1]}");
+    }
+
+    [Fact]
+    public async Task When_every_attempt_fails_the_writer_gives_up_says_so_and_writes_fail_clearly()
+    {
+        await using var server = new ScriptedRtmpServer { DropAfterMediaMessages = 3, RefuseLaterConnections = true };
+        var gaveUp = new TaskCompletionSource<RtmpWriterStatusChangedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = new RtmpWriterOptions
+        {
+            Url = server.Url(),
+            Audio = null,
+            ConnectTimeout = TimeSpan.FromSeconds(2),
+            Reconnect = new RtmpReconnectOptions(Attempts: 2) { Policy = new NoDelay() },
+        };
+        await using var writer = new RtmpWriter(options);
+        writer.StatusChanged += (_, e) =>
+        {
+            if (e.Status == RtmpWriterStatus.Disconnected)
+            {
+                gaveUp.TrySetResult(e);
+            }
+        };
+
+        var video = ElementaryStreams.VideoAccessUnits();
+        for (int v = 0; v < video.Count; v++)
+        {
+            await writer.WriteVideoAsync(video[v], Frame * v, Frame * v);
+        }
+
+        RtmpWriterStatusChangedEventArgs end = await gaveUp.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Contains("gave up reconnecting after 2 attempts", end.Reason, StringComparison.Ordinal);
+        var ex = await Assert.ThrowsAsync<RtmpException>(async () => await writer.WriteVideoAsync(video[0], Frame * 100, Frame * 100));
+        Assert.Contains("gave up reconnecting", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(3, server.ConnectionCount);
+    }
+}
