@@ -49,6 +49,23 @@ internal static class Program
     {
         var input = new Argument<string>("input") { Description = "What to publish: an FLV, MP4/MOV, MPEG-TS, raw H.264 (Annex-B) or ADTS AAC file, told apart by content; - reads stdin." };
         var url = new Argument<string?>("url") { Description = "Where to publish: rtmp://host[:port]/app/stream, rtmps://…, or rtmp:host/app+stream. Left out: the embedded server, in this process.", Arity = ArgumentArity.ZeroOrOne };
+        var reconnectAttempts = new Option<int>("--reconnect-attempts") { Description = "Reconnect this many times after the connection is lost, while reading goes on (0 = never).", DefaultValueFactory = _ => 5 };
+        var reconnectDelay = new Option<double>("--reconnect-delay") { Description = "Seconds before the first reconnection attempt; later ones back off (doubling, with jitter, up to 30 s).", DefaultValueFactory = _ => 2 };
+        reconnectAttempts.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or > 1000)
+            {
+                r.AddError("--reconnect-attempts must be 0 to 1000.");
+            }
+        });
+        reconnectDelay.Validators.Add(r =>
+        {
+            double v = r.GetValueOrDefault<double>();
+            if (v is < 0 or > 3600 || double.IsNaN(v))
+            {
+                r.AddError("--reconnect-delay must be 0 to 3600 seconds.");
+            }
+        });
         var record = new Option<string?>("--record") { Description = "Without a URL: have the embedded server record what it received to FLV files in this folder." };
         var noRealtime = new Option<bool>("--no-realtime") { Description = "Send as fast as the server takes it instead of at the frames' timestamps." };
         var loop = new Option<int>("--loop") { Description = "Play the input N times, timestamps continuing (0 = forever).", DefaultValueFactory = _ => 1 };
@@ -110,6 +127,8 @@ internal static class Program
         publish.Options.Add(fps);
         publish.Options.Add(json);
         publish.Options.Add(record);
+        publish.Options.Add(reconnectAttempts);
+        publish.Options.Add(reconnectDelay);
         publish.Options.Add(verbose);
         var publishConnection = new ConnectionOptions();
         publishConnection.AddTo(publish);
@@ -126,7 +145,9 @@ internal static class Program
                 result.GetValue(json),
                 result.GetValue(verbose),
                 publishConnection.Read(result),
-                result.GetValue(record));
+                result.GetValue(record),
+                result.GetValue(reconnectAttempts),
+                result.GetValue(reconnectDelay));
             return new PublishRunner(settings, Console.Out, Console.Error).RunAsync(cancellationToken);
         });
 

@@ -60,6 +60,7 @@ internal sealed class PublishRunner
                 Audio = reader.Audio,
                 ChunkSize = _settings.ChunkSize,
                 OnStatusChanged = ReportStatus,
+                Reconnect = new RtmpReconnectOptions(_settings.ReconnectAttempts, TimeSpan.FromSeconds(_settings.ReconnectDelaySeconds)),
             };
             options = _settings.Connection.Apply(options, url, _output);
             if (reader is FlvReader flv)

@@ -12,4 +12,6 @@ internal sealed record PublishSettings(
     bool Json,
     bool Verbose,
     ConnectionArguments Connection,
-    string? Record = null);
+    string? Record = null,
+    int ReconnectAttempts = 5,
+    double ReconnectDelaySeconds = 2);

@@ -5,12 +5,27 @@ namespace Uplink;
 /// authentication, publish), resends metadata and sequence headers, and goes on from the start of the GOP holding
 /// the first frame the server had not acknowledged — nothing lost when the outage fits the buffer.
 /// </summary>
-/// <param name="Attempts">How many times to try; 0 never reconnects (the original filter's default).</param>
-/// <param name="Delay">The wait before the first attempt; later ones back off from it (see <see cref="Policy"/>).</param>
-public sealed record RtmpReconnectOptions(int Attempts = 0, TimeSpan Delay = default)
+public sealed record RtmpReconnectOptions
 {
-    /// <summary>The wait before the first attempt, 2 s unless given.</summary>
-    public TimeSpan Delay { get; init; } = Delay == default ? TimeSpan.FromSeconds(2) : Delay;
+    /// <summary>Reconnection off.</summary>
+    public RtmpReconnectOptions()
+    {
+    }
+
+    /// <summary>Reconnection on.</summary>
+    /// <param name="Attempts">How many times to try; 0 never reconnects (the original filter's default).</param>
+    /// <param name="Delay">The wait before the first attempt; later ones back off from it (see <see cref="Policy"/>). Default 2 s.</param>
+    public RtmpReconnectOptions(int Attempts, TimeSpan? Delay = null)
+    {
+        this.Attempts = Attempts;
+        this.Delay = Delay ?? TimeSpan.FromSeconds(2);
+    }
+
+    /// <summary>How many times to try; 0 never reconnects (the original filter's default).</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>The wait before the first attempt; later ones back off from it (see <see cref="Policy"/>).</summary>
+    public TimeSpan Delay { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long to wait before each attempt; null for exponential backoff from <see cref="Delay"/> with jitter, capped at 30 s.</summary>
     public IReconnectPolicy? Policy { get; init; }

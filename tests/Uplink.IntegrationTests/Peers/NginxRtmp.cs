@@ -12,14 +12,36 @@ namespace Uplink.IntegrationTests.Peers;
 public sealed class NginxRtmp : IRtmpPeer, IAsyncDisposable
 {
     private const int StartAttempts = 3;
-    private readonly ExternalProcess _process;
     private readonly string _directory;
+    private readonly string? _onPublishUrl;
+    private ExternalProcess _process;
 
-    private NginxRtmp(ExternalProcess process, string directory, int port)
+    private NginxRtmp(ExternalProcess process, string directory, int port, string? onPublishUrl)
     {
         _process = process;
         _directory = directory;
+        _onPublishUrl = onPublishUrl;
         Port = port;
+    }
+
+    /// <summary>The directory the recordings go to (STREAM.flv each).</summary>
+    public string Recordings => RecordDirectory;
+
+    /// <summary>Kills nginx at once (SIGKILL, no goodbye to its clients): a server that dies.</summary>
+    public async Task KillAsync()
+    {
+        await _process.StopAsync(TimeSpan.Zero);
+    }
+
+    /// <summary>Starts nginx again on the same port with the same configuration, after <see cref="KillAsync"/>.</summary>
+    public async Task StartAgainAsync()
+    {
+        await _process.DisposeAsync();
+        _process = Launch(RequiredTools.Nginx, _directory, Port, _onPublishUrl)._process;
+        if (!await FreePort.WaitUntilListeningAsync(Port, _process, TimeSpan.FromSeconds(10)))
+        {
+            throw new InvalidOperationException($"nginx-rtmp did not start again on 127.0.0.1:{Port}.\n{ReadErrorLog()}");
+        }
     }
 
     /// <inheritdoc/>
@@ -102,7 +124,7 @@ public sealed class NginxRtmp : IRtmpPeer, IAsyncDisposable
         var config = Path.Combine(directory, "nginx.conf");
         File.WriteAllText(config, BuildConfig(directory, port, RecordDirectoryIn(directory), MarkerDirectoryIn(directory), onPublishUrl));
         var process = ExternalProcess.Start(nginx, ["-p", directory + "/", "-e", ErrorLogIn(directory), "-c", config], directory);
-        return new NginxRtmp(process, directory, port);
+        return new NginxRtmp(process, directory, port, onPublishUrl);
     }
 
     private static string RecordDirectoryIn(string directory) => Path.Combine(directory, "records");
