@@ -6,6 +6,9 @@ namespace Uplink;
 /// <param name="Description">The server's free text, possibly empty.</param>
 public sealed record RtmpServerStatus(string Level, string Code, string Description)
 {
+    /// <summary>For <c>NetConnection.Connect.ReconnectRequest</c> (Enhanced RTMP): where to reconnect, when the server says.</summary>
+    public string? TcUrl { get; init; }
+
     /// <summary>True when the level is <c>error</c>.</summary>
     public bool IsError => string.Equals(Level, "error", StringComparison.OrdinalIgnoreCase);
 }

@@ -30,7 +30,7 @@ public sealed class RtmpWriter : IAsyncDisposable
     private const int FlushThreshold = 64 * 1024;
 
     private readonly RtmpWriterOptions _options;
-    private readonly RtmpUrl _url;
+    private RtmpUrl _url;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly VideoTagBuilder? _video;
@@ -66,6 +66,7 @@ public sealed class RtmpWriter : IAsyncDisposable
     private bool _baseSet;
     private bool _waitForKeyframe;
     private long _reconnects;
+    private MoveRequest? _moveRequest;
 
     /// <summary>Creates a writer; nothing connects until <see cref="ConnectAsync"/> or the first write.</summary>
     /// <exception cref="ArgumentException">A setting is invalid (the message names it and the allowed range).</exception>
@@ -73,8 +74,12 @@ public sealed class RtmpWriter : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _options = options;
         _url = RtmpUrl.Parse(options.Url);
+
+        // Credentials from the URL become explicit, so they survive a move to another URL the server asks for.
+        _options = options.Credentials is null && _url.UserName is not null
+            ? options with { Credentials = new RtmpCredentials(_url.UserName, _url.Password ?? "") }
+            : options;
         _logger = options.LoggerFactory?.CreateLogger("Uplink.RtmpWriter") ?? NullLogger.Instance;
         _video = options.Video is null ? null : new VideoTagBuilder(options.Video);
         _audio = options.Audio is null ? null : new AudioTagBuilder(options.Audio);
@@ -150,6 +155,12 @@ public sealed class RtmpWriter : IAsyncDisposable
             }
 
             bool keyframe = video.Inspect(accessUnit.Span);
+            if (keyframe && _moveRequest is { } move)
+            {
+                // The server asked us to move (Enhanced RTMP ReconnectRequest): switch before this keyframe.
+                await MoveAsync(move, cancellationToken).ConfigureAwait(false);
+            }
+
             _lastVideoDts = decodeTime;
             if (video.DecoderConfiguration is null)
             {
@@ -196,6 +207,11 @@ public sealed class RtmpWriter : IAsyncDisposable
             if (_lastAudioDts is TimeSpan last && timestamp < last)
             {
                 throw new ArgumentException($"audio timestamp went backwards at frame {_audioFramesSent + _audioDropped + 1}: {timestamp} after {last}.", nameof(timestamp));
+            }
+
+            if (_video is null && _moveRequest is { } move)
+            {
+                await MoveAsync(move, cancellationToken).ConfigureAwait(false);
             }
 
             // Several ADTS frames in one write get consecutive timestamps; the next write must not go before the last.
@@ -882,12 +898,58 @@ public sealed class RtmpWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Moves the stream to a new connection, as the server asked: everything written so far goes out on the old
+    /// connection, which is unpublished and closed gracefully (so the server has it all), then the new connection
+    /// is published and the stream goes on from the keyframe being written — nothing lost, nothing sent twice.
+    /// </summary>
+    private async Task MoveAsync(MoveRequest move, CancellationToken cancellationToken)
+    {
+        _moveRequest = null;
+        if (_connection is not { } old || _lostReason is not null)
+        {
+            return;
+        }
+
+        await PumpAsync(drain: true, cancellationToken).ConfigureAwait(false);
+        _connection = null;
+        await old.UnpublishAndCloseAsync(_url.StreamName, _options.CloseTimeout, cancellationToken).ConfigureAwait(false);
+        await TearDownAsync(old, clearQueues: false).ConfigureAwait(false);
+        _replay.ReleaseSent();
+        if (move.TcUrl is { Length: > 0 } tcUrl && RtmpUrl.TryParse(tcUrl.TrimEnd('/') + "/" + _url.StreamName, out RtmpUrl? target, out _))
+        {
+            _url = target;
+        }
+
+        try
+        {
+            Install(await OpenAndPublishAsync(cancellationToken).ConfigureAwait(false));
+            _waitForKeyframe = false;
+            SetStatus(RtmpWriterStatus.Connected, $"moved to {_url} at the server's request");
+        }
+        catch (RtmpException ex)
+        {
+            MarkLost($"moving to {_url} at the server's request failed: {ex.Message}");
+            if (!ReconnectEnabled)
+            {
+                throw;
+            }
+        }
+    }
+
     private void OnServerStatus(RtmpServerStatus status)
     {
+        if (status.Code == "NetConnection.Connect.ReconnectRequest")
+        {
+            _moveRequest = new MoveRequest(status.TcUrl);
+        }
+
         // Never on the receive loop: a slow handler must not stall acknowledgements and pings.
         if (ServerStatusReceived is not null)
         {
             _dispatcher.Post(() => ServerStatusReceived?.Invoke(this, status));
         }
     }
+
+    private sealed record MoveRequest(string? TcUrl);
 }

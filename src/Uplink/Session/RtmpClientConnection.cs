@@ -683,7 +683,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         {
             if (args[i] is AmfObject o && o.GetString("code") is { } code)
             {
-                return new RtmpServerStatus(o.GetString("level") ?? "", code, o.GetString("description") ?? "");
+                return new RtmpServerStatus(o.GetString("level") ?? "", code, o.GetString("description") ?? "") { TcUrl = o.GetString("tcUrl") };
             }
         }
 
