@@ -50,6 +50,27 @@ internal sealed class JsonLines
         w.WriteBoolean("complete", complete);
     });
 
+    public void Stats(RtmpWriterStats s) => Write(w =>
+    {
+        w.WriteString("type", "stats");
+        w.WriteString("status", s.Status.ToString());
+        w.WriteNumber("bytesSent", s.BytesSent);
+        w.WriteNumber("bytesAcknowledged", s.BytesAcknowledged);
+        w.WriteNumber("videoFrames", s.VideoFramesSent);
+        w.WriteNumber("audioFrames", s.AudioFramesSent);
+        w.WriteNumber("videoFramesDropped", s.VideoFramesDropped);
+        w.WriteNumber("audioFramesDropped", s.AudioFramesDropped);
+        w.WriteNumber("bufferedBytes", s.BufferedBytes);
+        w.WriteNumber("bufferedSeconds", Math.Round(s.BufferedDuration.TotalSeconds, 3));
+        w.WriteNumber("bitrateKbps", Math.Round(s.AverageBitrate / 1000, 1));
+        w.WriteNumber("reconnects", s.Reconnects);
+        w.WriteNumber("timestampSeconds", Math.Round(s.LastTimestamp.TotalSeconds, 3));
+        if (s.LastError is not null)
+        {
+            w.WriteString("lastError", s.LastError);
+        }
+    });
+
     public void Warning(string message) => Write(w =>
     {
         w.WriteString("type", "warning");

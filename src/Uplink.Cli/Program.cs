@@ -66,6 +66,24 @@ internal static class Program
                 r.AddError("--reconnect-delay must be 0 to 3600 seconds.");
             }
         });
+        var sendTimeout = new Option<double>("--send-timeout") { Description = "Seconds one socket write may take before the connection counts as lost (then reconnection starts).", DefaultValueFactory = _ => 15 };
+        var noTcpNoDelay = new Option<bool>("--no-tcp-nodelay") { Description = "Leave Nagle's algorithm on (TCP_NODELAY is set by default)." };
+        var socketBuffer = new Option<int>("--socket-buffer") { Description = "Socket send buffer size in bytes (0 = the system's)." };
+        sendTimeout.Validators.Add(r =>
+        {
+            double v = r.GetValueOrDefault<double>();
+            if (v is <= 0 or > 3600 || double.IsNaN(v))
+            {
+                r.AddError("--send-timeout must be more than 0 and at most 3600 seconds.");
+            }
+        });
+        socketBuffer.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or > 64 * 1024 * 1024)
+            {
+                r.AddError("--socket-buffer must be 0 to 67108864 bytes.");
+            }
+        });
         var record = new Option<string?>("--record") { Description = "Without a URL: have the embedded server record what it received to FLV files in this folder." };
         var noRealtime = new Option<bool>("--no-realtime") { Description = "Send as fast as the server takes it instead of at the frames' timestamps." };
         var loop = new Option<int>("--loop") { Description = "Play the input N times, timestamps continuing (0 = forever).", DefaultValueFactory = _ => 1 };
@@ -129,6 +147,9 @@ internal static class Program
         publish.Options.Add(record);
         publish.Options.Add(reconnectAttempts);
         publish.Options.Add(reconnectDelay);
+        publish.Options.Add(sendTimeout);
+        publish.Options.Add(noTcpNoDelay);
+        publish.Options.Add(socketBuffer);
         publish.Options.Add(verbose);
         var publishConnection = new ConnectionOptions();
         publishConnection.AddTo(publish);
@@ -147,7 +168,10 @@ internal static class Program
                 publishConnection.Read(result),
                 result.GetValue(record),
                 result.GetValue(reconnectAttempts),
-                result.GetValue(reconnectDelay));
+                result.GetValue(reconnectDelay),
+                result.GetValue(sendTimeout),
+                result.GetValue(noTcpNoDelay),
+                result.GetValue(socketBuffer));
             return new PublishRunner(settings, Console.Out, Console.Error).RunAsync(cancellationToken);
         });
 

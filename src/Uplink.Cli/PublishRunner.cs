@@ -61,6 +61,9 @@ internal sealed class PublishRunner
                 ChunkSize = _settings.ChunkSize,
                 OnStatusChanged = ReportStatus,
                 Reconnect = new RtmpReconnectOptions(_settings.ReconnectAttempts, TimeSpan.FromSeconds(_settings.ReconnectDelaySeconds)),
+                SendTimeout = TimeSpan.FromSeconds(_settings.SendTimeoutSeconds),
+                TcpNoDelay = !_settings.NoTcpNoDelay,
+                SocketSendBufferSize = _settings.SocketBuffer,
             };
             options = _settings.Connection.Apply(options, url, _output);
             if (reader is FlvReader flv)
@@ -74,6 +77,8 @@ internal sealed class PublishRunner
             await writer.ConnectAsync(cancellationToken).ConfigureAwait(false);
 
             bool cancelled = false;
+            using var stopStats = new CancellationTokenSource();
+            Task statsLoop = _output.Json is null ? Task.CompletedTask : ReportStatsAsync(writer, stopStats.Token);
             try
             {
                 await StreamAsync(reader, writer, cancellationToken).ConfigureAwait(false);
@@ -81,6 +86,11 @@ internal sealed class PublishRunner
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 cancelled = true;
+            }
+            finally
+            {
+                await stopStats.CancelAsync().ConfigureAwait(false);
+                await statsLoop.ConfigureAwait(false);
             }
 
             await writer.DisconnectAsync(CancellationToken.None).ConfigureAwait(false);
@@ -111,6 +121,22 @@ internal sealed class PublishRunner
             }
 
             await reader.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>With --json: a stats line every second while publishing.</summary>
+    private async Task ReportStatsAsync(RtmpWriter writer, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                _output.Json!.Stats(writer.GetStats());
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

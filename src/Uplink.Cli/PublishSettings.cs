@@ -14,4 +14,7 @@ internal sealed record PublishSettings(
     ConnectionArguments Connection,
     string? Record = null,
     int ReconnectAttempts = 5,
-    double ReconnectDelaySeconds = 2);
+    double ReconnectDelaySeconds = 2,
+    double SendTimeoutSeconds = 15,
+    bool NoTcpNoDelay = false,
+    int SocketBuffer = 0);

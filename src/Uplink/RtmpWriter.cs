@@ -67,6 +67,8 @@ public sealed class RtmpWriter : IAsyncDisposable
     private bool _waitForKeyframe;
     private long _reconnects;
     private MoveRequest? _moveRequest;
+    private long _firstConnectedTimestamp;
+    private string? _lastError;
 
     /// <summary>Creates a writer; nothing connects until <see cref="ConnectAsync"/> or the first write.</summary>
     /// <exception cref="ArgumentException">A setting is invalid (the message names it and the allowed range).</exception>
@@ -280,9 +282,12 @@ public sealed class RtmpWriter : IAsyncDisposable
     public RtmpWriterStats GetStats()
     {
         RtmpClientConnection? c = _connection;
+        long bytesSent = Interlocked.Read(ref _closedBytesSent) + (c?.BytesSent ?? 0);
+        long since = Interlocked.Read(ref _firstConnectedTimestamp);
+        double seconds = since == 0 ? 0 : _options.TimeProvider.GetElapsedTime(since).TotalSeconds;
         return new RtmpWriterStats(
             _status,
-            Interlocked.Read(ref _closedBytesSent) + (c?.BytesSent ?? 0),
+            bytesSent,
             Interlocked.Read(ref _closedBytesAcknowledged) + (c?.BytesAcknowledged ?? 0),
             Interlocked.Read(ref _videoFramesSent),
             Interlocked.Read(ref _audioFramesSent),
@@ -291,7 +296,9 @@ public sealed class RtmpWriter : IAsyncDisposable
             TimeSpan.FromMilliseconds(Interlocked.Read(ref _lastTimestampMs)),
             Interlocked.Read(ref _reconnects),
             _replay.Bytes,
-            TimeSpan.FromMilliseconds(_replay.UnsentDurationMs));
+            TimeSpan.FromMilliseconds(_replay.UnsentDurationMs),
+            seconds > 0 ? bytesSent * 8 / seconds : 0,
+            Volatile.Read(ref _lastError));
     }
 
     /// <summary>Disconnects cleanly if connected, then releases everything.</summary>
@@ -687,6 +694,7 @@ public sealed class RtmpWriter : IAsyncDisposable
             }
 
             _lostReason = reason;
+            Volatile.Write(ref _lastError, reason);
             reconnect = ReconnectEnabled && !_disposed && !_disconnectedByCaller;
             _reconnecting = reconnect;
         }
@@ -742,6 +750,7 @@ public sealed class RtmpWriter : IAsyncDisposable
                 catch (RtmpException ex)
                 {
                     lastError = ex.Message;
+                    Volatile.Write(ref _lastError, ex.Message);
                     WriterLog.ReconnectFailed(_logger, attempt, _options.Reconnect.Attempts, ex.Message);
                     continue;
                 }
@@ -825,6 +834,7 @@ public sealed class RtmpWriter : IAsyncDisposable
         _waitForKeyframe = _video is not null;
         ServerInfo = connection.Info;
         UplinkMetrics.Connections.Add(1);
+        Interlocked.CompareExchange(ref _firstConnectedTimestamp, _options.TimeProvider.GetTimestamp(), 0);
         _ = WatchAsync(connection);
     }
 

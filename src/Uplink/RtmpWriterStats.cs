@@ -12,6 +12,8 @@ namespace Uplink;
 /// <param name="Reconnects">Times the writer reconnected after losing the connection.</param>
 /// <param name="BufferedBytes">Bytes held for replay and, while reconnecting, waiting to be sent (a snapshot, not synchronised with writes).</param>
 /// <param name="BufferedDuration">Media time waiting to be sent.</param>
+/// <param name="AverageBitrate">Bits per second sent since the first connection, averaged.</param>
+/// <param name="LastError">Why the last connection was lost or refused, if one was.</param>
 public readonly record struct RtmpWriterStats(
     RtmpWriterStatus Status,
     long BytesSent,
@@ -23,4 +25,6 @@ public readonly record struct RtmpWriterStats(
     TimeSpan LastTimestamp,
     long Reconnects = 0,
     long BufferedBytes = 0,
-    TimeSpan BufferedDuration = default);
+    TimeSpan BufferedDuration = default,
+    double AverageBitrate = 0,
+    string? LastError = null);

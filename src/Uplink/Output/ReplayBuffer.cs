@@ -16,14 +16,16 @@ internal sealed class ReplayBuffer
 
     public ReplayBuffer(long maxBytes) => _maxBytes = maxBytes;
 
-    /// <summary>Bytes held.</summary>
-    public long Bytes => _bytes;
+    private long _unsentDurationMs;
+
+    /// <summary>Bytes held; safe to read from any thread (a snapshot).</summary>
+    public long Bytes => Volatile.Read(ref _bytes);
 
     /// <summary>Messages not yet sent on the current connection.</summary>
     public int Unsent => _entries.Count - _next;
 
-    /// <summary>Timestamp span of the messages not yet sent, in ms.</summary>
-    public long UnsentDurationMs => Unsent == 0 ? 0 : _entries[^1].Message.TimestampMs - _entries[_next].Message.TimestampMs;
+    /// <summary>Timestamp span of the messages not yet sent, in ms; safe to read from any thread (a snapshot).</summary>
+    public long UnsentDurationMs => Volatile.Read(ref _unsentDurationMs);
 
     /// <summary>Keeps a message; returns how many unsent frames (video, audio) had to go to stay within the bound.</summary>
     public (int Video, int Audio) Add(in OutgoingMessage message)
@@ -53,6 +55,7 @@ internal sealed class ReplayBuffer
         }
 
         Compact();
+        Snapshot();
         return (video, audio);
     }
 
@@ -74,6 +77,7 @@ internal sealed class ReplayBuffer
     {
         _entries[_next] = _entries[_next] with { EndPosition = endPosition };
         _next++;
+        Snapshot();
     }
 
     /// <summary>
@@ -114,6 +118,7 @@ internal sealed class ReplayBuffer
         }
 
         _next = _head;
+        Snapshot();
     }
 
     public void Clear()
@@ -126,7 +131,8 @@ internal sealed class ReplayBuffer
         _entries.Clear();
         _head = 0;
         _next = 0;
-        _bytes = 0;
+        Volatile.Write(ref _bytes, 0);
+        Snapshot();
     }
 
     private int ReplayStart(long acknowledged)
@@ -151,6 +157,9 @@ internal sealed class ReplayBuffer
         // No keyframe retained: an audio-only stream starts anywhere; with video, keep what there is.
         return hasVideo ? _head : firstUnacknowledged;
     }
+
+    private void Snapshot() =>
+        Volatile.Write(ref _unsentDurationMs, _next >= _entries.Count ? 0 : _entries[^1].Message.TimestampMs - _entries[_next].Message.TimestampMs);
 
     private void Release(int index)
     {
