@@ -513,7 +513,7 @@ public sealed class RtmpWriter : IAsyncDisposable
                 _replay.ReleaseSent();
             }
         }
-        catch (RtmpException ex) when (ex.Kind is RtmpErrorKind.Disconnected or RtmpErrorKind.Timeout)
+        catch (RtmpException ex) when (ex.Kind is RtmpErrorKind.Disconnected or RtmpErrorKind.Timeout or RtmpErrorKind.Protocol)
         {
             MarkLost(connection.CloseReason ?? ex.Message);
             if (!ReconnectEnabled)

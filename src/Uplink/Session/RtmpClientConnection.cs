@@ -232,7 +232,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         if (_closeReason is not null)
         {
             _output.Clear();
-            throw new RtmpException(RtmpErrorKind.Disconnected, $"connection lost: {_closeReason}");
+            throw new RtmpException(_closeKind, $"connection lost: {_closeReason}");
         }
 
         int count = _output.WrittenCount;
