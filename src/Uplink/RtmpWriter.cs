@@ -555,7 +555,7 @@ public sealed class RtmpWriter : IAsyncDisposable
                 _baseMs = message.TimestampMs;
             }
 
-            SendStart(connection, message.TimestampMs);
+            SendStart(connection);
         }
 
         bool video = message.Type == RtmpMessageType.Video;
@@ -598,9 +598,8 @@ public sealed class RtmpWriter : IAsyncDisposable
     }
 
     /// <summary>onMetaData, then the AAC and AVC sequence headers known so far, before the first frame.</summary>
-    private void SendStart(RtmpClientConnection connection, long firstTimestampMs)
+    private void SendStart(RtmpClientConnection connection)
     {
-        _ = firstTimestampMs;
         H264SequenceParameterSet? sps = _video?.SequenceParameterSet;
         AudioSpecificConfig? asc = _audio?.Parsed;
         var metadata = new StreamMetadata(

@@ -22,8 +22,6 @@ internal sealed class Interleaver
         _windowMs = (long)window.TotalMilliseconds;
     }
 
-    public int Count => _video.Count + _audio.Count;
-
     public void Add(bool video, in OutgoingMessage message)
     {
         if (video)

@@ -21,9 +21,6 @@ internal sealed class ReplayBuffer
     /// <summary>Bytes held; safe to read from any thread (a snapshot).</summary>
     public long Bytes => Volatile.Read(ref _bytes);
 
-    /// <summary>Messages not yet sent on the current connection.</summary>
-    public int Unsent => _entries.Count - _next;
-
     /// <summary>Timestamp span of the messages not yet sent, in ms; safe to read from any thread (a snapshot).</summary>
     public long UnsentDurationMs => Volatile.Read(ref _unsentDurationMs);
 
