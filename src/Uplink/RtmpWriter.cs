@@ -447,18 +447,22 @@ public sealed class RtmpWriter : IAsyncDisposable
 
     private async Task WatchAsync(RtmpClientConnection connection)
     {
+        string? failure = null;
         try
         {
             await connection.Completion.ConfigureAwait(false);
         }
-        catch (RtmpException)
+#pragma warning disable CA1031 // Whatever ended the receive loop, the connection is over; this task is never awaited.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
+            failure = ex.Message;
         }
 
         if (_connection == connection && !_disposed)
         {
-            // Lost without being asked to close: later writes fail clearly.
-            MarkLost(connection.CloseReason ?? "connection closed");
+            // Lost without being asked to close: later writes fail clearly (or reconnection starts).
+            MarkLost(connection.CloseReason ?? failure ?? "connection closed");
         }
     }
 
