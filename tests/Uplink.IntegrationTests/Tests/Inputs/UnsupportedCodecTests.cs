@@ -30,8 +30,8 @@ public sealed class UnsupportedCodecTests(NginxRtmpFixture fixture, ITestOutputH
     {
         if (!await HasEncoderAsync(encoder))
         {
-            // Only a missing encoder may excuse a case, and only this one; everything else fails loudly.
-            Assert.True(encoder == "libx265", $"ffmpeg has no {encoder} encoder, needed to make the test input.");
+            // Only a missing libx265 outside CI may excuse a case; under CI=true (Debian's ffmpeg has it) it fails loudly.
+            Assert.True(encoder == "libx265" && Environment.GetEnvironmentVariable("CI") != "true", $"ffmpeg has no {encoder} encoder, needed to make the test input.");
             output.WriteLine($"SKIPPED: ffmpeg has no {encoder} encoder, so no {format} with that codec can be made; this case tested nothing.");
             return;
         }
