@@ -93,7 +93,7 @@ internal sealed class StreamReadBuffer : IDisposable
                 End = available;
             }
 
-            if (array.Length - End < MinReadSize && array.Length < needed)
+            if (array.Length - End < MinReadSize && array.Length < (long)needed + MinReadSize)
             {
                 byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)array.Length * 2, (long)needed + MinReadSize));
                 Buffer.BlockCopy(array, 0, larger, 0, available);
