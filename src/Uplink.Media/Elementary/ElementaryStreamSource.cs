@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace Uplink.Media.Elementary;
@@ -9,11 +8,10 @@ namespace Uplink.Media.Elementary;
 /// </summary>
 internal abstract class ElementaryStreamSource : IAsyncDisposable, IDisposable
 {
-    private const int InitialBufferSize = 64 * 1024;
-    private const int MinReadSize = 16 * 1024;
     private const int MaxWarnings = 100;
 
     private readonly Stream _stream;
+    private readonly StreamReadBuffer _input;
     private readonly bool _leaveOpen;
     private bool _disposed;
     private int _warnings;
@@ -23,7 +21,7 @@ internal abstract class ElementaryStreamSource : IAsyncDisposable, IDisposable
         _stream = stream;
         _leaveOpen = leaveOpen;
         OnWarning = onWarning;
-        Buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        _input = new StreamReadBuffer(stream);
     }
 
     /// <summary>The frame the last successful advance produced.</summary>
@@ -34,18 +32,18 @@ internal abstract class ElementaryStreamSource : IAsyncDisposable, IDisposable
 
     protected Action<string>? OnWarning { get; }
 
-    protected byte[] Buffer { get; private set; }
+    protected byte[] Buffer => _input.Array;
 
     /// <summary>The first buffered byte still needed.</summary>
-    protected int Start { get; private set; }
+    protected int Start => _input.Start;
 
     /// <summary>The end of the buffered bytes.</summary>
-    protected int End { get; private set; }
+    protected int End => _input.End;
 
     /// <summary>The stream offset of <see cref="Start"/>.</summary>
-    protected long StartOffset { get; private set; }
+    protected long StartOffset => _input.StartOffset;
 
-    protected bool EndOfStream { get; private set; }
+    protected bool EndOfStream => _input.EndOfStream;
 
     /// <summary>Advances to the next frame; false at the end of the stream.</summary>
     public ValueTask<bool> AdvanceAsync(CancellationToken cancellationToken)
@@ -64,13 +62,13 @@ internal abstract class ElementaryStreamSource : IAsyncDisposable, IDisposable
                     return new ValueTask<bool>(false);
                 default:
                     PrepareToRead();
-                    ValueTask<int> read = _stream.ReadAsync(Buffer.AsMemory(End), cancellationToken);
+                    ValueTask<int> read = _input.StartRead(cancellationToken);
                     if (!read.IsCompletedSuccessfully)
                     {
                         return AdvanceAfterPendingReadAsync(read, cancellationToken);
                     }
 
-                    Append(read.Result);
+                    _input.CompleteRead(read.Result);
                     break;
             }
         }
@@ -100,11 +98,8 @@ internal abstract class ElementaryStreamSource : IAsyncDisposable, IDisposable
         }
 
         _disposed = true;
-        byte[] buffer = Buffer;
-        Buffer = [];
-        Start = End = 0;
         Frame = default;
-        ArrayPool<byte>.Shared.Return(buffer);
+        _input.Dispose();
         return true;
     }
 
@@ -117,13 +112,12 @@ internal abstract class ElementaryStreamSource : IAsyncDisposable, IDisposable
     protected abstract void OnShifted(int by);
 
     /// <summary>The stream offset of the buffer index <paramref name="index"/>.</summary>
-    protected long OffsetOf(int index) => StartOffset + (index - Start);
+    protected long OffsetOf(int index) => _input.OffsetOf(index);
 
     /// <summary>Releases the bytes before <paramref name="index"/>: they are no longer needed once the caller reads again.</summary>
     protected void ReleaseBefore(int index)
     {
-        StartOffset += index - Start;
-        Start = index;
+        _input.Consume(index - _input.Start);
     }
 
     /// <summary>Reports skipped damage, at most <see cref="MaxWarnings"/> times per stream.</summary>
@@ -139,7 +133,7 @@ internal abstract class ElementaryStreamSource : IAsyncDisposable, IDisposable
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> AdvanceAfterPendingReadAsync(ValueTask<int> pendingRead, CancellationToken cancellationToken)
     {
-        Append(await pendingRead.ConfigureAwait(false));
+        _input.CompleteRead(await pendingRead.ConfigureAwait(false));
         while (true)
         {
             switch (TryReadBuffered())
@@ -151,48 +145,22 @@ internal abstract class ElementaryStreamSource : IAsyncDisposable, IDisposable
                     return false;
                 default:
                     PrepareToRead();
-                    Append(await _stream.ReadAsync(Buffer.AsMemory(End), cancellationToken).ConfigureAwait(false));
+                    _input.CompleteRead(await _input.StartRead(cancellationToken).ConfigureAwait(false));
                     break;
             }
         }
     }
 
-    /// <summary>Makes room for a read of at least <see cref="MinReadSize"/> bytes: compacts, then grows by doubling.</summary>
+    /// <summary>
+    /// Makes room for a read of at least <see cref="StreamReadBuffer.MinReadSize"/> bytes after the held ones (compacts,
+    /// then grows by doubling) and tells the subclass when the held bytes moved.
+    /// </summary>
     private void PrepareToRead()
     {
-        if (Buffer.Length - End >= MinReadSize)
+        int shift = _input.MakeRoom(_input.Available);
+        if (shift > 0)
         {
-            return;
-        }
-
-        int held = End - Start;
-        if (Start > 0)
-        {
-            System.Buffer.BlockCopy(Buffer, Start, Buffer, 0, held);
-            int shift = Start;
-            Start = 0;
-            End = held;
             OnShifted(shift);
-        }
-
-        if (Buffer.Length - End < MinReadSize)
-        {
-            byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(Buffer.Length * 2, held + MinReadSize));
-            System.Buffer.BlockCopy(Buffer, 0, larger, 0, held);
-            ArrayPool<byte>.Shared.Return(Buffer);
-            Buffer = larger;
-        }
-    }
-
-    private void Append(int bytesRead)
-    {
-        if (bytesRead == 0)
-        {
-            EndOfStream = true;
-        }
-        else
-        {
-            End += bytesRead;
         }
     }
 }
