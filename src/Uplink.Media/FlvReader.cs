@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 
 namespace Uplink.Media;
 
@@ -24,7 +23,7 @@ namespace Uplink.Media;
 /// audio/video tags are skipped. An instance is not thread-safe: one read at a time.
 /// </para>
 /// </remarks>
-public sealed class FlvReader : IMediaReader, IDisposable
+public sealed class FlvReader : IMediaReader, IDisposable, IBufferedFrameParser
 {
     /// <summary>The largest tag data size accepted (the 24-bit field allows up to 16 MiB - 1).</summary>
     internal const int DefaultMaxTagDataSize = 16 * 1024 * 1024;
@@ -72,13 +71,6 @@ public sealed class FlvReader : IMediaReader, IDisposable
         VideoConfiguration,
         AudioFrame,
         AudioConfiguration,
-    }
-
-    private enum ReadStep
-    {
-        Frame,
-        NeedMoreData,
-        End,
     }
 
     /// <summary>
@@ -198,24 +190,7 @@ public sealed class FlvReader : IMediaReader, IDisposable
 
         // Stays synchronous (and allocation-free, even in Debug builds where async state machines are
         // classes) as long as the data is buffered or the stream's reads complete synchronously.
-        while (true)
-        {
-            switch (TryReadBuffered(out int needed))
-            {
-                case ReadStep.Frame:
-                    return new ValueTask<bool>(true);
-                case ReadStep.End:
-                    ReportTruncation();
-                    return new ValueTask<bool>(false);
-                default:
-                    if (!_input.TryReadSynchronously(needed, cancellationToken, out ValueTask<int> pendingRead))
-                    {
-                        return ReadAfterPendingReadAsync(pendingRead, cancellationToken);
-                    }
-
-                    break;
-            }
-        }
+        return _input.ReadFrameAsync(this, cancellationToken);
     }
 
     private void ReportTruncation()
@@ -258,25 +233,15 @@ public sealed class FlvReader : IMediaReader, IDisposable
         return true;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> ReadAfterPendingReadAsync(ValueTask<int> pendingRead, CancellationToken cancellationToken)
+    ReadStep IBufferedFrameParser.TryParseFrame(out int needed)
     {
-        _input.CompleteRead(await pendingRead.ConfigureAwait(false));
-        while (true)
+        ReadStep step = TryReadBuffered(out needed);
+        if (step == ReadStep.End)
         {
-            switch (TryReadBuffered(out int needed))
-            {
-                case ReadStep.Frame:
-                    return true;
-                case ReadStep.End:
-                    ReportTruncation();
-                    return false;
-                default:
-                    _input.MakeRoom(needed);
-                    _input.CompleteRead(await _input.StartRead(cancellationToken).ConfigureAwait(false));
-                    break;
-            }
+            ReportTruncation();
         }
+
+        return step;
     }
 
     /// <summary>

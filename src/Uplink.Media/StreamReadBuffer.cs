@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Uplink.Media;
 
@@ -125,24 +126,33 @@ internal sealed class StreamReadBuffer : IDisposable
     }
 
     /// <summary>
-    /// Makes room towards <paramref name="needed"/> bytes and reads once from the stream. When the read completes
-    /// synchronously its bytes are added and the result is <see langword="true"/>; otherwise the result is
-    /// <see langword="false"/> and <paramref name="pendingRead"/> is the read to await and pass to <see cref="CompleteRead"/>.
-    /// Allocation-free: the caller awaits only when the stream did not complete the read at once.
+    /// Reads the next frame: lets <paramref name="parser"/> parse the buffered bytes and reads from the stream as
+    /// often as it needs more. Synchronous, and allocation-free, while the bytes are buffered or the stream completes
+    /// its reads at once; otherwise the rest runs in a pooled state machine.
     /// </summary>
-    public bool TryReadSynchronously(int needed, CancellationToken cancellationToken, out ValueTask<int> pendingRead)
+    /// <returns><see langword="true"/> when the parser has a frame; <see langword="false"/> at the end of the input.</returns>
+    public ValueTask<bool> ReadFrameAsync(IBufferedFrameParser parser, CancellationToken cancellationToken)
     {
-        MakeRoom(needed);
-        ValueTask<int> read = StartRead(cancellationToken);
-        if (read.IsCompletedSuccessfully)
+        while (true)
         {
-            CompleteRead(read.Result);
-            pendingRead = default;
-            return true;
-        }
+            switch (parser.TryParseFrame(out int needed))
+            {
+                case ReadStep.Frame:
+                    return new ValueTask<bool>(true);
+                case ReadStep.End:
+                    return new ValueTask<bool>(false);
+                default:
+                    MakeRoomFor(parser, needed);
+                    ValueTask<int> read = StartRead(cancellationToken);
+                    if (!read.IsCompletedSuccessfully)
+                    {
+                        return ReadFrameAfterPendingReadAsync(parser, read, cancellationToken);
+                    }
 
-        pendingRead = read;
-        return false;
+                    CompleteRead(read.Result);
+                    break;
+            }
+        }
     }
 
     /// <summary>Reads until at least <paramref name="needed"/> bytes from <see cref="Start"/> are buffered or the stream ends.</summary>
@@ -167,5 +177,34 @@ internal sealed class StreamReadBuffer : IDisposable
         Array = [];
         Start = End = 0;
         ArrayPool<byte>.Shared.Return(array);
+    }
+
+    private void MakeRoomFor(IBufferedFrameParser parser, int needed)
+    {
+        int shift = MakeRoom(needed);
+        if (shift > 0)
+        {
+            parser.OnBufferShifted(shift);
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ReadFrameAfterPendingReadAsync(IBufferedFrameParser parser, ValueTask<int> pendingRead, CancellationToken cancellationToken)
+    {
+        CompleteRead(await pendingRead.ConfigureAwait(false));
+        while (true)
+        {
+            switch (parser.TryParseFrame(out int needed))
+            {
+                case ReadStep.Frame:
+                    return true;
+                case ReadStep.End:
+                    return false;
+                default:
+                    MakeRoomFor(parser, needed);
+                    CompleteRead(await StartRead(cancellationToken).ConfigureAwait(false));
+                    break;
+            }
+        }
     }
 }

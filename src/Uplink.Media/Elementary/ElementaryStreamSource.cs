@@ -1,12 +1,10 @@
-using System.Runtime.CompilerServices;
-
 namespace Uplink.Media.Elementary;
 
 /// <summary>
 /// One elementary stream read forward in large reads into one pooled buffer, turned into frames by a subclass.
 /// Frames are slices of the buffer: valid until the next <see cref="AdvanceAsync"/>.
 /// </summary>
-internal abstract class ElementaryStreamSource : IAsyncDisposable, IDisposable
+internal abstract class ElementaryStreamSource : IAsyncDisposable, IDisposable, IBufferedFrameParser
 {
     private const int MaxWarnings = 100;
 
@@ -51,27 +49,7 @@ internal abstract class ElementaryStreamSource : IAsyncDisposable, IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
 
         // Synchronous (and allocation-free) while the data is buffered or the stream completes reads synchronously.
-        while (true)
-        {
-            switch (TryReadBuffered())
-            {
-                case ReadStep.Frame:
-                    FramesRead++;
-                    return new ValueTask<bool>(true);
-                case ReadStep.End:
-                    return new ValueTask<bool>(false);
-                default:
-                    PrepareToRead();
-                    ValueTask<int> read = _input.StartRead(cancellationToken);
-                    if (!read.IsCompletedSuccessfully)
-                    {
-                        return AdvanceAfterPendingReadAsync(read, cancellationToken);
-                    }
-
-                    _input.CompleteRead(read.Result);
-                    break;
-            }
-        }
+        return _input.ReadFrameAsync(this, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -130,37 +108,17 @@ internal abstract class ElementaryStreamSource : IAsyncDisposable, IDisposable
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> AdvanceAfterPendingReadAsync(ValueTask<int> pendingRead, CancellationToken cancellationToken)
+    ReadStep IBufferedFrameParser.TryParseFrame(out int needed)
     {
-        _input.CompleteRead(await pendingRead.ConfigureAwait(false));
-        while (true)
+        ReadStep step = TryReadBuffered();
+        if (step == ReadStep.Frame)
         {
-            switch (TryReadBuffered())
-            {
-                case ReadStep.Frame:
-                    FramesRead++;
-                    return true;
-                case ReadStep.End:
-                    return false;
-                default:
-                    PrepareToRead();
-                    _input.CompleteRead(await _input.StartRead(cancellationToken).ConfigureAwait(false));
-                    break;
-            }
+            FramesRead++;
         }
+
+        needed = _input.Available; // room for the held bytes and a full read after them
+        return step;
     }
 
-    /// <summary>
-    /// Makes room for a read of at least <see cref="StreamReadBuffer.MinReadSize"/> bytes after the held ones (compacts,
-    /// then grows by doubling) and tells the subclass when the held bytes moved.
-    /// </summary>
-    private void PrepareToRead()
-    {
-        int shift = _input.MakeRoom(_input.Available);
-        if (shift > 0)
-        {
-            OnShifted(shift);
-        }
-    }
+    void IBufferedFrameParser.OnBufferShifted(int by) => OnShifted(by);
 }

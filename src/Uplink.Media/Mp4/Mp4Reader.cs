@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 using Uplink.Media.Mp4;
 
 namespace Uplink.Media;
@@ -32,7 +31,7 @@ namespace Uplink.Media;
 /// are walked with cursors, so steady-state reading does not allocate. An instance is not thread-safe.
 /// </para>
 /// </remarks>
-public sealed class Mp4Reader : IMediaReader, IDisposable
+public sealed class Mp4Reader : IMediaReader, IDisposable, IBufferedFrameParser
 {
     /// <summary>The largest moov or moof box accepted.</summary>
     internal const int MaxIndexBoxSize = 128 * 1024 * 1024;
@@ -82,13 +81,6 @@ public sealed class Mp4Reader : IMediaReader, IDisposable
         BoxHeader,
         InMdat,
         Ended,
-    }
-
-    private enum ReadStep
-    {
-        Frame,
-        NeedMoreData,
-        End,
     }
 
     private enum SkipResult
@@ -163,23 +155,7 @@ public sealed class Mp4Reader : IMediaReader, IDisposable
 
         // Stays synchronous (and allocation-free) as long as the data is buffered or the stream's reads
         // complete synchronously.
-        while (true)
-        {
-            switch (TryReadBuffered(out int needed))
-            {
-                case ReadStep.Frame:
-                    return new ValueTask<bool>(true);
-                case ReadStep.End:
-                    return new ValueTask<bool>(false);
-                default:
-                    if (!_input.TryReadSynchronously(needed, cancellationToken, out ValueTask<int> pendingRead))
-                    {
-                        return ReadAfterPendingReadAsync(pendingRead, cancellationToken);
-                    }
-
-                    break;
-            }
-        }
+        return _input.ReadFrameAsync(this, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -213,25 +189,7 @@ public sealed class Mp4Reader : IMediaReader, IDisposable
         return true;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> ReadAfterPendingReadAsync(ValueTask<int> pendingRead, CancellationToken cancellationToken)
-    {
-        _input.CompleteRead(await pendingRead.ConfigureAwait(false));
-        while (true)
-        {
-            switch (TryReadBuffered(out int needed))
-            {
-                case ReadStep.Frame:
-                    return true;
-                case ReadStep.End:
-                    return false;
-                default:
-                    _input.MakeRoom(needed);
-                    _input.CompleteRead(await _input.StartRead(cancellationToken).ConfigureAwait(false));
-                    break;
-            }
-        }
-    }
+    ReadStep IBufferedFrameParser.TryParseFrame(out int needed) => TryReadBuffered(out needed);
 
     /// <summary>
     /// Walks boxes and samples from the buffer until a sample is complete (then it is <see cref="Current"/>),

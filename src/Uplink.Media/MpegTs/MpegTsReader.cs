@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Uplink.Codecs;
 using Uplink.Media.MpegTs;
 
@@ -33,7 +32,7 @@ namespace Uplink.Media;
 /// Private data, subtitles, SCTE-35 and metadata streams are ignored. An instance is not thread-safe.
 /// </para>
 /// </remarks>
-public sealed class MpegTsReader : IMediaReader, IDisposable
+public sealed class MpegTsReader : IMediaReader, IDisposable, IBufferedFrameParser
 {
     /// <summary>The largest PES accepted; a larger one is dropped with a warning.</summary>
     internal const int DefaultMaxPesSize = 16 * 1024 * 1024;
@@ -102,13 +101,6 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
         _video = new PesAssembler(maxPesSize);
         _audio = new PesAssembler(maxPesSize);
         _input = new StreamReadBuffer(stream);
-    }
-
-    private enum ReadStep
-    {
-        Frame,
-        NeedMoreData,
-        End,
     }
 
     /// <inheritdoc/>
@@ -195,23 +187,7 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
         }
 
         // Stays synchronous (and allocation-free) as long as the data is buffered or the stream's reads complete synchronously.
-        while (true)
-        {
-            switch (TryReadBuffered(out int needed))
-            {
-                case ReadStep.Frame:
-                    return new ValueTask<bool>(true);
-                case ReadStep.End:
-                    return new ValueTask<bool>(false);
-                default:
-                    if (!_input.TryReadSynchronously(needed, cancellationToken, out ValueTask<int> pendingRead))
-                    {
-                        return ReadAfterPendingReadAsync(pendingRead, cancellationToken);
-                    }
-
-                    break;
-            }
-        }
+        return _input.ReadFrameAsync(this, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -272,25 +248,7 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
         return true;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> ReadAfterPendingReadAsync(ValueTask<int> pendingRead, CancellationToken cancellationToken)
-    {
-        _input.CompleteRead(await pendingRead.ConfigureAwait(false));
-        while (true)
-        {
-            switch (TryReadBuffered(out int needed))
-            {
-                case ReadStep.Frame:
-                    return true;
-                case ReadStep.End:
-                    return false;
-                default:
-                    _input.MakeRoom(needed);
-                    _input.CompleteRead(await _input.StartRead(cancellationToken).ConfigureAwait(false));
-                    break;
-            }
-        }
-    }
+    ReadStep IBufferedFrameParser.TryParseFrame(out int needed) => TryReadBuffered(out needed);
 
     /// <summary>
     /// Delivers what is ready (ADTS frames of the current audio PES, completed PES packets) and otherwise

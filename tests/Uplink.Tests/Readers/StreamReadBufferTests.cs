@@ -107,40 +107,46 @@ public class StreamReadBufferTests
     }
 
     [Fact]
-    public void A_read_that_completes_at_once_is_added_without_awaiting()
+    public void Frames_come_synchronously_when_the_stream_completes_its_reads_at_once()
     {
-        byte[] data = Data(1000);
-        using var buffer = new StreamReadBuffer(new MemoryStream(data));
+        byte[] data = Data(10_000);
+        using var buffer = new StreamReadBuffer(new NonSeekableChunkedStream(data, seed: 2, maxChunk: 300));
+        var parser = new FixedSizeFrames(buffer, 1000);
 
-        Assert.True(buffer.TryReadSynchronously(10, CancellationToken.None, out _));
-        Assert.Equal(1000, buffer.Available);
-        Assert.True(buffer.TryReadSynchronously(2000, CancellationToken.None, out _));
+        for (int i = 0; i < 10; i++)
+        {
+            Assert.True(ReadAtOnce(buffer, parser));
+            Assert.Equal(i * 1000L, parser.FrameOffset);
+            Assert.True(parser.Frame.SequenceEqual(data.AsSpan(i * 1000, 1000)));
+        }
+
+        Assert.False(ReadAtOnce(buffer, parser));
         Assert.True(buffer.EndOfStream);
-        Assert.Equal(1000, buffer.Available);
     }
 
     [Fact]
-    public async Task A_read_that_completes_later_is_handed_back_and_added_once_awaited()
+    public async Task Frames_are_the_same_when_reads_complete_later_and_shifts_are_reported()
     {
-        byte[] data = Data(50_000);
-        using var buffer = new StreamReadBuffer(new NonSeekableChunkedStream(data, seed: 1, maxChunk: 100, completeAsynchronously: true));
-        int pending = 0;
-        while (buffer.Available < 10_000)
+        byte[] data = Data(400_000);
+        using var buffer = new StreamReadBuffer(new NonSeekableChunkedStream(data, seed: 4, maxChunk: 5000, completeAsynchronously: true));
+        var parser = new FixedSizeFrames(buffer, 3000);
+        int frames = 0;
+
+        while (true)
         {
-            int before = buffer.Available;
-            if (!buffer.TryReadSynchronously(10_000, CancellationToken.None, out ValueTask<int> read))
+            if (!await buffer.ReadFrameAsync(parser, CancellationToken.None))
             {
-                pending++;
-                Assert.Equal(before, buffer.Available);
-                buffer.CompleteRead(await read);
+                break;
             }
 
-            Assert.True(buffer.Available > before);
+            Assert.Equal(frames * 3000L, parser.FrameOffset);
+            Assert.True(parser.Frame.SequenceEqual(data.AsSpan(frames * 3000, 3000)));
+            frames++;
         }
 
-        Assert.True(pending > 0);
-        Assert.False(buffer.EndOfStream);
-        Assert.True(buffer.Buffered.SequenceEqual(data.AsSpan(0, buffer.Available)));
+        Assert.Equal(data.Length / 3000, frames);
+        Assert.True(parser.Shifted > 0);
+        Assert.Equal(data.Length % 3000, buffer.Available);
     }
 
     [Fact]
@@ -168,5 +174,41 @@ public class StreamReadBufferTests
         Assert.Empty(buffer.Array);
         Assert.Equal(0, buffer.Available);
         Assert.True(stream.CanRead);
+    }
+
+    /// <summary>Reads a frame that must be ready without awaiting.</summary>
+    private static bool ReadAtOnce(StreamReadBuffer buffer, FixedSizeFrames parser)
+    {
+        ValueTask<bool> read = buffer.ReadFrameAsync(parser, CancellationToken.None);
+        Assert.True(read.IsCompletedSuccessfully);
+        return read.Result;
+    }
+
+    /// <summary>Cuts the input into frames of one size; what is left at the end is not a frame.</summary>
+    private sealed class FixedSizeFrames(StreamReadBuffer buffer, int size) : IBufferedFrameParser
+    {
+        private int _frameIndex = -1;
+
+        public long FrameOffset { get; private set; }
+
+        public long Shifted { get; private set; }
+
+        public ReadOnlySpan<byte> Frame => buffer.Array.AsSpan(_frameIndex, size);
+
+        public ReadStep TryParseFrame(out int needed)
+        {
+            needed = size;
+            if (buffer.Available < size)
+            {
+                return buffer.EndOfStream ? ReadStep.End : ReadStep.NeedMoreData;
+            }
+
+            _frameIndex = buffer.Start;
+            FrameOffset = buffer.StartOffset;
+            buffer.Consume(size);
+            return ReadStep.Frame;
+        }
+
+        public void OnBufferShifted(int by) => Shifted += by;
     }
 }
