@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 
 namespace Uplink.Media;
 
@@ -25,13 +23,11 @@ namespace Uplink.Media;
 /// audio/video tags are skipped. An instance is not thread-safe: one read at a time.
 /// </para>
 /// </remarks>
-public sealed class FlvReader : IMediaReader, IDisposable
+public sealed class FlvReader : IMediaReader, IDisposable, IBufferedFrameParser
 {
     /// <summary>The largest tag data size accepted (the 24-bit field allows up to 16 MiB - 1).</summary>
     internal const int DefaultMaxTagDataSize = 16 * 1024 * 1024;
 
-    private const int InitialBufferSize = 64 * 1024;
-    private const int MinReadSize = 16 * 1024;
     private const int FileHeaderSize = 9;
     private const int TagHeaderSize = 11;
     private const int PreviousTagSizeLength = 4;
@@ -53,11 +49,7 @@ public sealed class FlvReader : IMediaReader, IDisposable
     private bool _truncationReported;
     private readonly int _maxTagDataSize;
 
-    private byte[] _buffer;
-    private int _start;
-    private int _end;
-    private long _startOffset;
-    private bool _endOfStream;
+    private readonly StreamReadBuffer _input;
     private bool _disposed;
     private Timestamp32Unwrapper _timestamps;
     private byte[]? _videoConfiguration;
@@ -69,7 +61,7 @@ public sealed class FlvReader : IMediaReader, IDisposable
         _stream = stream;
         _leaveOpen = leaveOpen;
         _maxTagDataSize = maxTagDataSize;
-        _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        _input = new StreamReadBuffer(stream);
     }
 
     private enum TagContent
@@ -79,13 +71,6 @@ public sealed class FlvReader : IMediaReader, IDisposable
         VideoConfiguration,
         AudioFrame,
         AudioConfiguration,
-    }
-
-    private enum ReadStep
-    {
-        Frame,
-        NeedMoreData,
-        End,
     }
 
     /// <summary>
@@ -205,27 +190,7 @@ public sealed class FlvReader : IMediaReader, IDisposable
 
         // Stays synchronous (and allocation-free, even in Debug builds where async state machines are
         // classes) as long as the data is buffered or the stream's reads complete synchronously.
-        while (true)
-        {
-            switch (TryReadBuffered(out int needed))
-            {
-                case ReadStep.Frame:
-                    return new ValueTask<bool>(true);
-                case ReadStep.End:
-                    ReportTruncation();
-                    return new ValueTask<bool>(false);
-                default:
-                    PrepareToRead(needed);
-                    ValueTask<int> read = _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
-                    if (!read.IsCompletedSuccessfully)
-                    {
-                        return ReadAfterPendingReadAsync(read, cancellationToken);
-                    }
-
-                    Append(read.Result);
-                    break;
-            }
-        }
+        return _input.ReadFrameAsync(this, cancellationToken);
     }
 
     private void ReportTruncation()
@@ -263,48 +228,35 @@ public sealed class FlvReader : IMediaReader, IDisposable
         }
 
         _disposed = true;
-        byte[] buffer = _buffer;
-        _buffer = [];
-        _start = _end = 0;
         Current = default;
-        ArrayPool<byte>.Shared.Return(buffer);
+        _input.Dispose();
         return true;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> ReadAfterPendingReadAsync(ValueTask<int> pendingRead, CancellationToken cancellationToken)
+    ReadStep IBufferedFrameParser.TryParseFrame(out int needed)
     {
-        Append(await pendingRead.ConfigureAwait(false));
-        while (true)
+        ReadStep step = TryReadBuffered(out needed);
+        if (step == ReadStep.End)
         {
-            switch (TryReadBuffered(out int needed))
-            {
-                case ReadStep.Frame:
-                    return true;
-                case ReadStep.End:
-                    ReportTruncation();
-                    return false;
-                default:
-                    PrepareToRead(needed);
-                    Append(await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false));
-                    break;
-            }
+            ReportTruncation();
         }
+
+        return step;
     }
 
     /// <summary>
     /// Decodes tags from the buffer until one yields a frame, the buffer runs short (then
-    /// <paramref name="needed"/> is how many bytes from <see cref="_start"/> must be buffered) or the stream ends.
+    /// <paramref name="needed"/> is how many bytes from <see cref="StreamReadBuffer.Start"/> must be buffered) or the stream ends.
     /// </summary>
     private ReadStep TryReadBuffered(out int needed)
     {
         while (true)
         {
             needed = 0;
-            int available = _end - _start;
+            int available = _input.Available;
             if (available < TagHeaderSize)
             {
-                if (!_endOfStream)
+                if (!_input.EndOfStream)
                 {
                     needed = TagHeaderSize;
                     return ReadStep.NeedMoreData;
@@ -312,20 +264,20 @@ public sealed class FlvReader : IMediaReader, IDisposable
 
                 if (available > 0)
                 {
-                    TruncatedAtOffset ??= _startOffset;
-                    Consume(available);
+                    TruncatedAtOffset ??= _input.StartOffset;
+                    _input.Consume(available);
                 }
 
                 return ReadStep.End;
             }
 
-            long tagOffset = _startOffset;
-            int headerIndex = _start;
+            long tagOffset = _input.StartOffset;
+            int headerIndex = _input.Start;
             ReadTagHeader(headerIndex, tagOffset, out int tagType, out int dataSize);
             int tagLength = TagHeaderSize + dataSize;
             if (available < tagLength + PreviousTagSizeLength)
             {
-                if (!_endOfStream)
+                if (!_input.EndOfStream)
                 {
                     needed = tagLength + PreviousTagSizeLength;
                     return ReadStep.NeedMoreData;
@@ -334,7 +286,7 @@ public sealed class FlvReader : IMediaReader, IDisposable
                 if (available < tagLength)
                 {
                     TruncatedAtOffset ??= tagOffset;
-                    Consume(available);
+                    _input.Consume(available);
                     return ReadStep.End;
                 }
 
@@ -348,7 +300,7 @@ public sealed class FlvReader : IMediaReader, IDisposable
             TagContent content = DecodeTag(headerIndex, tagType, dataSize, tagOffset, out int payloadIndex, out int payloadLength, out bool isKeyframe, out int compositionTime);
 
             // The bytes stay in the buffer until the next read from the stream, so Current may point at them.
-            Consume(Math.Min(available, tagLength + PreviousTagSizeLength));
+            _input.Consume(Math.Min(available, tagLength + PreviousTagSizeLength));
             if (content == TagContent.Ignored)
             {
                 continue;
@@ -362,7 +314,7 @@ public sealed class FlvReader : IMediaReader, IDisposable
                 TimeSpan.FromTicks((dts + compositionTime) * TimeSpan.TicksPerMillisecond),
                 isKeyframe,
                 content is TagContent.VideoConfiguration or TagContent.AudioConfiguration,
-                new ReadOnlyMemory<byte>(_buffer, payloadIndex, payloadLength));
+                new ReadOnlyMemory<byte>(_input.Array, payloadIndex, payloadLength));
             CurrentTagOffset = tagOffset;
             FramesRead++;
             return ReadStep.Frame;
@@ -371,14 +323,14 @@ public sealed class FlvReader : IMediaReader, IDisposable
 
     private async ValueTask ReadFileHeaderAsync(CancellationToken cancellationToken)
     {
-        await FillAsync(FileHeaderSize, cancellationToken).ConfigureAwait(false);
-        int available = _end - _start;
+        await _input.FillAsync(FileHeaderSize, cancellationToken).ConfigureAwait(false);
+        int available = _input.Available;
         if (available == 0)
         {
             throw new InvalidDataException("not an FLV file: the stream is empty");
         }
 
-        ReadOnlySpan<byte> header = _buffer.AsSpan(_start, available);
+        ReadOnlySpan<byte> header = _input.Buffered;
         if (available < 3 || !header.StartsWith("FLV"u8))
         {
             throw new InvalidDataException($"not an FLV file: signature at offset 0 is '{FlvCodecNames.Printable(header[..Math.Min(3, available)])}'");
@@ -399,17 +351,17 @@ public sealed class FlvReader : IMediaReader, IDisposable
         int toSkip = (int)headerSize + PreviousTagSizeLength;
         while (toSkip > 0)
         {
-            if (_end == _start)
+            if (_input.Available == 0)
             {
-                await FillAsync(1, cancellationToken).ConfigureAwait(false);
-                if (_end == _start)
+                await _input.FillAsync(1, cancellationToken).ConfigureAwait(false);
+                if (_input.Available == 0)
                 {
                     break;
                 }
             }
 
-            int skipped = Math.Min(toSkip, _end - _start);
-            Consume(skipped);
+            int skipped = Math.Min(toSkip, _input.Available);
+            _input.Consume(skipped);
             toSkip -= skipped;
         }
     }
@@ -422,33 +374,33 @@ public sealed class FlvReader : IMediaReader, IDisposable
         uint firstTimestamp = 0;
         for (int tags = 0; tags < LookAheadMaxTags; tags++)
         {
-            if (_end - _start - scanned < TagHeaderSize)
+            if (_input.Available - scanned < TagHeaderSize)
             {
-                await FillAsync(scanned + TagHeaderSize, cancellationToken).ConfigureAwait(false);
-                if (_end - _start - scanned < TagHeaderSize)
+                await _input.FillAsync(scanned + TagHeaderSize, cancellationToken).ConfigureAwait(false);
+                if (_input.Available - scanned < TagHeaderSize)
                 {
                     return;
                 }
             }
 
-            long tagOffset = _startOffset + scanned;
-            ReadTagHeader(_start + scanned, tagOffset, out int tagType, out int dataSize);
+            long tagOffset = _input.StartOffset + scanned;
+            ReadTagHeader(_input.Start + scanned, tagOffset, out int tagType, out int dataSize);
             int tagLength = TagHeaderSize + dataSize + PreviousTagSizeLength;
             if (scanned + tagLength > LookAheadMaxBytes)
             {
                 return;
             }
 
-            if (_end - _start - scanned < tagLength)
+            if (_input.Available - scanned < tagLength)
             {
-                await FillAsync(scanned + tagLength, cancellationToken).ConfigureAwait(false);
-                if (_end - _start - scanned < TagHeaderSize + dataSize)
+                await _input.FillAsync(scanned + tagLength, cancellationToken).ConfigureAwait(false);
+                if (_input.Available - scanned < TagHeaderSize + dataSize)
                 {
                     return;
                 }
             }
 
-            int headerIndex = _start + scanned;
+            int headerIndex = _input.Start + scanned;
             TagContent content = DecodeTag(headerIndex, tagType, dataSize, tagOffset, out _, out _, out _, out _);
             scanned += tagLength;
             switch (content)
@@ -487,83 +439,15 @@ public sealed class FlvReader : IMediaReader, IDisposable
         }
     }
 
-    /// <summary>Reads until at least <paramref name="needed"/> bytes from <see cref="_start"/> are buffered or the stream ends.</summary>
-    private async ValueTask FillAsync(int needed, CancellationToken cancellationToken)
-    {
-        while (_end - _start < needed && !_endOfStream)
-        {
-            PrepareToRead(needed);
-            Append(await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false));
-        }
-    }
-
-    /// <summary>
-    /// Makes room for a large read towards <paramref name="needed"/> bytes from <see cref="_start"/>:
-    /// compacts the buffer, and grows it when it is too small (by doubling at most, so a large declared size
-    /// in a short stream does not allocate that size).
-    /// </summary>
-    private void PrepareToRead(int needed)
-    {
-        if (_buffer.Length - _end < MinReadSize || _buffer.Length - _start < needed)
-        {
-            if (_start > 0)
-            {
-                Compact();
-            }
-
-            if (_buffer.Length - _end < MinReadSize && _buffer.Length < needed)
-            {
-                Grow(Math.Min((long)_buffer.Length * 2, (long)needed + MinReadSize));
-            }
-        }
-    }
-
-    private void Append(int bytesRead)
-    {
-        if (bytesRead == 0)
-        {
-            _endOfStream = true;
-        }
-        else
-        {
-            _end += bytesRead;
-        }
-    }
-
-    private void Compact()
-    {
-        int available = _end - _start;
-        Buffer.BlockCopy(_buffer, _start, _buffer, 0, available);
-        _start = 0;
-        _end = available;
-    }
-
-    private void Grow(long size)
-    {
-        byte[] larger = ArrayPool<byte>.Shared.Rent((int)size);
-        int available = _end - _start;
-        Buffer.BlockCopy(_buffer, _start, larger, 0, available);
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = larger;
-        _start = 0;
-        _end = available;
-    }
-
-    private void Consume(int count)
-    {
-        _start += count;
-        _startOffset += count;
-    }
-
     private uint ReadTimestamp(int headerIndex)
     {
-        byte[] b = _buffer;
+        byte[] b = _input.Array;
         return (uint)(b[headerIndex + 4] << 16 | b[headerIndex + 5] << 8 | b[headerIndex + 6]) | (uint)b[headerIndex + 7] << 24;
     }
 
     private void ReadTagHeader(int headerIndex, long tagOffset, out int tagType, out int dataSize)
     {
-        byte[] b = _buffer;
+        byte[] b = _input.Array;
         byte typeByte = b[headerIndex];
         if ((typeByte & 0x20) != 0)
         {
@@ -591,7 +475,7 @@ public sealed class FlvReader : IMediaReader, IDisposable
         payloadLength = 0;
         isKeyframe = false;
         compositionTime = 0;
-        ReadOnlySpan<byte> body = _buffer.AsSpan(payloadIndex, dataSize);
+        ReadOnlySpan<byte> body = _input.Array.AsSpan(payloadIndex, dataSize);
         switch (tagType)
         {
             case VideoTagType:

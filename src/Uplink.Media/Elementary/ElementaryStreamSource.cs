@@ -1,19 +1,15 @@
-using System.Buffers;
-using System.Runtime.CompilerServices;
-
 namespace Uplink.Media.Elementary;
 
 /// <summary>
 /// One elementary stream read forward in large reads into one pooled buffer, turned into frames by a subclass.
 /// Frames are slices of the buffer: valid until the next <see cref="AdvanceAsync"/>.
 /// </summary>
-internal abstract class ElementaryStreamSource : IAsyncDisposable, IDisposable
+internal abstract class ElementaryStreamSource : IAsyncDisposable, IDisposable, IBufferedFrameParser
 {
-    private const int InitialBufferSize = 64 * 1024;
-    private const int MinReadSize = 16 * 1024;
     private const int MaxWarnings = 100;
 
     private readonly Stream _stream;
+    private readonly StreamReadBuffer _input;
     private readonly bool _leaveOpen;
     private bool _disposed;
     private int _warnings;
@@ -23,7 +19,7 @@ internal abstract class ElementaryStreamSource : IAsyncDisposable, IDisposable
         _stream = stream;
         _leaveOpen = leaveOpen;
         OnWarning = onWarning;
-        Buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        _input = new StreamReadBuffer(stream);
     }
 
     /// <summary>The frame the last successful advance produced.</summary>
@@ -34,18 +30,18 @@ internal abstract class ElementaryStreamSource : IAsyncDisposable, IDisposable
 
     protected Action<string>? OnWarning { get; }
 
-    protected byte[] Buffer { get; private set; }
+    protected byte[] Buffer => _input.Array;
 
     /// <summary>The first buffered byte still needed.</summary>
-    protected int Start { get; private set; }
+    protected int Start => _input.Start;
 
     /// <summary>The end of the buffered bytes.</summary>
-    protected int End { get; private set; }
+    protected int End => _input.End;
 
     /// <summary>The stream offset of <see cref="Start"/>.</summary>
-    protected long StartOffset { get; private set; }
+    protected long StartOffset => _input.StartOffset;
 
-    protected bool EndOfStream { get; private set; }
+    protected bool EndOfStream => _input.EndOfStream;
 
     /// <summary>Advances to the next frame; false at the end of the stream.</summary>
     public ValueTask<bool> AdvanceAsync(CancellationToken cancellationToken)
@@ -53,27 +49,7 @@ internal abstract class ElementaryStreamSource : IAsyncDisposable, IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
 
         // Synchronous (and allocation-free) while the data is buffered or the stream completes reads synchronously.
-        while (true)
-        {
-            switch (TryReadBuffered())
-            {
-                case ReadStep.Frame:
-                    FramesRead++;
-                    return new ValueTask<bool>(true);
-                case ReadStep.End:
-                    return new ValueTask<bool>(false);
-                default:
-                    PrepareToRead();
-                    ValueTask<int> read = _stream.ReadAsync(Buffer.AsMemory(End), cancellationToken);
-                    if (!read.IsCompletedSuccessfully)
-                    {
-                        return AdvanceAfterPendingReadAsync(read, cancellationToken);
-                    }
-
-                    Append(read.Result);
-                    break;
-            }
-        }
+        return _input.ReadFrameAsync(this, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -100,11 +76,8 @@ internal abstract class ElementaryStreamSource : IAsyncDisposable, IDisposable
         }
 
         _disposed = true;
-        byte[] buffer = Buffer;
-        Buffer = [];
-        Start = End = 0;
         Frame = default;
-        ArrayPool<byte>.Shared.Return(buffer);
+        _input.Dispose();
         return true;
     }
 
@@ -117,13 +90,12 @@ internal abstract class ElementaryStreamSource : IAsyncDisposable, IDisposable
     protected abstract void OnShifted(int by);
 
     /// <summary>The stream offset of the buffer index <paramref name="index"/>.</summary>
-    protected long OffsetOf(int index) => StartOffset + (index - Start);
+    protected long OffsetOf(int index) => _input.OffsetOf(index);
 
     /// <summary>Releases the bytes before <paramref name="index"/>: they are no longer needed once the caller reads again.</summary>
     protected void ReleaseBefore(int index)
     {
-        StartOffset += index - Start;
-        Start = index;
+        _input.Consume(index - _input.Start);
     }
 
     /// <summary>Reports skipped damage, at most <see cref="MaxWarnings"/> times per stream.</summary>
@@ -136,63 +108,17 @@ internal abstract class ElementaryStreamSource : IAsyncDisposable, IDisposable
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> AdvanceAfterPendingReadAsync(ValueTask<int> pendingRead, CancellationToken cancellationToken)
+    ReadStep IBufferedFrameParser.TryParseFrame(out int needed)
     {
-        Append(await pendingRead.ConfigureAwait(false));
-        while (true)
+        ReadStep step = TryReadBuffered();
+        if (step == ReadStep.Frame)
         {
-            switch (TryReadBuffered())
-            {
-                case ReadStep.Frame:
-                    FramesRead++;
-                    return true;
-                case ReadStep.End:
-                    return false;
-                default:
-                    PrepareToRead();
-                    Append(await _stream.ReadAsync(Buffer.AsMemory(End), cancellationToken).ConfigureAwait(false));
-                    break;
-            }
+            FramesRead++;
         }
+
+        needed = _input.Available; // room for the held bytes and a full read after them
+        return step;
     }
 
-    /// <summary>Makes room for a read of at least <see cref="MinReadSize"/> bytes: compacts, then grows by doubling.</summary>
-    private void PrepareToRead()
-    {
-        if (Buffer.Length - End >= MinReadSize)
-        {
-            return;
-        }
-
-        int held = End - Start;
-        if (Start > 0)
-        {
-            System.Buffer.BlockCopy(Buffer, Start, Buffer, 0, held);
-            int shift = Start;
-            Start = 0;
-            End = held;
-            OnShifted(shift);
-        }
-
-        if (Buffer.Length - End < MinReadSize)
-        {
-            byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(Buffer.Length * 2, held + MinReadSize));
-            System.Buffer.BlockCopy(Buffer, 0, larger, 0, held);
-            ArrayPool<byte>.Shared.Return(Buffer);
-            Buffer = larger;
-        }
-    }
-
-    private void Append(int bytesRead)
-    {
-        if (bytesRead == 0)
-        {
-            EndOfStream = true;
-        }
-        else
-        {
-            End += bytesRead;
-        }
-    }
+    void IBufferedFrameParser.OnBufferShifted(int by) => OnShifted(by);
 }

@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 using Uplink.Media.Mp4;
 
 namespace Uplink.Media;
@@ -33,13 +31,11 @@ namespace Uplink.Media;
 /// are walked with cursors, so steady-state reading does not allocate. An instance is not thread-safe.
 /// </para>
 /// </remarks>
-public sealed class Mp4Reader : IMediaReader, IDisposable
+public sealed class Mp4Reader : IMediaReader, IDisposable, IBufferedFrameParser
 {
     /// <summary>The largest moov or moof box accepted.</summary>
     internal const int MaxIndexBoxSize = 128 * 1024 * 1024;
 
-    private const int InitialBufferSize = 64 * 1024;
-    private const int MinReadSize = 16 * 1024;
     private const int BoxHeaderSize = 8;
     private const int LargeBoxHeaderSize = 16;
 
@@ -52,11 +48,7 @@ public sealed class Mp4Reader : IMediaReader, IDisposable
     private readonly long _origin;
     private readonly Mp4FragmentSamples _fragment = new();
 
-    private byte[] _buffer;
-    private int _start;
-    private int _end;
-    private long _startOffset;
-    private bool _endOfStream;
+    private readonly StreamReadBuffer _input;
     private bool _disposed;
 
     private Mp4Track? _videoTrack;
@@ -81,7 +73,7 @@ public sealed class Mp4Reader : IMediaReader, IDisposable
         _onWarning = options.OnWarning;
         _canSeek = stream.CanSeek;
         _origin = _canSeek ? stream.Position : 0;
-        _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        _input = new StreamReadBuffer(stream);
     }
 
     private enum ReaderState
@@ -89,13 +81,6 @@ public sealed class Mp4Reader : IMediaReader, IDisposable
         BoxHeader,
         InMdat,
         Ended,
-    }
-
-    private enum ReadStep
-    {
-        Frame,
-        NeedMoreData,
-        End,
     }
 
     private enum SkipResult
@@ -170,26 +155,7 @@ public sealed class Mp4Reader : IMediaReader, IDisposable
 
         // Stays synchronous (and allocation-free) as long as the data is buffered or the stream's reads
         // complete synchronously.
-        while (true)
-        {
-            switch (TryReadBuffered(out int needed))
-            {
-                case ReadStep.Frame:
-                    return new ValueTask<bool>(true);
-                case ReadStep.End:
-                    return new ValueTask<bool>(false);
-                default:
-                    PrepareToRead(needed);
-                    ValueTask<int> read = _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
-                    if (!read.IsCompletedSuccessfully)
-                    {
-                        return ReadAfterPendingReadAsync(read, cancellationToken);
-                    }
-
-                    Append(read.Result);
-                    break;
-            }
-        }
+        return _input.ReadFrameAsync(this, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -218,37 +184,16 @@ public sealed class Mp4Reader : IMediaReader, IDisposable
         }
 
         _disposed = true;
-        byte[] buffer = _buffer;
-        _buffer = [];
-        _start = _end = 0;
         Current = default;
-        ArrayPool<byte>.Shared.Return(buffer);
+        _input.Dispose();
         return true;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> ReadAfterPendingReadAsync(ValueTask<int> pendingRead, CancellationToken cancellationToken)
-    {
-        Append(await pendingRead.ConfigureAwait(false));
-        while (true)
-        {
-            switch (TryReadBuffered(out int needed))
-            {
-                case ReadStep.Frame:
-                    return true;
-                case ReadStep.End:
-                    return false;
-                default:
-                    PrepareToRead(needed);
-                    Append(await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false));
-                    break;
-            }
-        }
-    }
+    ReadStep IBufferedFrameParser.TryParseFrame(out int needed) => TryReadBuffered(out needed);
 
     /// <summary>
     /// Walks boxes and samples from the buffer until a sample is complete (then it is <see cref="Current"/>),
-    /// the buffer runs short (then <paramref name="needed"/> bytes from <see cref="_start"/> must be buffered)
+    /// the buffer runs short (then <paramref name="needed"/> bytes from <see cref="StreamReadBuffer.Start"/> must be buffered)
     /// or the input ends.
     /// </summary>
     private ReadStep TryReadBuffered(out int needed)
@@ -277,11 +222,11 @@ public sealed class Mp4Reader : IMediaReader, IDisposable
                         return Finish();
                 }
 
-                int available = _end - _start;
+                int available = _input.Available;
                 if (available < BoxHeaderSize
-                    || (available < LargeBoxHeaderSize && BinaryPrimitives.ReadUInt32BigEndian(_buffer.AsSpan(_start)) == 1))
+                    || (available < LargeBoxHeaderSize && BinaryPrimitives.ReadUInt32BigEndian(_input.Buffered) == 1))
                 {
-                    if (!_endOfStream)
+                    if (!_input.EndOfStream)
                     {
                         needed = available < BoxHeaderSize ? BoxHeaderSize : LargeBoxHeaderSize;
                         return ReadStep.NeedMoreData;
@@ -289,16 +234,16 @@ public sealed class Mp4Reader : IMediaReader, IDisposable
 
                     if (available > 0)
                     {
-                        Warn($"the stream ends at offset {_startOffset + available}, inside the header of the box at offset {_boxOffset}");
+                        Warn($"the stream ends at offset {_input.StartOffset + available}, inside the header of the box at offset {_boxOffset}");
                     }
 
                     return Finish();
                 }
 
-                ReadBoxHeader(_buffer.AsSpan(_start, available), _boxOffset, out uint type, out int headerSize, out long boxEnd);
+                ReadBoxHeader(_input.Buffered, _boxOffset, out uint type, out int headerSize, out long boxEnd);
                 if (type == Mp4FourCc.Mdat)
                 {
-                    Consume(headerSize);
+                    _input.Consume(headerSize);
                     _mdatEnd = boxEnd;
                     _state = ReaderState.InMdat;
                     continue;
@@ -314,18 +259,18 @@ public sealed class Mp4Reader : IMediaReader, IDisposable
 
                     if (available < size)
                     {
-                        if (!_endOfStream)
+                        if (!_input.EndOfStream)
                         {
                             needed = (int)size;
                             return ReadStep.NeedMoreData;
                         }
 
-                        Warn($"the stream ends at offset {_startOffset + available}, inside the moof box at offset {_boxOffset}");
+                        Warn($"the stream ends at offset {_input.StartOffset + available}, inside the moof box at offset {_boxOffset}");
                         return Finish();
                     }
 
                     StartFragment((int)size);
-                    Consume((int)size);
+                    _input.Consume((int)size);
                     _boxOffset = boxEnd;
                     continue;
                 }
@@ -357,11 +302,11 @@ public sealed class Mp4Reader : IMediaReader, IDisposable
                 continue;
             }
 
-            if (sample.Offset < _startOffset)
+            if (sample.Offset < _input.StartOffset)
             {
                 if (!_progressiveDone)
                 {
-                    throw Mp4Errors.Invalid($"{Label(sample.Track)} sample at offset {sample.Offset} is not inside an mdat box in file order (the reader is at offset {_startOffset}); such a file cannot be streamed");
+                    throw Mp4Errors.Invalid($"{Label(sample.Track)} sample at offset {sample.Offset} is not inside an mdat box in file order (the reader is at offset {_input.StartOffset}); such a file cannot be streamed");
                 }
 
                 _droppedSamples++;
@@ -380,29 +325,29 @@ public sealed class Mp4Reader : IMediaReader, IDisposable
                     needed = sample.Size;
                     return ReadStep.NeedMoreData;
                 case SkipResult.EndOfStream:
-                    Warn($"the stream ends at offset {_startOffset}, before the {Label(sample.Track)} sample at offset {sample.Offset}; the frames from there on are lost");
+                    Warn($"the stream ends at offset {_input.StartOffset}, before the {Label(sample.Track)} sample at offset {sample.Offset}; the frames from there on are lost");
                     return Finish();
             }
 
-            if (_end - _start < sample.Size)
+            if (_input.Available < sample.Size)
             {
-                if (!_endOfStream)
+                if (!_input.EndOfStream)
                 {
                     needed = sample.Size;
                     return ReadStep.NeedMoreData;
                 }
 
-                Warn($"the stream ends at offset {_startOffset + (_end - _start)}, inside the {Label(sample.Track)} sample at offset {sample.Offset}; the frames from there on are lost");
+                Warn($"the stream ends at offset {_input.StartOffset + _input.Available}, inside the {Label(sample.Track)} sample at offset {sample.Offset}; the frames from there on are lost");
                 return Finish();
             }
 
             Mp4Track track = sample.Track == MediaTrack.Video ? _videoTrack! : _audioTrack!;
             TimeSpan dts = Mp4Time.ToTimeSpan(sample.Dts, track.Timescale);
             TimeSpan pts = sample.CompositionOffset == 0 ? dts : Mp4Time.ToTimeSpan(sample.Dts + sample.CompositionOffset, track.Timescale);
-            Current = new MediaFrame(sample.Track, dts, pts, sample.IsSync, false, new ReadOnlyMemory<byte>(_buffer, _start, sample.Size));
+            Current = new MediaFrame(sample.Track, dts, pts, sample.IsSync, false, new ReadOnlyMemory<byte>(_input.Array, _input.Start, sample.Size));
             CurrentOffset = sample.Offset;
             FramesRead++;
-            Consume(sample.Size);
+            _input.Consume(sample.Size);
             AdvanceSample(sample);
             return ReadStep.Frame;
         }
@@ -427,7 +372,7 @@ public sealed class Mp4Reader : IMediaReader, IDisposable
             Warn($"{_fragment.Remaining} samples of the previous fragment lie outside its mdat box; they are skipped (at the moof box at offset {_boxOffset})");
         }
 
-        _fragment.Load(_buffer.AsSpan(_start, size), _boxOffset, _videoTrack, _audioTrack);
+        _fragment.Load(_input.Array.AsSpan(_input.Start, size), _boxOffset, _videoTrack, _audioTrack);
     }
 
     private ReadStep Finish()
@@ -515,8 +460,8 @@ public sealed class Mp4Reader : IMediaReader, IDisposable
         while (true)
         {
             await SkipToAsync(offset, cancellationToken).ConfigureAwait(false);
-            await FillAsync(BoxHeaderSize, cancellationToken).ConfigureAwait(false);
-            int available = _end - _start;
+            await _input.FillAsync(BoxHeaderSize, cancellationToken).ConfigureAwait(false);
+            int available = _input.Available;
             if (available == 0)
             {
                 throw offset == 0
@@ -529,23 +474,23 @@ public sealed class Mp4Reader : IMediaReader, IDisposable
                 throw Mp4Errors.Invalid($"the stream ends at offset {offset + available}, inside the header of the box at offset {offset}");
             }
 
-            uint type = Mp4FourCc.Read(_buffer.AsSpan(_start + 4));
+            uint type = Mp4FourCc.Read(_input.Array.AsSpan(_input.Start + 4));
             if (offset == 0 && !Mp4FourCc.IsKnownTopLevel(type))
             {
                 throw Mp4Errors.Invalid($"not an MP4/MOV file: the first box at offset 0 has type '{Mp4FourCc.Name(type)}' (expected ftyp, moov, mdat, free …)");
             }
 
-            if (BinaryPrimitives.ReadUInt32BigEndian(_buffer.AsSpan(_start)) == 1)
+            if (BinaryPrimitives.ReadUInt32BigEndian(_input.Buffered) == 1)
             {
-                await FillAsync(LargeBoxHeaderSize, cancellationToken).ConfigureAwait(false);
-                available = _end - _start;
+                await _input.FillAsync(LargeBoxHeaderSize, cancellationToken).ConfigureAwait(false);
+                available = _input.Available;
                 if (available < LargeBoxHeaderSize)
                 {
                     throw Mp4Errors.Invalid($"the stream ends at offset {offset + available}, inside the header of the box at offset {offset}");
                 }
             }
 
-            ReadBoxHeader(_buffer.AsSpan(_start, available), offset, out type, out int headerSize, out long boxEnd);
+            ReadBoxHeader(_input.Buffered, offset, out type, out int headerSize, out long boxEnd);
             if (boxEnd == long.MaxValue && _canSeek)
             {
                 boxEnd = Math.Max(streamLength, offset + headerSize);
@@ -596,14 +541,14 @@ public sealed class Mp4Reader : IMediaReader, IDisposable
             throw Mp4Errors.Invalid($"box 'moov' at offset {offset} claims {(boxEnd == long.MaxValue ? "the rest of the stream" : $"{size} bytes")}, more than the limit of {MaxIndexBoxSize}");
         }
 
-        await FillAsync((int)size, cancellationToken).ConfigureAwait(false);
-        if (_end - _start < size)
+        await _input.FillAsync((int)size, cancellationToken).ConfigureAwait(false);
+        if (_input.Available < size)
         {
-            throw Mp4Errors.Invalid($"the stream ends at offset {offset + (_end - _start)}, inside the moov box at offset {offset} ({size} bytes)");
+            throw Mp4Errors.Invalid($"the stream ends at offset {offset + _input.Available}, inside the moov box at offset {offset} ({size} bytes)");
         }
 
-        byte[] moov = _buffer.AsSpan(_start, (int)size).ToArray();
-        Consume((int)size);
+        byte[] moov = _input.Array.AsSpan(_input.Start, (int)size).ToArray();
+        _input.Consume((int)size);
         Mp4Movie movie = Mp4Movie.Parse(moov, offset, _onWarning);
         _videoTrack = movie.Video;
         _audioTrack = movie.Audio;
@@ -665,112 +610,42 @@ public sealed class Mp4Reader : IMediaReader, IDisposable
     /// </summary>
     private SkipResult TrySkipTo(long target)
     {
-        long ahead = target - _startOffset;
-        int available = _end - _start;
+        long ahead = target - _input.StartOffset;
+        int available = _input.Available;
         if (ahead >= 0 && ahead <= available)
         {
-            Consume((int)ahead);
+            _input.Consume((int)ahead);
             return SkipResult.Reached;
         }
 
         if (_canSeek)
         {
-            _start = _end = 0;
-            _startOffset = target;
             if (target >= _stream.Length - _origin)
             {
-                _endOfStream = true;
+                _input.Reposition(target, endOfStream: true);
                 return SkipResult.EndOfStream;
             }
 
+            _input.Reposition(target, endOfStream: false);
             _stream.Seek(_origin + target, SeekOrigin.Begin);
-            _endOfStream = false;
             return SkipResult.Reached;
         }
 
         if (ahead < 0)
         {
-            throw Mp4Errors.Invalid($"offset {target} lies before offset {_startOffset}, already read from a stream that cannot seek");
+            throw Mp4Errors.Invalid($"offset {target} lies before offset {_input.StartOffset}, already read from a stream that cannot seek");
         }
 
-        Consume(available);
-        return _endOfStream ? SkipResult.EndOfStream : SkipResult.NeedMoreData;
+        _input.Consume(available);
+        return _input.EndOfStream ? SkipResult.EndOfStream : SkipResult.NeedMoreData;
     }
 
     private async ValueTask SkipToAsync(long target, CancellationToken cancellationToken)
     {
         while (TrySkipTo(target) == SkipResult.NeedMoreData)
         {
-            PrepareToRead(1);
-            Append(await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false));
+            _input.MakeRoom(1);
+            _input.CompleteRead(await _input.StartRead(cancellationToken).ConfigureAwait(false));
         }
-    }
-
-    /// <summary>Reads until at least <paramref name="needed"/> bytes from <see cref="_start"/> are buffered or the stream ends.</summary>
-    private async ValueTask FillAsync(int needed, CancellationToken cancellationToken)
-    {
-        while (_end - _start < needed && !_endOfStream)
-        {
-            PrepareToRead(needed);
-            Append(await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false));
-        }
-    }
-
-    /// <summary>
-    /// Makes room for a large read towards <paramref name="needed"/> bytes from <see cref="_start"/>: compacts the
-    /// buffer, and grows it when too small (by doubling at most, so a large declared size in a short stream does
-    /// not allocate that size).
-    /// </summary>
-    private void PrepareToRead(int needed)
-    {
-        if (_buffer.Length - _end < MinReadSize || _buffer.Length - _start < needed)
-        {
-            if (_start > 0)
-            {
-                Compact();
-            }
-
-            if (_buffer.Length - _end < MinReadSize && _buffer.Length < needed)
-            {
-                Grow(Math.Min((long)_buffer.Length * 2, (long)needed + MinReadSize));
-            }
-        }
-    }
-
-    private void Append(int bytesRead)
-    {
-        if (bytesRead == 0)
-        {
-            _endOfStream = true;
-        }
-        else
-        {
-            _end += bytesRead;
-        }
-    }
-
-    private void Compact()
-    {
-        int available = _end - _start;
-        Buffer.BlockCopy(_buffer, _start, _buffer, 0, available);
-        _start = 0;
-        _end = available;
-    }
-
-    private void Grow(long size)
-    {
-        byte[] larger = ArrayPool<byte>.Shared.Rent((int)size);
-        int available = _end - _start;
-        Buffer.BlockCopy(_buffer, _start, larger, 0, available);
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = larger;
-        _start = 0;
-        _end = available;
-    }
-
-    private void Consume(int count)
-    {
-        _start += count;
-        _startOffset += count;
     }
 }

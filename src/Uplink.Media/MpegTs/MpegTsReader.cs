@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Runtime.CompilerServices;
 using Uplink.Codecs;
 using Uplink.Media.MpegTs;
 
@@ -34,7 +32,7 @@ namespace Uplink.Media;
 /// Private data, subtitles, SCTE-35 and metadata streams are ignored. An instance is not thread-safe.
 /// </para>
 /// </remarks>
-public sealed class MpegTsReader : IMediaReader, IDisposable
+public sealed class MpegTsReader : IMediaReader, IDisposable, IBufferedFrameParser
 {
     /// <summary>The largest PES accepted; a larger one is dropped with a warning.</summary>
     internal const int DefaultMaxPesSize = 16 * 1024 * 1024;
@@ -45,8 +43,6 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
     private const int SyncRepeats = PacketSync.SyncRepeats;
     private const int NullPid = 0x1FFF;
     private const int PatPid = 0;
-    private const int InitialBufferSize = 64 * 1024;
-    private const int MinReadSize = 16 * 1024;
     private const int SyncSearchMaxBytes = 256 * 1024;
     private const int LookAheadMaxBytes = 4 * 1024 * 1024;
     private const long LookAheadMaxDuration = 5 * 90_000;
@@ -64,11 +60,7 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
     private readonly SectionBuffer _pmtSection = new();
     private readonly byte[] _continuity = new byte[8192];
 
-    private byte[] _buffer;
-    private int _start;
-    private int _end;
-    private long _startOffset;
-    private bool _endOfStream;
+    private readonly StreamReadBuffer _input;
     private bool _finished;
     private bool _disposed;
     private int _packetSize = PacketSize;
@@ -108,14 +100,7 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
         _maxPesSize = maxPesSize;
         _video = new PesAssembler(maxPesSize);
         _audio = new PesAssembler(maxPesSize);
-        _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
-    }
-
-    private enum ReadStep
-    {
-        Frame,
-        NeedMoreData,
-        End,
+        _input = new StreamReadBuffer(stream);
     }
 
     /// <inheritdoc/>
@@ -202,26 +187,7 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
         }
 
         // Stays synchronous (and allocation-free) as long as the data is buffered or the stream's reads complete synchronously.
-        while (true)
-        {
-            switch (TryReadBuffered(out int needed))
-            {
-                case ReadStep.Frame:
-                    return new ValueTask<bool>(true);
-                case ReadStep.End:
-                    return new ValueTask<bool>(false);
-                default:
-                    PrepareToRead(needed);
-                    ValueTask<int> read = _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
-                    if (!read.IsCompletedSuccessfully)
-                    {
-                        return ReadAfterPendingReadAsync(read, cancellationToken);
-                    }
-
-                    Append(read.Result);
-                    break;
-            }
-        }
+        return _input.ReadFrameAsync(this, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -274,41 +240,20 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
         }
 
         _disposed = true;
-        byte[] buffer = _buffer;
-        _buffer = [];
-        _start = _end = 0;
         Current = default;
         _audioIterating = false;
-        ArrayPool<byte>.Shared.Return(buffer);
+        _input.Dispose();
         _video.Dispose();
         _audio.Dispose();
         return true;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> ReadAfterPendingReadAsync(ValueTask<int> pendingRead, CancellationToken cancellationToken)
-    {
-        Append(await pendingRead.ConfigureAwait(false));
-        while (true)
-        {
-            switch (TryReadBuffered(out int needed))
-            {
-                case ReadStep.Frame:
-                    return true;
-                case ReadStep.End:
-                    return false;
-                default:
-                    PrepareToRead(needed);
-                    Append(await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false));
-                    break;
-            }
-        }
-    }
+    ReadStep IBufferedFrameParser.TryParseFrame(out int needed) => TryReadBuffered(out needed);
 
     /// <summary>
     /// Delivers what is ready (ADTS frames of the current audio PES, completed PES packets) and otherwise
     /// processes buffered packets, until a frame is ready, the buffer runs short (then <paramref name="needed"/> is
-    /// how many bytes from <see cref="_start"/> must be buffered) or the stream ends.
+    /// how many bytes from <see cref="StreamReadBuffer.Start"/> must be buffered) or the stream ends.
     /// </summary>
     private ReadStep TryReadBuffered(out int needed)
     {
@@ -360,44 +305,44 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
                 return ReadStep.End;
             }
 
-            int available = _end - _start;
-            if (_lostSyncOffset < 0 && available > _prefix && _buffer[_start + _prefix] != SyncByte)
+            int available = _input.Available;
+            if (_lostSyncOffset < 0 && available > _prefix && _input.Array[_input.Start + _prefix] != SyncByte)
             {
-                _lostSyncOffset = _startOffset;
+                _lostSyncOffset = _input.StartOffset;
                 SyncLosses++;
                 DropPesInProgress();
             }
 
             if (_lostSyncOffset >= 0)
             {
-                int found = PacketSync.Find(_buffer.AsSpan(_start, available), _packetSize, _prefix, _endOfStream, out int ruledOut);
+                int found = PacketSync.Find(_input.Buffered, _packetSize, _prefix, _input.EndOfStream, out int ruledOut);
                 if (found < 0)
                 {
-                    Consume(ruledOut);
-                    if (!_endOfStream)
+                    _input.Consume(ruledOut);
+                    if (!_input.EndOfStream)
                     {
                         needed = SyncRepeats * _packetSize;
                         return ReadStep.NeedMoreData;
                     }
 
-                    Warn($"MPEG-TS: lost sync at offset {_lostSyncOffset} and found no packet after it before the end at offset {_startOffset + (_end - _start)}");
-                    Consume(_end - _start);
+                    Warn($"MPEG-TS: lost sync at offset {_lostSyncOffset} and found no packet after it before the end at offset {_input.StartOffset + _input.Available}");
+                    _input.Consume(_input.Available);
                     _lostSyncOffset = -1;
                     FinishStream();
                     continue;
                 }
 
-                Consume(found);
+                _input.Consume(found);
                 Warn(_lostSyncOffset == 0
-                    ? $"MPEG-TS: skipped {_startOffset} bytes before the first packet at offset {_startOffset}"
-                    : $"MPEG-TS: lost sync at offset {_lostSyncOffset}; skipped {_startOffset - _lostSyncOffset} bytes to the next packet at offset {_startOffset} (frames in progress dropped)");
+                    ? $"MPEG-TS: skipped {_input.StartOffset} bytes before the first packet at offset {_input.StartOffset}"
+                    : $"MPEG-TS: lost sync at offset {_lostSyncOffset}; skipped {_input.StartOffset - _lostSyncOffset} bytes to the next packet at offset {_input.StartOffset} (frames in progress dropped)");
                 _lostSyncOffset = -1;
-                available = _end - _start;
+                available = _input.Available;
             }
 
             if (available < _packetSize)
             {
-                if (!_endOfStream)
+                if (!_input.EndOfStream)
                 {
                     needed = _packetSize;
                     return ReadStep.NeedMoreData;
@@ -407,8 +352,8 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
                 continue;
             }
 
-            ProcessPacket(_start, _startOffset);
-            Consume(_packetSize);
+            ProcessPacket(_input.Start, _input.StartOffset);
+            _input.Consume(_packetSize);
         }
     }
 
@@ -416,11 +361,11 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
     private void FinishStream()
     {
         _finished = true;
-        int available = _end - _start;
+        int available = _input.Available;
         if (available > 0)
         {
-            int pid = available >= _prefix + 3 ? ((_buffer[_start + _prefix + 1] & 0x1F) << 8) | _buffer[_start + _prefix + 2] : -2;
-            Warn($"MPEG-TS: the stream ends inside a packet at offset {_startOffset} ({available} of {_packetSize} bytes)");
+            int pid = available >= _prefix + 3 ? ((_input.Array[_input.Start + _prefix + 1] & 0x1F) << 8) | _input.Array[_input.Start + _prefix + 2] : -2;
+            Warn($"MPEG-TS: the stream ends inside a packet at offset {_input.StartOffset} ({available} of {_packetSize} bytes)");
 
             // The stream was cut: a PES without a declared length may have lost its end too.
             foreach (PesAssembler pes in (ReadOnlySpan<PesAssembler>)[_video, _audio])
@@ -431,7 +376,7 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
                 }
             }
 
-            Consume(available);
+            _input.Consume(available);
         }
 
         FinishPes(_video);
@@ -477,18 +422,18 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
     /// </summary>
     private async ValueTask FindPacketSizeAsync(CancellationToken cancellationToken)
     {
-        await FillAsync(SyncRepeats * M2tsPacketSize, cancellationToken).ConfigureAwait(false);
-        if (_end == _start)
+        await _input.FillAsync(SyncRepeats * M2tsPacketSize, cancellationToken).ConfigureAwait(false);
+        if (_input.Available == 0)
         {
             throw new InvalidDataException("not an MPEG-TS stream: the stream is empty");
         }
 
         while (true)
         {
-            int available = _end - _start;
-            ReadOnlySpan<byte> data = _buffer.AsSpan(_start, available);
-            int ts = PacketSync.FindFirst(data, PacketSize, 0, _endOfStream, out int tsRuledOut);
-            int m2ts = PacketSync.FindFirst(data, M2tsPacketSize, 4, _endOfStream, out int m2tsRuledOut);
+            int available = _input.Available;
+            ReadOnlySpan<byte> data = _input.Buffered;
+            int ts = PacketSync.FindFirst(data, PacketSize, 0, _input.EndOfStream, out int tsRuledOut);
+            int m2ts = PacketSync.FindFirst(data, M2tsPacketSize, 4, _input.EndOfStream, out int m2tsRuledOut);
             if (ts >= 0 && (m2ts >= 0 ? ts <= m2ts : m2tsRuledOut > ts))
             {
                 return;
@@ -501,13 +446,13 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
                 return;
             }
 
-            if (_endOfStream || available >= SyncSearchMaxBytes)
+            if (_input.EndOfStream || available >= SyncSearchMaxBytes)
             {
                 throw new InvalidDataException(
                     $"not an MPEG-TS stream: no sync byte pattern (0x47 every 188 or 192 bytes) in the first {available} bytes");
             }
 
-            await FillAsync(Math.Min(SyncSearchMaxBytes, available + MinReadSize), cancellationToken).ConfigureAwait(false);
+            await _input.FillAsync(Math.Min(SyncSearchMaxBytes, available + StreamReadBuffer.MinReadSize), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -522,28 +467,28 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
                 break;
             }
 
-            if (_end - _start - scanned < _packetSize)
+            if (_input.Available - scanned < _packetSize)
             {
-                await FillAsync(scanned + _packetSize, cancellationToken).ConfigureAwait(false);
-                if (_end - _start - scanned < _packetSize)
+                await _input.FillAsync(scanned + _packetSize, cancellationToken).ConfigureAwait(false);
+                if (_input.Available - scanned < _packetSize)
                 {
                     break;
                 }
             }
 
-            int index = _start + scanned;
-            if (_buffer[index + _prefix] != SyncByte)
+            int index = _input.Start + scanned;
+            if (_input.Array[index + _prefix] != SyncByte)
             {
-                int found = PacketSync.Find(_buffer.AsSpan(index, _end - index), _packetSize, _prefix, _endOfStream, out int ruledOut);
+                int found = PacketSync.Find(_input.Array.AsSpan(index, _input.End - index), _packetSize, _prefix, _input.EndOfStream, out int ruledOut);
                 if (found < 0)
                 {
                     scanned += ruledOut;
-                    if (_endOfStream)
+                    if (_input.EndOfStream)
                     {
                         break;
                     }
 
-                    await FillAsync(scanned + (SyncRepeats * _packetSize), cancellationToken).ConfigureAwait(false);
+                    await _input.FillAsync(scanned + (SyncRepeats * _packetSize), cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -553,7 +498,7 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
                 continue;
             }
 
-            ProcessPacket(index, _startOffset + scanned);
+            ProcessPacket(index, _input.StartOffset + scanned);
             scanned += _packetSize;
         }
 
@@ -583,7 +528,7 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
     /// <summary>Processes one transport packet (in look-ahead mode only its PSI, and notes the streams' first PES).</summary>
     private void ProcessPacket(int index, long offset)
     {
-        ReadOnlySpan<byte> packet = _buffer.AsSpan(index + _prefix, PacketSize);
+        ReadOnlySpan<byte> packet = _input.Array.AsSpan(index + _prefix, PacketSize);
         if (!_scanning)
         {
             PacketsRead++;
@@ -1161,72 +1106,5 @@ public sealed class MpegTsReader : IMediaReader, IDisposable
         {
             _onWarning?.Invoke(message);
         }
-    }
-
-    /// <summary>Reads until at least <paramref name="needed"/> bytes from <see cref="_start"/> are buffered or the stream ends.</summary>
-    private async ValueTask FillAsync(int needed, CancellationToken cancellationToken)
-    {
-        while (_end - _start < needed && !_endOfStream)
-        {
-            PrepareToRead(needed);
-            Append(await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false));
-        }
-    }
-
-    /// <summary>
-    /// Makes room for a large read towards <paramref name="needed"/> bytes from <see cref="_start"/>: compacts the
-    /// buffer, and grows it (by doubling at most) when it is too small.
-    /// </summary>
-    private void PrepareToRead(int needed)
-    {
-        if (_buffer.Length - _end < MinReadSize || _buffer.Length - _start < needed)
-        {
-            if (_start > 0)
-            {
-                Compact();
-            }
-
-            if (_buffer.Length - _end < MinReadSize && _buffer.Length < needed + MinReadSize)
-            {
-                Grow(Math.Min((long)_buffer.Length * 2, (long)needed + MinReadSize));
-            }
-        }
-    }
-
-    private void Append(int bytesRead)
-    {
-        if (bytesRead == 0)
-        {
-            _endOfStream = true;
-        }
-        else
-        {
-            _end += bytesRead;
-        }
-    }
-
-    private void Compact()
-    {
-        int available = _end - _start;
-        Buffer.BlockCopy(_buffer, _start, _buffer, 0, available);
-        _start = 0;
-        _end = available;
-    }
-
-    private void Grow(long size)
-    {
-        byte[] larger = ArrayPool<byte>.Shared.Rent((int)size);
-        int available = _end - _start;
-        Buffer.BlockCopy(_buffer, _start, larger, 0, available);
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = larger;
-        _start = 0;
-        _end = available;
-    }
-
-    private void Consume(int count)
-    {
-        _start += count;
-        _startOffset += count;
     }
 }

@@ -1,6 +1,6 @@
-namespace Uplink.Media.Elementary;
+namespace Uplink.Media;
 
-/// <summary>What an elementary stream source could do with the bytes it has buffered.</summary>
+/// <summary>What a reader could do with the bytes it has buffered.</summary>
 internal enum ReadStep
 {
     /// <summary>A frame is ready.</summary>
