@@ -790,14 +790,25 @@ public sealed class RtmpWriter : IAsyncDisposable
             lastError = "reconnection stopped";
         }
 
-        lock (_stateLock)
+        // Under the write lock: writers may be adding to the replay buffer until they see we gave up.
+        await _writeLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
         {
-            _reconnecting = false;
-            _lostReason = $"gave up reconnecting after {_options.Reconnect.Attempts} attempts: {lastError}";
-        }
+            string reason = $"gave up reconnecting after {_options.Reconnect.Attempts} attempts: {lastError}";
+            lock (_stateLock)
+            {
+                _reconnecting = false;
+                _lostReason = reason;
+            }
 
-        _replay.Clear();
-        SetStatus(RtmpWriterStatus.Disconnected, _lostReason);
+            _interleaver.Clear();
+            _replay.Clear();
+            SetStatus(RtmpWriterStatus.Disconnected, reason);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 
     /// <summary>Connect (with authentication) and publish within the connect timeout.</summary>
