@@ -51,7 +51,7 @@ public sealed class FlvReader : IMediaReader, IDisposable, IBufferedFrameParser
 
     private readonly StreamReadBuffer _input;
     private bool _disposed;
-    private Timestamp32Unwrapper _timestamps;
+    private TimestampUnwrapper _timestamps = new(32);
     private byte[]? _videoConfiguration;
     private byte[]? _audioConfiguration;
     private byte[]? _metadata;

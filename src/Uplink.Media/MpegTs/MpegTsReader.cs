@@ -82,7 +82,10 @@ public sealed class MpegTsReader : IMediaReader, IDisposable, IBufferedFramePars
     private string? _unsupported;
     private bool _lookAheadTimedOut;
 
-    private Timestamp33Unwrapper _timestamps;
+    /// <summary>PTS and DTS are 33-bit 90 kHz counts.</summary>
+    private const int MpegTimestampBits = 33;
+
+    private TimestampUnwrapper _timestamps = new(MpegTimestampBits);
     private long _lastVideoDtsTicks = -1;
     private long _lastVideoPtsTicks = -1;
     private long _nextAudioTicks = -1;
@@ -708,7 +711,7 @@ public sealed class MpegTsReader : IMediaReader, IDisposable, IBufferedFramePars
         {
             _lookAheadFirstPts = pts;
         }
-        else if (Timestamp33Unwrapper.Difference(pts, _lookAheadFirstPts) > LookAheadMaxDuration)
+        else if (TimestampUnwrapper.Difference(pts, _lookAheadFirstPts, MpegTimestampBits) > LookAheadMaxDuration)
         {
             _lookAheadTimedOut = true;
         }
@@ -1011,7 +1014,7 @@ public sealed class MpegTsReader : IMediaReader, IDisposable, IBufferedFramePars
         {
             long unwrapped = _timestamps.Unwrap(dts);
             dtsTicks = ToTicks(unwrapped);
-            ptsTicks = ToTicks(unwrapped + Timestamp33Unwrapper.Difference(pts, dts));
+            ptsTicks = ToTicks(unwrapped + TimestampUnwrapper.Difference(pts, dts, MpegTimestampBits));
         }
         else if (_lastVideoDtsTicks >= 0)
         {
