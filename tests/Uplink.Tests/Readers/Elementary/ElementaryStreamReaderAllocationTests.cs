@@ -16,17 +16,9 @@ public class ElementaryStreamReaderAllocationTests
         await using ElementaryStreamReader reader = await ElementaryStreamReader.OpenAsync(
             pipe ? new NonSeekableChunkedStream(video, seed: 7, maxChunk: 8192) : new MemoryStream(video),
             pipe ? new NonSeekableChunkedStream(audio, seed: 8, maxChunk: 1000) : new MemoryStream(audio));
-        long checksum = ReadSynchronously(reader, 300);
+        long checksum = ReaderAllocation.ReadSynchronously(reader, 300);
 
-        // Several windows, the quietest counts: the runtime itself (JIT, pool trimming after a GC) may allocate on
-        // this thread once in a while, while a per-frame allocation would show in every window.
-        long allocated = long.MaxValue;
-        for (int window = 0; window < 4; window++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            checksum += ReadSynchronously(reader, 500);
-            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
+        long allocated = ReaderAllocation.QuietestWindow(reader, 4, 500, ref checksum);
 
         Assert.Equal(2300, reader.FramesRead);
         Assert.NotEqual(0, checksum);
@@ -42,21 +34,5 @@ public class ElementaryStreamReaderAllocationTests
         }
 
         return all;
-    }
-
-    /// <summary>Reads frames on this thread (the streams complete synchronously) so the allocation counter sees everything.</summary>
-    private static long ReadSynchronously(ElementaryStreamReader reader, int frames)
-    {
-        long checksum = 0;
-        for (int i = 0; i < frames; i++)
-        {
-            ValueTask<bool> read = reader.ReadAsync();
-            Assert.True(read.IsCompletedSuccessfully);
-            Assert.True(read.Result);
-            MediaFrame frame = reader.Current;
-            checksum += frame.Data.Span[^1] + frame.Pts.Ticks;
-        }
-
-        return checksum;
     }
 }

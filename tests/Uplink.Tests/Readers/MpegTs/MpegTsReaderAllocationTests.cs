@@ -25,37 +25,13 @@ public class MpegTsReaderAllocationTests
         byte[] bytes = writer.ToArray();
         Stream stream = pipe ? new NonSeekableChunkedStream(bytes, seed: 9, maxChunk: 8192) : new MemoryStream(bytes);
         await using MpegTsReader reader = await MpegTsReader.OpenAsync(stream);
-        long checksum = ReadSynchronously(reader, 300);
+        long checksum = ReaderAllocation.ReadSynchronously(reader, 300);
 
-        // Several windows, the quietest counts: the runtime itself (JIT, pool trimming after a GC) may allocate on
-        // this thread once in a while, while a per-frame allocation would show in every window.
-        long allocated = long.MaxValue;
-        for (int window = 0; window < 3; window++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            checksum += ReadSynchronously(reader, 800);
-            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
+        long allocated = ReaderAllocation.QuietestWindow(reader, 3, 800, ref checksum);
 
         Assert.Equal(2700, reader.FramesRead);
         Assert.NotEqual(0, checksum);
         Assert.Equal(0, reader.ContinuityErrors);
         Assert.Equal(0, allocated);
-    }
-
-    /// <summary>Reads frames on this thread (the streams complete synchronously) so the allocation counter sees everything.</summary>
-    private static long ReadSynchronously(MpegTsReader reader, int frames)
-    {
-        long checksum = 0;
-        for (int i = 0; i < frames; i++)
-        {
-            ValueTask<bool> read = reader.ReadAsync();
-            Assert.True(read.IsCompletedSuccessfully);
-            Assert.True(read.Result);
-            MediaFrame frame = reader.Current;
-            checksum += frame.Data.Span[^1] + frame.Dts.Ticks;
-        }
-
-        return checksum;
     }
 }
