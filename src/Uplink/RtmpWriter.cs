@@ -641,19 +641,33 @@ public sealed class RtmpWriter : IAsyncDisposable
 
     private async Task DisconnectCoreAsync(string reason, CancellationToken cancellationToken)
     {
+        bool wasReconnecting;
+        lock (_stateLock)
+        {
+            wasReconnecting = _reconnecting;
+            _reconnecting = false;
+        }
+
+        if (wasReconnecting)
+        {
+            // Stop trying; a loop that is connecting sees _disconnectedByCaller when it next takes the write lock.
+            _disconnectedByCaller = true;
+            await (_stopReconnecting?.CancelAsync() ?? Task.CompletedTask).ConfigureAwait(false);
+            if (_connection is { } lost)
+            {
+                await TearDownAsync(lost).ConfigureAwait(false);
+            }
+
+            _interleaver.Clear();
+            _replay.Clear();
+            _lostReason = null;
+            SetStatus(RtmpWriterStatus.Disconnected, reason);
+            return;
+        }
+
         RtmpClientConnection? connection = _connection;
         if (connection is null)
         {
-            if (_reconnecting)
-            {
-                // Stop trying; the loop sees this when it next takes the write lock.
-                _disconnectedByCaller = true;
-                await (_stopReconnecting?.CancelAsync() ?? Task.CompletedTask).ConfigureAwait(false);
-                _interleaver.Clear();
-                _replay.Clear();
-                SetStatus(RtmpWriterStatus.Disconnected, reason);
-            }
-
             return;
         }
 
@@ -767,12 +781,13 @@ public sealed class RtmpWriter : IAsyncDisposable
                         return;
                     }
 
-                    Install(connection);
-                    Interlocked.Increment(ref _reconnects);
                     lock (_stateLock)
                     {
                         _reconnecting = false;
                     }
+
+                    Install(connection);
+                    Interlocked.Increment(ref _reconnects);
 
                     SetStatus(RtmpWriterStatus.Connected, $"reconnected (attempt {attempt}) to {_url}");
                     await SendPendingAsync(connection, CancellationToken.None).ConfigureAwait(false);
@@ -787,7 +802,9 @@ public sealed class RtmpWriter : IAsyncDisposable
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            lastError = "reconnection stopped";
+            // Stopped by DisconnectAsync or DisposeAsync, which have already said Disconnected and cleared the
+            // buffers; a ConnectAsync may even have started a new connection since. Nothing left to do here.
+            return;
         }
 
         // Under the write lock: writers may be adding to the replay buffer until they see we gave up.

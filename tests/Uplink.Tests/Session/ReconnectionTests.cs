@@ -111,4 +111,44 @@ public class ReconnectionTests
         Assert.Contains("gave up reconnecting", ex.Message, StringComparison.Ordinal);
         Assert.Equal(3, server.ConnectionCount);
     }
+
+    private sealed class LongDelay : IReconnectPolicy
+    {
+        public TimeSpan GetDelay(int attempt) => TimeSpan.FromHours(1);
+    }
+
+    [Fact]
+    public async Task Disconnecting_while_reconnecting_stops_the_attempts_and_later_writes_say_disconnected()
+    {
+        await using var server = new ScriptedRtmpServer { DropAfterMediaMessages = 3 };
+        var reconnecting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = new RtmpWriterOptions { Url = server.Url(), Audio = null, Reconnect = new RtmpReconnectOptions(Attempts: 5) { Policy = new LongDelay() } };
+        await using var writer = new RtmpWriter(options);
+        writer.StatusChanged += (_, e) =>
+        {
+            if (e.Status == RtmpWriterStatus.Reconnecting)
+            {
+                reconnecting.TrySetResult();
+            }
+            else if (e.Status == RtmpWriterStatus.Disconnected)
+            {
+                disconnected.TrySetResult();
+            }
+        };
+
+        var video = ElementaryStreams.VideoAccessUnits();
+        for (int v = 0; v < video.Count; v++)
+        {
+            await writer.WriteVideoAsync(video[v], Frame * v, Frame * v);
+        }
+
+        await reconnecting.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await writer.DisconnectAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await disconnected.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(RtmpWriterStatus.Disconnected, writer.Status);
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(async () => await writer.WriteVideoAsync(video[0], Frame * 100, Frame * 100));
+        Assert.Contains("disconnected", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, server.ConnectionCount);
+    }
 }
