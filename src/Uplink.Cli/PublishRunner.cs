@@ -78,7 +78,8 @@ internal sealed class PublishRunner
 
             bool cancelled = false;
             using var stopStats = new CancellationTokenSource();
-            Task statsLoop = _output.Json is null ? Task.CompletedTask : ReportStatsAsync(writer, stopStats.Token);
+            bool liveLine = _output.Json is null && !Console.IsErrorRedirected;
+            Task statsLoop = _output.Json is not null || liveLine ? ReportStatsAsync(writer, liveLine, stopStats.Token) : Task.CompletedTask;
             try
             {
                 await StreamAsync(reader, writer, cancellationToken).ConfigureAwait(false);
@@ -125,19 +126,49 @@ internal sealed class PublishRunner
     }
 
     /// <summary>With --json: a stats line every second while publishing.</summary>
-    private async Task ReportStatsAsync(RtmpWriter writer, CancellationToken cancellationToken)
+    private async Task ReportStatsAsync(RtmpWriter writer, bool liveLine, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        RtmpWriterStats previous = writer.GetStats();
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                _output.Json!.Stats(writer.GetStats());
+                RtmpWriterStats stats = writer.GetStats();
+                if (liveLine)
+                {
+                    // One line, rewritten in place, on a terminal only; plain lines everywhere else.
+                    await _output.Stderr.WriteAsync("\r" + LiveLine(stats, previous)).ConfigureAwait(false);
+                }
+                else
+                {
+                    _output.Json!.Stats(stats);
+                }
+
+                previous = stats;
             }
         }
         catch (OperationCanceledException)
         {
         }
+        finally
+        {
+            if (liveLine)
+            {
+                await _output.Stderr.WriteAsync("\r" + new string(' ', 100) + "\r").ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>status, bitrate and frame rate over the last second, drops, buffered, stream position.</summary>
+    internal static string LiveLine(RtmpWriterStats now, RtmpWriterStats before)
+    {
+        double kbps = (now.BytesSent - before.BytesSent) * 8 / 1000d;
+        long fps = now.VideoFramesSent - before.VideoFramesSent;
+        long drops = now.VideoFramesDropped + now.AudioFramesDropped;
+        return string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"uplink: {now.Status,-12} {now.LastTimestamp:hh\\:mm\\:ss}  {kbps,8:0} kbit/s  {fps,3} fps  {drops} dropped  {now.BufferedBytes / 1024} KiB buffered  {now.Reconnects} reconnects   ");
     }
 
     /// <summary>Plays the input (N times with --loop), pacing frames at their timestamps unless --no-realtime.
