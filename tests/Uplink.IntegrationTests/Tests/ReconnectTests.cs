@@ -9,6 +9,7 @@ namespace Uplink.IntegrationTests.Tests;
 /// second recording starts like a stream (sequence headers, keyframe) and, together, the two recordings hold
 /// every frame sent.
 /// </summary>
+[Collection(RunsAloneCollection.Name)]
 public sealed class ReconnectTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
