@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Uplink.Session;
@@ -66,10 +65,8 @@ internal sealed class CheckRunner
         RtmpServerInfo info = connection.Info!;
         if (_json)
         {
-            using var stream = new MemoryStream();
-            using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            string json = JsonLines.Object(w =>
             {
-                w.WriteStartObject();
                 w.WriteString("type", "check");
                 w.WriteString("url", url.ToString());
                 w.WriteString("serverVersion", info.Version);
@@ -81,10 +78,8 @@ internal sealed class CheckRunner
                 w.WriteNumber("connectMilliseconds", Math.Round(info.ConnectTime.TotalMilliseconds, 2));
                 w.WriteNumber("roundTripMilliseconds", Math.Round(info.RoundTripTime.TotalMilliseconds, 2));
                 w.WriteBoolean("published", published is not null);
-                w.WriteEndObject();
-            }
-
-            await _output.Stdout.WriteLineAsync(System.Text.Encoding.UTF8.GetString(stream.ToArray())).ConfigureAwait(false);
+            });
+            await _output.Stdout.WriteLineAsync(json).ConfigureAwait(false);
         }
         else
         {

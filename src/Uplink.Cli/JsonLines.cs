@@ -84,7 +84,8 @@ internal sealed class JsonLines
         w.WriteNumber("exitCode", exitCode);
     });
 
-    private void Write(Action<Utf8JsonWriter> body)
+    /// <summary>One JSON object as text, written without reflection (AOT-safe); '+' and the like stay readable.</summary>
+    public static string Object(Action<Utf8JsonWriter> body)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -94,7 +95,12 @@ internal sealed class JsonLines
             w.WriteEndObject();
         }
 
-        string line = Encoding.UTF8.GetString(stream.ToArray());
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private void Write(Action<Utf8JsonWriter> body)
+    {
+        string line = Object(body);
         lock (_lock)
         {
             _out.WriteLine(line);

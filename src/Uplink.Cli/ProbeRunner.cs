@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Uplink.Media;
 
@@ -37,10 +36,8 @@ internal sealed class ProbeRunner
 
     internal static string ToJson(MediaProbeResult result)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return JsonLines.Object(w =>
         {
-            w.WriteStartObject();
             w.WriteString("format", result.Format);
             w.WriteNumber("durationSeconds", Math.Round(result.Duration.TotalSeconds, 3));
             w.WriteStartArray("tracks");
@@ -81,10 +78,7 @@ internal sealed class ProbeRunner
             }
 
             w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
+        });
     }
 
     private static string ToText(MediaProbeResult result, string name)
