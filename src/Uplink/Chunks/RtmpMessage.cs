@@ -23,8 +23,6 @@ internal readonly struct RtmpMessage : IDisposable
 
     public ReadOnlySpan<byte> Payload => _buffer is null ? default : _buffer.AsSpan(0, Header.Length);
 
-    public ReadOnlyMemory<byte> PayloadMemory => _buffer is null ? default : _buffer.AsMemory(0, Header.Length);
-
     public void Dispose()
     {
         if (_buffer is not null)
