@@ -27,8 +27,6 @@ namespace Uplink;
 /// </example>
 public sealed class RtmpWriter : IAsyncDisposable
 {
-    private const int FlushThreshold = 64 * 1024;
-
     private readonly RtmpWriterOptions _options;
     private RtmpUrl _url;
     private readonly ILogger _logger;
@@ -37,6 +35,15 @@ public sealed class RtmpWriter : IAsyncDisposable
     private readonly AudioTagBuilder? _audio;
     private readonly Interleaver _interleaver;
     private readonly PooledBufferWriter _scratch = new(64 * 1024);
+    private readonly PooledBufferWriter _sendScratch = new(1024);
+    private readonly AsyncSignal _dataReady = new();
+    private readonly AsyncSignal _roomMade = new();
+    private readonly LiveDropThresholds _liveThresholds;
+    private readonly long _outputBufferSize;
+    private SendLoop? _sendLoop;
+    private volatile bool _stopSending;
+    private ITimer? _roomTimer;
+    private int _roomTimedOut;
     private readonly EventDispatcher _dispatcher;
     private RtmpClientConnection? _connection;
     private RtmpWriterStatus _status = RtmpWriterStatus.Disconnected;
@@ -89,6 +96,8 @@ public sealed class RtmpWriter : IAsyncDisposable
         _dispatcher = new EventDispatcher(_logger);
         // Without reconnection nothing is kept once sent (see SendPendingAsync), so only a pump's own batch is ever held.
         _replay = new ReplayBuffer(options.Reconnect.Attempts > 0 ? options.Reconnect.BufferSize : long.MaxValue);
+        _liveThresholds = LiveDropThresholds.From(options.LiveDropPolicy);
+        _outputBufferSize = options.EffectiveOutputBufferSize;
     }
 
     private bool ReconnectEnabled => _options.Reconnect.Attempts > 0;
@@ -323,9 +332,10 @@ public sealed class RtmpWriter : IAsyncDisposable
 
             _disposed = true;
             await (_stopReconnecting?.CancelAsync() ?? Task.CompletedTask).ConfigureAwait(false);
-            _interleaver.Clear();
-            _replay.Clear();
+            ClearQueues();
             _scratch.Dispose();
+            _sendScratch.Dispose();
+            _roomTimer?.Dispose();
         }
         finally
         {
@@ -470,57 +480,218 @@ public sealed class RtmpWriter : IAsyncDisposable
     {
         // The interleaver holds the first frames until both tracks have shown up (or one ran a window ahead),
         // so by the time the start goes out, both configurations are normally known.
-        while (_interleaver.TryTake(drain, out OutgoingMessage message))
+        bool live = _options.LiveMode && !_reconnecting;
+        lock (_replay)
         {
-            (int video, int audio) = _replay.Add(message);
-            CountDropped(video, audio);
+            while (_interleaver.TryTake(drain, out OutgoingMessage message))
+            {
+                (int video, int audio) = live ? _replay.AddLive(message, _liveThresholds, _outputBufferSize) : _replay.Add(message);
+                CountDropped(video, audio);
+            }
         }
 
-        if (_connection is { } connection && _lostReason is null)
+        if (!_options.UsesSendLoop)
         {
-            await SendPendingAsync(connection, cancellationToken).ConfigureAwait(false);
+            if (_connection is { } connection && _lostReason is null)
+            {
+                await SendPendingAsync(connection, fromSendLoop: false, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        _dataReady.Set();
+        if (drain)
+        {
+            await StopSendLoopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if (!_options.LiveMode)
+        {
+            await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Sends what the replay buffer has not yet sent on this connection (caller holds the write lock).</summary>
-    private async Task SendPendingAsync(RtmpClientConnection connection, CancellationToken cancellationToken)
+    /// <summary>
+    /// Backpressure (non-live mode with a send loop): waits while the send buffer holds more than its bound. Ends when there
+    /// is room, when the connection is lost (reconnection then takes the backlog; without it the write fails), or when the
+    /// send loop made no progress for the send timeout.
+    /// </summary>
+    private async ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
+    {
+        if (_replay.UnsentBytes <= _outputBufferSize || _connection is not { } connection)
+        {
+            return;
+        }
+
+        _roomTimer ??= _options.TimeProvider.CreateTimer(static s => ((RtmpWriter)s!).OnRoomTimeout(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(static s => ((AsyncSignal)s!).Set(), _roomMade);
+        long progress = connection.BytesSent;
+        Volatile.Write(ref _roomTimedOut, 0);
+        _roomTimer.Change(_options.SendTimeout, Timeout.InfiniteTimeSpan);
+        try
+        {
+            while (true)
+            {
+                if (_lostReason is { } lost)
+                {
+                    if (ReconnectEnabled)
+                    {
+                        return;
+                    }
+
+                    throw new RtmpException(RtmpErrorKind.Disconnected, $"the connection to the server was lost: {lost}");
+                }
+
+                if (_replay.UnsentBytes <= _outputBufferSize || _reconnecting)
+                {
+                    return;
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                if (connection.BytesSent != progress)
+                {
+                    progress = connection.BytesSent;
+                    Volatile.Write(ref _roomTimedOut, 0);
+                    _roomTimer.Change(_options.SendTimeout, Timeout.InfiniteTimeSpan);
+                }
+                else if (Volatile.Read(ref _roomTimedOut) != 0)
+                {
+                    string reason = $"the send buffer stayed full for {_options.SendTimeout.TotalSeconds:0.#} s (the server stopped reading)";
+                    MarkLost(reason);
+                    if (ReconnectEnabled)
+                    {
+                        return;
+                    }
+
+                    throw new RtmpException(RtmpErrorKind.Timeout, reason);
+                }
+
+                await _roomMade.WaitAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _roomTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnRoomTimeout()
+    {
+        Volatile.Write(ref _roomTimedOut, 1);
+        _roomMade.Set();
+    }
+
+    /// <summary>One send loop per connection when there is an output buffer: it owns the socket and sends what the caller queues.</summary>
+    private async Task SendLoopAsync(RtmpClientConnection connection)
+    {
+        try
+        {
+            while (_lostReason is null)
+            {
+                await SendPendingAsync(connection, fromSendLoop: true, CancellationToken.None).ConfigureAwait(false);
+                if (_stopSending || _lostReason is not null)
+                {
+                    return;
+                }
+
+                await _dataReady.WaitAsync().ConfigureAwait(false);
+            }
+        }
+#pragma warning disable CA1031 // Nothing may escape a background loop; whatever it was, the connection is lost.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            MarkLost(connection.CloseReason ?? ex.Message);
+        }
+        finally
+        {
+            _roomMade.Set();
+        }
+    }
+
+    /// <summary>Lets the send loop send everything queued, then stop (caller holds the write lock).</summary>
+    private async Task StopSendLoopAsync(CancellationToken cancellationToken)
+    {
+        if (_sendLoop is not { } loop)
+        {
+            return;
+        }
+
+        _stopSending = true;
+        _dataReady.Set();
+        await loop.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _sendLoop = null;
+        _stopSending = false;
+    }
+
+    private void StartSendLoop(RtmpClientConnection connection)
+    {
+        lock (_replay)
+        {
+            // What was written while reconnecting goes out in full; live dropping applies to what comes next.
+            _replay.StartLiveRegion();
+        }
+
+        _stopSending = false;
+        _sendLoop = new SendLoop(connection, Task.Run(() => SendLoopAsync(connection)));
+    }
+
+    /// <summary>
+    /// Sends what the send queue has not yet sent on this connection, in socket writes of up to
+    /// <see cref="RtmpWriterOptions.OutputPacketSize"/>: on the caller's thread under the write lock, or on the send loop.
+    /// </summary>
+    private async Task SendPendingAsync(RtmpClientConnection connection, bool fromSendLoop, CancellationToken cancellationToken)
     {
         await connection.EnterSendAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            while (_replay.TryPeekUnsent(out OutgoingMessage message))
+            bool more = true;
+            while (more)
             {
-                if (_waitForKeyframe && message.Type == RtmpMessageType.Video && !message.IsConfiguration && !message.IsVideoKeyframe)
+                lock (_replay)
                 {
-                    // After a reconnect whose GOP start was not kept: video resumes on the next keyframe.
-                    _replay.MarkSent(0);
-                    CountDropped(1, 0);
-                    continue;
+                    while (_replay.TryPeekUnsent(out OutgoingMessage message))
+                    {
+                        if (_waitForKeyframe && message.IsVideoInterFrame)
+                        {
+                            // After a reconnect whose GOP start was not kept: video resumes on the next keyframe.
+                            _replay.MarkSent(0);
+                            CountDropped(1, 0);
+                            continue;
+                        }
+
+                        _waitForKeyframe &= !message.IsVideoKeyframe;
+                        Emit(connection, message);
+                        _replay.MarkSent(connection.BytesSent + connection.PendingBytes);
+                        if (connection.PendingBytes >= _options.OutputPacketSize)
+                        {
+                            break;
+                        }
+                    }
+
+                    more = _replay.HasUnsent;
                 }
 
-                _waitForKeyframe &= !message.IsVideoKeyframe;
-                Emit(connection, message);
-                _replay.MarkSent(connection.BytesSent + connection.PendingBytes);
-                if (connection.PendingBytes >= FlushThreshold)
+                await connection.FlushAsync(cancellationToken).ConfigureAwait(false);
+                lock (_replay)
                 {
-                    await connection.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    if (ReconnectEnabled)
+                    {
+                        _replay.Trim(connection.BytesAcknowledged);
+                    }
+                    else
+                    {
+                        _replay.ReleaseSent();
+                    }
                 }
-            }
 
-            await connection.FlushAsync(cancellationToken).ConfigureAwait(false);
-            if (ReconnectEnabled)
-            {
-                _replay.Trim(connection.BytesAcknowledged);
-            }
-            else
-            {
-                _replay.ReleaseSent();
+                _roomMade.Set();
             }
         }
         catch (RtmpException ex) when (ex.Kind is RtmpErrorKind.Disconnected or RtmpErrorKind.Timeout or RtmpErrorKind.Protocol)
         {
             MarkLost(connection.CloseReason ?? ex.Message);
-            if (!ReconnectEnabled)
+            if (!ReconnectEnabled && !fromSendLoop)
             {
                 // Torn down by the next write, DisconnectAsync or DisposeAsync (all under the write lock).
                 throw;
@@ -616,24 +787,24 @@ public sealed class RtmpWriter : IAsyncDisposable
             asc?.SampleRate ?? _options.Audio?.SampleRate,
             asc?.Channels ?? _options.Audio?.Channels,
             _options.AudioDataRate);
-        _scratch.Clear();
-        MetadataBuilder.Write(_scratch, metadata);
-        connection.Enqueue(ChunkStreamIds.Data, RtmpMessageType.DataAmf0, 0, connection.StreamId, _scratch.WrittenSpan);
+        _sendScratch.Clear();
+        MetadataBuilder.Write(_sendScratch, metadata);
+        connection.Enqueue(ChunkStreamIds.Data, RtmpMessageType.DataAmf0, 0, connection.StreamId, _sendScratch.WrittenSpan);
 
         if (_audio?.AudioSpecificConfig is { } audioConfig)
         {
-            _scratch.Clear();
-            FlvTags.WriteAac(_scratch, FlvTags.AacSequenceHeader, audioConfig);
-            connection.Enqueue(ChunkStreamIds.Audio, RtmpMessageType.Audio, 0, connection.StreamId, _scratch.WrittenSpan);
+            _sendScratch.Clear();
+            FlvTags.WriteAac(_sendScratch, FlvTags.AacSequenceHeader, audioConfig);
+            connection.Enqueue(ChunkStreamIds.Audio, RtmpMessageType.Audio, 0, connection.StreamId, _sendScratch.WrittenSpan);
             _sentAudioConfig = audioConfig;
             WriterLog.SequenceHeaderSent(_logger, "audio", audioConfig.Length);
         }
 
         if (_video?.DecoderConfiguration is { } videoConfig)
         {
-            _scratch.Clear();
-            FlvTags.WriteAvcSequenceHeader(_scratch, videoConfig);
-            connection.Enqueue(ChunkStreamIds.Video, RtmpMessageType.Video, 0, connection.StreamId, _scratch.WrittenSpan);
+            _sendScratch.Clear();
+            FlvTags.WriteAvcSequenceHeader(_sendScratch, videoConfig);
+            connection.Enqueue(ChunkStreamIds.Video, RtmpMessageType.Video, 0, connection.StreamId, _sendScratch.WrittenSpan);
             _sentVideoConfig = videoConfig;
             WriterLog.SequenceHeaderSent(_logger, "video", videoConfig.Length);
         }
@@ -658,8 +829,7 @@ public sealed class RtmpWriter : IAsyncDisposable
                 await TearDownAsync(lost).ConfigureAwait(false);
             }
 
-            _interleaver.Clear();
-            _replay.Clear();
+            ClearQueues();
             _lostReason = null;
             SetStatus(RtmpWriterStatus.Disconnected, reason);
             return;
@@ -717,6 +887,7 @@ public sealed class RtmpWriter : IAsyncDisposable
         }
 
         UplinkMetrics.ConnectionsLost.Add(1);
+        _roomMade.Set();
         if (reconnect)
         {
             SetStatus(RtmpWriterStatus.Reconnecting, reason);
@@ -747,7 +918,10 @@ public sealed class RtmpWriter : IAsyncDisposable
                 {
                     long acknowledged = lost.BytesAcknowledged;
                     await TearDownAsync(lost, clearQueues: false).ConfigureAwait(false);
-                    _replay.Rewind(acknowledged);
+                    lock (_replay)
+                    {
+                        _replay.Rewind(acknowledged);
+                    }
                 }
             }
             finally
@@ -790,7 +964,10 @@ public sealed class RtmpWriter : IAsyncDisposable
                     Interlocked.Increment(ref _reconnects);
 
                     SetStatus(RtmpWriterStatus.Connected, $"reconnected (attempt {attempt}) to {_url}");
-                    await SendPendingAsync(connection, CancellationToken.None).ConfigureAwait(false);
+                    if (!_options.UsesSendLoop)
+                    {
+                        await SendPendingAsync(connection, fromSendLoop: false, CancellationToken.None).ConfigureAwait(false);
+                    }
                 }
                 finally
                 {
@@ -818,8 +995,7 @@ public sealed class RtmpWriter : IAsyncDisposable
                 _lostReason = reason;
             }
 
-            _interleaver.Clear();
-            _replay.Clear();
+            ClearQueues();
             SetStatus(RtmpWriterStatus.Disconnected, reason);
         }
         finally
@@ -867,6 +1043,10 @@ public sealed class RtmpWriter : IAsyncDisposable
         UplinkMetrics.Connections.Add(1);
         Interlocked.CompareExchange(ref _firstConnectedTimestamp, _options.TimeProvider.GetTimestamp(), 0);
         _ = WatchAsync(connection);
+        if (_options.UsesSendLoop)
+        {
+            StartSendLoop(connection);
+        }
     }
 
     /// <summary>Closes a connection that is over, keeping its byte counts in the writer's totals (caller holds the write lock).</summary>
@@ -877,13 +1057,27 @@ public sealed class RtmpWriter : IAsyncDisposable
             _connection = null;
         }
 
-        if (clearQueues)
+        SendLoop? loop = _sendLoop?.Connection == connection ? _sendLoop : null;
+        if (loop is not null)
         {
-            _interleaver.Clear();
-            _replay.Clear();
+            _stopSending = true;
+            _dataReady.Set();
         }
 
+        // Disposing aborts a send the loop may be blocked in; the loop never throws.
         await connection.DisposeAsync().ConfigureAwait(false);
+        if (loop is not null)
+        {
+            await loop.Task.ConfigureAwait(false);
+            _sendLoop = null;
+            _stopSending = false;
+        }
+
+        if (clearQueues)
+        {
+            ClearQueues();
+        }
+
         Interlocked.Add(ref _closedBytesSent, connection.BytesSent);
         Interlocked.Add(ref _closedBytesAcknowledged, connection.BytesAcknowledged);
     }
@@ -956,7 +1150,11 @@ public sealed class RtmpWriter : IAsyncDisposable
         _connection = null;
         await old.UnpublishAndCloseAsync(_url.StreamName, _options.CloseTimeout, cancellationToken).ConfigureAwait(false);
         await TearDownAsync(old, clearQueues: false).ConfigureAwait(false);
-        _replay.ReleaseSent();
+        lock (_replay)
+        {
+            _replay.ReleaseSent();
+        }
+
         if (move.TcUrl is { Length: > 0 } tcUrl && RtmpUrl.TryParse(tcUrl.TrimEnd('/') + "/" + _url.StreamName, out RtmpUrl? target, out _))
         {
             _url = target;
@@ -992,5 +1190,16 @@ public sealed class RtmpWriter : IAsyncDisposable
         }
     }
 
+    private void ClearQueues()
+    {
+        lock (_replay)
+        {
+            _interleaver.Clear();
+            _replay.Clear();
+        }
+    }
+
     private sealed record MoveRequest(string? TcUrl);
+
+    private sealed record SendLoop(RtmpClientConnection Connection, Task Task);
 }

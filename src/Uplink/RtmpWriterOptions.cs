@@ -11,6 +11,9 @@ public sealed record RtmpWriterOptions
     /// <summary>The largest outgoing chunk size (what the protocol and Adobe servers accept).</summary>
     public const int MaxChunkSize = 65536;
 
+    /// <summary>The send buffer live mode uses when <see cref="OutputBufferSize"/> is 0 (8 MiB).</summary>
+    public const int DefaultLiveOutputBufferSize = 8 * 1024 * 1024;
+
     /// <summary>Where to publish: <c>rtmp://host[:port]/app[/instance]/stream[?query]</c>, <c>rtmps://…</c>, or <c>rtmp:host/app+stream</c>.</summary>
     public required string Url { get; init; }
 
@@ -53,6 +56,34 @@ public sealed record RtmpWriterOptions
 
     /// <summary>Socket send buffer size in bytes; 0 leaves the system default.</summary>
     public int SocketSendBufferSize { get; init; }
+
+    /// <summary>
+    /// The application-level send buffer, in bytes of media not yet sent. 0 (the default, as in the original filter) sends
+    /// on the caller's thread: a write returns once its bytes are in the socket. Above 0, one send loop owns the socket and a
+    /// write only queues; when the buffer is full a write waits for room (backpressure) up to <see cref="SendTimeout"/>, or,
+    /// in <see cref="LiveMode"/>, never waits and frames are dropped by <see cref="LiveDropPolicy"/>. At most 1 GiB.
+    /// </summary>
+    public int OutputBufferSize { get; init; }
+
+    /// <summary>Bytes per socket write: chunks are coalesced up to this size before they are handed to the socket (default 64 KiB; 1 KiB to 4 MiB).</summary>
+    public int OutputPacketSize { get; init; } = 64 * 1024;
+
+    /// <summary>
+    /// Live mode: a write never blocks. Frames wait in the send buffer (<see cref="OutputBufferSize"/>, or
+    /// <see cref="DefaultLiveOutputBufferSize"/> when that is 0) for the send loop; under congestion they are dropped by
+    /// <see cref="LiveDropPolicy"/> and counted. Off by default: writes wait for the network instead, nothing is dropped.
+    /// A reconnect's backlog is not subject to it: what was written while reconnecting goes out in full.
+    /// </summary>
+    public bool LiveMode { get; init; }
+
+    /// <summary>When live mode drops what (OBS's defaults: non-reference frames past 700 ms buffered, inter frames past 900 ms).</summary>
+    public RtmpLiveDropPolicy LiveDropPolicy { get; init; } = new();
+
+    /// <summary>Whether a send loop owns the socket (an output buffer, or live mode).</summary>
+    internal bool UsesSendLoop => OutputBufferSize > 0 || LiveMode;
+
+    /// <summary>The send buffer's bound in bytes when a send loop is used.</summary>
+    internal long EffectiveOutputBufferSize => OutputBufferSize > 0 ? OutputBufferSize : DefaultLiveOutputBufferSize;
 
     /// <summary>
     /// How far one track may run ahead of the other while the writer waits to interleave them by timestamp
@@ -131,6 +162,21 @@ public sealed record RtmpWriterOptions
             throw new ArgumentException($"{nameof(SocketSendBufferSize)} must not be negative.", nameof(SocketSendBufferSize));
         }
 
+        if (OutputBufferSize is < 0 or > 1 << 30)
+        {
+            throw new ArgumentException($"{nameof(OutputBufferSize)} must be 0 (no buffer) to {1 << 30} bytes, got {OutputBufferSize}.", nameof(OutputBufferSize));
+        }
+
+        if (OutputPacketSize is < 1024 or > 4 << 20)
+        {
+            throw new ArgumentException($"{nameof(OutputPacketSize)} must be 1024 to {4 << 20} bytes, got {OutputPacketSize}.", nameof(OutputPacketSize));
+        }
+
+        if (LiveDropPolicy is null || LiveDropPolicy.DisposableFrames <= TimeSpan.Zero || LiveDropPolicy.InterFrames < LiveDropPolicy.DisposableFrames)
+        {
+            throw new ArgumentException($"{nameof(LiveDropPolicy)}: DisposableFrames must be positive and InterFrames at least as long.", nameof(LiveDropPolicy));
+        }
+
         if (Reconnect.Attempts < 0 || Reconnect.Delay < TimeSpan.Zero || Reconnect.BufferSize < 0)
         {
             throw new ArgumentException($"{nameof(Reconnect)}: Attempts, Delay and BufferSize must not be negative.", nameof(Reconnect));
@@ -146,6 +192,6 @@ public sealed record RtmpWriterOptions
     public override string ToString()
     {
         string url = RtmpUrl.TryParse(Url, out RtmpUrl? parsed, out _) ? parsed.ToString() : "(invalid URL)";
-        return $"RtmpWriterOptions {{ Url = {url}, Video = {Video?.ToString() ?? "none"}, Audio = {Audio?.ToString() ?? "none"}, ChunkSize = {ChunkSize}, TcpNoDelay = {TcpNoDelay} }}";
+        return $"RtmpWriterOptions {{ Url = {url}, Video = {Video?.ToString() ?? "none"}, Audio = {Audio?.ToString() ?? "none"}, ChunkSize = {ChunkSize}, TcpNoDelay = {TcpNoDelay}, OutputBufferSize = {OutputBufferSize}, LiveMode = {LiveMode} }}";
     }
 }

@@ -13,6 +13,8 @@ internal sealed class VideoTagBuilder
     private readonly int _nalLengthSize;
     private byte[]? _sps;
     private byte[]? _pps;
+    private int _slices;
+    private int _referenceSlices;
 
     public VideoTagBuilder(VideoMediaType mediaType)
     {
@@ -32,13 +34,21 @@ internal sealed class VideoTagBuilder
     /// <summary>True when <see cref="DecoderConfiguration"/> changed since the caller last cleared it (a sequence header is due).</summary>
     public bool ConfigurationChanged { get; set; }
 
-    /// <summary>Reads the access unit's parameter sets and keyframe flag without writing anything.</summary>
+    /// <summary>
+    /// True when the access unit last inspected is a non-reference picture (every slice has nal_ref_idc 0): no other
+    /// picture is predicted from it, so live mode may drop it alone (the first frames to go under congestion).
+    /// </summary>
+    public bool IsDisposable { get; private set; }
+
+    /// <summary>Reads the access unit's parameter sets, keyframe and disposable flags without writing anything.</summary>
     /// <returns>True when the access unit holds an IDR slice.</returns>
     public bool Inspect(ReadOnlySpan<byte> accessUnit)
     {
         ReadOnlySpan<byte> sps = default;
         ReadOnlySpan<byte> pps = default;
         bool keyframe = false;
+        _slices = 0;
+        _referenceSlices = 0;
         if (_nalLengthSize == 0)
         {
             if (!AnnexB.StartsWithStartCode(accessUnit))
@@ -64,6 +74,7 @@ internal sealed class VideoTagBuilder
             UpdateParameterSets(sps, pps);
         }
 
+        IsDisposable = _slices > 0 && _referenceSlices == 0;
         return keyframe;
     }
 
@@ -126,14 +137,24 @@ internal sealed class VideoTagBuilder
         ConfigurationChanged = true;
     }
 
-    private static void Classify(ReadOnlySpan<byte> nal, ref ReadOnlySpan<byte> sps, ref ReadOnlySpan<byte> pps, ref bool keyframe)
+    private void Classify(ReadOnlySpan<byte> nal, ref ReadOnlySpan<byte> sps, ref ReadOnlySpan<byte> pps, ref bool keyframe)
     {
         if (nal.IsEmpty)
         {
             return;
         }
 
-        switch ((H264NalUnitType)(nal[0] & 0x1F))
+        var type = (H264NalUnitType)(nal[0] & 0x1F);
+        if (type is >= H264NalUnitType.NonIdrSlice and <= H264NalUnitType.Idr)
+        {
+            _slices++;
+            if ((nal[0] & 0x60) != 0)
+            {
+                _referenceSlices++;
+            }
+        }
+
+        switch (type)
         {
             case H264NalUnitType.Idr:
                 keyframe = true;

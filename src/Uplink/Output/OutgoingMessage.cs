@@ -6,13 +6,14 @@ namespace Uplink.Output;
 /// <summary>One FLV tag body waiting to be sent: a pooled buffer, its timestamp (ms, unbounded) and what it is.</summary>
 internal readonly struct OutgoingMessage
 {
-    public OutgoingMessage(RtmpMessageType type, long timestampMs, byte[] buffer, int length, bool isConfiguration)
+    public OutgoingMessage(RtmpMessageType type, long timestampMs, byte[] buffer, int length, bool isConfiguration, bool isDisposable = false)
     {
         Type = type;
         TimestampMs = timestampMs;
         Buffer = buffer;
         Length = length;
         IsConfiguration = isConfiguration;
+        IsDisposable = isDisposable;
     }
 
     public RtmpMessageType Type { get; }
@@ -25,18 +26,33 @@ internal readonly struct OutgoingMessage
 
     public bool IsConfiguration { get; }
 
+    /// <summary>A video frame no other frame refers to (non-reference picture): live mode drops these first.</summary>
+    public bool IsDisposable { get; }
+
+    /// <summary>False for a default value (a dropped message's place in the queue).</summary>
+    public bool IsPresent => Buffer is not null;
+
     public ReadOnlySpan<byte> Payload => Buffer.AsSpan(0, Length);
 
     /// <summary>A video frame a decoder can start from (FLV frame type 1), not a sequence header.</summary>
     public bool IsVideoKeyframe => Type == RtmpMessageType.Video && !IsConfiguration && Length > 0 && Buffer[0] >> 4 == 1;
 
+    /// <summary>A video frame that is not a keyframe nor a sequence header (it depends on earlier frames).</summary>
+    public bool IsVideoInterFrame => Type == RtmpMessageType.Video && !IsConfiguration && !IsVideoKeyframe;
+
     /// <summary>Copies a tag body into a pooled buffer.</summary>
-    public static OutgoingMessage Create(RtmpMessageType type, long timestampMs, ReadOnlySpan<byte> body, bool isConfiguration)
+    public static OutgoingMessage Create(RtmpMessageType type, long timestampMs, ReadOnlySpan<byte> body, bool isConfiguration, bool isDisposable = false)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(body.Length, 1));
         body.CopyTo(buffer);
-        return new OutgoingMessage(type, timestampMs, buffer, body.Length, isConfiguration);
+        return new OutgoingMessage(type, timestampMs, buffer, body.Length, isConfiguration, isDisposable);
     }
 
-    public void Release() => ArrayPool<byte>.Shared.Return(Buffer);
+    public void Release()
+    {
+        if (Buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(Buffer);
+        }
+    }
 }

@@ -1,59 +1,148 @@
+using Uplink.Chunks;
+
 namespace Uplink.Output;
 
 /// <summary>
-/// Every message on its way to the server, kept until the server has acknowledged it, so that after a reconnect
-/// the stream can go on from the start of the GOP holding the first unacknowledged frame — nothing lost, video
-/// resuming on a keyframe. Also the backlog while there is no connection. Bounded in bytes: past the bound the
-/// oldest messages go (the unsent ones among them are counted as dropped).
+/// Every message on its way to the server — the send queue — kept until the server has acknowledged it, so that
+/// after a reconnect the stream can go on from the start of the GOP holding the first unacknowledged frame: nothing
+/// lost, video resuming on a keyframe. Also the backlog while there is no connection. Bounded in bytes: past the
+/// bound the oldest messages go (the unsent ones among them are counted as dropped). In live mode
+/// (<see cref="AddLive"/>) unsent frames are dropped by priority when too much media waits.
 /// </summary>
+/// <remarks>Not thread-safe: the writer and its send loop lock the instance around every use, and hold that lock
+/// from peeking a message until it is marked sent (so a drop never releases a buffer being chunked).</remarks>
 internal sealed class ReplayBuffer
 {
     private readonly List<Entry> _entries = [];
     private readonly long _maxBytes;
     private int _head;
     private int _next;
+    private int _liveFrom;
+    private bool _dropUntilKeyframe;
     private long _bytes;
+    private long _unsentBytes;
+    private long _unsentDurationMs;
+    private long _newestMs;
 
     public ReplayBuffer(long maxBytes) => _maxBytes = maxBytes;
-
-    private long _unsentDurationMs;
 
     /// <summary>Bytes held; safe to read from any thread (a snapshot).</summary>
     public long Bytes => Volatile.Read(ref _bytes);
 
+    /// <summary>Bytes not yet sent on the current connection; safe to read from any thread (a snapshot).</summary>
+    public long UnsentBytes => Volatile.Read(ref _unsentBytes);
+
     /// <summary>Timestamp span of the messages not yet sent, in ms; safe to read from any thread (a snapshot).</summary>
     public long UnsentDurationMs => Volatile.Read(ref _unsentDurationMs);
+
+    /// <summary>Whether a message waits to be sent.</summary>
+    public bool HasUnsent => _next < _entries.Count;
 
     /// <summary>Keeps a message; returns how many unsent frames (video, audio) had to go to stay within the bound.</summary>
     public (int Video, int Audio) Add(in OutgoingMessage message)
     {
         _entries.Add(new Entry(message, -1));
         _bytes += message.Length;
-        int video = 0;
-        int audio = 0;
+        _unsentBytes += message.Length;
+        _newestMs = message.TimestampMs;
+        var dropped = default(DropCount);
         while (_bytes > _maxBytes && _head < _entries.Count - 1)
         {
             Entry oldest = _entries[_head];
-            if (_head >= _next && !oldest.Message.IsConfiguration)
+            if (_head >= _next && oldest.Message.IsPresent && !oldest.Message.IsConfiguration)
             {
-                if (oldest.Message.Type == Chunks.RtmpMessageType.Video)
-                {
-                    video++;
-                }
-                else
-                {
-                    audio++;
-                }
+                dropped.Count(oldest.Message);
             }
 
             Release(_head);
             _head++;
             _next = Math.Max(_next, _head);
+            _liveFrom = Math.Max(_liveFrom, _head);
         }
 
+        SkipDropped();
         Compact();
         Snapshot();
-        return (video, audio);
+        return (dropped.Video, dropped.Audio);
+    }
+
+    /// <summary>
+    /// Live mode: keeps a message unless the policy drops it, after dropping queued frames by priority when the unsent
+    /// media written since the last (re)connection spans too long or the unsent bytes pass <paramref name="maxUnsentBytes"/>:
+    /// non-reference frames first, then every inter frame until the next keyframe, and only then the oldest of
+    /// anything (audio included). Sequence headers are never dropped.
+    /// </summary>
+    /// <returns>How many frames (video, audio) were dropped, the new one included.</returns>
+    public (int Video, int Audio) AddLive(in OutgoingMessage message, LiveDropThresholds thresholds, long maxUnsentBytes)
+    {
+        var dropped = default(DropCount);
+        if (message.IsVideoKeyframe)
+        {
+            _dropUntilKeyframe = false;
+        }
+        else if (_dropUntilKeyframe && message.IsVideoInterFrame)
+        {
+            dropped.Count(message);
+            message.Release();
+            return (dropped.Video, dropped.Audio);
+        }
+
+        int start = Math.Max(_next, _liveFrom);
+        long span = FirstPresentTimestamp(start) is long first ? message.TimestampMs - first : 0;
+        bool dropIncoming = false;
+        if (span >= thresholds.InterFramesMs)
+        {
+            bool any = DropQueued(start, DropKind.InterFrames, ref dropped);
+            dropIncoming = message.IsVideoInterFrame;
+            _dropUntilKeyframe = (any || dropIncoming) && !message.IsVideoKeyframe;
+        }
+        else if (span >= thresholds.DisposableFramesMs)
+        {
+            DropQueued(start, DropKind.Disposable, ref dropped);
+            dropIncoming = message.IsDisposable && message.IsVideoInterFrame;
+        }
+
+        if (!dropIncoming && _unsentBytes + message.Length > maxUnsentBytes)
+        {
+            // Over the byte bound: inter frames first (the new one rather than older ones), then the oldest of anything.
+            bool any = DropQueued(start, DropKind.InterFrames, ref dropped);
+            dropIncoming = message.IsVideoInterFrame;
+            _dropUntilKeyframe |= (any || dropIncoming) && !message.IsVideoKeyframe;
+            for (int i = start; !dropIncoming && i < _entries.Count && _unsentBytes + message.Length > maxUnsentBytes; i++)
+            {
+                if (_entries[i].Message is { IsPresent: true, IsConfiguration: false })
+                {
+                    Drop(i, ref dropped);
+                }
+            }
+
+            dropIncoming |= !message.IsConfiguration && _unsentBytes + message.Length > maxUnsentBytes;
+        }
+
+        if (dropIncoming)
+        {
+            _dropUntilKeyframe |= message.IsVideoKeyframe;
+            dropped.Count(message);
+            message.Release();
+            SkipDropped();
+            Snapshot();
+            return (dropped.Video, dropped.Audio);
+        }
+
+        if (message.IsVideoKeyframe)
+        {
+            _dropUntilKeyframe = false;
+        }
+
+        (int video, int audio) = Add(message);
+        return (dropped.Video + video, dropped.Audio + audio);
+    }
+
+    /// <summary>What is queued from now on is subject to live dropping; what is already queued (a reconnect's backlog) is sent in full.</summary>
+    public void StartLiveRegion()
+    {
+        _liveFrom = _entries.Count;
+        _dropUntilKeyframe = false;
     }
 
     /// <summary>The next message to send on the current connection.</summary>
@@ -72,8 +161,10 @@ internal sealed class ReplayBuffer
     /// <summary>Marks the peeked message sent; <paramref name="endPosition"/> is the connection's byte count once it is out.</summary>
     public void MarkSent(long endPosition)
     {
+        _unsentBytes -= _entries[_next].Message.Length;
         _entries[_next] = _entries[_next] with { EndPosition = endPosition };
         _next++;
+        SkipDropped();
         Snapshot();
     }
 
@@ -90,6 +181,7 @@ internal sealed class ReplayBuffer
             _head++;
         }
 
+        _liveFrom = Math.Max(_liveFrom, _head);
         Compact();
     }
 
@@ -102,6 +194,7 @@ internal sealed class ReplayBuffer
             _head++;
         }
 
+        _liveFrom = Math.Max(_liveFrom, _head);
         Compact();
     }
 
@@ -109,12 +202,15 @@ internal sealed class ReplayBuffer
     public void Rewind(long acknowledged)
     {
         Trim(acknowledged);
+        _unsentBytes = 0;
         for (int i = _head; i < _entries.Count; i++)
         {
             _entries[i] = _entries[i] with { EndPosition = -1 };
+            _unsentBytes += _entries[i].Message.Length;
         }
 
         _next = _head;
+        SkipDropped();
         Snapshot();
     }
 
@@ -128,14 +224,90 @@ internal sealed class ReplayBuffer
         _entries.Clear();
         _head = 0;
         _next = 0;
+        _liveFrom = 0;
+        _dropUntilKeyframe = false;
+        _unsentBytes = 0;
         Volatile.Write(ref _bytes, 0);
         Snapshot();
+    }
+
+    /// <returns>Whether anything was dropped.</returns>
+    private bool DropQueued(int start, DropKind kind, ref DropCount dropped)
+    {
+        bool any = false;
+        for (int i = start; i < _entries.Count; i++)
+        {
+            OutgoingMessage m = _entries[i].Message;
+            if (m.IsPresent && m.IsVideoInterFrame && (kind == DropKind.InterFrames || m.IsDisposable))
+            {
+                Drop(i, ref dropped);
+                any = true;
+            }
+        }
+
+        return any;
+    }
+
+    /// <summary>Releases an unsent message and leaves an empty place (sending skips it). A dropped keyframe takes the
+    /// inter frames after it along (they cannot be decoded without it), up to the next keyframe or from now on.</summary>
+    private void Drop(int index, ref DropCount dropped)
+    {
+        OutgoingMessage m = _entries[index].Message;
+        bool keyframe = m.IsVideoKeyframe;
+        dropped.Count(m);
+        _unsentBytes -= m.Length;
+        _bytes -= m.Length;
+        m.Release();
+        _entries[index] = new Entry(default, -1);
+        if (!keyframe)
+        {
+            return;
+        }
+
+        for (int i = index + 1; i < _entries.Count; i++)
+        {
+            OutgoingMessage later = _entries[i].Message;
+            if (later.IsVideoKeyframe)
+            {
+                return;
+            }
+
+            if (later.IsPresent && later.IsVideoInterFrame)
+            {
+                Drop(i, ref dropped);
+            }
+        }
+
+        _dropUntilKeyframe = true;
+    }
+
+    private long? FirstPresentTimestamp(int start)
+    {
+        for (int i = start; i < _entries.Count; i++)
+        {
+            if (_entries[i].Message.IsPresent)
+            {
+                return _entries[i].Message.TimestampMs;
+            }
+        }
+
+        return null;
+    }
+
+    private void SkipDropped()
+    {
+        while (_next < _entries.Count && !_entries[_next].Message.IsPresent)
+        {
+            _next++;
+        }
     }
 
     private int ReplayStart(long acknowledged)
     {
         int firstUnacknowledged = _head;
-        while (firstUnacknowledged < _next && _entries[firstUnacknowledged].EndPosition >= 0 && _entries[firstUnacknowledged].EndPosition <= acknowledged)
+        while (firstUnacknowledged < _next
+            && (!_entries[firstUnacknowledged].Message.IsPresent
+                || (_entries[firstUnacknowledged].EndPosition >= 0 && _entries[firstUnacknowledged].EndPosition <= acknowledged)))
         {
             firstUnacknowledged++;
         }
@@ -148,15 +320,17 @@ internal sealed class ReplayBuffer
                 return i;
             }
 
-            hasVideo |= i < _entries.Count && _entries[i].Message.Type == Chunks.RtmpMessageType.Video;
+            hasVideo |= i < _entries.Count && _entries[i].Message.Type == RtmpMessageType.Video;
         }
 
         // No keyframe retained: an audio-only stream starts anywhere; with video, keep what there is.
         return hasVideo ? _head : firstUnacknowledged;
     }
 
-    private void Snapshot() =>
-        Volatile.Write(ref _unsentDurationMs, _next >= _entries.Count ? 0 : _entries[^1].Message.TimestampMs - _entries[_next].Message.TimestampMs);
+    private void Snapshot()
+    {
+        Volatile.Write(ref _unsentDurationMs, _next >= _entries.Count ? 0 : _newestMs - _entries[_next].Message.TimestampMs);
+    }
 
     private void Release(int index)
     {
@@ -171,7 +345,32 @@ internal sealed class ReplayBuffer
         {
             _entries.RemoveRange(0, _head);
             _next -= _head;
+            _liveFrom = Math.Max(0, _liveFrom - _head);
             _head = 0;
+        }
+    }
+
+    private enum DropKind
+    {
+        Disposable,
+        InterFrames,
+    }
+
+    private struct DropCount
+    {
+        public int Video;
+        public int Audio;
+
+        public void Count(in OutgoingMessage message)
+        {
+            if (message.Type == RtmpMessageType.Video)
+            {
+                Video++;
+            }
+            else
+            {
+                Audio++;
+            }
         }
     }
 

@@ -14,7 +14,9 @@ namespace Uplink.Session;
 /// One RTMP connection, client side: handshake, connect, publish, control messages, acknowledgements,
 /// and sending chunked messages. Sending is serialised by a lock that callers take around a batch of
 /// messages (<see cref="EnterSendAsync"/>, <see cref="Enqueue"/>, <see cref="FlushAsync"/>, <see cref="ExitSend"/>);
-/// a receive loop answers pings and acknowledgements and routes command replies and onStatus.
+/// a receive loop answers pings and acknowledgements and routes command replies and onStatus. The receive loop
+/// never waits for the send lock: its replies are queued and go out with the next flush, or by a flush of their own
+/// once the lock is free, so a send blocked on a congested socket never stops us reading.
 /// </summary>
 internal sealed class RtmpClientConnection : IAsyncDisposable
 {
@@ -28,6 +30,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
     private readonly PooledBufferWriter _output = new(64 * 1024);
     private readonly PooledBufferWriter _scratch = new(1024);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Action<RtmpClientConnection>> _controls = new();
     private readonly Dictionary<double, TaskCompletionSource<CommandReply>> _pending = [];
     private readonly CancellationTokenSource _closing = new();
     private CancellationTokenSource _sendTimer = new();
@@ -221,9 +224,14 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
     /// <summary>Bytes chunked but not yet flushed (caller holds the send lock).</summary>
     public int PendingBytes => _output.WrittenCount;
 
-    /// <summary>Writes the pending output to the transport (caller holds the send lock).</summary>
+    /// <summary>Writes the pending output, and any control replies the receive loop queued, to the transport (caller holds the send lock).</summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
+        while (_controls.TryDequeue(out Action<RtmpClientConnection>? control))
+        {
+            control(this);
+        }
+
         if (_output.WrittenCount == 0)
         {
             return;
@@ -418,17 +426,34 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         Enqueue(ChunkStreamIds.Control, type, 0, 0, payload);
     }
 
-    private async Task SendControlAsync(Action<RtmpClientConnection> enqueue)
+    /// <summary>Queues a control reply from the receive loop; it goes out with the next flush, whoever makes it.</summary>
+    private Task PostControl(Action<RtmpClientConnection> enqueue)
     {
-        await EnterSendAsync(_closing.Token).ConfigureAwait(false);
+        _controls.Enqueue(enqueue);
+        _ = FlushControlsAsync();
+        return Task.CompletedTask;
+    }
+
+    private async Task FlushControlsAsync()
+    {
         try
         {
-            enqueue(this);
-            await FlushAsync(_closing.Token).ConfigureAwait(false);
+            await _sendLock.WaitAsync(_closing.Token).ConfigureAwait(false);
+            try
+            {
+                if (!_controls.IsEmpty)
+                {
+                    await FlushAsync(_closing.Token).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
         }
-        finally
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or RtmpException)
         {
-            ExitSend();
+            // The connection is closing or lost; whoever uses it next finds out.
         }
     }
 
@@ -547,7 +572,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         {
             _lastAckSent = _bytesReceived;
             uint sequenceNumber = (uint)_bytesReceived;
-            await SendControlAsync(c => c.EnqueueControl(RtmpMessageType.Acknowledgement, sequenceNumber)).ConfigureAwait(false);
+            await PostControl(c => c.EnqueueControl(RtmpMessageType.Acknowledgement, sequenceNumber)).ConfigureAwait(false);
         }
     }
 
@@ -571,7 +596,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
             case RtmpMessageType.UserControl when p.Length >= 6 && BinaryPrimitives.ReadUInt16BigEndian(p) == 6:
                 uint stamp = BinaryPrimitives.ReadUInt32BigEndian(p[2..]);
                 SessionLog.Ping(_logger, stamp);
-                return SendControlAsync(c => c.EnqueuePingResponse(stamp));
+                return PostControl(c => c.EnqueuePingResponse(stamp));
             case RtmpMessageType.CommandAmf0:
                 return HandleCommandAsync(p);
             case RtmpMessageType.CommandAmf3 when p.Length > 0:
@@ -650,7 +675,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
                 return Task.CompletedTask;
             case "onBWDone":
                 // FFmpeg answers with _checkbw; some servers wait for it before going on.
-                return SendControlAsync(c => c.EnqueueCommand(ChunkStreamIds.Command, 0, "_checkbw", null, expectReply: false));
+                return PostControl(c => c.EnqueueCommand(ChunkStreamIds.Command, 0, "_checkbw", null, expectReply: false));
             case "close":
                 _closeReason ??= "server sent close";
                 return Task.CompletedTask;

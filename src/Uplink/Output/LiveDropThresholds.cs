@@ -1,0 +1,8 @@
+namespace Uplink.Output;
+
+/// <summary><see cref="RtmpLiveDropPolicy"/> in the milliseconds the send queue counts in.</summary>
+internal readonly record struct LiveDropThresholds(long DisposableFramesMs, long InterFramesMs)
+{
+    public static LiveDropThresholds From(RtmpLiveDropPolicy policy) =>
+        new((long)policy.DisposableFrames.TotalMilliseconds, (long)policy.InterFrames.TotalMilliseconds);
+}

@@ -1,0 +1,16 @@
+namespace Uplink;
+
+/// <summary>
+/// When live mode drops frames (<see cref="RtmpWriterOptions.LiveMode"/>): once the media waiting to be sent spans more
+/// than <see cref="DisposableFrames"/>, non-reference video frames (nothing is predicted from them) go; past
+/// <see cref="InterFrames"/>, every video frame but keyframes goes until the next keyframe. Audio goes last, only when
+/// <see cref="RtmpWriterOptions.OutputBufferSize"/> is full. The defaults are OBS's (700 ms and 900 ms).
+/// </summary>
+public sealed record RtmpLiveDropPolicy
+{
+    /// <summary>Buffered media duration past which non-reference (disposable) video frames are dropped (default 700 ms).</summary>
+    public TimeSpan DisposableFrames { get; init; } = TimeSpan.FromMilliseconds(700);
+
+    /// <summary>Buffered media duration past which inter frames are dropped until the next keyframe (default 900 ms).</summary>
+    public TimeSpan InterFrames { get; init; } = TimeSpan.FromMilliseconds(900);
+}
