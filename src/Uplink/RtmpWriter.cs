@@ -51,6 +51,7 @@ public sealed class RtmpWriter : IAsyncDisposable
     private bool _disconnectedByCaller;
     private bool _disposed;
     private string? _lostReason;
+    private RtmpErrorKind _lostKind = RtmpErrorKind.Disconnected;
     private bool _startSent;
     private long _baseMs;
     private byte[]? _sentVideoConfig;
@@ -539,7 +540,7 @@ public sealed class RtmpWriter : IAsyncDisposable
                         return;
                     }
 
-                    throw new RtmpException(RtmpErrorKind.Disconnected, $"the connection to the server was lost: {lost}");
+                    throw new RtmpException(_lostKind, $"the connection to the server was lost: {lost}");
                 }
 
                 if (_replay.UnsentBytes <= _outputBufferSize || _reconnecting)
@@ -557,7 +558,7 @@ public sealed class RtmpWriter : IAsyncDisposable
                 else if (Volatile.Read(ref _roomTimedOut) != 0)
                 {
                     string reason = $"the send buffer stayed full for {_options.SendTimeout.TotalSeconds:0.#} s (the server stopped reading)";
-                    MarkLost(reason);
+                    MarkLost(reason, RtmpErrorKind.Timeout);
                     if (ReconnectEnabled)
                     {
                         return;
@@ -690,7 +691,7 @@ public sealed class RtmpWriter : IAsyncDisposable
         }
         catch (RtmpException ex) when (ex.Kind is RtmpErrorKind.Disconnected or RtmpErrorKind.Timeout or RtmpErrorKind.Protocol)
         {
-            MarkLost(connection.CloseReason ?? ex.Message);
+            MarkLost(connection.CloseReason ?? ex.Message, ex.Kind);
             if (!ReconnectEnabled && !fromSendLoop)
             {
                 // Torn down by the next write, DisconnectAsync or DisposeAsync (all under the write lock).
@@ -870,7 +871,7 @@ public sealed class RtmpWriter : IAsyncDisposable
     }
 
     /// <summary>Records that the connection was lost (once per connection) and says so; reconnects when enabled.</summary>
-    private void MarkLost(string reason)
+    private void MarkLost(string reason, RtmpErrorKind kind = RtmpErrorKind.Disconnected)
     {
         bool reconnect;
         lock (_stateLock)
@@ -881,6 +882,7 @@ public sealed class RtmpWriter : IAsyncDisposable
             }
 
             _lostReason = reason;
+            _lostKind = kind;
             Volatile.Write(ref _lastError, reason);
             reconnect = ReconnectEnabled && !_disposed && !_disconnectedByCaller;
             _reconnecting = reconnect;

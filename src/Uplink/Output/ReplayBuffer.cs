@@ -69,8 +69,8 @@ internal sealed class ReplayBuffer
     /// <summary>
     /// Live mode: keeps a message unless the policy drops it, after dropping queued frames by priority when the unsent
     /// media written since the last (re)connection spans too long or the unsent bytes pass <paramref name="maxUnsentBytes"/>:
-    /// non-reference frames first, then every inter frame until the next keyframe, and only then the oldest of
-    /// anything (audio included). Sequence headers are never dropped.
+    /// non-reference frames first, then every inter frame until the next keyframe, then (for bytes) keyframes, audio last.
+    /// Sequence headers are never dropped.
     /// </summary>
     /// <returns>How many frames (video, audio) were dropped, the new one included.</returns>
     public (int Video, int Audio) AddLive(in OutgoingMessage message, LiveDropThresholds thresholds, long maxUnsentBytes)
@@ -94,7 +94,7 @@ internal sealed class ReplayBuffer
         {
             bool any = DropQueued(start, DropKind.InterFrames, ref dropped);
             dropIncoming = message.IsVideoInterFrame;
-            _dropUntilKeyframe = (any || dropIncoming) && !message.IsVideoKeyframe;
+            _dropUntilKeyframe |= (any || dropIncoming) && !message.IsVideoKeyframe;
         }
         else if (span >= thresholds.DisposableFramesMs)
         {
@@ -108,11 +108,16 @@ internal sealed class ReplayBuffer
             bool any = DropQueued(start, DropKind.InterFrames, ref dropped);
             dropIncoming = message.IsVideoInterFrame;
             _dropUntilKeyframe |= (any || dropIncoming) && !message.IsVideoKeyframe;
-            for (int i = start; !dropIncoming && i < _entries.Count && _unsentBytes + message.Length > maxUnsentBytes; i++)
+            // Then keyframes, oldest first; audio only when no video is left to drop.
+            for (int pass = 0; pass < 2 && !dropIncoming; pass++)
             {
-                if (_entries[i].Message is { IsPresent: true, IsConfiguration: false })
+                RtmpMessageType type = pass == 0 ? RtmpMessageType.Video : RtmpMessageType.Audio;
+                for (int i = start; i < _entries.Count && _unsentBytes + message.Length > maxUnsentBytes; i++)
                 {
-                    Drop(i, ref dropped);
+                    if (_entries[i].Message is { IsPresent: true, IsConfiguration: false } m && m.Type == type)
+                    {
+                        Drop(i, ref dropped);
+                    }
                 }
             }
 

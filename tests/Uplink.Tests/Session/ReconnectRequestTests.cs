@@ -10,9 +10,11 @@ public class ReconnectRequestTests
     private static readonly TimeSpan Frame = TimeSpan.FromMilliseconds(40);
 
     [Theory]
-    [InlineData(null)]
-    [InlineData("live2")]
-    public async Task The_writer_moves_at_the_next_keyframe_and_every_frame_arrives_once(string? newApp)
+    [InlineData(null, 0)]
+    [InlineData("live2", 0)]
+    [InlineData(null, 1 << 20)]
+    [InlineData("live2", 1 << 20)]
+    public async Task The_writer_moves_at_the_next_keyframe_and_every_frame_arrives_once(string? newApp, int outputBufferSize)
     {
         var logs = new ServerTestLogs();
         await using var server = new RtmpServer(new RtmpServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), LoggerFactory = logs });
@@ -33,7 +35,7 @@ public class ReconnectRequestTests
 
         var requested = new TaskCompletionSource<RtmpServerStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
         var video = ElementaryStreams.VideoAccessUnits();
-        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = $"rtmp://127.0.0.1:{server.Port}/live/cam", Audio = null }))
+        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = $"rtmp://127.0.0.1:{server.Port}/live/cam", Audio = null, OutputBufferSize = outputBufferSize }))
         {
             writer.ServerStatusReceived += (_, s) =>
             {

@@ -11,8 +11,10 @@ public class ReconnectionTests
         public TimeSpan GetDelay(int attempt) => TimeSpan.FromMilliseconds(10);
     }
 
-    [Fact]
-    public async Task A_dropped_connection_is_restored_while_the_caller_keeps_writing_and_no_frame_is_lost()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1 << 20)]
+    public async Task A_dropped_connection_is_restored_while_the_caller_keeps_writing_and_no_frame_is_lost(int outputBufferSize)
     {
         await using var server = new ScriptedRtmpServer { DropAfterMediaMessages = 5 };
         var statuses = new List<RtmpWriterStatus>();
@@ -23,6 +25,7 @@ public class ReconnectionTests
             Url = server.Url(),
             Audio = null,
             Reconnect = new RtmpReconnectOptions(Attempts: 3) { Policy = new NoDelay() },
+            OutputBufferSize = outputBufferSize,
         };
         await using (var writer = new RtmpWriter(options))
         {

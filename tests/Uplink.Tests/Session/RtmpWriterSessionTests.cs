@@ -30,13 +30,15 @@ public class RtmpWriterSessionTests
         }
     }
 
-    [Fact]
-    public async Task Publishes_metadata_and_both_sequence_headers_before_any_frame_then_unpublishes()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1 << 20)]
+    public async Task Publishes_metadata_and_both_sequence_headers_before_any_frame_then_unpublishes(int outputBufferSize)
     {
         await using var server = new ScriptedRtmpServer();
         var video = ElementaryStreams.VideoAccessUnits();
         var audio = ElementaryStreams.AdtsFrames();
-        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url() }))
+        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), OutputBufferSize = outputBufferSize }))
         {
             await writer.ConnectAsync();
             await PublishAllAsync(writer, video, audio);
@@ -140,13 +142,15 @@ public class RtmpWriterSessionTests
         }
     }
 
-    [Fact]
-    public async Task What_reaches_the_server_is_interleaved_by_timestamp()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1 << 20)]
+    public async Task What_reaches_the_server_is_interleaved_by_timestamp(int outputBufferSize)
     {
         await using var server = new ScriptedRtmpServer();
         var video = ElementaryStreams.VideoAccessUnits();
         var audio = ElementaryStreams.AdtsFrames();
-        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url() }))
+        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), OutputBufferSize = outputBufferSize }))
         {
             // All video first, then all audio: the writer must still interleave.
             for (int v = 0; v < video.Count; v++)
@@ -342,13 +346,15 @@ public class RtmpWriterSessionTests
         Assert.Contains("lost", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Video_and_audio_written_from_two_threads_all_arrive_interleaved_and_in_order()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1 << 20)]
+    public async Task Video_and_audio_written_from_two_threads_all_arrive_interleaved_and_in_order(int outputBufferSize)
     {
         await using var server = new ScriptedRtmpServer();
         var video = ElementaryStreams.VideoAccessUnits();
         var audio = ElementaryStreams.AdtsFrames();
-        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url() }))
+        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), OutputBufferSize = outputBufferSize }))
         {
             await writer.ConnectAsync();
             Task videoTask = Task.Run(async () =>
@@ -516,12 +522,14 @@ public class RtmpWriterSessionTests
         Assert.Contains("publishing", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_server_that_stops_reading_makes_writes_fail_after_the_send_timeout_instead_of_blocking()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1 << 20)]
+    public async Task A_server_that_stops_reading_makes_writes_fail_after_the_send_timeout_instead_of_blocking(int outputBufferSize)
     {
         await using var server = new ScriptedRtmpServer { StopReadingAfterPublish = true };
         var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), Audio = null, SendTimeout = TimeSpan.FromMilliseconds(500), SocketSendBufferSize = 4096 });
+        await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), Audio = null, SendTimeout = TimeSpan.FromMilliseconds(500), SocketSendBufferSize = 4096, OutputBufferSize = outputBufferSize });
         writer.StatusChanged += (_, e) =>
         {
             if (e.Status == RtmpWriterStatus.Disconnected)
