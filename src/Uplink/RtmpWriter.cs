@@ -192,7 +192,7 @@ public sealed class RtmpWriter : IAsyncDisposable
 
             _scratch.Clear();
             video.Write(accessUnit.Span, keyframe, (int)compositionMs, _scratch);
-            _interleaver.Add(true, OutgoingMessage.Create(RtmpMessageType.Video, dtsMs, _scratch.WrittenSpan, isConfiguration: false));
+            _interleaver.Add(true, OutgoingMessage.Create(RtmpMessageType.Video, dtsMs, _scratch.WrittenSpan, isConfiguration: false, video.IsDisposable));
             await PumpAsync(drain: false, cancellationToken).ConfigureAwait(false);
         }
         finally
