@@ -84,6 +84,23 @@ internal static class Program
                 r.AddError("--socket-buffer must be 0 to 67108864 bytes.");
             }
         });
+        var bufferSize = new Option<int>("--buffer-size") { Description = "Application send buffer in bytes: a send loop owns the socket and reading never waits on a single socket write; when full, reading waits (or, with --live, frames are dropped). 0 = send on the reading thread." };
+        var packetSize = new Option<int>("--packet-size") { Description = "Bytes per socket write (chunks are coalesced up to this), 1024 to 4194304.", DefaultValueFactory = _ => 64 * 1024 };
+        var live = new Option<bool>("--live") { Description = "Live mode: reading never waits for the network; under congestion frames are dropped (non-reference frames past 0.7 s buffered, then inter frames until the next keyframe past 0.9 s, audio last) and counted. Uses an 8 MiB buffer unless --buffer-size says otherwise." };
+        bufferSize.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or > 1 << 30)
+            {
+                r.AddError("--buffer-size must be 0 to 1073741824 bytes.");
+            }
+        });
+        packetSize.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1024 or > 4 << 20)
+            {
+                r.AddError("--packet-size must be 1024 to 4194304 bytes.");
+            }
+        });
         var record = new Option<string?>("--record") { Description = "Without a URL: have the embedded server record what it received to FLV files in this folder." };
         var noRealtime = new Option<bool>("--no-realtime") { Description = "Send as fast as the server takes it instead of at the frames' timestamps." };
         var loop = new Option<int>("--loop") { Description = "Play the input N times, timestamps continuing (0 = forever).", DefaultValueFactory = _ => 1 };
@@ -133,6 +150,8 @@ internal static class Program
               ffmpeg -i in.mkv -c copy -f mpegts - | uplink publish - rtmp://127.0.0.1/live/demo
               uplink publish clip.flv rtmp://127.0.0.1:1935/live/demo --no-realtime --loop 3
               uplink publish clip.flv rtmp:127.0.0.1/live+demo --json
+              uplink publish clip.mp4 rtmp://127.0.0.1/live/demo --live --reconnect-attempts 10
+              uplink publish clip.mp4 rtmp://127.0.0.1/live/demo --buffer-size 4000000 --packet-size 131072
               uplink publish clip.mp4 rtmps://ingest.example.com/live/KEY --tls-ca private-ca.pem
               UPLINK_PASSWORD=… uplink publish clip.mp4 rtmp://wowza.example.com/live/cam --user alice
             """);
@@ -150,6 +169,9 @@ internal static class Program
         publish.Options.Add(sendTimeout);
         publish.Options.Add(noTcpNoDelay);
         publish.Options.Add(socketBuffer);
+        publish.Options.Add(bufferSize);
+        publish.Options.Add(packetSize);
+        publish.Options.Add(live);
         publish.Options.Add(verbose);
         var publishConnection = new ConnectionOptions();
         publishConnection.AddTo(publish);
@@ -171,7 +193,10 @@ internal static class Program
                 result.GetValue(reconnectDelay),
                 result.GetValue(sendTimeout),
                 result.GetValue(noTcpNoDelay),
-                result.GetValue(socketBuffer));
+                result.GetValue(socketBuffer),
+                result.GetValue(bufferSize),
+                result.GetValue(packetSize),
+                result.GetValue(live));
             return new PublishRunner(settings, Console.Out, Console.Error).RunAsync(cancellationToken);
         });
 

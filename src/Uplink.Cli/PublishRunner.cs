@@ -39,6 +39,11 @@ internal sealed class PublishRunner
             throw new InputException("--loop needs a file: stdin cannot be read twice");
         }
 
+        if (_settings.Live && !_settings.Realtime)
+        {
+            _output.Warn("--live with --no-realtime: reading outruns the network, so live mode drops every frame it cannot send within 0.9 s of media; live mode is meant for real-time input");
+        }
+
         IMediaReader reader = await _input.OpenAsync(cancellationToken).ConfigureAwait(false);
         RtmpWriter? writer = null;
         EmbeddedTarget? embedded = null;
@@ -64,6 +69,9 @@ internal sealed class PublishRunner
                 SendTimeout = TimeSpan.FromSeconds(_settings.SendTimeoutSeconds),
                 TcpNoDelay = !_settings.NoTcpNoDelay,
                 SocketSendBufferSize = _settings.SocketBuffer,
+                OutputBufferSize = _settings.BufferSize,
+                OutputPacketSize = _settings.PacketSize,
+                LiveMode = _settings.Live,
             };
             options = _settings.Connection.Apply(options, url, _output);
             if (reader is FlvReader flv)

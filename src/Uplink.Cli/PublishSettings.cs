@@ -17,4 +17,7 @@ internal sealed record PublishSettings(
     double ReconnectDelaySeconds = 2,
     double SendTimeoutSeconds = 15,
     bool NoTcpNoDelay = false,
-    int SocketBuffer = 0);
+    int SocketBuffer = 0,
+    int BufferSize = 0,
+    int PacketSize = 64 * 1024,
+    bool Live = false);
