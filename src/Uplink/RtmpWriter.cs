@@ -42,6 +42,7 @@ public sealed class RtmpWriter : IAsyncDisposable
     private readonly long _outputBufferSize;
     private SendLoop? _sendLoop;
     private volatile bool _stopSending;
+    private long _inFlightBytes;
     private ITimer? _roomTimer;
     private int _roomTimedOut;
     private readonly EventDispatcher _dispatcher;
@@ -102,6 +103,9 @@ public sealed class RtmpWriter : IAsyncDisposable
     }
 
     private bool ReconnectEnabled => _options.Reconnect.Attempts > 0;
+
+    /// <summary>Bytes written and not yet handed to the socket: waiting in the queue, or taken by a send still under way.</summary>
+    private long QueuedBytes => _replay.UnsentBytes + Volatile.Read(ref _inFlightBytes);
 
     /// <summary>Raised (off the I/O path, in order) when the connection state changes. A throwing handler is logged and ignored.</summary>
     public event EventHandler<RtmpWriterStatusChangedEventArgs>? StatusChanged;
@@ -308,7 +312,8 @@ public sealed class RtmpWriter : IAsyncDisposable
             _replay.Bytes,
             TimeSpan.FromMilliseconds(_replay.UnsentDurationMs),
             seconds > 0 ? bytesSent * 8 / seconds : 0,
-            Volatile.Read(ref _lastError));
+            Volatile.Read(ref _lastError),
+            QueuedBytes);
     }
 
     /// <summary>Disconnects cleanly if connected, then releases everything.</summary>
@@ -519,7 +524,7 @@ public sealed class RtmpWriter : IAsyncDisposable
     /// </summary>
     private async ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
     {
-        if (_replay.UnsentBytes <= _outputBufferSize || _connection is not { } connection)
+        if (QueuedBytes <= _outputBufferSize || _connection is not { } connection)
         {
             return;
         }
@@ -543,7 +548,7 @@ public sealed class RtmpWriter : IAsyncDisposable
                     throw new RtmpException(_lostKind, $"the connection to the server was lost: {lost}");
                 }
 
-                if (_replay.UnsentBytes <= _outputBufferSize || _reconnecting)
+                if (QueuedBytes <= _outputBufferSize || _reconnecting)
                 {
                     return;
                 }
@@ -589,8 +594,10 @@ public sealed class RtmpWriter : IAsyncDisposable
         {
             while (_lostReason is null)
             {
+                // Read before sending: a stop asked for after the last message was queued then still sends it.
+                bool stopping = _stopSending;
                 await SendPendingAsync(connection, fromSendLoop: true, CancellationToken.None).ConfigureAwait(false);
-                if (_stopSending || _lostReason is not null)
+                if (stopping || _lostReason is not null)
                 {
                     return;
                 }
@@ -673,7 +680,10 @@ public sealed class RtmpWriter : IAsyncDisposable
                     more = _replay.HasUnsent;
                 }
 
+                // Taken from the queue but not yet in the socket: still counts against the output buffer.
+                Volatile.Write(ref _inFlightBytes, connection.PendingBytes);
                 await connection.FlushAsync(cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref _inFlightBytes, 0);
                 lock (_replay)
                 {
                     if (ReconnectEnabled)
@@ -700,6 +710,7 @@ public sealed class RtmpWriter : IAsyncDisposable
         }
         finally
         {
+            Volatile.Write(ref _inFlightBytes, 0);
             connection.ExitSend();
         }
     }

@@ -14,6 +14,7 @@ namespace Uplink;
 /// <param name="BufferedDuration">Media time waiting to be sent.</param>
 /// <param name="AverageBitrate">Bits per second sent since the first connection, averaged.</param>
 /// <param name="LastError">Why the last connection was lost or refused, if one was.</param>
+/// <param name="QueuedBytes">Bytes written but not yet sent (the output buffer's fill; with reconnection, also the backlog).</param>
 public readonly record struct RtmpWriterStats(
     RtmpWriterStatus Status,
     long BytesSent,
@@ -27,4 +28,5 @@ public readonly record struct RtmpWriterStats(
     long BufferedBytes = 0,
     TimeSpan BufferedDuration = default,
     double AverageBitrate = 0,
-    string? LastError = null);
+    string? LastError = null,
+    long QueuedBytes = 0);
