@@ -27,13 +27,17 @@ public sealed class ReconnectTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task A_server_killed_4_s_in_and_back_3_s_later_loses_nothing()
+    /// <summary>Synchronous sends, a send loop, and live mode (whose drops never touch a reconnect's backlog).</summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("--buffer-size 1000000")]
+    [InlineData("--live")]
+    public async Task A_server_killed_4_s_in_and_back_3_s_later_loses_nothing(string sendOptions)
     {
         var options = new ClipOptions { DurationSeconds = 10, GopFrames = 25 };
         string clip = await ClipGenerator.GetAsync(options);
         string stream = StreamNames.Next("reconnect");
-        await using var uplink = UplinkCli.Start(["publish", clip, Nginx.PublishUrl(stream), "--json", "--reconnect-attempts", "20", "--reconnect-delay", "0.5"]);
+        await using var uplink = UplinkCli.Start(["publish", clip, Nginx.PublishUrl(stream), "--json", "--reconnect-attempts", "20", "--reconnect-delay", "0.5", .. sendOptions.Split(' ', StringSplitOptions.RemoveEmptyEntries)]);
         await uplink.WaitForLineAsync(l => l.Contains("\"status\":\"Connected\"", StringComparison.Ordinal), "Connected", Timeout);
 
         // The outage itself is the scenario: 4 s of publishing, a dead server, 3 s of nothing.

@@ -31,4 +31,16 @@ public abstract class UplinkPublishTests(IRtmpPeer peer)
     public Task Uplink_publish_with_loop_2_records_every_frame_twice() =>
         PeerRoundTrip.AssertRecordedAsync(peer, "uplink --loop 2", "high_bframes_aac_stereo_48k", (clip, url) =>
             UplinkCli.RunAsync(["publish", clip, url, "--no-realtime", "--loop", "2"], PeerRoundTrip.PublishTimeout), repeat: 2);
+
+    /// <summary>With an output buffer a send loop owns the socket (writes only queue; small socket writes here): same recording.</summary>
+    [Fact]
+    public Task Uplink_publish_through_the_send_loop_is_recorded_with_identical_frames() =>
+        PeerRoundTrip.AssertRecordedAsync(peer, "uplink --buffer-size 262144 --packet-size 8192", "high_bframes_aac_stereo_48k", (clip, url) =>
+            UplinkCli.RunAsync(["publish", clip, url, "--no-realtime", "--buffer-size", "262144", "--packet-size", "8192"], PeerRoundTrip.PublishTimeout));
+
+    /// <summary>Live mode at the clip's own pace on a healthy link drops nothing: same recording.</summary>
+    [Fact]
+    public Task Uplink_publish_in_live_mode_in_real_time_is_recorded_with_identical_frames() =>
+        PeerRoundTrip.AssertRecordedAsync(peer, "uplink --live", "high_bframes_aac_stereo_48k", (clip, url) =>
+            UplinkCli.RunAsync(["publish", clip, url, "--live"], PeerRoundTrip.PublishTimeout));
 }
