@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Uplink.Buffers;
@@ -150,6 +151,7 @@ public sealed class RtmpWriter : IAsyncDisposable
     /// <exception cref="ArgumentException">The DTS went backwards, or PTS − DTS does not fit the composition offset.</exception>
     /// <exception cref="InvalidDataException">The access unit is malformed.</exception>
     /// <exception cref="RtmpException">The connection failed or was lost.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteVideoAsync(ReadOnlyMemory<byte> accessUnit, TimeSpan decodeTime, TimeSpan presentationTime, CancellationToken cancellationToken = default)
     {
         VideoTagBuilder video = _video ?? throw new InvalidOperationException("This writer has no video input (RtmpWriterOptions.Video is null).");
@@ -213,6 +215,7 @@ public sealed class RtmpWriter : IAsyncDisposable
     /// <param name="frame">Raw AAC (with the media type's AudioSpecificConfig) or ADTS.</param>
     /// <param name="timestamp">Presentation time of the (first) frame; must not go backwards.</param>
     /// <param name="cancellationToken">Cancels waiting for the connection or the socket.</param>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteAudioAsync(ReadOnlyMemory<byte> frame, TimeSpan timestamp, CancellationToken cancellationToken = default)
     {
         AudioTagBuilder audio = _audio ?? throw new InvalidOperationException("This writer has no audio input (RtmpWriterOptions.Audio is null).");
@@ -482,7 +485,8 @@ public sealed class RtmpWriter : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync(bool drain, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask PumpAsync(bool drain, CancellationToken cancellationToken)
     {
         // The interleaver holds the first frames until both tracks have shown up (or one ran a window ahead),
         // so by the time the start goes out, both configurations are normally known.
@@ -522,6 +526,7 @@ public sealed class RtmpWriter : IAsyncDisposable
     /// is room, when the connection is lost (reconnection then takes the backlog; without it the write fails), or when the
     /// send loop made no progress for the send timeout.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
     {
         if (QueuedBytes <= _outputBufferSize || _connection is not { } connection)
@@ -648,7 +653,8 @@ public sealed class RtmpWriter : IAsyncDisposable
     /// Sends what the send queue has not yet sent on this connection, in socket writes of up to
     /// <see cref="RtmpWriterOptions.OutputPacketSize"/>: on the caller's thread under the write lock, or on the send loop.
     /// </summary>
-    private async Task SendPendingAsync(RtmpClientConnection connection, bool fromSendLoop, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendPendingAsync(RtmpClientConnection connection, bool fromSendLoop, CancellationToken cancellationToken)
     {
         await connection.EnterSendAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -225,6 +225,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
     public int PendingBytes => _output.WrittenCount;
 
     /// <summary>Writes the pending output, and any control replies the receive loop queued, to the transport (caller holds the send lock).</summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
         while (_controls.TryDequeue(out Action<RtmpClientConnection>? control))
