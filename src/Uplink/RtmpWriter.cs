@@ -37,6 +37,7 @@ public sealed class RtmpWriter : IAsyncDisposable
     private readonly Interleaver _interleaver;
     private readonly PooledBufferWriter _scratch = new(64 * 1024);
     private readonly PooledBufferWriter _sendScratch = new(1024);
+    private readonly MessageArena _arena = new();
     private readonly AsyncSignal _dataReady = new();
     private readonly AsyncSignal _roomMade = new();
     private readonly LiveDropThresholds _liveThresholds;
@@ -193,12 +194,12 @@ public sealed class RtmpWriter : IAsyncDisposable
                 video.ConfigurationChanged = false;
                 _scratch.Clear();
                 FlvTags.WriteAvcSequenceHeader(_scratch, video.DecoderConfiguration);
-                _interleaver.Add(true, OutgoingMessage.Create(RtmpMessageType.Video, dtsMs, _scratch.WrittenSpan, isConfiguration: true));
+                _interleaver.Add(true, _arena.Create(RtmpMessageType.Video, dtsMs, _scratch.WrittenSpan, isConfiguration: true));
             }
 
             _scratch.Clear();
             video.Write(accessUnit.Span, keyframe, (int)compositionMs, _scratch);
-            _interleaver.Add(true, OutgoingMessage.Create(RtmpMessageType.Video, dtsMs, _scratch.WrittenSpan, isConfiguration: false, video.IsDisposable));
+            _interleaver.Add(true, _arena.Create(RtmpMessageType.Video, dtsMs, _scratch.WrittenSpan, isConfiguration: false, video.IsDisposable));
             await PumpAsync(drain: false, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -342,6 +343,7 @@ public sealed class RtmpWriter : IAsyncDisposable
             _disposed = true;
             await (_stopReconnecting?.CancelAsync() ?? Task.CompletedTask).ConfigureAwait(false);
             ClearQueues();
+            _arena.Dispose();
             _scratch.Dispose();
             _sendScratch.Dispose();
             _roomTimer?.Dispose();
@@ -403,12 +405,12 @@ public sealed class RtmpWriter : IAsyncDisposable
             audio.ConfigurationChanged = false;
             _scratch.Clear();
             FlvTags.WriteAac(_scratch, FlvTags.AacSequenceHeader, config);
-            _interleaver.Add(false, OutgoingMessage.Create(RtmpMessageType.Audio, timestampMs, _scratch.WrittenSpan, isConfiguration: true));
+            _interleaver.Add(false, _arena.Create(RtmpMessageType.Audio, timestampMs, _scratch.WrittenSpan, isConfiguration: true));
         }
 
         _scratch.Clear();
         FlvTags.WriteAac(_scratch, FlvTags.AacRaw, raw);
-        _interleaver.Add(false, OutgoingMessage.Create(RtmpMessageType.Audio, timestampMs, _scratch.WrittenSpan, isConfiguration: false));
+        _interleaver.Add(false, _arena.Create(RtmpMessageType.Audio, timestampMs, _scratch.WrittenSpan, isConfiguration: false));
     }
 
     private async ValueTask EnsureWritableAsync(CancellationToken cancellationToken)

@@ -3,17 +3,24 @@ using Uplink.Chunks;
 
 namespace Uplink.Output;
 
-/// <summary>One FLV tag body waiting to be sent: a pooled buffer, its timestamp (ms, unbounded) and what it is.</summary>
+/// <summary>
+/// One FLV tag body waiting to be sent: its bytes (a slice of a <see cref="MessageArena"/> chunk, or a pooled array of
+/// its own), its timestamp (ms, unbounded) and what it is.
+/// </summary>
 internal readonly struct OutgoingMessage
 {
-    public OutgoingMessage(RtmpMessageType type, long timestampMs, byte[] buffer, int length, bool isConfiguration, bool isDisposable = false)
+    private readonly ArenaChunk? _owner;
+
+    public OutgoingMessage(RtmpMessageType type, long timestampMs, byte[] buffer, int offset, int length, bool isConfiguration, bool isDisposable, ArenaChunk? owner)
     {
         Type = type;
         TimestampMs = timestampMs;
         Buffer = buffer;
+        Offset = offset;
         Length = length;
         IsConfiguration = isConfiguration;
         IsDisposable = isDisposable;
+        _owner = owner;
     }
 
     public RtmpMessageType Type { get; }
@@ -21,6 +28,8 @@ internal readonly struct OutgoingMessage
     public long TimestampMs { get; }
 
     public byte[] Buffer { get; }
+
+    public int Offset { get; }
 
     public int Length { get; }
 
@@ -32,25 +41,30 @@ internal readonly struct OutgoingMessage
     /// <summary>False for a default value (a dropped message's place in the queue).</summary>
     public bool IsPresent => Buffer is not null;
 
-    public ReadOnlySpan<byte> Payload => Buffer.AsSpan(0, Length);
+    public ReadOnlySpan<byte> Payload => Buffer.AsSpan(Offset, Length);
 
     /// <summary>A video frame a decoder can start from (FLV frame type 1), not a sequence header.</summary>
-    public bool IsVideoKeyframe => Type == RtmpMessageType.Video && !IsConfiguration && Length > 0 && Buffer[0] >> 4 == 1;
+    public bool IsVideoKeyframe => Type == RtmpMessageType.Video && !IsConfiguration && Length > 0 && Buffer[Offset] >> 4 == 1;
 
     /// <summary>A video frame that is not a keyframe nor a sequence header (it depends on earlier frames).</summary>
     public bool IsVideoInterFrame => Type == RtmpMessageType.Video && !IsConfiguration && !IsVideoKeyframe;
 
-    /// <summary>Copies a tag body into a pooled buffer.</summary>
+    /// <summary>Copies a tag body into an array of its own from the shared pool.</summary>
     public static OutgoingMessage Create(RtmpMessageType type, long timestampMs, ReadOnlySpan<byte> body, bool isConfiguration, bool isDisposable = false)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(body.Length, 1));
         body.CopyTo(buffer);
-        return new OutgoingMessage(type, timestampMs, buffer, body.Length, isConfiguration, isDisposable);
+        return new OutgoingMessage(type, timestampMs, buffer, 0, body.Length, isConfiguration, isDisposable, owner: null);
     }
 
+    /// <summary>Gives the bytes back (to the arena chunk or the shared pool); call once.</summary>
     public void Release()
     {
-        if (Buffer is not null)
+        if (_owner is not null)
+        {
+            _owner.Arena.Release(_owner);
+        }
+        else if (Buffer is not null)
         {
             ArrayPool<byte>.Shared.Return(Buffer);
         }

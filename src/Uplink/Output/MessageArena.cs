@@ -1,0 +1,130 @@
+using System.Buffers;
+using Uplink.Chunks;
+
+namespace Uplink.Output;
+
+/// <summary>
+/// Where one writer keeps the bodies of queued messages: they are cut in order from a few large chunks, and a chunk is
+/// reused once every message cut from it has been released. Messages are written on the caller's thread and released on
+/// the send loop's, in roughly the order they were made — a pattern the shared array pool serves badly (its per-thread
+/// caches empty on one side and overflow on the other, so it allocates), and an arena serves with no allocation at all.
+/// Chunks are sized for the stream (four of its largest recent messages, 64 KiB to 4 MiB); at most two idle ones are kept.
+/// Thread-safe.
+/// </summary>
+internal sealed class MessageArena : IDisposable
+{
+    private const int MinChunkSize = 64 * 1024;
+    private const int MaxChunkSize = 4 * 1024 * 1024;
+    private const int MaxIdleChunks = 2;
+
+    private readonly Lock _lock = new();
+    private readonly Stack<ArenaChunk> _idle = new();
+    private ArenaChunk? _current;
+    private bool _disposed;
+
+    /// <summary>Copies a tag body into the arena.</summary>
+    public OutgoingMessage Create(RtmpMessageType type, long timestampMs, ReadOnlySpan<byte> body, bool isConfiguration, bool isDisposable = false)
+    {
+        int size = Math.Max(body.Length, 1);
+        if (size > MaxChunkSize / 4)
+        {
+            return OutgoingMessage.Create(type, timestampMs, body, isConfiguration, isDisposable);
+        }
+
+        ArenaChunk chunk;
+        int offset;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            chunk = Reserve(size);
+            offset = chunk.Used;
+            chunk.Used += size;
+            chunk.Live++;
+        }
+
+        // The slice is ours alone from here on.
+        body.CopyTo(chunk.Buffer.AsSpan(offset));
+        return new OutgoingMessage(type, timestampMs, chunk.Buffer, offset, body.Length, isConfiguration, isDisposable, chunk);
+    }
+
+    /// <summary>A message cut from <paramref name="chunk"/> is done with.</summary>
+    public void Release(ArenaChunk chunk)
+    {
+        lock (_lock)
+        {
+            chunk.Live--;
+            if (chunk.Live == 0 && chunk != _current)
+            {
+                Recycle(chunk);
+            }
+        }
+    }
+
+    /// <summary>Gives the chunks back to the shared pool; messages still alive keep their chunk until released.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            while (_idle.TryPop(out ArenaChunk? idle))
+            {
+                ArrayPool<byte>.Shared.Return(idle.Buffer);
+            }
+
+            if (_current is { Live: 0 } current)
+            {
+                ArrayPool<byte>.Shared.Return(current.Buffer);
+            }
+
+            _current = null;
+        }
+    }
+
+    private ArenaChunk Reserve(int size)
+    {
+        if (_current is { } current)
+        {
+            if (current.Used + size <= current.Buffer.Length)
+            {
+                return current;
+            }
+
+            _current = null;
+            if (current.Live == 0)
+            {
+                Recycle(current);
+            }
+
+            // Otherwise it is recycled when its last message is released.
+        }
+
+        while (_idle.TryPop(out ArenaChunk? idle))
+        {
+            if (idle.Buffer.Length >= size * 4 || idle.Buffer.Length == MaxChunkSize)
+            {
+                _current = idle;
+                return idle;
+            }
+
+            // Too small for this stream's messages now.
+            ArrayPool<byte>.Shared.Return(idle.Buffer);
+        }
+
+        int chunkSize = (int)Math.Clamp(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)size * 4), MinChunkSize, MaxChunkSize);
+        _current = new ArenaChunk(this, ArrayPool<byte>.Shared.Rent(chunkSize));
+        return _current;
+    }
+
+    private void Recycle(ArenaChunk chunk)
+    {
+        chunk.Used = 0;
+        if (!_disposed && _idle.Count < MaxIdleChunks)
+        {
+            _idle.Push(chunk);
+        }
+        else
+        {
+            ArrayPool<byte>.Shared.Return(chunk.Buffer);
+        }
+    }
+}

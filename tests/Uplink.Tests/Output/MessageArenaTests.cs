@@ -1,0 +1,87 @@
+using Uplink.Chunks;
+using Uplink.Output;
+
+namespace Uplink.Tests.Output;
+
+[Collection(MeasuredAloneCollection.Name)]
+public class MessageArenaTests
+{
+    private static byte[] Body(int size, byte fill)
+    {
+        var body = new byte[size];
+        Array.Fill(body, fill);
+        return body;
+    }
+
+    [Fact]
+    public void Messages_keep_their_bytes_until_released_whatever_the_release_order()
+    {
+        using var arena = new MessageArena();
+        var messages = new List<OutgoingMessage>();
+        for (int i = 0; i < 200; i++)
+        {
+            messages.Add(arena.Create(RtmpMessageType.Video, i, Body(1000 + i, (byte)i), isConfiguration: false));
+        }
+
+        // Release every other one, then make more: the survivors must be untouched.
+        for (int i = 0; i < messages.Count; i += 2)
+        {
+            messages[i].Release();
+        }
+
+        for (int i = 0; i < 200; i++)
+        {
+            arena.Create(RtmpMessageType.Audio, i, Body(700, 0xEE), isConfiguration: false).Release();
+        }
+
+        for (int i = 1; i < messages.Count; i += 2)
+        {
+            Assert.Equal(1000 + i, messages[i].Length);
+            Assert.True(messages[i].Payload.IndexOfAnyExcept((byte)i) < 0, $"message {i} was overwritten");
+            messages[i].Release();
+        }
+    }
+
+    [Fact]
+    public void A_queue_that_fills_and_drains_in_order_allocates_nothing_once_warm()
+    {
+        using var arena = new MessageArena();
+        byte[] frame = Body(3000, 1);
+        var queue = new Queue<OutgoingMessage>();
+
+        void Run(int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                queue.Enqueue(arena.Create(RtmpMessageType.Video, i, frame, isConfiguration: false));
+                if (queue.Count > 100)
+                {
+                    queue.Dequeue().Release();
+                }
+            }
+        }
+
+        Run(2000);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run(20_000);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated == 0, $"{allocated} bytes allocated for 20000 messages");
+        while (queue.TryDequeue(out OutgoingMessage m))
+        {
+            m.Release();
+        }
+    }
+
+    [Fact]
+    public void A_message_too_big_for_a_chunk_gets_its_own_array()
+    {
+        using var arena = new MessageArena();
+        OutgoingMessage big = arena.Create(RtmpMessageType.Video, 0, Body(2 * 1024 * 1024, 7), isConfiguration: false);
+        OutgoingMessage small = arena.Create(RtmpMessageType.Video, 0, Body(10, 8), isConfiguration: false);
+        Assert.Equal(0, big.Offset);
+        Assert.NotSame(big.Buffer, small.Buffer);
+        Assert.True(big.Payload.IndexOfAnyExcept((byte)7) < 0);
+        big.Release();
+        small.Release();
+    }
+}
