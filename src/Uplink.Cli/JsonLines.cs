@@ -61,6 +61,7 @@ internal sealed class JsonLines
         w.WriteNumber("videoFramesDropped", s.VideoFramesDropped);
         w.WriteNumber("audioFramesDropped", s.AudioFramesDropped);
         w.WriteNumber("bufferedBytes", s.BufferedBytes);
+        w.WriteNumber("queuedBytes", s.QueuedBytes);
         w.WriteNumber("bufferedSeconds", Math.Round(s.BufferedDuration.TotalSeconds, 3));
         w.WriteNumber("bitrateKbps", Math.Round(s.AverageBitrate / 1000, 1));
         w.WriteNumber("reconnects", s.Reconnects);

@@ -176,7 +176,7 @@ internal sealed class PublishRunner
         long drops = now.VideoFramesDropped + now.AudioFramesDropped;
         return string.Create(
             System.Globalization.CultureInfo.InvariantCulture,
-            $"uplink: {now.Status,-12} {now.LastTimestamp:hh\\:mm\\:ss}  {kbps,8:0} kbit/s  {fps,3} fps  {drops} dropped  {now.BufferedBytes / 1024} KiB buffered  {now.Reconnects} reconnects   ");
+            $"uplink: {now.Status,-12} {now.LastTimestamp:hh\\:mm\\:ss}  {kbps,8:0} kbit/s  {fps,3} fps  {drops} dropped  {now.QueuedBytes / 1024} KiB queued  {now.Reconnects} reconnects   ");
     }
 
     /// <summary>Plays the input (N times with --loop), pacing frames at their timestamps unless --no-realtime.
