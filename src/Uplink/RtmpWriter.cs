@@ -102,6 +102,7 @@ public sealed class RtmpWriter : IAsyncDisposable
         _replay = new ReplayBuffer(options.Reconnect.Attempts > 0 ? options.Reconnect.BufferSize : long.MaxValue);
         _liveThresholds = LiveDropThresholds.From(options.LiveDropPolicy);
         _outputBufferSize = options.EffectiveOutputBufferSize;
+        UplinkMetrics.Track(this);
     }
 
     private bool ReconnectEnabled => _options.Reconnect.Attempts > 0;
@@ -362,6 +363,7 @@ public sealed class RtmpWriter : IAsyncDisposable
         }
 
         _stopReconnecting?.Dispose();
+        UplinkMetrics.Untrack(this);
         await _dispatcher.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -983,6 +985,7 @@ public sealed class RtmpWriter : IAsyncDisposable
 
                     Install(connection);
                     Interlocked.Increment(ref _reconnects);
+                    UplinkMetrics.Reconnects.Add(1);
 
                     SetStatus(RtmpWriterStatus.Connected, $"reconnected (attempt {attempt}) to {_url}");
                     if (!_options.UsesSendLoop)

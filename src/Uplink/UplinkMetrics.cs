@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 
 namespace Uplink;
 
@@ -23,6 +24,34 @@ public static class UplinkMetrics
     internal static readonly Counter<long> Connections = Meter.CreateCounter<long>("uplink.connections", "{connection}", "Connections that reached publishing.");
 
     internal static readonly Counter<long> ConnectionsLost = Meter.CreateCounter<long>("uplink.connections_lost", "{connection}", "Connections lost without being asked to close.");
+
+    internal static readonly Counter<long> BytesAcknowledged = Meter.CreateCounter<long>("uplink.bytes_acknowledged", "By", "Bytes the servers acknowledged having received.");
+
+    internal static readonly Counter<long> Reconnects = Meter.CreateCounter<long>("uplink.reconnects", "{connection}", "Connections restored after a loss.");
+
+    /// <summary>Writers alive in the process, for the gauges (weakly held: an undisposed writer does not leak).</summary>
+    private static readonly ConditionalWeakTable<RtmpWriter, object?> Writers = [];
+
+    private static readonly ObservableUpDownCounter<long> QueuedBytes = Meter.CreateObservableUpDownCounter(
+        "uplink.queued_bytes", () => Sum(static s => s.QueuedBytes), "By", "Bytes written and not yet handed to the socket, all writers.");
+
+    private static readonly ObservableUpDownCounter<long> BufferedBytes = Meter.CreateObservableUpDownCounter(
+        "uplink.buffered_bytes", () => Sum(static s => s.BufferedBytes), "By", "Bytes held for sending or for a replay after a reconnect (not yet acknowledged), all writers.");
+
+    internal static void Track(RtmpWriter writer) => Writers.AddOrUpdate(writer, null);
+
+    internal static void Untrack(RtmpWriter writer) => Writers.Remove(writer);
+
+    private static long Sum(Func<RtmpWriterStats, long> value)
+    {
+        long total = 0;
+        foreach (KeyValuePair<RtmpWriter, object?> entry in Writers)
+        {
+            total += value(entry.Key.GetStats());
+        }
+
+        return total;
+    }
 
     internal static readonly KeyValuePair<string, object?> VideoTrack = new("track", "video");
 

@@ -628,7 +628,11 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
 
         if (acknowledged >= 0)
         {
-            Interlocked.Exchange(ref _bytesAcknowledged, acknowledged);
+            long previous = Interlocked.Exchange(ref _bytesAcknowledged, acknowledged);
+            if (acknowledged > previous)
+            {
+                UplinkMetrics.BytesAcknowledged.Add(acknowledged - previous);
+            }
         }
     }
 

@@ -57,4 +57,50 @@ public class MetricsTests
             Assert.True(totals.GetValueOrDefault("uplink.connections") >= 1, string.Join(", ", totals));
         }
     }
+
+    [Fact]
+    public async Task The_gauges_report_what_a_writer_holds_while_it_holds_it()
+    {
+        long queued = -1;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == UplinkMetrics.MeterName && instrument.Name == "uplink.queued_bytes")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => queued = value);
+        listener.Start();
+
+        // The server drops the connection and refuses the next: with reconnection on, what is written waits as the backlog.
+        await using var server = new ScriptedRtmpServer { DropAfterMediaMessages = 1, RefuseLaterConnections = true };
+        var video = ElementaryStreams.VideoAccessUnits();
+        var reconnecting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var writer = new RtmpWriter(new RtmpWriterOptions
+        {
+            Url = server.Url(),
+            Audio = null,
+            Reconnect = new RtmpReconnectOptions(Attempts: 1, Delay: TimeSpan.FromSeconds(30)),
+        });
+        writer.StatusChanged += (_, e) =>
+        {
+            if (e.Status == RtmpWriterStatus.Reconnecting)
+            {
+                reconnecting.TrySetResult();
+            }
+        };
+        await writer.WriteVideoAsync(video[0], TimeSpan.Zero, TimeSpan.Zero);
+        await writer.WriteVideoAsync(video[1], TimeSpan.FromMilliseconds(40), TimeSpan.FromMilliseconds(40));
+        await reconnecting.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        for (int i = 2; i < video.Count; i++)
+        {
+            await writer.WriteVideoAsync(video[i], TimeSpan.FromMilliseconds(40 * i), TimeSpan.FromMilliseconds(40 * i));
+        }
+
+        long expected = writer.GetStats().QueuedBytes;
+        listener.RecordObservableInstruments();
+        Assert.True(expected > 0, "the backlog should hold the frames written while reconnecting");
+        Assert.True(queued >= expected, $"the gauge said {queued}, the writer holds {expected}");
+    }
 }
