@@ -78,6 +78,8 @@ public sealed class RtmpWriter : IAsyncDisposable
     private bool _waitForKeyframe;
     private long _reconnects;
     private MoveRequest? _moveRequest;
+    private MoveRequest? _loopMove;
+    private volatile bool _moving;
     private long _firstConnectedTimestamp;
     private string? _lastError;
 
@@ -178,7 +180,7 @@ public sealed class RtmpWriter : IAsyncDisposable
             if (keyframe && _moveRequest is { } move)
             {
                 // The server asked us to move (Enhanced RTMP ReconnectRequest): switch before this keyframe.
-                await MoveAsync(move, cancellationToken).ConfigureAwait(false);
+                await MoveOrBeginMoveAsync(move, cancellationToken).ConfigureAwait(false);
             }
 
             _lastVideoDts = decodeTime;
@@ -232,7 +234,7 @@ public sealed class RtmpWriter : IAsyncDisposable
 
             if (_video is null && _moveRequest is { } move)
             {
-                await MoveAsync(move, cancellationToken).ConfigureAwait(false);
+                await MoveOrBeginMoveAsync(move, cancellationToken).ConfigureAwait(false);
             }
 
             // Several ADTS frames in one write get consecutive timestamps; the next write must not go before the last.
@@ -494,14 +496,9 @@ public sealed class RtmpWriter : IAsyncDisposable
     {
         // The interleaver holds the first frames until both tracks have shown up (or one ran a window ahead),
         // so by the time the start goes out, both configurations are normally known.
-        bool live = _options.LiveMode && !_reconnecting;
         lock (_replay)
         {
-            while (_interleaver.TryTake(drain, out OutgoingMessage message))
-            {
-                (int video, int audio) = live ? _replay.AddLive(message, _liveThresholds, _outputBufferSize) : _replay.Add(message);
-                CountDropped(video, audio);
-            }
+            QueueFromInterleaver(drain);
         }
 
         if (!_options.UsesSendLoop)
@@ -522,6 +519,18 @@ public sealed class RtmpWriter : IAsyncDisposable
         else if (!_options.LiveMode)
         {
             await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Moves what may leave the interleaver into the send queue, through the live policy when it applies (caller locks the queue).</summary>
+    private void QueueFromInterleaver(bool drain)
+    {
+        // A reconnect's or a move's backlog is never dropped: it is what an outage shorter than the buffer must not lose.
+        bool live = _options.LiveMode && !_reconnecting && !_moving;
+        while (_interleaver.TryTake(drain, out OutgoingMessage message))
+        {
+            (int video, int audio) = live ? _replay.AddLive(message, _liveThresholds, _outputBufferSize) : _replay.Add(message);
+            CountDropped(video, audio);
         }
     }
 
@@ -557,7 +566,7 @@ public sealed class RtmpWriter : IAsyncDisposable
                     throw new RtmpException(_lostKind, $"the connection to the server was lost: {lost}");
                 }
 
-                if (QueuedBytes <= _outputBufferSize || _reconnecting)
+                if (QueuedBytes <= _outputBufferSize || _reconnecting || _moving)
                 {
                     return;
                 }
@@ -606,7 +615,30 @@ public sealed class RtmpWriter : IAsyncDisposable
                 // Read before sending: a stop asked for after the last message was queued then still sends it.
                 bool stopping = _stopSending;
                 await SendPendingAsync(connection, fromSendLoop: true, CancellationToken.None).ConfigureAwait(false);
-                if (stopping || _lostReason is not null)
+                if (_lostReason is not null)
+                {
+                    return;
+                }
+
+                bool atBarrier;
+                lock (_replay)
+                {
+                    atBarrier = _replay.AtBarrier;
+                }
+
+                if (atBarrier && _loopMove is { } move)
+                {
+                    RtmpClientConnection? next = await MoveFromSendLoopAsync(connection, move).ConfigureAwait(false);
+                    if (next is null)
+                    {
+                        return;
+                    }
+
+                    connection = next;
+                    continue;
+                }
+
+                if (stopping)
                 {
                     return;
                 }
@@ -832,6 +864,16 @@ public sealed class RtmpWriter : IAsyncDisposable
         }
     }
 
+    private async Task StopReconnectingAsync()
+    {
+        lock (_stateLock)
+        {
+            _reconnecting = false;
+        }
+
+        await (_stopReconnecting?.CancelAsync() ?? Task.CompletedTask).ConfigureAwait(false);
+    }
+
     private async Task DisconnectCoreAsync(string reason, CancellationToken cancellationToken)
     {
         bool wasReconnecting;
@@ -845,7 +887,7 @@ public sealed class RtmpWriter : IAsyncDisposable
         {
             // Stop trying; a loop that is connecting sees _disconnectedByCaller when it next takes the write lock.
             _disconnectedByCaller = true;
-            await (_stopReconnecting?.CancelAsync() ?? Task.CompletedTask).ConfigureAwait(false);
+            await StopReconnectingAsync().ConfigureAwait(false);
             if (_connection is { } lost)
             {
                 await TearDownAsync(lost).ConfigureAwait(false);
@@ -857,24 +899,36 @@ public sealed class RtmpWriter : IAsyncDisposable
             return;
         }
 
-        RtmpClientConnection? connection = _connection;
-        if (connection is null)
+        if (_connection is null && _sendLoop is null)
         {
             return;
         }
 
+        RtmpClientConnection? connection;
         try
         {
             if (_lostReason is null)
             {
+                // Sends what is queued; a move the send loop is making finishes first.
                 await PumpAsync(drain: true, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
         {
             // From here on the connection's end is ours, not a loss (see WatchAsync).
+            connection = _connection;
             _connection = null;
             _disconnectedByCaller = true;
+        }
+
+        if (connection is null)
+        {
+            // A move the server asked for failed on the way: nothing left to close.
+            await StopReconnectingAsync().ConfigureAwait(false);
+            _sendLoop = null;
+            ClearQueues();
+            SetStatus(RtmpWriterStatus.Disconnected, reason);
+            return;
         }
 
         try
@@ -1198,6 +1252,89 @@ public sealed class RtmpWriter : IAsyncDisposable
                 throw;
             }
         }
+    }
+
+    /// <summary>With a send loop the move happens there, so the write never waits for it; otherwise here and now.</summary>
+    private async ValueTask MoveOrBeginMoveAsync(MoveRequest move, CancellationToken cancellationToken)
+    {
+        if (!_options.UsesSendLoop)
+        {
+            await MoveAsync(move, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        _moveRequest = null;
+        if (_connection is null || _lostReason is not null || _sendLoop is null || _moving)
+        {
+            return;
+        }
+
+        lock (_replay)
+        {
+            // Everything written so far leaves on the old connection; from this keyframe on, on the new one.
+            QueueFromInterleaver(drain: true);
+            _replay.SetBarrier();
+        }
+
+        _loopMove = move;
+        _moving = true;
+        _dataReady.Set();
+    }
+
+    /// <summary>
+    /// The send loop's side of a move: everything before the barrier has been sent; unpublish and close the old
+    /// connection gracefully (so the server has it all), publish on the new one, and go on from the barrier.
+    /// </summary>
+    /// <returns>The new connection, or null when it could not be made (the connection then counts as lost).</returns>
+    private async Task<RtmpClientConnection?> MoveFromSendLoopAsync(RtmpClientConnection old, MoveRequest move)
+    {
+        _loopMove = null;
+        _connection = null;
+        await old.UnpublishAndCloseAsync(_url.StreamName, _options.CloseTimeout, CancellationToken.None).ConfigureAwait(false);
+        await old.DisposeAsync().ConfigureAwait(false);
+        Interlocked.Add(ref _closedBytesSent, old.BytesSent);
+        Interlocked.Add(ref _closedBytesAcknowledged, old.BytesAcknowledged);
+        lock (_replay)
+        {
+            _replay.ReleaseSent();
+            _replay.ClearBarrier();
+        }
+
+        if (move.TcUrl is { Length: > 0 } tcUrl && RtmpUrl.TryParse(tcUrl.TrimEnd('/') + "/" + _url.StreamName, out RtmpUrl? target, out _))
+        {
+            _url = target;
+        }
+
+        RtmpClientConnection next;
+        try
+        {
+            next = await OpenAndPublishAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (RtmpException ex)
+        {
+            _moving = false;
+            MarkLost($"moving to {_url} at the server's request failed: {ex.Message}", ex.Kind);
+            return null;
+        }
+
+        // The loop goes on with the new connection; nothing else sends meanwhile (the writer only queues).
+        _sendLoop = new SendLoop(next, _sendLoop!.Task);
+        _startSent = false;
+        _sentVideoConfig = null;
+        _sentAudioConfig = null;
+        _waitForKeyframe = false;
+        ServerInfo = next.Info;
+        UplinkMetrics.Connections.Add(1);
+        lock (_replay)
+        {
+            _replay.StartLiveRegion();
+        }
+
+        _connection = next;
+        _moving = false;
+        _ = WatchAsync(next);
+        SetStatus(RtmpWriterStatus.Connected, $"moved to {_url} at the server's request");
+        return next;
     }
 
     private void OnServerStatus(RtmpServerStatus status)

@@ -18,6 +18,7 @@ internal sealed class ReplayBuffer
     private int _head;
     private int _next;
     private int _liveFrom;
+    private int _barrier = -1;
     private bool _dropUntilKeyframe;
     private long _bytes;
     private long _unsentBytes;
@@ -35,8 +36,23 @@ internal sealed class ReplayBuffer
     /// <summary>Timestamp span of the messages not yet sent, in ms; safe to read from any thread (a snapshot).</summary>
     public long UnsentDurationMs => Volatile.Read(ref _unsentDurationMs);
 
-    /// <summary>Whether a message waits to be sent.</summary>
-    public bool HasUnsent => _next < _entries.Count;
+    /// <summary>Whether a message waits to be sent (before the barrier, when there is one).</summary>
+    public bool HasUnsent => _next < SendLimit;
+
+    /// <summary>Sending has reached the barrier (see <see cref="SetBarrier"/>).</summary>
+    public bool AtBarrier => _barrier >= 0 && _next >= _barrier;
+
+    private int SendLimit => _barrier >= 0 ? Math.Min(_barrier, _entries.Count) : _entries.Count;
+
+    /// <summary>Sending stops before the next message added, until <see cref="ClearBarrier"/> (a move to another connection there).</summary>
+    public void SetBarrier() => _barrier = _entries.Count;
+
+    public void ClearBarrier()
+    {
+        _barrier = -1;
+        SkipDropped();
+        Snapshot();
+    }
 
     /// <summary>Keeps a message; returns how many unsent frames (video, audio) had to go to stay within the bound.</summary>
     public (int Video, int Audio) Add(in OutgoingMessage message)
@@ -153,7 +169,7 @@ internal sealed class ReplayBuffer
     /// <summary>The next message to send on the current connection.</summary>
     public bool TryPeekUnsent(out OutgoingMessage message)
     {
-        if (_next < _entries.Count)
+        if (_next < SendLimit)
         {
             message = _entries[_next].Message;
             return true;
@@ -215,6 +231,7 @@ internal sealed class ReplayBuffer
         }
 
         _next = _head;
+        _barrier = -1;
         SkipDropped();
         Snapshot();
     }
@@ -230,6 +247,7 @@ internal sealed class ReplayBuffer
         _head = 0;
         _next = 0;
         _liveFrom = 0;
+        _barrier = -1;
         _dropUntilKeyframe = false;
         _unsentBytes = 0;
         Volatile.Write(ref _bytes, 0);
@@ -301,7 +319,7 @@ internal sealed class ReplayBuffer
 
     private void SkipDropped()
     {
-        while (_next < _entries.Count && !_entries[_next].Message.IsPresent)
+        while (_next < SendLimit && !_entries[_next].Message.IsPresent)
         {
             _next++;
         }
@@ -334,7 +352,7 @@ internal sealed class ReplayBuffer
 
     private void Snapshot()
     {
-        Volatile.Write(ref _unsentDurationMs, _next >= _entries.Count ? 0 : _newestMs - _entries[_next].Message.TimestampMs);
+        Volatile.Write(ref _unsentDurationMs, FirstPresentTimestamp(_next) is long first ? _newestMs - first : 0);
     }
 
     private void Release(int index)
@@ -351,6 +369,7 @@ internal sealed class ReplayBuffer
             _entries.RemoveRange(0, _head);
             _next -= _head;
             _liveFrom = Math.Max(0, _liveFrom - _head);
+            _barrier = _barrier < 0 ? -1 : Math.Max(0, _barrier - _head);
             _head = 0;
         }
     }

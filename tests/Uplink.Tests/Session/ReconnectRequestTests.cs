@@ -10,10 +10,12 @@ public class ReconnectRequestTests
     private static readonly TimeSpan Frame = TimeSpan.FromMilliseconds(40);
 
     [Theory]
+    // Buffer -1: live mode (its send loop, the move made there).
     [InlineData(null, 0)]
     [InlineData("live2", 0)]
     [InlineData(null, 1 << 20)]
     [InlineData("live2", 1 << 20)]
+    [InlineData("live2", -1)]
     public async Task The_writer_moves_at_the_next_keyframe_and_every_frame_arrives_once(string? newApp, int outputBufferSize)
     {
         var logs = new ServerTestLogs();
@@ -35,7 +37,7 @@ public class ReconnectRequestTests
 
         var requested = new TaskCompletionSource<RtmpServerStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
         var video = ElementaryStreams.VideoAccessUnits();
-        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = $"rtmp://127.0.0.1:{server.Port}/live/cam", Audio = null, OutputBufferSize = outputBufferSize }))
+        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = $"rtmp://127.0.0.1:{server.Port}/live/cam", Audio = null, OutputBufferSize = Math.Max(0, outputBufferSize), LiveMode = outputBufferSize < 0 }))
         {
             writer.ServerStatusReceived += (_, s) =>
             {
