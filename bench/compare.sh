@@ -75,61 +75,76 @@ trap 'exit 130' INT TERM
 nginx_start "$work/nginx" 1 1024
 url="rtmp://127.0.0.1:$NGINX_PORT/live"
 
-# The floor's peer: a plain TCP sink that reads and discards (socat when installed, else a few lines of Perl).
+# The floor's peer: a plain TCP sink that reads and discards (a few lines of Perl, so its bytes read can be counted).
+# The pusher is socat when installed, else cat into bash's /dev/tcp.
+floor_name=cat
 if command -v socat >/dev/null; then
     floor_name=socat
-    sink_port=$(free_port)
-    socat -u "TCP-LISTEN:$sink_port,bind=127.0.0.1,reuseaddr,fork" OPEN:/dev/null &
-    sink_pid=$!
-    wait_listening "$sink_port" "$sink_pid" 10 || { echo "socat sink did not start" >&2; exit 1; }
-else
-    floor_name=cat
-    perl -MIO::Socket::INET -e '
-        my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 0, Listen => 16, ReuseAddr => 1) or die "sink: $!";
-        $| = 1; print $s->sockport, "\n";
-        while (my $c = $s->accept) { my $b; while (sysread($c, $b, 1 << 20)) {} close $c; }' >"$work/sink.port" &
-    sink_pid=$!
-    for _ in $(seq 50); do [[ -s "$work/sink.port" ]] && break; sleep 0.1; done
-    sink_port=$(cat "$work/sink.port")
 fi
+perl -MIO::Socket::INET -e '
+    my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 0, Listen => 16, ReuseAddr => 1) or die "sink: $!";
+    $| = 1; print $s->sockport, "\n";
+    while (my $c = $s->accept) { my $b; while (sysread($c, $b, 1 << 20)) {} close $c; }' >"$work/sink.port" &
+sink_pid=$!
+for _ in $(seq 50); do [[ -s "$work/sink.port" ]] && break; sleep 0.1; done
+sink_port=$(cat "$work/sink.port")
+
+# bytes_read nginx|sink: bytes the receiver has taken in so far (nginx-rtmp's statistics; the sink's read() total).
+bytes_read() {
+    if [[ $1 == nginx ]]; then
+        nginx_bytes_in
+    else
+        awk '$1 == "rchar:" { print $2 }' "/proc/$sink_pid/io"
+    fi
+}
 
 tsv="$cache/compare-$(date -u +%Y%m%dT%H%M%SZ).tsv"
-printf 'round\ttool\twall_s\tuser_s\tsys_s\tcpu_s\tmax_rss_kib\tbytes\n' >"$tsv"
+printf 'round\ttool\twall_s\tuser_s\tsys_s\tcpu_s\tmax_rss_kib\tfile_bytes\tserver_read_bytes\n' >"$tsv"
 
-# run_tool ROUND NAME COMMAND...: runs it under /usr/bin/time, appends a row, stops everything on failure.
+# run_tool ROUND NAME nginx|sink COMMAND...: runs it under /usr/bin/time, appends a row with what the receiver
+# read meanwhile, and stops everything when it fails or the receiver got less than 90% of the file's bytes.
 run_tool() {
-    local round=$1 name=$2 status=0 wall user sys rss
-    shift 2
+    local round=$1 name=$2 receiver=$3 status=0 wall user sys rss before received
+    shift 3
+    before=$(bytes_read "$receiver")
     /usr/bin/time -f '%e %U %S %M' -o "$work/time.txt" "$@" >"$work/out.txt" 2>&1 || status=$?
     if ((status != 0)); then
         echo "FAILED: $name exited with $status (round $round): $*" >&2
         tail -n 20 "$work/out.txt" >&2
         exit 1
     fi
+    sleep 0.2 # the server may still be reading the last bytes the tool wrote before it exited
+    received=$(($(bytes_read "$receiver") - before))
     read -r wall user sys rss < <(tail -n 1 "$work/time.txt")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$name" "$wall" "$user" "$sys" \
-        "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')" "$rss" "$bytes" >>"$tsv"
-    printf '  %-8s wall %7.2f s  cpu %7.2f s  rss %6.1f MiB\n' "$name" "$wall" \
-        "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$(awk -v r="$rss" 'BEGIN { print r / 1024 }')" >&2
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$name" "$wall" "$user" "$sys" \
+        "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')" "$rss" "$bytes" "$received" >>"$tsv"
+    printf '  %-9s wall %7.2f s  cpu %7.2f s  rss %6.1f MiB  server read %7.1f MiB\n' "$name" "$wall" \
+        "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$(awk -v r="$rss" 'BEGIN { print r / 1024 }')" \
+        "$(awk -v b="$received" 'BEGIN { print b / 1048576 }')" >&2
+    if ((received * 10 < bytes * 9)); then
+        echo "FAILED: $name ran, but the server read only $received of the file's $bytes bytes (round $round)" >&2
+        tail -n 20 "$work/out.txt" >&2
+        exit 1
+    fi
 }
 
 run_uplink() {
-    run_tool "$1" uplink "$uplink" publish "$clip" "$url/u$1" --loop "$loops" --no-realtime
+    run_tool "$1" uplink nginx "$uplink" publish "$clip" "$url/u$1" --loop "$loops" --no-realtime
 }
 run_ffmpeg() {
-    run_tool "$1" ffmpeg ffmpeg -hide_banner -nostdin -loglevel error -stream_loop $((loops - 1)) -i "$clip" -c copy -f flv "$url/f$1"
+    run_tool "$1" ffmpeg nginx ffmpeg -hide_banner -nostdin -loglevel error -stream_loop $((loops - 1)) -i "$clip" -c copy -f flv "$url/f$1"
 }
 run_gstreamer() {
-    run_tool "$1" gstreamer gst-launch-1.0 -q filesrc location="$looped" ! flvdemux name=d \
+    run_tool "$1" gstreamer nginx gst-launch-1.0 -q filesrc location="$looped" ! flvdemux name=d \
         d.video ! queue ! h264parse ! flvmux name=m streamable=true \
         d.audio ! queue ! aacparse ! m. \
         m. ! rtmp2sink location="$url/g$1" sync=false
 }
 run_floor() {
     if [[ $floor_name == socat ]]; then
-        run_tool "$1" socat socat -u "FILE:$looped" "TCP:127.0.0.1:$sink_port"
+        run_tool "$1" socat sink socat -u "FILE:$looped" "TCP:127.0.0.1:$sink_port"
     else
-        run_tool "$1" cat bash -c 'cat "$1" >"/dev/tcp/127.0.0.1/$2"' floor "$looped" "$sink_port"
+        run_tool "$1" cat sink bash -c 'cat "$1" >"/dev/tcp/127.0.0.1/$2"' floor "$looped" "$sink_port"
     fi
 }
 

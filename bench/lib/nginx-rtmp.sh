@@ -1,13 +1,15 @@
 # shellcheck shell=bash
 # Sourced by bench/compare.sh and bench/scale.sh: starts nginx with the rtmp module on a free 127.0.0.1 port,
 # in its own prefix directory, recording nothing, and stops it by its pid.
-#   nginx_start DIR WORKERS CONNECTIONS   sets NGINX_PID and NGINX_PORT
+#   nginx_start DIR WORKERS CONNECTIONS   sets NGINX_PID, NGINX_PORT and NGINX_STAT_PORT
+#   nginx_bytes_in                        bytes nginx-rtmp has received from publishers since it started
 #   nginx_stop                            stops it (safe to call twice)
 #   free_port                             prints a TCP port nothing on 127.0.0.1 listens on
 
 NGINX_RTMP_MODULE=${NGINX_RTMP_MODULE:-/usr/lib/nginx/modules/ngx_rtmp_module.so}
 NGINX_PID=""
 NGINX_PORT=""
+NGINX_STAT_PORT=""
 
 free_port() {
     local port
@@ -36,7 +38,7 @@ wait_listening() {
 }
 
 nginx_write_config() {
-    local dir=$1 port=$2 workers=$3 connections=$4 master=off user=""
+    local dir=$1 port=$2 stat_port=$3 workers=$4 connections=$5 master=off user=""
     if [[ "$workers" != 1 ]]; then
         master=on
     fi
@@ -53,6 +55,13 @@ worker_rlimit_nofile $((connections * 2 + 64));
 pid $dir/nginx.pid;
 error_log $dir/error.log warn;
 events { worker_connections $connections; }
+http {
+    access_log off;
+    server {
+        listen 127.0.0.1:$stat_port;
+        location /stat { rtmp_stat all; }
+    }
+}
 rtmp {
     server {
         listen 127.0.0.1:$port;
@@ -66,17 +75,19 @@ CONF
 }
 
 nginx_start() {
-    local dir=$1 workers=$2 connections=$3 attempt port
+    local dir=$1 workers=$2 connections=$3 attempt port stat_port
     command -v nginx >/dev/null || { echo "nginx is not installed (apt-get install nginx libnginx-mod-rtmp)" >&2; return 1; }
     [[ -f "$NGINX_RTMP_MODULE" ]] || { echo "nginx-rtmp module missing at $NGINX_RTMP_MODULE (apt-get install libnginx-mod-rtmp)" >&2; return 1; }
     mkdir -p "$dir"
     for attempt in 1 2 3; do
         port=$(free_port)
-        nginx_write_config "$dir" "$port" "$workers" "$connections"
+        stat_port=$(free_port)
+        nginx_write_config "$dir" "$port" "$stat_port" "$workers" "$connections"
         nginx -p "$dir/" -e "$dir/error.log" -c "$dir/nginx.conf" >>"$dir/stdout.log" 2>&1 &
         NGINX_PID=$!
         if wait_listening "$port" "$NGINX_PID" 10; then
             NGINX_PORT=$port
+            NGINX_STAT_PORT=$stat_port
             return 0
         fi
         nginx_stop
@@ -105,4 +116,14 @@ nginx_cpu_seconds() {
         fi
     done
     awk -v t="$total" -v k="$ticks" 'BEGIN { printf "%.2f", t / k }'
+}
+
+# nginx_bytes_in: the <bytes_in> total of nginx-rtmp's statistics page (all publishers since nginx started).
+nginx_bytes_in() {
+    local page
+    exec 3<>"/dev/tcp/127.0.0.1/$NGINX_STAT_PORT"
+    printf 'GET /stat HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+    page=$(cat <&3)
+    exec 3<&-
+    sed -n 's:.*<bytes_in>\([0-9]*\)</bytes_in>.*:\1:p' <<<"$page" | head -n 1
 }
