@@ -99,14 +99,15 @@ bytes_read() {
 }
 
 tsv="$cache/compare-$(date -u +%Y%m%dT%H%M%SZ).tsv"
-printf 'round\ttool\twall_s\tuser_s\tsys_s\tcpu_s\tmax_rss_kib\tfile_bytes\tserver_read_bytes\n' >"$tsv"
+printf 'round\ttool\twall_s\tuser_s\tsys_s\tcpu_s\tmax_rss_kib\tfile_bytes\tserver_read_bytes\tserver_cpu_s\n' >"$tsv"
 
 # run_tool ROUND NAME nginx|sink COMMAND...: runs it under /usr/bin/time, appends a row with what the receiver
 # read meanwhile, and stops everything when it fails or the receiver got less than 90% of the file's bytes.
 run_tool() {
-    local round=$1 name=$2 receiver=$3 status=0 wall user sys rss before received
+    local round=$1 name=$2 receiver=$3 status=0 wall user sys rss before received cpu_before server_cpu=0
     shift 3
     before=$(bytes_read "$receiver")
+    cpu_before=$(nginx_cpu_seconds)
     /usr/bin/time -f '%e %U %S %M' -o "$work/time.txt" "$@" >"$work/out.txt" 2>&1 || status=$?
     if ((status != 0)); then
         echo "FAILED: $name exited with $status (round $round): $*" >&2
@@ -115,12 +116,15 @@ run_tool() {
     fi
     sleep 0.2 # the server may still be reading the last bytes the tool wrote before it exited
     received=$(($(bytes_read "$receiver") - before))
+    if [[ $receiver == nginx ]]; then
+        server_cpu=$(awk -v a="$cpu_before" -v b="$(nginx_cpu_seconds)" 'BEGIN { printf "%.2f", b - a }')
+    fi
     read -r wall user sys rss < <(tail -n 1 "$work/time.txt")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$name" "$wall" "$user" "$sys" \
-        "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')" "$rss" "$bytes" "$received" >>"$tsv"
-    printf '  %-9s wall %7.2f s  cpu %7.2f s  rss %6.1f MiB  server read %7.1f MiB\n' "$name" "$wall" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$name" "$wall" "$user" "$sys" \
+        "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')" "$rss" "$bytes" "$received" "$server_cpu" >>"$tsv"
+    printf '  %-9s wall %7.2f s  cpu %7.2f s  rss %6.1f MiB  server read %7.1f MiB, cpu %6.2f s\n' "$name" "$wall" \
         "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$(awk -v r="$rss" 'BEGIN { print r / 1024 }')" \
-        "$(awk -v b="$received" 'BEGIN { print b / 1048576 }')" >&2
+        "$(awk -v b="$received" 'BEGIN { print b / 1048576 }')" "$server_cpu" >&2
     if ((received * 10 < bytes * 9)); then
         echo "FAILED: $name ran, but the server read only $received of the file's $bytes bytes (round $round)" >&2
         tail -n 20 "$work/out.txt" >&2
@@ -138,7 +142,7 @@ run_gstreamer() {
     run_tool "$1" gstreamer nginx gst-launch-1.0 -q filesrc location="$looped" ! flvdemux name=d \
         d.video ! queue ! h264parse ! flvmux name=m streamable=true \
         d.audio ! queue ! aacparse ! m. \
-        m. ! rtmp2sink location="$url/g$1" sync=false
+        m. ! rtmp2sink location="$url/g$1" sync=false chunk-size=4096
 }
 run_floor() {
     if [[ $floor_name == socat ]]; then
@@ -165,12 +169,12 @@ awk -F'\t' -v bytes="$bytes" '
         for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
         return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
     }
-    NR > 1 { if (!($2 in wall)) order[++tools] = $2; wall[$2] = wall[$2] " " $3; cpu[$2] = cpu[$2] " " $6; rss[$2] = rss[$2] " " $7 }
+    NR > 1 { if (!($2 in wall)) order[++tools] = $2; wall[$2] = wall[$2] " " $3; cpu[$2] = cpu[$2] " " $6; rss[$2] = rss[$2] " " $7; srv[$2] = srv[$2] " " $10 }
     END {
-        printf "%-10s %10s %10s %12s %10s\n", "tool", "wall s", "cpu s", "peak RSS MiB", "MB/s"
+        printf "%-10s %10s %10s %12s %10s %14s\n", "tool", "wall s", "cpu s", "peak RSS MiB", "MB/s", "server cpu s"
         for (k = 1; k <= tools; k++) {
             t = order[k]; W[t] = median(wall[t]); C[t] = median(cpu[t]); R[t] = median(rss[t]) / 1024
-            printf "%-10s %10.2f %10.2f %12.1f %10.1f\n", t, W[t], C[t], R[t], (W[t] > 0 ? bytes / W[t] / 1e6 : 0)
+            printf "%-10s %10.2f %10.2f %12.1f %10.1f %14.2f\n", t, W[t], C[t], R[t], (W[t] > 0 ? bytes / W[t] / 1e6 : 0), median(srv[t])
         }
         print ""
         printf "%-22s %8s %8s %8s\n", "ratio", "wall", "cpu", "rss"
