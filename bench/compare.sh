@@ -2,9 +2,10 @@
 # Throughput side by side: uplink, FFmpeg, GStreamer (rtmp2sink) and a raw-socket floor push the same media to
 # nginx-rtmp on 127.0.0.1 as fast as it takes it, alternating, N rounds; prints medians and ratios of wall time,
 # CPU time (user+sys) and peak RSS, and keeps the raw numbers in bench/.cache/compare-DATE.tsv.
-#   bench/compare.sh [--rounds N] [--small]
+#   bench/compare.sh [--rounds N] [--small] [--timeout S]
 #     --rounds N   rounds of the four runs (default 3); medians over the rounds
 #     --small      a 10 s 640x360 clip looped 3 times instead of 60 s of 1080p looped 10 times (a smoke run)
+#     --timeout S  a run that takes longer than S seconds (default 600) is stopped and counts as failed
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -12,15 +13,18 @@ repo=$(cd "$here/.." && pwd)
 cache="$here/.cache"
 rounds=3
 small=false
+tool_timeout=600
 while (($#)); do
     case "$1" in
         --rounds) rounds=${2:?--rounds needs a number}; shift 2 ;;
         --small) small=true; shift ;;
-        -h|--help) sed -n '2,7p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        --timeout) tool_timeout=${2:?--timeout needs seconds}; shift 2 ;;
+        -h|--help) sed -n '2,8p' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
 done
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds must be a whole number above 0" >&2; exit 2; }
+[[ "$tool_timeout" =~ ^[1-9][0-9]*$ ]] || { echo "--timeout must be a whole number of seconds above 0" >&2; exit 2; }
 
 # shellcheck source=bench/lib/nginx-rtmp.sh
 source "$here/lib/nginx-rtmp.sh"
@@ -108,14 +112,18 @@ run_tool() {
     shift 3
     before=$(bytes_read "$receiver")
     cpu_before=$(nginx_cpu_seconds)
-    /usr/bin/time -f '%e %U %S %M' -o "$work/time.txt" "$@" >"$work/out.txt" 2>&1 || status=$?
+    /usr/bin/time -f '%e %U %S %M' -o "$work/time.txt" timeout --kill-after=10 "$tool_timeout" "$@" >"$work/out.txt" 2>&1 || status=$?
     if ((status != 0)); then
-        echo "FAILED: $name exited with $status (round $round): $*" >&2
+        echo "FAILED: $name exited with $status (round $round; 124 = timed out after $tool_timeout s): $*" >&2
         tail -n 20 "$work/out.txt" >&2
         exit 1
     fi
-    sleep 0.2 # the server may still be reading the last bytes the tool wrote before it exited
-    received=$(($(bytes_read "$receiver") - before))
+    # The server may still be reading the last bytes the tool wrote before it exited: give it up to 2 s.
+    for _ in $(seq 20); do
+        received=$(($(bytes_read "$receiver") - before))
+        ((received * 10 >= bytes * 9)) && break
+        sleep 0.1
+    done
     if [[ $receiver == nginx ]]; then
         server_cpu=$(awk -v a="$cpu_before" -v b="$(nginx_cpu_seconds)" 'BEGIN { printf "%.2f", b - a }')
     fi
@@ -148,6 +156,7 @@ run_floor() {
     if [[ $floor_name == socat ]]; then
         run_tool "$1" socat sink socat -u "FILE:$looped" "TCP:127.0.0.1:$sink_port"
     else
+        # shellcheck disable=SC2016 # $1 and $2 are the inner shell's arguments
         run_tool "$1" cat sink bash -c 'cat "$1" >"/dev/tcp/127.0.0.1/$2"' floor "$looped" "$sink_port"
     fi
 }

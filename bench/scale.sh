@@ -29,7 +29,9 @@ source "$here/lib/nginx-rtmp.sh"
 max=0
 for n in $counts; do
     [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "--streams takes whole numbers above 0, not '$n'" >&2; exit 2; }
-    ((n > max)) && max=$n
+    if ((n > max)); then
+        max=$n
+    fi
 done
 
 # One socket per stream here, one (or two) per stream in nginx: raise the open-file limit as far as allowed.

@@ -107,9 +107,10 @@ nginx_stop() {
 
 # nginx_cpu_seconds: user+system CPU seconds of nginx and its workers so far.
 nginx_cpu_seconds() {
-    local total=0 pid ticks
+    local total=0 pid ticks pids
     ticks=$(getconf CLK_TCK)
-    for pid in "$NGINX_PID" $(pgrep -P "$NGINX_PID" 2>/dev/null || true); do
+    mapfile -t pids < <(pgrep -P "$NGINX_PID" 2>/dev/null || true)
+    for pid in "$NGINX_PID" "${pids[@]}"; do
         if [[ -r /proc/$pid/stat ]]; then
             # Fields 14 and 15 (utime, stime) counted after the ")" that ends the command name.
             total=$((total + $(sed -E 's/^.*\) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
