@@ -1,0 +1,84 @@
+using BenchmarkDotNet.Attributes;
+using Uplink.Buffers;
+using Uplink.Flv;
+
+namespace Uplink.Benchmarks;
+
+/// <summary>
+/// FLV tag bodies from real access units (a ~10–40 KB P-frame of the 720p clip): <see cref="VideoTagBuilder.Write"/>
+/// from Annex-B and from length-prefixed input, <see cref="VideoTagBuilder.Inspect"/> (parameter sets and keyframe flag,
+/// run before every write), and an AAC tag. <see cref="CopyOnly"/> is the floor: the access unit copied into the buffer.
+/// </summary>
+[MemoryDiagnoser]
+public class FlvTagBenchmarks
+{
+    private readonly PooledBufferWriter _output = new(128 * 1024);
+    private VideoTagBuilder _annexBBuilder = null!;
+    private VideoTagBuilder _lengthPrefixedBuilder = null!;
+    private byte[] _lengthPrefixed = [];
+    private byte[] _annexB = [];
+    private byte[] _aac = [];
+
+    /// <summary>Picks the access unit and sets up one builder per input format.</summary>
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        BenchmarkClip clip = await BenchmarkClip.LoadAsync().ConfigureAwait(false);
+        _lengthPrefixed = clip.VideoFrames[clip.TypicalFrameIndex];
+        _annexB = BenchmarkClip.ToAnnexB(_lengthPrefixed);
+        _aac = clip.AudioFrames[10];
+        _annexBBuilder = new VideoTagBuilder(VideoMediaType.H264AnnexB);
+        _annexBBuilder.Inspect(BenchmarkClip.ToAnnexB(clip.VideoFrames[0], clip.Sps, clip.Pps));
+        _lengthPrefixedBuilder = new VideoTagBuilder(VideoMediaType.H264(clip.VideoConfiguration));
+        Console.WriteLine($"// access unit: {_lengthPrefixed.Length} bytes length-prefixed, {_annexB.Length} bytes Annex-B; AAC frame {_aac.Length} bytes");
+    }
+
+    /// <summary>Returns the output buffer to the pool.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => _output.Dispose();
+
+    /// <summary>Annex-B access unit → 5-byte header + NAL units with 4-byte lengths.</summary>
+    [Benchmark]
+    public int VideoFromAnnexB()
+    {
+        _output.Clear();
+        _annexBBuilder.Write(_annexB, keyframe: false, 0, _output);
+        return _output.WrittenCount;
+    }
+
+    /// <summary>Length-prefixed (4-byte) access unit → 5-byte header + the same bytes.</summary>
+    [Benchmark]
+    public int VideoFromLengthPrefixed()
+    {
+        _output.Clear();
+        _lengthPrefixedBuilder.Write(_lengthPrefixed, keyframe: false, 0, _output);
+        return _output.WrittenCount;
+    }
+
+    /// <summary>Inspect of the Annex-B access unit (start-code scan, NAL types).</summary>
+    [Benchmark]
+    public bool InspectAnnexB() => _annexBBuilder.Inspect(_annexB);
+
+    /// <summary>Inspect of the length-prefixed access unit.</summary>
+    [Benchmark]
+    public bool InspectLengthPrefixed() => _lengthPrefixedBuilder.Inspect(_lengthPrefixed);
+
+    /// <summary>A raw AAC frame → 2-byte header + the frame.</summary>
+    [Benchmark]
+    public int AacTag()
+    {
+        _output.Clear();
+        FlvTags.WriteAac(_output, FlvTags.AacRaw, _aac);
+        return _output.WrittenCount;
+    }
+
+    /// <summary>The floor: the length-prefixed access unit copied into the buffer.</summary>
+    [Benchmark]
+    public int CopyOnly()
+    {
+        _output.Clear();
+        _lengthPrefixed.CopyTo(_output.GetSpan(_lengthPrefixed.Length));
+        _output.Advance(_lengthPrefixed.Length);
+        return _output.WrittenCount;
+    }
+}
