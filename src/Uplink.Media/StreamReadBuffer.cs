@@ -17,7 +17,7 @@ namespace Uplink.Media;
 internal sealed class StreamReadBuffer : IDisposable
 {
     /// <summary>The size of the array rented at first.</summary>
-    internal const int InitialSize = 64 * 1024;
+    internal const int InitialSize = 1024 * 1024;
 
     /// <summary>The least room a read from the stream is given unless the buffer already holds what is needed.</summary>
     internal const int MinReadSize = 16 * 1024;
