@@ -17,7 +17,13 @@ namespace Uplink.Media;
 internal sealed class StreamReadBuffer : IDisposable
 {
     /// <summary>The size of the array rented at first.</summary>
-    internal const int InitialSize = 1024 * 1024;
+    internal const int InitialSize = 64 * 1024;
+
+    /// <summary>The array a large file starts with: fewer, larger reads (each one a thread-pool hop for a file) and fewer shifts.</summary>
+    internal const int LargeInputSize = 1024 * 1024;
+
+    /// <summary>From how many bytes left to read a seekable input counts as large.</summary>
+    internal const long LargeInputThreshold = 8L * 1024 * 1024;
 
     /// <summary>The least room a read from the stream is given unless the buffer already holds what is needed.</summary>
     internal const int MinReadSize = 16 * 1024;
@@ -28,7 +34,19 @@ internal sealed class StreamReadBuffer : IDisposable
     public StreamReadBuffer(Stream stream)
     {
         _stream = stream;
-        Array = ArrayPool<byte>.Shared.Rent(InitialSize);
+        Array = ArrayPool<byte>.Shared.Rent(IsLarge(stream) ? LargeInputSize : InitialSize);
+    }
+
+    private static bool IsLarge(Stream stream)
+    {
+        try
+        {
+            return stream.CanSeek && stream.Length - stream.Position >= LargeInputThreshold;
+        }
+        catch (Exception ex) when (ex is IOException or NotSupportedException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The pooled array; empty once disposed. It is replaced when the buffer grows.</summary>

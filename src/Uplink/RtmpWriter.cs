@@ -35,9 +35,10 @@ public sealed class RtmpWriter : IAsyncDisposable
     private readonly VideoTagBuilder? _video;
     private readonly AudioTagBuilder? _audio;
     private readonly Interleaver _interleaver;
-    private readonly PooledBufferWriter _scratch = new(64 * 1024);
+    private readonly PooledBufferWriter _scratch = new(1024);
     private readonly PooledBufferWriter _sendScratch = new(1024);
     private readonly MessageArena _arena = new();
+    private readonly ArenaMessageWriter _tagWriter;
     private readonly AsyncSignal _dataReady = new();
     private readonly AsyncSignal _roomMade = new();
     private readonly LiveDropThresholds _liveThresholds;
@@ -104,6 +105,7 @@ public sealed class RtmpWriter : IAsyncDisposable
         _replay = new ReplayBuffer(options.Reconnect.Attempts > 0 ? options.Reconnect.BufferSize : long.MaxValue);
         _liveThresholds = LiveDropThresholds.From(options.LiveDropPolicy);
         _outputBufferSize = options.EffectiveOutputBufferSize;
+        _tagWriter = new ArenaMessageWriter(_arena);
         UplinkMetrics.Track(this);
     }
 
@@ -200,9 +202,17 @@ public sealed class RtmpWriter : IAsyncDisposable
                 _interleaver.Add(true, _arena.Create(RtmpMessageType.Video, dtsMs, _scratch.WrittenSpan, isConfiguration: true));
             }
 
-            _scratch.Clear();
-            video.Write(accessUnit.Span, keyframe, (int)compositionMs, _scratch);
-            _interleaver.Add(true, _arena.Create(RtmpMessageType.Video, dtsMs, _scratch.WrittenSpan, isConfiguration: false, video.IsDisposable));
+            try
+            {
+                video.Write(accessUnit.Span, keyframe, (int)compositionMs, _tagWriter);
+            }
+            catch
+            {
+                _tagWriter.Abandon();
+                throw;
+            }
+
+            _interleaver.Add(true, _tagWriter.Commit(RtmpMessageType.Video, dtsMs, isConfiguration: false, video.IsDisposable));
             await PumpAsync(drain: false, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -412,9 +422,8 @@ public sealed class RtmpWriter : IAsyncDisposable
             _interleaver.Add(false, _arena.Create(RtmpMessageType.Audio, timestampMs, _scratch.WrittenSpan, isConfiguration: true));
         }
 
-        _scratch.Clear();
-        FlvTags.WriteAac(_scratch, FlvTags.AacRaw, raw);
-        _interleaver.Add(false, _arena.Create(RtmpMessageType.Audio, timestampMs, _scratch.WrittenSpan, isConfiguration: false));
+        FlvTags.WriteAac(_tagWriter, FlvTags.AacRaw, raw);
+        _interleaver.Add(false, _tagWriter.Commit(RtmpMessageType.Audio, timestampMs, isConfiguration: false));
     }
 
     private async ValueTask EnsureWritableAsync(CancellationToken cancellationToken)

@@ -1,4 +1,4 @@
-using Uplink.Buffers;
+using System.Buffers;
 using Uplink.Codecs;
 
 namespace Uplink.Flv;
@@ -78,13 +78,15 @@ internal sealed class VideoTagBuilder
         return keyframe;
     }
 
-    /// <summary>Writes the NALU tag body (5-byte header, then NAL units with 4-byte lengths).</summary>
-    public void Write(ReadOnlySpan<byte> accessUnit, bool keyframe, int compositionTimeMs, PooledBufferWriter output)
+    /// <summary>Writes the NALU tag body (5-byte header, then NAL units with 4-byte lengths) with one <c>GetSpan</c>.</summary>
+    public void Write(ReadOnlySpan<byte> accessUnit, bool keyframe, int compositionTimeMs, IBufferWriter<byte> output)
     {
         if (_nalLengthSize == 0)
         {
-            int size = AnnexB.GetLengthPrefixedSize(accessUnit);
-            Span<byte> span = output.GetSpan(FlvTags.VideoHeaderSize + size);
+            // Each NAL unit gains at most one byte (a 3-byte start code becomes a 4-byte length) and takes at least
+            // 3 bytes of input with its start code: a bound, so the input is scanned once, while it is converted.
+            int bound = checked(accessUnit.Length + (accessUnit.Length / 3) + 4);
+            Span<byte> span = output.GetSpan(FlvTags.VideoHeaderSize + bound);
             FlvTags.WriteVideoHeader(span, keyframe, FlvTags.AvcNalu, compositionTimeMs);
             int written = AnnexB.WriteLengthPrefixed(accessUnit, span[FlvTags.VideoHeaderSize..]);
             output.Advance(FlvTags.VideoHeaderSize + written);

@@ -36,7 +36,7 @@ internal sealed class MessageArena : IDisposable
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            chunk = Reserve(size);
+            chunk = ChunkWithRoom(size);
             offset = chunk.Used;
             chunk.Used += size;
             chunk.Live++;
@@ -45,6 +45,67 @@ internal sealed class MessageArena : IDisposable
         // The slice is ours alone from here on.
         body.CopyTo(chunk.Buffer.AsSpan(offset));
         return new OutgoingMessage(type, timestampMs, chunk.Buffer, offset, body.Length, isConfiguration, isDisposable, chunk);
+    }
+
+    /// <summary>
+    /// Sets aside <paramref name="size"/> contiguous bytes for a message being written in place (see
+    /// <see cref="ArenaMessageWriter"/>); <see cref="Commit"/> or <see cref="Abandon"/> it.
+    /// </summary>
+    public ArenaReservation Reserve(int size)
+    {
+        size = Math.Max(size, 1);
+        if (size > MaxChunkSize / 4)
+        {
+            return new ArenaReservation(null, ArrayPool<byte>.Shared.Rent(size), 0, size);
+        }
+
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            ArenaChunk chunk = ChunkWithRoom(size);
+            int offset = chunk.Used;
+            chunk.Used += size;
+            chunk.Live++;
+            return new ArenaReservation(chunk, chunk.Buffer, offset, size);
+        }
+    }
+
+    /// <summary>Turns the first <paramref name="length"/> bytes of a reservation into a message; the rest goes back.</summary>
+    public OutgoingMessage Commit(in ArenaReservation reservation, int length, RtmpMessageType type, long timestampMs, bool isConfiguration, bool isDisposable)
+    {
+        if (reservation.Chunk is { } chunk)
+        {
+            lock (_lock)
+            {
+                if (chunk.Used == reservation.Offset + reservation.Size)
+                {
+                    chunk.Used = reservation.Offset + Math.Max(length, 1);
+                }
+            }
+        }
+
+        return new OutgoingMessage(type, timestampMs, reservation.Buffer, reservation.Offset, length, isConfiguration, isDisposable, reservation.Chunk);
+    }
+
+    /// <summary>Gives a reservation back unused (the message was not made).</summary>
+    public void Abandon(in ArenaReservation reservation)
+    {
+        if (reservation.Chunk is { } chunk)
+        {
+            lock (_lock)
+            {
+                if (chunk.Used == reservation.Offset + reservation.Size)
+                {
+                    chunk.Used = reservation.Offset;
+                }
+            }
+
+            Release(chunk);
+        }
+        else
+        {
+            ArrayPool<byte>.Shared.Return(reservation.Buffer);
+        }
     }
 
     /// <summary>A message cut from <paramref name="chunk"/> is done with.</summary>
@@ -80,7 +141,7 @@ internal sealed class MessageArena : IDisposable
         }
     }
 
-    private ArenaChunk Reserve(int size)
+    private ArenaChunk ChunkWithRoom(int size)
     {
         if (_current is { } current)
         {

@@ -84,4 +84,42 @@ public class MessageArenaTests
         big.Release();
         small.Release();
     }
+
+    [Fact]
+    public void A_message_written_in_place_keeps_only_what_was_written_and_the_rest_of_the_reservation_is_reused()
+    {
+        using var arena = new MessageArena();
+        var writer = new ArenaMessageWriter(arena);
+        Span<byte> span = writer.GetSpan(5000);
+        span[..100].Fill(3);
+        writer.Advance(100);
+        OutgoingMessage first = writer.Commit(RtmpMessageType.Video, 0, isConfiguration: false);
+        OutgoingMessage second = arena.Create(RtmpMessageType.Audio, 0, Body(50, 4), isConfiguration: false);
+        Assert.Equal(100, first.Length);
+        Assert.Same(first.Buffer, second.Buffer);
+        Assert.Equal(first.Offset + 100, second.Offset);
+        Assert.True(first.Payload.IndexOfAnyExcept((byte)3) < 0);
+        first.Release();
+        second.Release();
+    }
+
+    [Fact]
+    public void An_abandoned_reservation_gives_its_room_back_and_a_second_GetSpan_keeps_what_was_written()
+    {
+        using var arena = new MessageArena();
+        var writer = new ArenaMessageWriter(arena);
+        writer.GetSpan(1000);
+        writer.Abandon();
+        Span<byte> span = writer.GetSpan(300);
+        span[..300].Fill(9);
+        writer.Advance(300);
+        span = writer.GetSpan(200_000);
+        span[..10].Fill(8);
+        writer.Advance(10);
+        OutgoingMessage message = writer.Commit(RtmpMessageType.Video, 0, isConfiguration: false);
+        Assert.Equal(310, message.Length);
+        Assert.True(message.Payload[..300].IndexOfAnyExcept((byte)9) < 0);
+        Assert.True(message.Payload[300..].IndexOfAnyExcept((byte)8) < 0);
+        message.Release();
+    }
 }
