@@ -84,9 +84,9 @@ internal static class Program
                 r.AddError("--socket-buffer must be 0 to 67108864 bytes.");
             }
         });
-        var bufferSize = new Option<int>("--buffer-size") { Description = "Application send buffer in bytes: a send loop owns the socket and reading never waits on a single socket write; when full, reading waits (or, with --live, frames are dropped). 0 = send on the reading thread." };
+        var bufferSize = new Option<int>("--buffer-size") { Description = "Application send buffer in bytes: a send loop owns the socket, so reading and sending overlap; when it is full, reading waits (or, with --live, frames are dropped). 0 = send on the reading thread.", DefaultValueFactory = _ => 4 * 1024 * 1024 };
         var packetSize = new Option<int>("--packet-size") { Description = "Bytes per socket write (chunks are coalesced up to this), 1024 to 4194304.", DefaultValueFactory = _ => 64 * 1024 };
-        var live = new Option<bool>("--live") { Description = "Live mode: reading never waits for the network; under congestion frames are dropped (non-reference frames past 0.7 s buffered, then inter frames until the next keyframe past 0.9 s, audio last) and counted. Uses an 8 MiB buffer unless --buffer-size says otherwise." };
+        var live = new Option<bool>("--live") { Description = "Live mode: reading never waits for the network; under congestion frames are dropped (non-reference frames past 0.7 s buffered, then inter frames until the next keyframe past 0.9 s, audio last) and counted. The buffer is --buffer-size (8 MiB when that is 0)." };
         bufferSize.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() is < 0 or > 1 << 30)

@@ -18,6 +18,6 @@ internal sealed record PublishSettings(
     double SendTimeoutSeconds = 15,
     bool NoTcpNoDelay = false,
     int SocketBuffer = 0,
-    int BufferSize = 0,
+    int BufferSize = 4 * 1024 * 1024,
     int PacketSize = 64 * 1024,
     bool Live = false);

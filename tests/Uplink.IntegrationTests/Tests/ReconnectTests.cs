@@ -29,7 +29,7 @@ public sealed class ReconnectTests : IAsyncLifetime
 
     /// <summary>Synchronous sends, a send loop, and live mode (whose drops never touch a reconnect's backlog).</summary>
     [Theory]
-    [InlineData("")]
+    [InlineData("--buffer-size 0")]
     [InlineData("--buffer-size 1000000")]
     [InlineData("--live")]
     public async Task A_server_killed_4_s_in_and_back_3_s_later_loses_nothing(string sendOptions)
