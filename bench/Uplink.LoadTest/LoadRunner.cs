@@ -47,6 +47,7 @@ internal sealed class LoadRunner
         TimeSpan cpuConnected = memory.TotalProcessorTime;
         _progress.WriteLine($"{n} publishers connected in {connectTime.Elapsed.TotalSeconds:0.0} s; publishing for {_settings.Seconds} s");
 
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         long endMs = (long)(_settings.Seconds * 1000);
         long nextSampleMs = 0;
         clock.Start();
@@ -76,10 +77,19 @@ internal sealed class LoadRunner
         double seconds = clock.Elapsed.TotalSeconds;
         memory.Sample();
         TimeSpan cpuEnd = memory.TotalProcessorTime;
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+
+        // What the publishers hold, garbage excluded: the heap after a full collection, still connected.
+        long retainedHeap = GC.GetTotalMemory(forceFullCollection: true) - baselineHeap;
         _progress.WriteLine($"published for {seconds:0.0} s; disconnecting");
 
         await ForEachAsync(publishers, DisconnectConcurrency, DisconnectAsync, cancellationToken).ConfigureAwait(false);
-        return Summarise(publishers, seconds, connectTime.Elapsed, cpuConnected - cpuStart, cpuEnd - cpuConnected, memory, baselineWorkingSet, baselineHeap);
+        LoadTestResult result = Summarise(publishers, seconds, connectTime.Elapsed, cpuConnected - cpuStart, cpuEnd - cpuConnected, memory, baselineWorkingSet, baselineHeap);
+        return result with
+        {
+            RetainedHeapPerStreamKiB = retainedHeap / 1024.0 / n,
+            AllocatedBytesPerFrame = result.FramesWritten == 0 ? 0 : allocated / (double)result.FramesWritten,
+        };
     }
 
     private static async Task ConnectAsync(Publisher publisher, CancellationToken cancellationToken)

@@ -17,6 +17,12 @@ internal sealed record LoadTestResult
     public double PeakPrivateMiB { get; init; }
     public double MemoryPerStreamKiB { get; init; }
     public double ManagedHeapPerStreamKiB { get; init; }
+
+    /// <summary>Managed heap per stream after a full collection at the end of the run, still connected (what the publishers hold).</summary>
+    public double RetainedHeapPerStreamKiB { get; init; }
+
+    /// <summary>Bytes allocated (all threads) per frame written while publishing.</summary>
+    public double AllocatedBytesPerFrame { get; init; }
     public long FramesWritten { get; init; }
     public long FramesSent { get; init; }
     public long FramesDropped { get; init; }
@@ -44,6 +50,8 @@ internal sealed record LoadTestResult
         json.WriteNumber("peakPrivateMiB", Math.Round(PeakPrivateMiB, 1));
         json.WriteNumber("memoryPerStreamKiB", Math.Round(MemoryPerStreamKiB, 1));
         json.WriteNumber("managedHeapPerStreamKiB", Math.Round(ManagedHeapPerStreamKiB, 1));
+        json.WriteNumber("retainedHeapPerStreamKiB", Math.Round(RetainedHeapPerStreamKiB, 1));
+        json.WriteNumber("allocatedBytesPerFrame", Math.Round(AllocatedBytesPerFrame, 1));
         json.WriteNumber("framesWritten", FramesWritten);
         json.WriteNumber("framesSent", FramesSent);
         json.WriteNumber("framesDropped", FramesDropped);

@@ -8,12 +8,14 @@ namespace Uplink.Output;
 /// reused once every message cut from it has been released. Messages are written on the caller's thread and released on
 /// the send loop's, in roughly the order they were made — a pattern the shared array pool serves badly (its per-thread
 /// caches empty on one side and overflow on the other, so it allocates), and an arena serves with no allocation at all.
-/// Chunks are sized for the stream (four of its largest recent messages, 64 KiB to 4 MiB); at most two idle ones are kept.
+/// Chunks are sized for the stream: sixteen of its average messages (a moving average), 32 KiB to 4 MiB; a message
+/// over half a chunk (a keyframe, mostly) gets an array of its own from the shared pool. At most two idle chunks are
+/// kept, so a writer holds little more than what is queued (this matters with a thousand writers in one process).
 /// Thread-safe.
 /// </summary>
 internal sealed class MessageArena : IDisposable
 {
-    private const int MinChunkSize = 64 * 1024;
+    private const int MinChunkSize = 32 * 1024;
     private const int MaxChunkSize = 4 * 1024 * 1024;
     private const int MaxIdleChunks = 2;
 
@@ -21,13 +23,18 @@ internal sealed class MessageArena : IDisposable
     private readonly Stack<ArenaChunk> _idle = new();
     private ArenaChunk? _current;
     private bool _disposed;
+    private int _averageSize = 1024;
+
+    /// <summary>The chunk size this stream's messages call for now (read without the lock: a hint).</summary>
+    private int ChunkSize => (int)Math.Clamp(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Volatile.Read(ref _averageSize) * 16), MinChunkSize, MaxChunkSize);
 
     /// <summary>Copies a tag body into the arena.</summary>
     public OutgoingMessage Create(RtmpMessageType type, long timestampMs, ReadOnlySpan<byte> body, bool isConfiguration, bool isDisposable = false)
     {
         int size = Math.Max(body.Length, 1);
-        if (size > MaxChunkSize / 4)
+        if (size > ChunkSize / 2)
         {
+            Observe(size);
             return OutgoingMessage.Create(type, timestampMs, body, isConfiguration, isDisposable);
         }
 
@@ -36,6 +43,7 @@ internal sealed class MessageArena : IDisposable
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            Observe(size);
             chunk = ChunkWithRoom(size);
             offset = chunk.Used;
             chunk.Used += size;
@@ -54,7 +62,7 @@ internal sealed class MessageArena : IDisposable
     public ArenaReservation Reserve(int size)
     {
         size = Math.Max(size, 1);
-        if (size > MaxChunkSize / 4)
+        if (size > ChunkSize / 2)
         {
             return new ArenaReservation(null, ArrayPool<byte>.Shared.Rent(size), 0, size);
         }
@@ -73,6 +81,7 @@ internal sealed class MessageArena : IDisposable
     /// <summary>Turns the first <paramref name="length"/> bytes of a reservation into a message; the rest goes back.</summary>
     public OutgoingMessage Commit(in ArenaReservation reservation, int length, RtmpMessageType type, long timestampMs, bool isConfiguration, bool isDisposable)
     {
+        Observe(length);
         if (reservation.Chunk is { } chunk)
         {
             lock (_lock)
@@ -159,9 +168,10 @@ internal sealed class MessageArena : IDisposable
             // Otherwise it is recycled when its last message is released.
         }
 
+        int chunkSize = Math.Max(ChunkSize, size);
         while (_idle.TryPop(out ArenaChunk? idle))
         {
-            if (idle.Buffer.Length >= size * 4 || idle.Buffer.Length == MaxChunkSize)
+            if (idle.Buffer.Length >= chunkSize / 2 && idle.Buffer.Length >= size)
             {
                 _current = idle;
                 return idle;
@@ -171,9 +181,15 @@ internal sealed class MessageArena : IDisposable
             ArrayPool<byte>.Shared.Return(idle.Buffer);
         }
 
-        int chunkSize = (int)Math.Clamp(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)size * 4), MinChunkSize, MaxChunkSize);
         _current = new ArenaChunk(this, ArrayPool<byte>.Shared.Rent(chunkSize));
         return _current;
+    }
+
+    /// <summary>Moves the average message size 1/32 of the way towards <paramref name="size"/>.</summary>
+    private void Observe(int size)
+    {
+        int average = Volatile.Read(ref _averageSize);
+        Volatile.Write(ref _averageSize, Math.Max(1, average + ((size - average) / 32)));
     }
 
     private void Recycle(ArenaChunk chunk)

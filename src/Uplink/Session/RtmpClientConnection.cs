@@ -27,7 +27,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ChunkStreamWriter _chunkWriter = new();
     private readonly ChunkStreamReader _chunkReader;
-    private readonly PooledBufferWriter _output = new(64 * 1024);
+    private readonly PooledBufferWriter _output = new(16 * 1024);
     private readonly PooledBufferWriter _scratch = new(1024);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly System.Collections.Concurrent.ConcurrentQueue<Action<RtmpClientConnection>> _controls = new();
@@ -477,7 +477,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
 
     private async Task ReceiveLoopAsync()
     {
-        PipeReader reader = PipeReader.Create(_transport.Stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
+        PipeReader reader = PipeReader.Create(_transport.Stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true));
         var received = new List<RtmpMessage>();
         try
         {
