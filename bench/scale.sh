@@ -6,6 +6,7 @@
 #     --seconds S     how long each run publishes once all streams are connected (default 30)
 #     --streams LIST  the stream counts to run, in order (default "10 100 1000")
 #     --bitrate BPS   the synthetic stream's bitrate (default 1000000)
+#     -- ARGS         passed on to Uplink.LoadTest (e.g. -- --interleave-window-ms 0 --buffer-size 262144)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -13,12 +14,14 @@ cache="$here/.cache"
 seconds=30
 counts="10 100 1000"
 bitrate=1000000
+extra=()
 while (($#)); do
     case "$1" in
         --seconds) seconds=${2:?--seconds needs a number}; shift 2 ;;
         --streams) counts=${2:?--streams needs a list}; shift 2 ;;
         --bitrate) bitrate=${2:?--bitrate needs a number}; shift 2 ;;
-        -h|--help) sed -n '2,8p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        --) shift; extra=("$@"); break ;;
+        -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -67,7 +70,7 @@ for n in $counts; do
     nginx_before=$(nginx_cpu_seconds)
     status=0
     line=$("$cache/loadtest/Uplink.LoadTest" --url "rtmp://127.0.0.1:$NGINX_PORT/live" --streams "$n" --seconds "$seconds" \
-        --bitrate "$bitrate" --clip "$cache/load-$bitrate.flv") || status=$?
+        --bitrate "$bitrate" --clip "$cache/load-$bitrate.flv" "${extra[@]}") || status=$?
     nginx_after=$(nginx_cpu_seconds)
     if [[ -z "$line" ]]; then
         echo "FAILED: the load test for $n streams printed nothing (exit $status)" >&2
@@ -79,14 +82,14 @@ for n in $counts; do
         failed=1
     fi
     run_seconds=$(field "$line" seconds)
-    rows+=("$(printf '%7s %6.2f %8.1f %8.1f %8.1f %9.1f %10s %8s %7s %6s %7.2f' \
-        "$n" "$(field "$line" cpuCores)" "$(field "$line" memoryPerStreamKiB)" "$(field "$line" managedHeapPerStreamKiB)" \
-        "$(field "$line" peakWorkingSetMiB)" "$(field "$line" sentMbitPerSecond)" "$(field "$line" framesSent)" \
+    rows+=("$(printf '%7s %6.2f %8.1f %8.1f %8.1f %8.3f %8.3f %9.1f %10s %8s %7s %6s %7.2f' \
+        "$n" "$(field "$line" cpuCores)" "$(field "$line" memoryPerStreamKiB)" "$(field "$line" retainedHeapPerStreamKiB)" \
+        "$(field "$line" peakWorkingSetMiB)" "$(field "$line" latencyP50Ms)" "$(field "$line" latencyP99Ms)" "$(field "$line" sentMbitPerSecond)" "$(field "$line" framesSent)" \
         "$(field "$line" framesDropped)" "$(field "$line" maxLagMs)" "$(field "$line" errors)" \
         "$(awk -v a="$nginx_before" -v b="$nginx_after" -v s="$run_seconds" 'BEGIN { print (b - a) / s }')")")
 done
 
-printf '%7s %6s %8s %8s %8s %9s %10s %8s %7s %6s %7s\n' streams cores "KiB/str" "heapKiB" "peakMiB" "Mbit/s" sent dropped "lagMs" errors nginx
+printf '%7s %6s %8s %8s %8s %8s %8s %9s %10s %8s %7s %6s %7s\n' streams cores "KiB/str" "retKiB" "peakMiB" "p50 ms" "p99 ms" "Mbit/s" sent dropped "lagMs" errors nginx
 printf '%s\n' "${rows[@]}"
 echo "JSON lines: $jsonl" >&2
 exit "$failed"

@@ -36,6 +36,8 @@ internal sealed class LoadRunner
                 Video = stream.Video,
                 Audio = stream.Audio,
                 Reconnect = new RtmpReconnectOptions(_settings.ReconnectAttempts, TimeSpan.FromSeconds(1)),
+                InterleaveWindow = _settings.InterleaveWindowMs < 0 ? TimeSpan.FromSeconds(1) : TimeSpan.FromMilliseconds(_settings.InterleaveWindowMs),
+                OutputBufferSize = _settings.BufferSize,
             });
             publishers[i] = new Publisher(writer, stream, clock, i * 1000L / n);
         }
@@ -47,6 +49,8 @@ internal sealed class LoadRunner
         TimeSpan cpuConnected = memory.TotalProcessorTime;
         _progress.WriteLine($"{n} publishers connected in {connectTime.Elapsed.TotalSeconds:0.0} s; publishing for {_settings.Seconds} s");
 
+        using var latency = new LatencyHistogram();
+        latency.Start();
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         long endMs = (long)(_settings.Seconds * 1000);
         long nextSampleMs = 0;
@@ -81,6 +85,7 @@ internal sealed class LoadRunner
 
         // What the publishers hold, garbage excluded: the heap after a full collection, still connected.
         long retainedHeap = GC.GetTotalMemory(forceFullCollection: true) - baselineHeap;
+        latency.Dispose();
         _progress.WriteLine($"published for {seconds:0.0} s; disconnecting");
 
         await ForEachAsync(publishers, DisconnectConcurrency, DisconnectAsync, cancellationToken).ConfigureAwait(false);
@@ -89,6 +94,8 @@ internal sealed class LoadRunner
         {
             RetainedHeapPerStreamKiB = retainedHeap / 1024.0 / n,
             AllocatedBytesPerFrame = result.FramesWritten == 0 ? 0 : allocated / (double)result.FramesWritten,
+            LatencyP50Ms = latency.Percentile(0.5),
+            LatencyP99Ms = latency.Percentile(0.99),
         };
     }
 

@@ -23,6 +23,12 @@ internal sealed record LoadTestResult
 
     /// <summary>Bytes allocated (all threads) per frame written while publishing.</summary>
     public double AllocatedBytesPerFrame { get; init; }
+
+    /// <summary>Median time from a frame's write to its bytes handed to the socket (the meter's <c>uplink.send_latency</c>).</summary>
+    public double LatencyP50Ms { get; init; }
+
+    /// <summary>99th percentile of the same.</summary>
+    public double LatencyP99Ms { get; init; }
     public long FramesWritten { get; init; }
     public long FramesSent { get; init; }
     public long FramesDropped { get; init; }
@@ -52,6 +58,8 @@ internal sealed record LoadTestResult
         json.WriteNumber("managedHeapPerStreamKiB", Math.Round(ManagedHeapPerStreamKiB, 1));
         json.WriteNumber("retainedHeapPerStreamKiB", Math.Round(RetainedHeapPerStreamKiB, 1));
         json.WriteNumber("allocatedBytesPerFrame", Math.Round(AllocatedBytesPerFrame, 1));
+        json.WriteNumber("latencyP50Ms", Math.Round(LatencyP50Ms, 3));
+        json.WriteNumber("latencyP99Ms", Math.Round(LatencyP99Ms, 3));
         json.WriteNumber("framesWritten", FramesWritten);
         json.WriteNumber("framesSent", FramesSent);
         json.WriteNumber("framesDropped", FramesDropped);

@@ -10,9 +10,11 @@ namespace Uplink.LoadTest;
 /// <param name="ClipPath">Where the generated clip is kept (made with ffmpeg when absent).</param>
 /// <param name="ConnectConcurrency">How many connects run at once.</param>
 /// <param name="ReconnectAttempts">The writers' reconnect attempts (0 = no reconnection, nothing kept for replay).</param>
-internal sealed record LoadTestSettings(string Url, int Streams, double Seconds, int Bitrate, string ClipPath, int ConnectConcurrency, int ReconnectAttempts)
+/// <param name="InterleaveWindowMs">The writers' InterleaveWindow in ms (-1 = the default); 0 sends each frame as written (the frames are written in timestamp order).</param>
+/// <param name="BufferSize">The writers' OutputBufferSize (0 = send on the writing thread).</param>
+internal sealed record LoadTestSettings(string Url, int Streams, double Seconds, int Bitrate, string ClipPath, int ConnectConcurrency, int ReconnectAttempts, int InterleaveWindowMs = -1, int BufferSize = 0)
 {
-    public const string Usage = "usage: Uplink.LoadTest --url rtmp://HOST:PORT/APP --streams N [--seconds S=30] [--bitrate BPS=1000000] [--clip PATH] [--connect-concurrency C=32] [--reconnect ATTEMPTS=0]";
+    public const string Usage = "usage: Uplink.LoadTest --url rtmp://HOST:PORT/APP --streams N [--seconds S=30] [--bitrate BPS=1000000] [--clip PATH] [--connect-concurrency C=32] [--reconnect ATTEMPTS=0] [--interleave-window-ms MS] [--buffer-size BYTES=0]";
 
     /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with one line naming the problem.</summary>
     public static LoadTestSettings Parse(string[] args)
@@ -24,6 +26,8 @@ internal sealed record LoadTestSettings(string Url, int Streams, double Seconds,
         string? clip = null;
         int concurrency = 32;
         int reconnect = 0;
+        int interleave = -1;
+        int buffer = 0;
         for (int i = 0; i < args.Length; i++)
         {
             string name = args[i];
@@ -50,6 +54,12 @@ internal sealed record LoadTestSettings(string Url, int Streams, double Seconds,
                 case "--connect-concurrency":
                     concurrency = ParseInt(name, value, 1, 10_000);
                     break;
+                case "--interleave-window-ms":
+                    interleave = ParseInt(name, value, 0, 60_000);
+                    break;
+                case "--buffer-size":
+                    buffer = ParseInt(name, value, 0, 1 << 30);
+                    break;
                 case "--reconnect":
                     reconnect = ParseInt(name, value, 0, 1000);
                     break;
@@ -64,7 +74,7 @@ internal sealed record LoadTestSettings(string Url, int Streams, double Seconds,
         }
 
         clip ??= Path.Combine(Path.GetTempPath(), "uplink-bench", $"load-{bitrate.ToString(CultureInfo.InvariantCulture)}.flv");
-        return new LoadTestSettings(url, streams, seconds, bitrate, clip, concurrency, reconnect);
+        return new LoadTestSettings(url, streams, seconds, bitrate, clip, concurrency, reconnect, interleave, buffer);
     }
 
     private static int ParseInt(string name, string value, int min, int max) =>

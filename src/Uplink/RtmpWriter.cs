@@ -46,6 +46,8 @@ public sealed class RtmpWriter : IAsyncDisposable
     private SendLoop? _sendLoop;
     private volatile bool _stopSending;
     private long _inFlightBytes;
+    private long[] _batchQueuedAt = new long[64];
+    private int _batchCount;
     private ITimer? _roomTimer;
     private int _roomTimedOut;
     private readonly EventDispatcher _dispatcher;
@@ -705,8 +707,10 @@ public sealed class RtmpWriter : IAsyncDisposable
         try
         {
             bool more = true;
+            bool measureLatency = UplinkMetrics.SendLatency.Enabled;
             while (more)
             {
+                _batchCount = 0;
                 lock (_replay)
                 {
                     while (_replay.TryPeekUnsent(out OutgoingMessage message))
@@ -720,6 +724,11 @@ public sealed class RtmpWriter : IAsyncDisposable
                         }
 
                         _waitForKeyframe &= !message.IsVideoKeyframe;
+                        if (measureLatency)
+                        {
+                            NoteQueued(message.QueuedAt);
+                        }
+
                         Emit(connection, message);
                         _replay.MarkSent(connection.BytesSent + connection.PendingBytes);
                         if (connection.PendingBytes >= _options.OutputPacketSize)
@@ -735,6 +744,10 @@ public sealed class RtmpWriter : IAsyncDisposable
                 Volatile.Write(ref _inFlightBytes, connection.PendingBytes);
                 await connection.FlushAsync(cancellationToken).ConfigureAwait(false);
                 Volatile.Write(ref _inFlightBytes, 0);
+                if (measureLatency)
+                {
+                    RecordLatency();
+                }
                 lock (_replay)
                 {
                     if (ReconnectEnabled)
@@ -764,6 +777,27 @@ public sealed class RtmpWriter : IAsyncDisposable
             Volatile.Write(ref _inFlightBytes, 0);
             connection.ExitSend();
         }
+    }
+
+    private void NoteQueued(long queuedAt)
+    {
+        if (_batchCount == _batchQueuedAt.Length)
+        {
+            Array.Resize(ref _batchQueuedAt, _batchCount * 2);
+        }
+
+        _batchQueuedAt[_batchCount++] = queuedAt;
+    }
+
+    private void RecordLatency()
+    {
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (int i = 0; i < _batchCount; i++)
+        {
+            UplinkMetrics.SendLatency.Record(System.Diagnostics.Stopwatch.GetElapsedTime(_batchQueuedAt[i], now).TotalMilliseconds);
+        }
+
+        _batchCount = 0;
     }
 
     private void CountDropped(int video, int audio)

@@ -27,6 +27,9 @@ public static class UplinkMetrics
 
     internal static readonly Counter<long> BytesAcknowledged = Meter.CreateCounter<long>("uplink.bytes_acknowledged", "By", "Bytes the servers acknowledged having received.");
 
+    internal static readonly Histogram<double> SendLatency = Meter.CreateHistogram<double>(
+        "uplink.send_latency", "ms", "From a frame's write to its bytes handed to the socket (queueing, interleaving and the socket write).");
+
     internal static readonly Counter<long> Reconnects = Meter.CreateCounter<long>("uplink.reconnects", "{connection}", "Connections restored after a loss.");
 
     /// <summary>Writers alive in the process, for the gauges (weakly held: an undisposed writer does not leak).</summary>

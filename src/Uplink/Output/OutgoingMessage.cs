@@ -13,6 +13,7 @@ internal readonly struct OutgoingMessage
 
     public OutgoingMessage(RtmpMessageType type, long timestampMs, byte[] buffer, int offset, int length, bool isConfiguration, bool isDisposable, ArenaChunk? owner)
     {
+        QueuedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         Type = type;
         TimestampMs = timestampMs;
         Buffer = buffer;
@@ -24,6 +25,9 @@ internal readonly struct OutgoingMessage
     }
 
     public RtmpMessageType Type { get; }
+
+    /// <summary>When the message was made (<see cref="System.Diagnostics.Stopwatch"/> ticks): the start of its send latency.</summary>
+    public long QueuedAt { get; }
 
     public long TimestampMs { get; }
 
