@@ -46,6 +46,24 @@ public class FlvTagBenchmarks
         return _output.WrittenCount;
     }
 
+    /// <summary>What the writer does per Annex-B frame: inspect (keyframe, parameter sets) and convert in one pass.</summary>
+    [Benchmark]
+    public int InspectAndWriteAnnexB()
+    {
+        _output.Clear();
+        _annexBBuilder.InspectAndWrite(_annexB, 0, _output);
+        return _output.WrittenCount;
+    }
+
+    /// <summary>What the writer does per length-prefixed frame: inspect and copy.</summary>
+    [Benchmark]
+    public int InspectAndWriteLengthPrefixed()
+    {
+        _output.Clear();
+        _lengthPrefixedBuilder.InspectAndWrite(_lengthPrefixed, 0, _output);
+        return _output.WrittenCount;
+    }
+
     /// <summary>Length-prefixed (4-byte) access unit → 5-byte header + the same bytes.</summary>
     [Benchmark]
     public int VideoFromLengthPrefixed()

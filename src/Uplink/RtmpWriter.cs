@@ -180,38 +180,52 @@ public sealed class RtmpWriter : IAsyncDisposable
                 throw new ArgumentException($"video frame {_videoFramesWritten}: PTS − DTS is {compositionMs} ms, which does not fit RTMP's signed 24-bit composition offset.", nameof(presentationTime));
             }
 
-            bool keyframe = video.Inspect(accessUnit.Span);
-            if (keyframe && _moveRequest is { } move)
-            {
-                // The server asked us to move (Enhanced RTMP ReconnectRequest): switch before this keyframe.
-                await MoveOrBeginMoveAsync(move, cancellationToken).ConfigureAwait(false);
-            }
-
-            _lastVideoDts = decodeTime;
-            if (video.DecoderConfiguration is null)
-            {
-                _videoDropped++;
-                UplinkMetrics.FramesDropped.Add(1, UplinkMetrics.VideoTrack);
-                WriterLog.VideoWithoutConfiguration(_logger, decodeTime);
-                return;
-            }
-
-            if (video.ConfigurationChanged)
-            {
-                video.ConfigurationChanged = false;
-                _scratch.Clear();
-                FlvTags.WriteAvcSequenceHeader(_scratch, video.DecoderConfiguration);
-                _interleaver.Add(true, _arena.Create(RtmpMessageType.Video, dtsMs, _scratch.WrittenSpan, isConfiguration: true));
-            }
-
+            // Written into the send queue's storage while inspected: one pass over the access unit.
+            bool keyframe;
             try
             {
-                video.Write(accessUnit.Span, keyframe, (int)compositionMs, _tagWriter);
+                keyframe = video.InspectAndWrite(accessUnit.Span, (int)compositionMs, _tagWriter);
             }
             catch
             {
                 _tagWriter.Abandon();
                 throw;
+            }
+
+            bool queued = false;
+            try
+            {
+                if (keyframe && _moveRequest is { } move)
+                {
+                    // The server asked us to move (Enhanced RTMP ReconnectRequest): switch before this keyframe.
+                    await MoveOrBeginMoveAsync(move, cancellationToken).ConfigureAwait(false);
+                }
+
+                _lastVideoDts = decodeTime;
+                if (video.DecoderConfiguration is null)
+                {
+                    _videoDropped++;
+                    UplinkMetrics.FramesDropped.Add(1, UplinkMetrics.VideoTrack);
+                    WriterLog.VideoWithoutConfiguration(_logger, decodeTime);
+                    return;
+                }
+
+                if (video.ConfigurationChanged)
+                {
+                    video.ConfigurationChanged = false;
+                    _scratch.Clear();
+                    FlvTags.WriteAvcSequenceHeader(_scratch, video.DecoderConfiguration);
+                    _interleaver.Add(true, _arena.Create(RtmpMessageType.Video, dtsMs, _scratch.WrittenSpan, isConfiguration: true));
+                }
+
+                queued = true;
+            }
+            finally
+            {
+                if (!queued)
+                {
+                    _tagWriter.Abandon();
+                }
             }
 
             _interleaver.Add(true, _tagWriter.Commit(RtmpMessageType.Video, dtsMs, isConfiguration: false, video.IsDisposable));

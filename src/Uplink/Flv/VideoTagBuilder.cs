@@ -78,6 +78,53 @@ internal sealed class VideoTagBuilder
         return keyframe;
     }
 
+    /// <summary>
+    /// <see cref="Inspect"/> and <see cref="Write"/> in one pass over an Annex-B access unit (the start code search is the
+    /// costly part, so it is done once); a length-prefixed one is inspected and copied as before. The header's frame type
+    /// is filled in once the pass knows whether an IDR slice was there.
+    /// </summary>
+    /// <returns>True when the access unit holds an IDR slice.</returns>
+    public bool InspectAndWrite(ReadOnlySpan<byte> accessUnit, int compositionTimeMs, IBufferWriter<byte> output)
+    {
+        if (_nalLengthSize != 0)
+        {
+            bool key = Inspect(accessUnit);
+            Write(accessUnit, key, compositionTimeMs, output);
+            return key;
+        }
+
+        if (!AnnexB.StartsWithStartCode(accessUnit))
+        {
+            throw new InvalidDataException("video access unit does not start with an Annex-B start code, but the video input was declared Annex-B");
+        }
+
+        ReadOnlySpan<byte> sps = default;
+        ReadOnlySpan<byte> pps = default;
+        bool keyframe = false;
+        _slices = 0;
+        _referenceSlices = 0;
+        int bound = checked(accessUnit.Length + (accessUnit.Length / 3) + 4);
+        Span<byte> span = output.GetSpan(FlvTags.VideoHeaderSize + bound);
+        int at = FlvTags.VideoHeaderSize;
+        foreach (ReadOnlySpan<byte> nal in AnnexB.EnumerateNalUnits(accessUnit))
+        {
+            Classify(nal, ref sps, ref pps, ref keyframe);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(span[at..], nal.Length);
+            nal.CopyTo(span[(at + 4)..]);
+            at += 4 + nal.Length;
+        }
+
+        FlvTags.WriteVideoHeader(span, keyframe, FlvTags.AvcNalu, compositionTimeMs);
+        if (!sps.IsEmpty || !pps.IsEmpty)
+        {
+            UpdateParameterSets(sps, pps);
+        }
+
+        IsDisposable = _slices > 0 && _referenceSlices == 0;
+        output.Advance(at);
+        return keyframe;
+    }
+
     /// <summary>Writes the NALU tag body (5-byte header, then NAL units with 4-byte lengths) with one <c>GetSpan</c>.</summary>
     public void Write(ReadOnlySpan<byte> accessUnit, bool keyframe, int compositionTimeMs, IBufferWriter<byte> output)
     {
