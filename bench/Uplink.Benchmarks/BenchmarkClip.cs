@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Uplink.Codecs;
 using Uplink.Media;
@@ -110,34 +109,12 @@ internal sealed class BenchmarkClip
             return path;
         }
 
-        Directory.CreateDirectory(directory);
-        string partial = path + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp";
-        var start = new ProcessStartInfo("ffmpeg")
-        {
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in (string[])[
-            "-hide_banner", "-nostdin", "-v", "error", "-y",
+        await Uplink.Bench.FfmpegClip.MakeAsync(path, [
             "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30",
             "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
             "-t", "4",
             "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-bf", "0", "-g", "60", "-b:v", "5M", "-maxrate", "6M", "-bufsize", "3M",
-            "-c:a", "aac", "-b:a", "128k", "-ac", "2",
-            "-f", "flv", partial])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process ffmpeg = Process.Start(start) ?? throw new InvalidOperationException("could not start ffmpeg");
-        string errors = await ffmpeg.StandardError.ReadToEndAsync().ConfigureAwait(false);
-        await ffmpeg.WaitForExitAsync().ConfigureAwait(false);
-        if (ffmpeg.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"ffmpeg could not make the benchmark clip (exit {ffmpeg.ExitCode}): {errors}");
-        }
-
-        File.Move(partial, path, overwrite: true);
+            "-c:a", "aac", "-b:a", "128k", "-ac", "2"], "benchmark clip").ConfigureAwait(false);
         return path;
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Uplink.Media;
 
@@ -84,31 +83,13 @@ internal sealed class SyntheticStream
 
     private static async Task GenerateAsync(string path, int bitrate)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        string partial = path + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp";
         string videoBitrate = (bitrate - AudioBitrate).ToString(CultureInfo.InvariantCulture);
-        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in (string[])[
-            "-hide_banner", "-nostdin", "-v", "error", "-y",
+        await Uplink.Bench.FfmpegClip.MakeAsync(path, [
             "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30",
             "-f", "lavfi", "-i", "sine=frequency=440:beep_factor=4:sample_rate=48000",
             "-t", "10",
             "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "30", "-keyint_min", "30", "-sc_threshold", "0",
             "-b:v", videoBitrate, "-maxrate", videoBitrate, "-bufsize", videoBitrate,
-            "-c:a", "aac", "-b:a", AudioBitrate.ToString(CultureInfo.InvariantCulture), "-ac", "2",
-            "-f", "flv", partial])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process ffmpeg = Process.Start(start) ?? throw new InvalidOperationException("could not start ffmpeg");
-        string errors = await ffmpeg.StandardError.ReadToEndAsync().ConfigureAwait(false);
-        await ffmpeg.WaitForExitAsync().ConfigureAwait(false);
-        if (ffmpeg.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"ffmpeg could not make the load-test clip (exit {ffmpeg.ExitCode}): {errors.Trim()}");
-        }
-
-        File.Move(partial, path, overwrite: true);
+            "-c:a", "aac", "-b:a", AudioBitrate.ToString(CultureInfo.InvariantCulture), "-ac", "2"], "load-test clip").ConfigureAwait(false);
     }
 }
