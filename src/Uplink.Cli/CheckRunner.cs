@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
 using Uplink.Session;
 
 namespace Uplink.Cli;
@@ -17,9 +16,11 @@ internal sealed class CheckRunner
     private readonly bool _publish;
     private readonly bool _json;
     private readonly RtmpWriterOptions _options;
+    private readonly ConnectionArguments? _connection;
 
-    public CheckRunner(string url, bool publish, bool json, RtmpWriterOptions options, CommandOutput output)
+    public CheckRunner(string url, bool publish, bool json, RtmpWriterOptions options, CommandOutput output, ConnectionArguments? connection = null)
     {
+        _connection = connection;
         _url = url;
         _publish = publish;
         _json = json;
@@ -36,11 +37,13 @@ internal sealed class CheckRunner
             throw new InputException(error);
         }
 
+        using Microsoft.Extensions.Logging.ILoggerFactory? log = _connection?.OpenLog(_output.Stderr);
+        RtmpWriterOptions options = _options with { LoggerFactory = log ?? _options.LoggerFactory };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.ConnectTimeout);
+        timeout.CancelAfter(options.ConnectTimeout);
         var progress = new RtmpConnector.Progress();
         RtmpServerStatus? published = null;
-        RtmpClientConnection connection = await RtmpConnector.ConnectAsync(url, _options, NullLogger.Instance, null, progress, timeout.Token, cancellationToken).ConfigureAwait(false);
+        RtmpClientConnection connection = await RtmpConnector.ConnectAsync(url, options, null, progress, timeout.Token, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             try

@@ -12,8 +12,31 @@ internal sealed record ConnectionArguments(
     bool TlsInsecure = false,
     bool DigestHandshake = false,
     string? FlashVersion = null,
-    IReadOnlyList<string>? ConnectArguments = null)
+    IReadOnlyList<string>? ConnectArguments = null,
+    int? Trace = null,
+    string? TraceVariable = null,
+    string? LogFile = null)
 {
+    /// <summary>The trace level: --trace, else UPLINK_TRACE, else none (null).</summary>
+    /// <exception cref="InputException">UPLINK_TRACE is not 0 to 9.</exception>
+    public int? TraceLevel
+    {
+        get
+        {
+            if (Trace is not null || string.IsNullOrWhiteSpace(TraceVariable))
+            {
+                return Trace;
+            }
+
+            return int.TryParse(TraceVariable, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int level) && level <= 9
+                ? level
+                : throw new InputException($"UPLINK_TRACE must be 0 to 9, got '{TraceVariable}'");
+        }
+    }
+
+    /// <summary>The log the trace level and log file ask for (null for none); dispose it after the writer.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? OpenLog(TextWriter stderr) => TraceLogging.Create(TraceLevel, LogFile, stderr);
+
     /// <summary>Applies these arguments to writer options; refuses combinations that make no sense for <paramref name="url"/>.</summary>
     public RtmpWriterOptions Apply(RtmpWriterOptions options, RtmpUrl url, CommandOutput output) => options with
     {

@@ -12,10 +12,19 @@ internal sealed class ConnectionOptions
     private readonly Option<bool> _tlsInsecure = new("--tls-insecure") { Description = "For rtmps://: accept any certificate. Anyone on the path can then read and change the stream." };
     private readonly Option<bool> _digest = new("--digest-handshake") { Description = "Use the Flash Player 9 (digest) handshake, for servers that demand it." };
     private readonly Option<string?> _flashVer = new("--flashver") { Description = "The flashVer to send in connect (default FMLE/3.0 (compatible; Uplink/VERSION))." };
+    private readonly Option<int?> _trace = new("--trace") { Description = "Log detail 0–9 (0 errors, 1 warnings, 2 connection life, 3 stats every 10 s, 4–5 protocol details, 6 the writer's every step, 7–8 every message and socket write, 9 every chunk); default 2 with --log-file. Also UPLINK_TRACE." };
+    private readonly Option<string?> _logFile = new("--log-file") { Description = "Append the log to this file (no secrets are logged); without it, --trace logs to stderr. Also UPLINK_LOG_FILE." };
     private readonly Option<string[]> _connectArgs = new("--connect-arg") { Description = "An extra connect property NAME=VALUE (true/false and numbers are sent as such); repeatable, like FFmpeg's -rtmp_conn." };
 
     public ConnectionOptions()
     {
+        _trace.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is int v && v is < 0 or > 9)
+            {
+                r.AddError($"--trace must be 0 to 9, got {v}.");
+            }
+        });
         _connectTimeout.Validators.Add(r =>
         {
             double v = r.GetValueOrDefault<double>();
@@ -36,6 +45,8 @@ internal sealed class ConnectionOptions
         command.Options.Add(_digest);
         command.Options.Add(_flashVer);
         command.Options.Add(_connectArgs);
+        command.Options.Add(_trace);
+        command.Options.Add(_logFile);
     }
 
     public ConnectionArguments Read(ParseResult result) => new(
@@ -46,5 +57,10 @@ internal sealed class ConnectionOptions
         result.GetValue(_tlsInsecure),
         result.GetValue(_digest),
         result.GetValue(_flashVer),
-        result.GetValue(_connectArgs));
+        result.GetValue(_connectArgs),
+        result.GetValue(_trace),
+        Environment.GetEnvironmentVariable("UPLINK_TRACE"),
+        result.GetValue(_logFile) ?? NonEmpty(Environment.GetEnvironmentVariable("UPLINK_LOG_FILE")));
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

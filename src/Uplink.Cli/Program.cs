@@ -252,10 +252,11 @@ internal static class Program
         {
             var output = new CommandOutput(Console.Out, Console.Error, json: false, result.GetValue(checkVerbose));
             string target = result.GetValue(checkUrl)!;
+            ConnectionArguments connection = checkConnection.Read(result);
             RtmpWriterOptions options = RtmpUrl.TryParse(target, out RtmpUrl? parsed, out _)
-                ? checkConnection.Read(result).Apply(new RtmpWriterOptions { Url = target }, parsed, output)
+                ? connection.Apply(new RtmpWriterOptions { Url = target }, parsed, output)
                 : new RtmpWriterOptions { Url = "rtmp://invalid/app/stream" };
-            return new CheckRunner(target, result.GetValue(checkPublish), result.GetValue(checkJson), options, output).RunAsync(cancellationToken);
+            return new CheckRunner(target, result.GetValue(checkPublish), result.GetValue(checkJson), options, output, connection).RunAsync(cancellationToken);
         });
 
         var root = new RootCommand("uplink: publish H.264 and AAC to RTMP servers, and keep the stream on air.");

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Uplink.Amf;
 using Uplink.Media;
 
@@ -44,6 +45,9 @@ internal sealed class PublishRunner
             _output.Warn("--live with --no-realtime: reading outruns the network, so live mode drops every frame it cannot send within 0.9 s of media; live mode is meant for real-time input");
         }
 
+        // Disposed last: after the writer, so its final events are in the log.
+        using ILoggerFactory? log = _settings.Connection.OpenLog(_output.Stderr);
+        ILogger? statsLog = _settings.Connection.TraceLevel >= 3 ? log?.CreateLogger(TraceLogging.CliCategory) : null;
         IMediaReader reader = await _input.OpenAsync(cancellationToken).ConfigureAwait(false);
         RtmpWriter? writer = null;
         EmbeddedTarget? embedded = null;
@@ -73,7 +77,7 @@ internal sealed class PublishRunner
                 OutputPacketSize = _settings.PacketSize,
                 LiveMode = _settings.Live,
             };
-            options = _settings.Connection.Apply(options, url, _output);
+            options = _settings.Connection.Apply(options, url, _output) with { LoggerFactory = log };
             if (reader is FlvReader flv)
             {
                 (double? videoRate, double? audioRate) = DataRates(flv.Metadata.Span);
@@ -87,7 +91,7 @@ internal sealed class PublishRunner
             bool cancelled = false;
             using var stopStats = new CancellationTokenSource();
             bool liveLine = _output.Json is null && !Console.IsErrorRedirected;
-            Task statsLoop = _output.Json is not null || liveLine ? ReportStatsAsync(writer, liveLine, stopStats.Token) : Task.CompletedTask;
+            Task statsLoop = _output.Json is not null || liveLine || statsLog is not null ? ReportStatsAsync(writer, liveLine, statsLog, stopStats.Token) : Task.CompletedTask;
             try
             {
                 await StreamAsync(reader, writer, cancellationToken).ConfigureAwait(false);
@@ -134,23 +138,30 @@ internal sealed class PublishRunner
     }
 
     /// <summary>With --json: a stats line every second while publishing.</summary>
-    private async Task ReportStatsAsync(RtmpWriter writer, bool liveLine, CancellationToken cancellationToken)
+    private async Task ReportStatsAsync(RtmpWriter writer, bool liveLine, ILogger? statsLog, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         RtmpWriterStats previous = writer.GetStats();
+        int ticks = 0;
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
                 RtmpWriterStats stats = writer.GetStats();
+                if (statsLog is not null && ++ticks % 10 == 0)
+                {
+                    CliLog.Stats(statsLog, stats.Status, stats.LastTimestamp, stats.VideoFramesSent, stats.AudioFramesSent, stats.AverageBitrate / 1000,
+                        stats.VideoFramesDropped + stats.AudioFramesDropped, stats.QueuedBytes, stats.Reconnects);
+                }
+
                 if (liveLine)
                 {
                     // One line, rewritten in place, on a terminal only; plain lines everywhere else.
                     await _output.Stderr.WriteAsync("\r" + LiveLine(stats, previous)).ConfigureAwait(false);
                 }
-                else
+                else if (_output.Json is not null)
                 {
-                    _output.Json!.Stats(stats);
+                    _output.Json.Stats(stats);
                 }
 
                 previous = stats;

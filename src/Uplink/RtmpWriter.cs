@@ -1145,7 +1145,7 @@ public sealed class RtmpWriter : IAsyncDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.ConnectTimeout);
         var progress = new RtmpConnector.Progress();
-        RtmpClientConnection connection = await RtmpConnector.ConnectAsync(_url, _options, _logger, OnServerStatus, progress, timeout.Token, cancellationToken).ConfigureAwait(false);
+        RtmpClientConnection connection = await RtmpConnector.ConnectAsync(_url, _options, OnServerStatus, progress, timeout.Token, cancellationToken).ConfigureAwait(false);
         try
         {
             progress.Stage = "publishing";

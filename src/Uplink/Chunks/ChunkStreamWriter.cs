@@ -51,7 +51,8 @@ internal sealed class ChunkStreamWriter
     }
 
     /// <summary>Writes one message as chunks.</summary>
-    public void Write(IBufferWriter<byte> output, int chunkStreamId, in RtmpMessageHeader header, ReadOnlySpan<byte> payload)
+    /// <returns>The header format (0–3) of the message's first chunk; its continuation chunks are type 3.</returns>
+    public int Write(IBufferWriter<byte> output, int chunkStreamId, in RtmpMessageHeader header, ReadOnlySpan<byte> payload)
     {
         if (chunkStreamId is < 2 or > ChunkStreamIds.Max)
         {
@@ -160,6 +161,7 @@ internal sealed class ChunkStreamWriter
         }
 
         state.Timestamp = header.Timestamp;
+        return fmt;
     }
 
     private static int WriteBasicHeader(Span<byte> span, int fmt, int chunkStreamId)

@@ -25,6 +25,9 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
     private readonly RtmpTransport _transport;
     private readonly RtmpConnectionSettings _settings;
     private readonly ILogger _logger;
+    private readonly ILogger _chunkLogger;
+    private readonly bool _traceMessages;
+    private readonly bool _traceChunks;
     private readonly ChunkStreamWriter _chunkWriter = new();
     private readonly ChunkStreamReader _chunkReader;
     private readonly PooledBufferWriter _output = new(16 * 1024);
@@ -48,11 +51,21 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
     private RtmpUrl? _url;
     private int _disposed;
 
-    public RtmpClientConnection(RtmpTransport transport, RtmpConnectionSettings settings, ILogger logger, Action<RtmpServerStatus>? onServerStatus)
+    /// <param name="transport">The connected socket or TLS stream.</param>
+    /// <param name="settings">What to send in connect and how to chunk.</param>
+    /// <param name="logger">Connection events (category <c>Uplink.Session</c>); every message sent and received at Trace.</param>
+    /// <param name="chunkLogger">Every chunk sent, at Trace (category <c>Uplink.Chunks</c>).</param>
+    /// <param name="onServerStatus">Receives the server's onStatus messages.</param>
+    public RtmpClientConnection(RtmpTransport transport, RtmpConnectionSettings settings, ILogger logger, ILogger chunkLogger, Action<RtmpServerStatus>? onServerStatus)
     {
         _transport = transport;
         _settings = settings;
         _logger = logger;
+        _chunkLogger = chunkLogger;
+
+        // Asked once: the per-message and per-chunk paths then cost one flag test when these levels are off.
+        _traceMessages = logger.IsEnabled(LogLevel.Trace);
+        _traceChunks = chunkLogger.IsEnabled(LogLevel.Trace);
         _onServerStatus = onServerStatus;
         _chunkReader = new ChunkStreamReader(maxMessageLength: settings.MaxIncomingMessageLength, maxChunkSize: settings.MaxIncomingChunkSize);
     }
@@ -218,7 +231,26 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
     /// <summary>Chunks one message into the pending output (caller holds the send lock).</summary>
     public void Enqueue(int chunkStreamId, RtmpMessageType type, uint timestamp, uint streamId, ReadOnlySpan<byte> payload)
     {
-        _chunkWriter.Write(_output, chunkStreamId, new RtmpMessageHeader(timestamp, payload.Length, type, streamId), payload);
+        int format = _chunkWriter.Write(_output, chunkStreamId, new RtmpMessageHeader(timestamp, payload.Length, type, streamId), payload);
+        if (_traceMessages)
+        {
+            SessionLog.MessageSent(_logger, (int)type, chunkStreamId, timestamp, payload.Length);
+        }
+
+        if (_traceChunks)
+        {
+            LogChunks(chunkStreamId, format, payload.Length);
+        }
+    }
+
+    private void LogChunks(int chunkStreamId, int format, int length)
+    {
+        int size = _chunkWriter.ChunkSize;
+        int count = Math.Max(1, (length + size - 1) / size);
+        for (int i = 0; i < count; i++)
+        {
+            SessionLog.ChunkSent(_chunkLogger, i + 1, count, chunkStreamId, i == 0 ? format : 3, Math.Min(size, length - (i * size)));
+        }
     }
 
     /// <summary>Bytes chunked but not yet flushed (caller holds the send lock).</summary>
@@ -287,6 +319,10 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
 
         Interlocked.Add(ref _bytesSent, count);
         UplinkMetrics.BytesSent.Add(count);
+        if (_traceMessages)
+        {
+            SessionLog.Flushed(_logger, count);
+        }
     }
 
     public async ValueTask DisposeAsync()

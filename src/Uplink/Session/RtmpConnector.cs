@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Uplink.Session.Auth;
 using Uplink.Transport;
 
@@ -10,6 +11,12 @@ namespace Uplink.Session;
 /// </summary>
 internal static class RtmpConnector
 {
+    /// <summary>The log category of connection events and every message sent and received (stable, public).</summary>
+    public const string SessionCategory = "Uplink.Session";
+
+    /// <summary>The log category of every chunk sent, at Trace (stable, public).</summary>
+    public const string ChunkCategory = "Uplink.Chunks";
+
     /// <summary>Where connecting got to, for the timeout message.</summary>
     public sealed class Progress
     {
@@ -19,15 +26,16 @@ internal static class RtmpConnector
     /// <summary>Connects and returns the accepted connection (not yet publishing).</summary>
     /// <param name="url">Where to.</param>
     /// <param name="options">Transport, TLS, credentials, connect parameters.</param>
-    /// <param name="logger">The writer's logger.</param>
     /// <param name="onServerStatus">Receives the server's onStatus messages.</param>
     /// <param name="progress">Updated as connecting goes on.</param>
     /// <param name="timeoutToken">The caller's token linked with the connect timeout.</param>
     /// <param name="callerToken">The caller's own token, to tell a timeout from a cancellation.</param>
     /// <exception cref="RtmpException">Unreachable, TLS, handshake, refusal (with the reason) or timeout.</exception>
     public static async Task<RtmpClientConnection> ConnectAsync(
-        RtmpUrl url, RtmpWriterOptions options, ILogger logger, Action<RtmpServerStatus>? onServerStatus, Progress progress, CancellationToken timeoutToken, CancellationToken callerToken)
+        RtmpUrl url, RtmpWriterOptions options, Action<RtmpServerStatus>? onServerStatus, Progress progress, CancellationToken timeoutToken, CancellationToken callerToken)
     {
+        ILogger logger = options.LoggerFactory?.CreateLogger(SessionCategory) ?? NullLogger.Instance;
+        ILogger chunkLogger = options.LoggerFactory?.CreateLogger(ChunkCategory) ?? NullLogger.Instance;
         RtmpClientConnection? connection = null;
         RtmpCredentials? credentials = options.Credentials ?? (url.UserName is { } user ? new RtmpCredentials(user, url.Password ?? "") : null);
         string authParameters = "";
@@ -48,7 +56,7 @@ internal static class RtmpConnector
                     options.PageUrl,
                     options.DigestHandshake,
                     options.ConnectProperties);
-                connection = new RtmpClientConnection(transport, settings, logger, onServerStatus);
+                connection = new RtmpClientConnection(transport, settings, logger, chunkLogger, onServerStatus);
                 progress.Stage = "in the handshake or connect";
                 RtmpServerStatus? refusal = await connection.ConnectAsync(url, authParameters, timeoutToken).ConfigureAwait(false);
                 if (refusal is null)

@@ -37,4 +37,13 @@ internal static partial class SessionLog
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Trace, Message = "Received message type {Type} on chunk stream {ChunkStreamId}, {Length} bytes")]
     public static partial void MessageReceived(ILogger logger, int type, int chunkStreamId, int length);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Trace, Message = "Sent message type {Type} on chunk stream {ChunkStreamId}, timestamp {Timestamp}, {Length} bytes")]
+    public static partial void MessageSent(ILogger logger, int type, int chunkStreamId, uint timestamp, int length);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Trace, Message = "Chunk {Index} of {Count} on chunk stream {ChunkStreamId}: header type {Format}, {Bytes} payload bytes")]
+    public static partial void ChunkSent(ILogger logger, int index, int count, int chunkStreamId, int format, int bytes);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Debug, Message = "Flushed {Bytes} bytes to the socket")]
+    public static partial void Flushed(ILogger logger, int bytes);
 }

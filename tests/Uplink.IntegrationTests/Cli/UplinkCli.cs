@@ -19,6 +19,14 @@ public static class UplinkCli
         return ExternalProcess.RunAsync(Dotnet, [AssemblyPath, .. arguments], timeout);
     }
 
+    /// <summary>Runs <c>env NAME=VALUE… uplink ARGS</c> (the variables set for uplink alone); kills it when <paramref name="timeout"/> passes.</summary>
+    public static Task<ProcessResult> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        CheckBuilt();
+        return ExternalProcess.RunAsync("/usr/bin/env", [.. environment.Select(e => e.Key + "=" + e.Value), Dotnet, AssemblyPath, .. arguments], timeout);
+    }
+
     /// <summary>Starts <c>uplink ARGS</c> and returns at once, for tests that talk to the running process.</summary>
     public static ExternalProcess Start(IEnumerable<string> arguments)
     {
