@@ -24,6 +24,12 @@ public class WritePathBenchmarks
     [Params("LengthPrefixed", "AnnexB")]
     public string Input { get; set; } = "LengthPrefixed";
 
+    /// <summary>"none": no logger; "trace3": a logger factory at the CLI's --trace 3 (Information) with a sink that keeps nothing.</summary>
+    [Params("none", "trace3")]
+    public string Log { get; set; } = "none";
+
+    private Microsoft.Extensions.Logging.ILoggerFactory? _log;
+
     /// <summary>Starts the server, connects the writer and sends the first keyframe.</summary>
     [GlobalSetup]
     public async Task SetupAsync()
@@ -38,9 +44,15 @@ public class WritePathBenchmarks
             url = $"rtmp://127.0.0.1:{_server.Port}/live/bench";
         }
 
+        if (Log == "trace3")
+        {
+            _log = new Microsoft.Extensions.Logging.LoggerFactory([new DiscardingLoggerProvider()], new Microsoft.Extensions.Logging.LoggerFilterOptions { MinLevel = Microsoft.Extensions.Logging.LogLevel.Information });
+        }
+
         _writer = new RtmpWriter(new RtmpWriterOptions
         {
             Url = url,
+            LoggerFactory = _log,
             Video = annexB ? VideoMediaType.H264AnnexB : VideoMediaType.H264(clip.VideoConfiguration),
             Audio = null,
         });
@@ -77,6 +89,7 @@ public class WritePathBenchmarks
         RtmpWriterStats stats = _writer.GetStats();
         Console.WriteLine($"// sent {stats.VideoFramesSent} frames, {stats.BytesSent} bytes, dropped {stats.VideoFramesDropped}");
         await _writer.DisposeAsync().ConfigureAwait(false);
+        _log?.Dispose();
         if (_server is not null)
         {
             await _server.DisposeAsync().ConfigureAwait(false);
