@@ -116,6 +116,16 @@ internal static class Program
             }
         });
         var verbose = new Option<bool>("--verbose") { Description = "Show exception details on failure." };
+        var timecode = new Option<double?>("--timecode") { Description = "Embed timecode: an onFI data message (date sd, time st of the wall clock at the stream's start, advanced by media time) every SECONDS of media (default 1), as Flash Media Live Encoder does.", Arity = ArgumentArity.ZeroOrOne, HelpName = "SECONDS" };
+        var smpteTimecode = new Option<bool>("--smpte-timecode") { Description = "Also send tc (implies --timecode 1 when that is not given), the SMPTE timecode HH:MM:SS:FF (non-drop-frame) of the stream time at the video's frame rate (or --fps)." };
+        var noBFrames = new Option<bool>("--no-b-frames") { Description = "Refuse B-frames: a video frame whose PTS differs from its DTS fails the publish (exit 2) naming the frame." };
+        timecode.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double?>() is double v && (v is <= 0 or > 3600 || double.IsNaN(v)))
+            {
+                r.AddError("--timecode must be more than 0 and at most 3600 seconds.");
+            }
+        });
 
 
         loop.Validators.Add(r =>
@@ -173,6 +183,9 @@ internal static class Program
         publish.Options.Add(packetSize);
         publish.Options.Add(live);
         publish.Options.Add(verbose);
+        publish.Options.Add(timecode);
+        publish.Options.Add(smpteTimecode);
+        publish.Options.Add(noBFrames);
         var publishConnection = new ConnectionOptions();
         publishConnection.AddTo(publish);
         publish.SetAction((result, cancellationToken) =>
@@ -196,7 +209,10 @@ internal static class Program
                 result.GetValue(socketBuffer),
                 result.GetValue(bufferSize),
                 result.GetValue(packetSize),
-                result.GetValue(live));
+                result.GetValue(live),
+                result.GetResult(timecode) is null ? (result.GetValue(smpteTimecode) ? 1 : null) : result.GetValue(timecode) ?? 1,
+                result.GetValue(smpteTimecode),
+                result.GetValue(noBFrames));
             return new PublishRunner(settings, Console.Out, Console.Error).RunAsync(cancellationToken);
         });
 

@@ -76,6 +76,10 @@ internal sealed class PublishRunner
                 OutputBufferSize = _settings.BufferSize,
                 OutputPacketSize = _settings.PacketSize,
                 LiveMode = _settings.Live,
+                Timecode = _settings.TimecodeSeconds is double timecodeSeconds
+                    ? new RtmpTimecodeOptions { Interval = TimeSpan.FromSeconds(timecodeSeconds), SmpteTimecode = _settings.SmpteTimecode, FrameRate = _settings.FrameRate }
+                    : null,
+                AllowBFrames = !_settings.NoBFrames,
             };
             options = _settings.Connection.Apply(options, url, _output) with { LoggerFactory = log };
             if (reader is FlvReader flv)

@@ -20,4 +20,7 @@ internal sealed record PublishSettings(
     int SocketBuffer = 0,
     int BufferSize = 4 * 1024 * 1024,
     int PacketSize = 64 * 1024,
-    bool Live = false);
+    bool Live = false,
+    double? TimecodeSeconds = null,
+    bool SmpteTimecode = false,
+    bool NoBFrames = false);

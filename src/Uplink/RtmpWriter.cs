@@ -85,6 +85,9 @@ public sealed class RtmpWriter : IAsyncDisposable
     private volatile bool _moving;
     private long _firstConnectedTimestamp;
     private string? _lastError;
+    private TimeSpan? _timecodeFirst;
+    private TimeSpan _timecodeNext;
+    private DateTime _timecodeWallClock;
 
     /// <summary>Creates a writer; nothing connects until <see cref="ConnectAsync"/> or the first write.</summary>
     /// <exception cref="ArgumentException">A setting is invalid (the message names it and the allowed range).</exception>
@@ -156,7 +159,8 @@ public sealed class RtmpWriter : IAsyncDisposable
     /// <param name="decodeTime">Decode timestamp (DTS); must not go backwards.</param>
     /// <param name="presentationTime">Presentation timestamp (PTS); differs from DTS when B-frames reorder pictures.</param>
     /// <param name="cancellationToken">Cancels waiting for the connection or the socket.</param>
-    /// <exception cref="ArgumentException">The DTS went backwards, or PTS − DTS does not fit the composition offset.</exception>
+    /// <exception cref="ArgumentException">The DTS went backwards, PTS − DTS does not fit the composition offset, or PTS differs
+    /// from DTS while <see cref="RtmpWriterOptions.AllowBFrames"/> is false (nothing of the frame is sent; the writer stays usable).</exception>
     /// <exception cref="InvalidDataException">The access unit is malformed.</exception>
     /// <exception cref="RtmpException">The connection failed or was lost.</exception>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -171,6 +175,11 @@ public sealed class RtmpWriter : IAsyncDisposable
             if (_lastVideoDts is TimeSpan last && decodeTime < last)
             {
                 throw new ArgumentException($"video DTS went backwards at frame {_videoFramesWritten}: {decodeTime} after {last}; frames must be written in decode order.", nameof(decodeTime));
+            }
+
+            if (!_options.AllowBFrames && presentationTime != decodeTime)
+            {
+                throw new ArgumentException($"video frame {_videoFramesWritten}: PTS {presentationTime} differs from DTS {decodeTime} (frames reordered for B-frames), and AllowBFrames is false.", nameof(presentationTime));
             }
 
             long dtsMs = ToMilliseconds(decodeTime);
@@ -229,6 +238,7 @@ public sealed class RtmpWriter : IAsyncDisposable
             }
 
             _interleaver.Add(true, _tagWriter.Commit(RtmpMessageType.Video, dtsMs, isConfiguration: false, video.IsDisposable));
+            AddTimecodeIfDue(true, decodeTime, dtsMs);
             await PumpAsync(drain: false, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -440,6 +450,43 @@ public sealed class RtmpWriter : IAsyncDisposable
 
         FlvTags.WriteAac(_tagWriter, FlvTags.AacRaw, raw);
         _interleaver.Add(false, _tagWriter.Commit(RtmpMessageType.Audio, timestampMs, isConfiguration: false));
+        if (_video is null)
+        {
+            AddTimecodeIfDue(false, timestamp, timestampMs);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="RtmpWriterOptions.Timecode"/>: queues an <c>onFI</c> right behind the frame just queued on its track, with
+    /// its timestamp, when an interval of media time has passed — so it never leaves before the frame it labels. Marked as
+    /// configuration: live mode never drops it.
+    /// </summary>
+    private void AddTimecodeIfDue(bool video, TimeSpan time, long timestampMs)
+    {
+        if (_options.Timecode is not { } timecode)
+        {
+            return;
+        }
+
+        if (_timecodeFirst is not TimeSpan first)
+        {
+            // The wall clock is read once; from here on it advances with the media, not with the sending.
+            _timecodeFirst = first = time;
+            _timecodeNext = time;
+            _timecodeWallClock = _options.TimeProvider.GetLocalNow().DateTime;
+        }
+
+        if (time < _timecodeNext)
+        {
+            return;
+        }
+
+        TimeSpan streamTime = time - first;
+        _timecodeNext = first + (timecode.Interval * ((streamTime.Ticks / timecode.Interval.Ticks) + 1));
+        double? frameRate = timecode.SmpteTimecode ? timecode.FrameRate ?? _video?.SequenceParameterSet?.FrameRate ?? _options.Video?.FrameRate : null;
+        _scratch.Clear();
+        FrameInfoBuilder.Write(_scratch, _timecodeWallClock + streamTime, streamTime, frameRate);
+        _interleaver.Add(video, _arena.Create(RtmpMessageType.DataAmf0, timestampMs, _scratch.WrittenSpan, isConfiguration: true));
     }
 
     private async ValueTask EnsureWritableAsync(CancellationToken cancellationToken)
@@ -842,6 +889,13 @@ public sealed class RtmpWriter : IAsyncDisposable
             }
 
             SendStart(connection);
+        }
+
+        if (message.Type == RtmpMessageType.DataAmf0)
+        {
+            // onFI (RtmpWriterOptions.Timecode): on the data chunk stream, at the timestamp of the frame it follows.
+            connection.Enqueue(ChunkStreamIds.Data, message.Type, (uint)Math.Max(0, message.TimestampMs - _baseMs), connection.StreamId, message.Payload);
+            return;
         }
 
         bool video = message.Type == RtmpMessageType.Video;

@@ -113,6 +113,21 @@ public sealed record RtmpWriterOptions
     /// <summary>Audio data rate for <c>onMetaData</c> in kbit/s, when the caller knows it.</summary>
     public double? AudioDataRate { get; init; }
 
+    /// <summary>
+    /// Timecode in the stream: an <c>onFI</c> data message (date, time, optionally SMPTE timecode) at an interval of
+    /// media time, as Flash Media Live Encoder sends it. Null (the default) sends none.
+    /// </summary>
+    public RtmpTimecodeOptions? Timecode { get; init; }
+
+    /// <summary>
+    /// Whether video frames may be reordered (B-frames: PTS differs from DTS). Default true. When the host promises it
+    /// will not produce B-frames, set false: a video frame whose PTS differs from its DTS is then refused by
+    /// <see cref="RtmpWriter.WriteVideoAsync(ReadOnlyMemory{byte}, TimeSpan, TimeSpan, CancellationToken)"/> with an
+    /// <see cref="ArgumentException"/> naming the frame's number and both times; nothing of that frame is sent and the
+    /// writer stays usable.
+    /// </summary>
+    public bool AllowBFrames { get; init; } = true;
+
     /// <summary>Called (off the I/O path, in order) on every status change, like the event. A throwing callback is logged and ignored.</summary>
     public Action<RtmpWriterStatusChangedEventArgs>? OnStatusChanged { get; init; }
 
@@ -181,6 +196,8 @@ public sealed record RtmpWriterOptions
         {
             throw new ArgumentException($"{nameof(Reconnect)}: Attempts, Delay and BufferSize must not be negative.", nameof(Reconnect));
         }
+
+        Timecode?.Validate();
 
         if (Video is null && Audio is null)
         {
