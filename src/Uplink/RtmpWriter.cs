@@ -492,7 +492,17 @@ public sealed class RtmpWriter : IAsyncDisposable
     private async ValueTask EnsureWritableAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_reconnecting)
+        string? lostReason;
+        bool reconnecting;
+        lock (_stateLock)
+        {
+            // Read together: a send loop or receive loop marks the connection lost and starts reconnecting in one step,
+            // and a write must not see the loss without the reconnection (it would fail a stream that is coming back).
+            lostReason = _lostReason;
+            reconnecting = _reconnecting;
+        }
+
+        if (reconnecting)
         {
             // The caller keeps writing: frames wait in the replay buffer until the stream is back.
             return;
@@ -500,7 +510,7 @@ public sealed class RtmpWriter : IAsyncDisposable
 
         if (_connection is { } current)
         {
-            if (_lostReason is null)
+            if (lostReason is null)
             {
                 return;
             }
@@ -508,9 +518,9 @@ public sealed class RtmpWriter : IAsyncDisposable
             await TearDownAsync(current).ConfigureAwait(false);
         }
 
-        if (_lostReason is not null)
+        if (lostReason is not null)
         {
-            throw new RtmpException(RtmpErrorKind.Disconnected, $"the connection to the server was lost: {_lostReason}");
+            throw new RtmpException(_lostKind, $"the connection to the server was lost: {lostReason}");
         }
 
         if (_disconnectedByCaller)
