@@ -116,6 +116,7 @@ internal static class Program
             }
         });
         var verbose = new Option<bool>("--verbose") { Description = "Show exception details on failure." };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only warnings and errors on stderr: no status lines, progress or summary (--json output is unchanged)." };
         var timecode = new Option<double?>("--timecode") { Description = "Embed timecode: an onFI data message (date sd, time st of the wall clock at the stream's start, advanced by media time) every SECONDS of media (default 1), as Flash Media Live Encoder does.", Arity = ArgumentArity.ZeroOrOne, HelpName = "SECONDS" };
         var smpteTimecode = new Option<bool>("--smpte-timecode") { Description = "Also send tc (implies --timecode 1 when that is not given), the SMPTE timecode HH:MM:SS:FF (non-drop-frame) of the stream time at the video's frame rate (or --fps)." };
         var noBFrames = new Option<bool>("--no-b-frames") { Description = "Refuse B-frames: a video frame whose PTS differs from its DTS fails the publish (exit 2) naming the frame." };
@@ -183,6 +184,7 @@ internal static class Program
         publish.Options.Add(packetSize);
         publish.Options.Add(live);
         publish.Options.Add(verbose);
+        publish.Options.Add(quiet);
         publish.Options.Add(timecode);
         publish.Options.Add(smpteTimecode);
         publish.Options.Add(noBFrames);
@@ -212,7 +214,8 @@ internal static class Program
                 result.GetValue(live),
                 result.GetResult(timecode) is null ? (result.GetValue(smpteTimecode) ? 1 : null) : result.GetValue(timecode) ?? 1,
                 result.GetValue(smpteTimecode),
-                result.GetValue(noBFrames));
+                result.GetValue(noBFrames),
+                result.GetValue(quiet));
             return new PublishRunner(settings, Console.Out, Console.Error).RunAsync(cancellationToken);
         });
 

@@ -12,6 +12,7 @@ internal sealed class PublishRunner
     private readonly CommandOutput _output;
     private readonly InputSource _input;
     private TimeSpan _mediaPosition;
+    private TimeSpan? _total;
     private int _loopsDone;
 
     public PublishRunner(PublishSettings settings, TextWriter stdout, TextWriter stderr)
@@ -94,7 +95,8 @@ internal sealed class PublishRunner
 
             bool cancelled = false;
             using var stopStats = new CancellationTokenSource();
-            bool liveLine = _output.Json is null && !Console.IsErrorRedirected;
+            bool liveLine = _output.Json is null && !_settings.Quiet && !Console.IsErrorRedirected;
+            _total = Duration(reader) is TimeSpan duration && _settings.Loop > 0 && !_input.IsStdin ? duration * _settings.Loop : null;
             Task statsLoop = _output.Json is not null || liveLine || statsLog is not null ? ReportStatsAsync(writer, liveLine, statsLog, stopStats.Token) : Task.CompletedTask;
             try
             {
@@ -118,7 +120,7 @@ internal sealed class PublishRunner
             writer = null;
             var summary = new PublishSummary(stats.VideoFramesSent, stats.AudioFramesSent, stats.VideoFramesDropped, stats.AudioFramesDropped, stats.BytesSent, stats.BytesAcknowledged, wall.Elapsed, _mediaPosition, _loopsDone);
             Report(summary, url, cancelled);
-            if (embedded is not null)
+            if (embedded is not null && !_settings.Quiet)
             {
                 await embedded.ReportAsync(summary, _output).ConfigureAwait(false);
             }
@@ -161,7 +163,7 @@ internal sealed class PublishRunner
                 if (liveLine)
                 {
                     // One line, rewritten in place, on a terminal only; plain lines everywhere else.
-                    await _output.Stderr.WriteAsync("\r" + LiveLine(stats, previous)).ConfigureAwait(false);
+                    await _output.Stderr.WriteAsync("\r" + LiveLine(stats, previous, _mediaPosition, _total)).ConfigureAwait(false);
                 }
                 else if (_output.Json is not null)
                 {
@@ -183,16 +185,37 @@ internal sealed class PublishRunner
         }
     }
 
-    /// <summary>status, bitrate and frame rate over the last second, drops, buffered, stream position.</summary>
-    internal static string LiveLine(RtmpWriterStats now, RtmpWriterStats before)
+    /// <summary>
+    /// Status, then a progress bar with position/duration when the input's duration is known (a file whose header
+    /// says it) or the position alone, bitrate and frame rate over the last second, drops, queued bytes, reconnects.
+    /// </summary>
+    internal static string LiveLine(RtmpWriterStats now, RtmpWriterStats before, TimeSpan position, TimeSpan? total)
     {
         double kbps = (now.BytesSent - before.BytesSent) * 8 / 1000d;
         long fps = now.VideoFramesSent - before.VideoFramesSent;
         long drops = now.VideoFramesDropped + now.AudioFramesDropped;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        string where = total is TimeSpan t && t > TimeSpan.Zero
+            ? string.Create(inv, $"{Bar(position / t, 20)} {Math.Min(100, position / t * 100),3:0}% {position:hh\\:mm\\:ss}/{t:hh\\:mm\\:ss}")
+            : string.Create(inv, $"{position:hh\\:mm\\:ss}");
         return string.Create(
-            System.Globalization.CultureInfo.InvariantCulture,
-            $"uplink: {now.Status,-12} {now.LastTimestamp:hh\\:mm\\:ss}  {kbps,8:0} kbit/s  {fps,3} fps  {drops} dropped  {now.QueuedBytes / 1024} KiB queued  {now.Reconnects} reconnects   ");
+            inv,
+            $"uplink: {now.Status,-12} {where}  {kbps,6:0} kbit/s  {fps,3} fps  {drops} dropped  {now.QueuedBytes / 1024} KiB queued  {now.Reconnects} reconnects   ");
     }
+
+    private static string Bar(double fraction, int width)
+    {
+        int filled = (int)Math.Clamp(Math.Round(fraction * width), 0, width);
+        return "[" + new string('#', filled) + new string('-', width - filled) + "]";
+    }
+
+    /// <summary>The input's duration when its header says it (FLV onMetaData, MP4 moov); null otherwise.</summary>
+    private static TimeSpan? Duration(IMediaReader reader) => reader switch
+    {
+        FlvReader flv => flv.Duration,
+        Mp4Reader mp4 => mp4.Duration,
+        _ => null,
+    };
 
     /// <summary>Plays the input (N times with --loop), pacing frames at their timestamps unless --no-realtime.
     /// Each loop continues the timestamps where the previous one ended.</summary>
@@ -315,7 +338,7 @@ internal sealed class PublishRunner
         {
             _output.Json.Status(e);
         }
-        else
+        else if (!_settings.Quiet)
         {
             _output.Stderr.WriteLine($"uplink: {e.Status} ({(int)e.Status}): {e.Reason}");
         }
@@ -326,6 +349,11 @@ internal sealed class PublishRunner
         if (_output.Json is not null)
         {
             _output.Json.Summary(s);
+            return;
+        }
+
+        if (_settings.Quiet)
+        {
             return;
         }
 

@@ -23,4 +23,5 @@ internal sealed record PublishSettings(
     bool Live = false,
     double? TimecodeSeconds = null,
     bool SmpteTimecode = false,
-    bool NoBFrames = false);
+    bool NoBFrames = false,
+    bool Quiet = false);
