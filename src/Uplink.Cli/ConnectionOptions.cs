@@ -18,16 +18,16 @@ internal sealed class ConnectionOptions
 
     public ConnectionOptions()
     {
-        _trace.Validators.Add(r =>
+        OptionChecks.Add(_trace, (r, value) =>
         {
-            if (r.GetValueOrDefault<int?>() is int v && v is < 0 or > 9)
+            if (value is int v && v is < 0 or > 9)
             {
                 r.AddError($"--trace must be 0 to 9, got {v}.");
             }
         });
-        _connectTimeout.Validators.Add(r =>
+        OptionChecks.Add(_connectTimeout, (r, value) =>
         {
-            double v = r.GetValueOrDefault<double>();
+            double v = value;
             if (v is <= 0 or > 3600 || double.IsNaN(v))
             {
                 r.AddError("--connect-timeout must be more than 0 and at most 3600 seconds.");

@@ -10,6 +10,25 @@ internal static class Program
     {
         RootCommand root = BuildCommand();
         ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count == 0)
+        {
+            // --config FILE and UPLINK_… variables fill in what the command line leaves out (publish only).
+            try
+            {
+                var layers = new SettingsLayers(root.Subcommands.First(c => c.Name == "publish"));
+                string[] layered = layers.Apply(parsed, args, Environment.GetEnvironmentVariables());
+                if (layered != args)
+                {
+                    parsed = root.Parse(layered);
+                }
+            }
+            catch (InputException ex)
+            {
+                await Console.Error.WriteLineAsync("uplink: error: " + ex.Message).ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
+        }
+
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
         {
             foreach (ParseError error in parsed.Errors)
@@ -51,16 +70,16 @@ internal static class Program
         var url = new Argument<string?>("url") { Description = "Where to publish: rtmp://host[:port]/app/stream, rtmps://…, or rtmp:host/app+stream. Left out: the embedded server, in this process.", Arity = ArgumentArity.ZeroOrOne };
         var reconnectAttempts = new Option<int>("--reconnect-attempts") { Description = "Reconnect this many times after the connection is lost, while reading goes on (0 = never).", DefaultValueFactory = _ => 5 };
         var reconnectDelay = new Option<double>("--reconnect-delay") { Description = "Seconds before the first reconnection attempt; later ones back off (doubling, with jitter, up to 30 s).", DefaultValueFactory = _ => 2 };
-        reconnectAttempts.Validators.Add(r =>
+        OptionChecks.Add(reconnectAttempts, (r, value) =>
         {
-            if (r.GetValueOrDefault<int>() is < 0 or > 1000)
+            if (value is < 0 or > 1000)
             {
                 r.AddError("--reconnect-attempts must be 0 to 1000.");
             }
         });
-        reconnectDelay.Validators.Add(r =>
+        OptionChecks.Add(reconnectDelay, (r, value) =>
         {
-            double v = r.GetValueOrDefault<double>();
+            double v = value;
             if (v is < 0 or > 3600 || double.IsNaN(v))
             {
                 r.AddError("--reconnect-delay must be 0 to 3600 seconds.");
@@ -69,17 +88,17 @@ internal static class Program
         var sendTimeout = new Option<double>("--send-timeout") { Description = "Seconds one socket write may take before the connection counts as lost (then reconnection starts).", DefaultValueFactory = _ => 15 };
         var noTcpNoDelay = new Option<bool>("--no-tcp-nodelay") { Description = "Leave Nagle's algorithm on (TCP_NODELAY is set by default)." };
         var socketBuffer = new Option<int>("--socket-buffer") { Description = "Socket send buffer size in bytes (0 = the system's)." };
-        sendTimeout.Validators.Add(r =>
+        OptionChecks.Add(sendTimeout, (r, value) =>
         {
-            double v = r.GetValueOrDefault<double>();
+            double v = value;
             if (v is <= 0 or > 3600 || double.IsNaN(v))
             {
                 r.AddError("--send-timeout must be more than 0 and at most 3600 seconds.");
             }
         });
-        socketBuffer.Validators.Add(r =>
+        OptionChecks.Add(socketBuffer, (r, value) =>
         {
-            if (r.GetValueOrDefault<int>() is < 0 or > 64 * 1024 * 1024)
+            if (value is < 0 or > 64 * 1024 * 1024)
             {
                 r.AddError("--socket-buffer must be 0 to 67108864 bytes.");
             }
@@ -87,16 +106,16 @@ internal static class Program
         var bufferSize = new Option<int>("--buffer-size") { Description = "Application send buffer in bytes: a send loop owns the socket, so reading and sending overlap; when it is full, reading waits (or, with --live, frames are dropped). 0 = send on the reading thread.", DefaultValueFactory = _ => 4 * 1024 * 1024 };
         var packetSize = new Option<int>("--packet-size") { Description = "Bytes per socket write (chunks are coalesced up to this), 1024 to 4194304.", DefaultValueFactory = _ => 64 * 1024 };
         var live = new Option<bool>("--live") { Description = "Live mode: reading never waits for the network; under congestion frames are dropped (non-reference frames past 0.7 s buffered, then inter frames until the next keyframe past 0.9 s, audio last) and counted. The buffer is --buffer-size (8 MiB when that is 0)." };
-        bufferSize.Validators.Add(r =>
+        OptionChecks.Add(bufferSize, (r, value) =>
         {
-            if (r.GetValueOrDefault<int>() is < 0 or > 1 << 30)
+            if (value is < 0 or > 1 << 30)
             {
                 r.AddError("--buffer-size must be 0 to 1073741824 bytes.");
             }
         });
-        packetSize.Validators.Add(r =>
+        OptionChecks.Add(packetSize, (r, value) =>
         {
-            if (r.GetValueOrDefault<int>() is < 1024 or > 4 << 20)
+            if (value is < 1024 or > 4 << 20)
             {
                 r.AddError("--packet-size must be 1024 to 4194304 bytes.");
             }
@@ -108,37 +127,38 @@ internal static class Program
         var json = new Option<bool>("--json") { Description = "Write JSON lines to stdout: status changes, a summary, errors." };
         var audio = new Option<string?>("--audio") { Description = "An ADTS AAC file to publish beside a raw H.264 INPUT (the two inputs fed from two files)." };
         var fps = new Option<double?>("--fps") { Description = "Frame rate of a raw H.264 INPUT whose SPS has none (or to override it)." };
-        fps.Validators.Add(r =>
+        OptionChecks.Add(fps, (r, value) =>
         {
-            if (r.GetValueOrDefault<double?>() is double v && (v is <= 0 or > 1000 || double.IsNaN(v)))
+            if (value is double v && (v is <= 0 or > 1000 || double.IsNaN(v)))
             {
                 r.AddError("--fps must be more than 0 and at most 1000.");
             }
         });
         var verbose = new Option<bool>("--verbose") { Description = "Show exception details on failure." };
+        var config = new Option<string?>("--config") { Description = "A JSON file of settings: the flags without dashes as names (\"ReconnectAttempts\": 10, \"Live\": true, \"Url\": \"rtmp://…\"). UPLINK_… environment variables (UPLINK_RECONNECT_ATTEMPTS=10) override it; flags override both. See 'uplink config --print'." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only warnings and errors on stderr: no status lines, progress or summary (--json output is unchanged)." };
         var timecode = new Option<double?>("--timecode") { Description = "Embed timecode: an onFI data message (date sd, time st of the wall clock at the stream's start, advanced by media time) every SECONDS of media (default 1), as Flash Media Live Encoder does.", Arity = ArgumentArity.ZeroOrOne, HelpName = "SECONDS" };
         var smpteTimecode = new Option<bool>("--smpte-timecode") { Description = "Also send tc (implies --timecode 1 when that is not given), the SMPTE timecode HH:MM:SS:FF (non-drop-frame) of the stream time at the video's frame rate (or --fps)." };
         var noBFrames = new Option<bool>("--no-b-frames") { Description = "Refuse B-frames: a video frame whose PTS differs from its DTS fails the publish (exit 2) naming the frame." };
-        timecode.Validators.Add(r =>
+        OptionChecks.Add(timecode, (r, value) =>
         {
-            if (r.GetValueOrDefault<double?>() is double v && (v is <= 0 or > 3600 || double.IsNaN(v)))
+            if (value is double v && (v is <= 0 or > 3600 || double.IsNaN(v)))
             {
                 r.AddError("--timecode must be more than 0 and at most 3600 seconds.");
             }
         });
 
 
-        loop.Validators.Add(r =>
+        OptionChecks.Add(loop, (r, value) =>
         {
-            if (r.GetValueOrDefault<int>() < 0)
+            if (value < 0)
             {
                 r.AddError("--loop must be 0 (forever) or more.");
             }
         });
-        chunkSize.Validators.Add(r =>
+        OptionChecks.Add(chunkSize, (r, value) =>
         {
-            int v = r.GetValueOrDefault<int>();
+            int v = value;
             if (v is < 128 or > RtmpWriterOptions.MaxChunkSize)
             {
                 r.AddError($"--chunk-size must be 128 to {RtmpWriterOptions.MaxChunkSize}, got {v}.");
@@ -185,6 +205,7 @@ internal static class Program
         publish.Options.Add(live);
         publish.Options.Add(verbose);
         publish.Options.Add(quiet);
+        publish.Options.Add(config);
         publish.Options.Add(timecode);
         publish.Options.Add(smpteTimecode);
         publish.Options.Add(noBFrames);
@@ -283,6 +304,7 @@ internal static class Program
         root.Subcommands.Add(probe);
         root.Subcommands.Add(check);
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(ConfigCommand.Create(publish));
         return root;
     }
 }

@@ -19,11 +19,11 @@ internal static class ServeCommand
         var password = new Option<string?>("--password") { Description = "That user's password." };
         var authmod = new Option<string>("--authmod") { Description = "Authentication scheme with --user: adobe or llnw.", DefaultValueFactory = _ => "adobe" };
         authmod.AcceptOnlyFromAmong("adobe", "llnw");
-        listen.Validators.Add(r =>
+        OptionChecks.Add(listen, (r, value) =>
         {
-            if (!TryParseListen(r.GetValueOrDefault<string>(), out _))
+            if (!TryParseListen(value, out _))
             {
-                r.AddError($"--listen must be HOST:PORT or PORT, got '{r.GetValueOrDefault<string>()}'.");
+                r.AddError($"--listen must be HOST:PORT or PORT, got '{value}'.");
             }
         });
 

@@ -72,7 +72,7 @@ public sealed class TraceLoggingTests(NginxRtmpFixture fixture) : IClassFixture<
             ["publish", Path.GetFullPath(Sample), fixture.Peer.PublishUrl(StreamNames.Next("trace-bad")), "--no-realtime"], Timeout);
         Assert.True(result.ExitCode == 2, result.Describe());
         string error = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("UPLINK_TRACE must be 0 to 9", error, StringComparison.Ordinal);
+        Assert.Contains("UPLINK_TRACE", error, StringComparison.Ordinal);
     }
 
     [Fact]
