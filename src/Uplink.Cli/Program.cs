@@ -183,6 +183,9 @@ internal static class Program
               uplink publish clip.flv rtmp:127.0.0.1/live+demo --json
               uplink publish clip.mp4 rtmp://127.0.0.1/live/demo --live --reconnect-attempts 10
               uplink publish clip.mp4 rtmp://127.0.0.1/live/demo --buffer-size 4000000 --packet-size 131072
+              uplink publish clip.mp4 --config uplink.json          (settings from a file; flags still win)
+              UPLINK_URL=rtmp://127.0.0.1/live/demo UPLINK_LIVE=true uplink publish clip.mp4
+              uplink publish clip.mp4 rtmp://127.0.0.1/live/demo --trace 9 --log-file uplink.log
               uplink publish clip.mp4 rtmps://ingest.example.com/live/KEY --tls-ca private-ca.pem
               UPLINK_PASSWORD=… uplink publish clip.mp4 rtmp://wowza.example.com/live/cam --user alice
             """);
