@@ -17,6 +17,15 @@ internal static class ServeCommand
         var record = new Option<string?>("--record") { Description = "Record each publish to DIR/APP/STREAM-yyyyMMdd-HHmmss.flv." };
         var user = new Option<string?>("--user") { Description = "The user allowed to publish (requires --password)." };
         var password = new Option<string?>("--password") { Description = "That user's password." };
+        var trace = new Option<int?>("--trace") { Description = "Log detail 0–9 as for publish (0 errors … 2 sessions … 9 every message); default: warnings and errors on stderr. Also UPLINK_TRACE." };
+        var logFile = new Option<string?>("--log-file") { Description = "Append the log to this file instead of stderr. Also UPLINK_LOG_FILE." };
+        OptionChecks.Add(trace, (r, value) =>
+        {
+            if (value is int v && v is < 0 or > 9)
+            {
+                r.AddError($"--trace must be 0 to 9, got {v}.");
+            }
+        });
         var authmod = new Option<string>("--authmod") { Description = "Authentication scheme with --user: adobe or llnw.", DefaultValueFactory = _ => "adobe" };
         authmod.AcceptOnlyFromAmong("adobe", "llnw");
         OptionChecks.Add(listen, (r, value) =>
@@ -42,6 +51,8 @@ internal static class ServeCommand
         serve.Options.Add(user);
         serve.Options.Add(password);
         serve.Options.Add(authmod);
+        serve.Options.Add(trace);
+        serve.Options.Add(logFile);
         serve.Validators.Add(r =>
         {
             if ((r.GetValue(user) is null) != (r.GetValue(password) is null))
@@ -61,7 +72,14 @@ internal static class ServeCommand
                 Password = result.GetValue(password),
                 AuthMode = userName is null ? RtmpAuthMode.None : result.GetValue(authmod) == "llnw" ? RtmpAuthMode.Llnw : RtmpAuthMode.Adobe,
             };
-            return RunAsync(options, Console.Out, Console.Error, cancellationToken);
+            var logging = new ConnectionArguments(TimeSpan.Zero, Trace: result.GetValue(trace), TraceVariable: Environment.GetEnvironmentVariable("UPLINK_TRACE"),
+                LogFile: result.GetValue(logFile) ?? (Environment.GetEnvironmentVariable("UPLINK_LOG_FILE") is { Length: > 0 } f ? f : null));
+            var output = new CommandOutput(Console.Out, Console.Error, json: false, verbose: false);
+            return output.RunAsync(async token =>
+            {
+                using ILoggerFactory? log = logging.OpenLog(Console.Error);
+                return await RunAsync(options with { LoggerFactory = log }, Console.Out, Console.Error, token).ConfigureAwait(false);
+            }, () => "serve", cancellationToken);
         });
         return serve;
     }
