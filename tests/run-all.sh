@@ -22,7 +22,7 @@ if [ ! -e "$policy" ]; then
     own_policy=1
 fi
 
-packages=(nginx libnginx-mod-rtmp ffmpeg openssl)  # openssl makes the RTMPS test certificate
+packages=(nginx libnginx-mod-rtmp ffmpeg openssl clang zlib1g-dev)  # openssl: the RTMPS test certificate; clang, zlib1g-dev: the native AOT publish test
 # Node.js >= 20 (Node-Media-Server 4.4.3 requires it) comes with the machine; fall back to Debian's if absent.
 if ! command -v node >/dev/null 2>&1; then packages+=(nodejs); fi
 if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi

@@ -1,0 +1,108 @@
+// Publishes a media file (FLV, MP4, MPEG-TS, raw H.264 or ADTS AAC) to an RTMP server in real time,
+// the way a live encoder would, with the Uplink library:
+//
+//   dotnet run --project samples/LibrarySample -- samples/sample.flv rtmp://127.0.0.1/live/test
+//
+// Ctrl-C stops the stream cleanly (the server sees an unpublish, not a dropped connection).
+using System.Diagnostics;
+using Uplink;
+using Uplink.Media;
+
+if (args.Length != 2)
+{
+    Console.Error.WriteLine("usage: LibrarySample INPUT rtmp://host[:port]/app/stream");
+    return 2;
+}
+
+// Ctrl-C cancels this token instead of killing the process, so the finally blocks below still run.
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+// 1. Open the input. MediaReader detects the format from the first bytes and returns a reader that
+//    yields frames in decode order. It also tells the media types of the two pins (video, audio).
+await using FileStream file = File.OpenRead(args[0]);
+await using IMediaReader reader = await MediaReader.OpenAsync(file, cancellationToken: stop.Token);
+Console.Error.WriteLine($"input: {reader.FormatName}, video {reader.Video?.ToString() ?? "none"}, audio {reader.Audio?.ToString() ?? "none"}");
+
+// 2. Create the writer. Options are an immutable record: the URL, and the media types the reader found
+//    (null for a missing track). Reconnection is on by default: when the connection drops, the writer
+//    reconnects and resends the sequence headers while we keep writing.
+var options = new RtmpWriterOptions { Url = args[1], Video = reader.Video, Audio = reader.Audio };
+await using var writer = new RtmpWriter(options);
+
+// StatusChanged is raised from the writer's own dispatch loop, never from the network path, so a slow
+// handler cannot stall sending. Status is Connected (0), Disconnected (1) or Reconnecting (2).
+writer.StatusChanged += (_, e) => Console.Error.WriteLine($"status: {e.Status} ({e.Reason})");
+
+var clock = Stopwatch.StartNew();
+try
+{
+    // 3. Connect: handshake, connect, createStream, publish. Throws RtmpException when refused.
+    await writer.ConnectAsync(stop.Token);
+
+    TimeSpan? first = null;
+    while (await reader.ReadAsync(stop.Token))
+    {
+        MediaFrame frame = reader.Current; // valid until the next ReadAsync; the writer copies what it keeps
+
+        // Sequence headers (the AVC decoder configuration, the AAC AudioSpecificConfig) go to the writer as
+        // configuration; it sends them before the next frame and again after every reconnection.
+        if (frame.IsConfiguration)
+        {
+            if (frame.Track == MediaTrack.Video)
+            {
+                await writer.SetVideoConfigurationAsync(frame.Data, stop.Token);
+            }
+            else
+            {
+                await writer.SetAudioConfigurationAsync(frame.Data, stop.Token);
+            }
+
+            continue;
+        }
+
+        // Real time: wait until the frame's decode time (relative to the first frame) has come.
+        first ??= frame.Dts;
+        TimeSpan wait = frame.Dts - first.Value - clock.Elapsed;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, stop.Token);
+        }
+
+        // 4. Write. Video takes decode and presentation time (B-frames make them differ); audio one time.
+        if (frame.Track == MediaTrack.Video)
+        {
+            await writer.WriteVideoAsync(frame.Data, frame.Dts, frame.Pts, stop.Token);
+        }
+        else
+        {
+            await writer.WriteAudioAsync(frame.Data, frame.Dts, stop.Token);
+        }
+    }
+}
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    Console.Error.WriteLine("stopping (Ctrl-C)");
+}
+catch (RtmpException ex)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return 1;
+}
+finally
+{
+    // 5. Disconnect: sends what is queued, unpublishes and closes. Not tied to the Ctrl-C token, so it runs
+    //    to completion after a Ctrl-C (bounded by RtmpWriterOptions.CloseTimeout).
+    await writer.DisconnectAsync(CancellationToken.None);
+}
+
+// 6. Stats: a snapshot of what the writer did.
+RtmpWriterStats stats = writer.GetStats();
+Console.Error.WriteLine(
+    $"sent {stats.VideoFramesSent} video + {stats.AudioFramesSent} audio frames ({stats.VideoFramesDropped + stats.AudioFramesDropped} dropped), " +
+    $"{stats.BytesSent} bytes in {clock.Elapsed.TotalSeconds:F1} s, {stats.AverageBitrate / 1000:F0} kbit/s, {stats.Reconnects} reconnects");
+return 0;
