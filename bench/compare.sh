@@ -6,6 +6,7 @@
 #     --rounds N   rounds of the four runs (default 3); medians over the rounds
 #     --small      a 10 s 640x360 clip looped 3 times instead of 60 s of 1080p looped 10 times (a smoke run)
 #     --timeout S  a run that takes longer than S seconds (default 600) is stopped and counts as failed
+#     --aot        measure the native AOT binary (dotnet publish -p:PublishAot=true) instead of the ReadyToRun build
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -13,11 +14,13 @@ repo=$(cd "$here/.." && pwd)
 cache="$here/.cache"
 rounds=3
 small=false
+aot=false
 tool_timeout=600
 while (($#)); do
     case "$1" in
         --rounds) rounds=${2:?--rounds needs a number}; shift 2 ;;
         --small) small=true; shift ;;
+        --aot) aot=true; shift ;;
         --timeout) tool_timeout=${2:?--timeout needs seconds}; shift 2 ;;
         -h|--help) sed -n '2,8p' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
@@ -58,12 +61,19 @@ if [[ ! -s "$looped" || "$looped" -ot "$clip" ]]; then
 fi
 bytes=$(stat -c %s "$looped")
 
-# ReadyToRun: precompiled code, so the measurement is not mostly the JIT starting up (0.2 s CPU of a ~0.7 s run).
 rid=$(dotnet --info | awk '/^ *RID:/ {print $2; exit}')
-echo "building uplink (dotnet publish -c Release -r $rid, ReadyToRun) ..." >&2
-dotnet publish "$repo/src/Uplink.Cli" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$cache/uplink" -nologo -v quiet >"$cache/publish.log" 2>&1 \
-    || { cat "$cache/publish.log" >&2; exit 1; }
-uplink="$cache/uplink/Uplink.Cli"
+if [[ "$aot" == true ]]; then
+    echo "building uplink (dotnet publish -c Release -r $rid -p:PublishAot=true) ..." >&2
+    dotnet publish "$repo/src/Uplink.Cli" -c Release -r "$rid" -p:PublishAot=true -o "$cache/uplink-aot" -nologo -v quiet >"$cache/publish.log" 2>&1 \
+        || { cat "$cache/publish.log" >&2; exit 1; }
+    uplink="$cache/uplink-aot/uplink"
+else
+    # ReadyToRun: precompiled code, so the measurement is not mostly the JIT starting up (0.2 s CPU of a ~0.7 s run).
+    echo "building uplink (dotnet publish -c Release -r $rid, ReadyToRun) ..." >&2
+    dotnet publish "$repo/src/Uplink.Cli" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$cache/uplink" -nologo -v quiet >"$cache/publish.log" 2>&1 \
+        || { cat "$cache/publish.log" >&2; exit 1; }
+    uplink="$cache/uplink/Uplink.Cli"
+fi
 
 work=$(mktemp -d /tmp/uplink-compare.XXXXXX)
 sink_pid=""
