@@ -9,7 +9,7 @@ namespace Uplink.IntegrationTests.Tests;
 public sealed class ConfigurationTests(NginxRtmpFixture fixture) : IClassFixture<NginxRtmpFixture>, IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-    private static readonly string Sample = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "samples", "sample.flv"));
+    private static string Sample => Path.Combine(RequiredTools.RepositoryRoot, "samples", "sample.flv");
     private readonly string _directory = Directory.CreateTempSubdirectory("uplink-config-").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);

@@ -1,4 +1,5 @@
 using Uplink.IntegrationTests.Cli;
+using Uplink.IntegrationTests.Peers;
 using Uplink.IntegrationTests.Processes;
 
 namespace Uplink.IntegrationTests.Tests;
@@ -7,7 +8,7 @@ namespace Uplink.IntegrationTests.Tests;
 public sealed class TerminalOutputTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-    private static readonly string Sample = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "samples", "sample.flv"));
+    private static string Sample => Path.Combine(RequiredTools.RepositoryRoot, "samples", "sample.flv");
 
     [Fact]
     public async Task On_a_terminal_a_file_with_a_known_duration_gets_a_progress_bar_rewritten_in_place()

@@ -9,7 +9,7 @@ namespace Uplink.IntegrationTests.Tests;
 public sealed class TraceLoggingTests(NginxRtmpFixture fixture) : IClassFixture<NginxRtmpFixture>, IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-    private static readonly string Sample = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "samples", "sample.flv");
+    private static string Sample => Path.Combine(RequiredTools.RepositoryRoot, "samples", "sample.flv");
     private readonly string _directory = Directory.CreateTempSubdirectory("uplink-trace-").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
@@ -29,7 +29,7 @@ public sealed class TraceLoggingTests(NginxRtmpFixture fixture) : IClassFixture<
     public async Task Trace_9_logs_every_message_and_every_chunk_to_the_file_and_never_a_secret()
     {
         string log = Path.Combine(_directory, "uplink.log");
-        ProcessResult result = await UplinkCli.RunAsync(["publish", Path.GetFullPath(Sample), UrlWithSecrets(StreamNames.Next("trace")), "--no-realtime", "--trace", "9", "--log-file", log], Timeout);
+        ProcessResult result = await UplinkCli.RunAsync(["publish", Sample, UrlWithSecrets(StreamNames.Next("trace")), "--no-realtime", "--trace", "9", "--log-file", log], Timeout);
         Assert.True(result.ExitCode == 0 && !result.TimedOut, result.Describe());
 
         string text = await File.ReadAllTextAsync(log);
@@ -53,7 +53,7 @@ public sealed class TraceLoggingTests(NginxRtmpFixture fixture) : IClassFixture<
         string log = Path.Combine(_directory, "env.log");
         ProcessResult result = await UplinkCli.RunWithEnvironmentAsync(
             new Dictionary<string, string> { ["UPLINK_TRACE"] = "3", ["UPLINK_LOG_FILE"] = log },
-            ["publish", Path.GetFullPath(Sample), fixture.Peer.PublishUrl(StreamNames.Next("trace-env")), "--no-realtime"], Timeout);
+            ["publish", Sample, fixture.Peer.PublishUrl(StreamNames.Next("trace-env")), "--no-realtime"], Timeout);
         Assert.True(result.ExitCode == 0 && !result.TimedOut, result.Describe());
 
         string[] lines = (await File.ReadAllTextAsync(log)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -69,7 +69,7 @@ public sealed class TraceLoggingTests(NginxRtmpFixture fixture) : IClassFixture<
     {
         ProcessResult result = await UplinkCli.RunWithEnvironmentAsync(
             new Dictionary<string, string> { ["UPLINK_TRACE"] = value },
-            ["publish", Path.GetFullPath(Sample), fixture.Peer.PublishUrl(StreamNames.Next("trace-bad")), "--no-realtime"], Timeout);
+            ["publish", Sample, fixture.Peer.PublishUrl(StreamNames.Next("trace-bad")), "--no-realtime"], Timeout);
         Assert.True(result.ExitCode == 2, result.Describe());
         string error = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("UPLINK_TRACE", error, StringComparison.Ordinal);
@@ -78,7 +78,7 @@ public sealed class TraceLoggingTests(NginxRtmpFixture fixture) : IClassFixture<
     [Fact]
     public async Task A_trace_level_out_of_range_is_refused_with_exit_2()
     {
-        ProcessResult result = await UplinkCli.RunAsync(["publish", Path.GetFullPath(Sample), fixture.Peer.PublishUrl("x"), "--trace", "10"], Timeout);
+        ProcessResult result = await UplinkCli.RunAsync(["publish", Sample, fixture.Peer.PublishUrl("x"), "--trace", "10"], Timeout);
         Assert.True(result.ExitCode == 2, result.Describe());
         Assert.Contains("--trace must be 0 to 9", result.StandardError, StringComparison.Ordinal);
     }
