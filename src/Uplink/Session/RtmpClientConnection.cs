@@ -231,6 +231,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
     /// <summary>Chunks one message into the pending output (caller holds the send lock).</summary>
     public void Enqueue(int chunkStreamId, RtmpMessageType type, uint timestamp, uint streamId, ReadOnlySpan<byte> payload)
     {
+        ThrowIfClosed();
         int format = _chunkWriter.Write(_output, chunkStreamId, new RtmpMessageHeader(timestamp, payload.Length, type, streamId), payload);
         if (_traceMessages)
         {
@@ -260,6 +261,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
+        ThrowIfClosed();
         while (_controls.TryDequeue(out Action<RtmpClientConnection>? control))
         {
             control(this);
@@ -343,11 +345,38 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         }
 
         FailPending(new RtmpException(RtmpErrorKind.Disconnected, "connection closed"));
+
+        // A send loop may still be in a send (the transport is gone, so it fails at once): the buffers go back to the
+        // pool only once it has let go of the send lock, and every send after this sees _disposed and stops. The lock
+        // itself is not disposed: a waiter on a disposed SemaphoreSlim would never wake.
+        bool locked = await _sendLock.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        try
+        {
+            if (locked)
+            {
+                _output.Dispose();
+                _scratch.Dispose();
+                _sendTimer.Dispose();
+            }
+        }
+        finally
+        {
+            if (locked)
+            {
+                _sendLock.Release();
+            }
+        }
+
         _closing.Dispose();
-        _sendTimer.Dispose();
-        _output.Dispose();
-        _scratch.Dispose();
-        _sendLock.Dispose();
+    }
+
+    /// <summary>A send after <see cref="DisposeAsync"/> started (a send loop racing a teardown) fails like a lost connection.</summary>
+    private void ThrowIfClosed()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            throw new RtmpException(RtmpErrorKind.Disconnected, "connection closed");
+        }
     }
 
     private async Task HandshakeAsync(CancellationToken cancellationToken)
