@@ -29,9 +29,16 @@ await using IMediaReader reader = await MediaReader.OpenAsync(file, cancellation
 Console.Error.WriteLine($"input: {reader.FormatName}, video {reader.Video?.ToString() ?? "none"}, audio {reader.Audio?.ToString() ?? "none"}");
 
 // 2. Create the writer. Options are an immutable record: the URL, and the media types the reader found
-//    (null for a missing track). Reconnection is on by default: when the connection drops, the writer
-//    reconnects and resends the sequence headers while we keep writing.
-var options = new RtmpWriterOptions { Url = args[1], Video = reader.Video, Audio = reader.Audio };
+//    (null for a missing track). Reconnection is off by default (as in the original filter); turned on here:
+//    when the connection drops, the writer reconnects, resends metadata and sequence headers and replays
+//    what the server had not acknowledged, while we keep writing.
+var options = new RtmpWriterOptions
+{
+    Url = args[1],
+    Video = reader.Video,
+    Audio = reader.Audio,
+    Reconnect = new RtmpReconnectOptions(Attempts: 5, Delay: TimeSpan.FromSeconds(2)),
+};
 await using var writer = new RtmpWriter(options);
 
 // StatusChanged is raised from the writer's own dispatch loop, never from the network path, so a slow
