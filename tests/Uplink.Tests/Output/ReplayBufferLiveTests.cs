@@ -176,4 +176,20 @@ public class ReplayBufferLiveTests
         buffer.ReleaseSent();
         Assert.Equal(0, buffer.Bytes);
     }
+
+    [Fact]
+    public void A_barrier_stops_sending_before_the_next_message_until_cleared_and_nothing_is_lost()
+    {
+        var buffer = new ReplayBuffer(long.MaxValue);
+        AddAll(buffer, long.MaxValue, Key(0), P(40), Audio(50));
+        buffer.SetBarrier();
+        AddAll(buffer, long.MaxValue, Key(80), P(120));
+        Assert.Equal([("K", 0), ("P", 40), ("A", 50)], Unsent(buffer));
+        Assert.True(buffer.AtBarrier);
+        Assert.False(buffer.HasUnsent);
+        buffer.ReleaseSent();
+        buffer.ClearBarrier();
+        Assert.False(buffer.AtBarrier);
+        Assert.Equal([("K", 80), ("P", 120)], Unsent(buffer));
+    }
 }
