@@ -23,10 +23,10 @@ internal static class ConfigCommand
             """);
         command.Options.Add(print);
         command.Options.Add(file);
-        command.SetAction(result =>
+        command.SetAction((result, cancellationToken) =>
         {
             var output = new CommandOutput(Console.Out, Console.Error, json: false, verbose: false);
-            return output.RunAsync(_ => Task.FromResult(Print(publish, result.GetValue(file), Console.Out)), () => "config", CancellationToken.None).GetAwaiter().GetResult();
+            return output.RunAsync(_ => Task.FromResult(Print(publish, result.GetValue(file), Console.Out)), () => "config", cancellationToken);
         });
         return command;
     }

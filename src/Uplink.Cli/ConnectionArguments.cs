@@ -17,6 +17,14 @@ internal sealed record ConnectionArguments(
     string? TraceVariable = null,
     string? LogFile = null)
 {
+    /// <summary>Only the logging settings: <paramref name="trace"/> and <paramref name="logFile"/> from the flags, with
+    /// UPLINK_TRACE and UPLINK_LOG_FILE behind them (for <c>serve</c>, and the base of every command's arguments).</summary>
+    public static ConnectionArguments Logging(int? trace, string? logFile) => new(
+        TimeSpan.Zero,
+        Trace: trace,
+        TraceVariable: Environment.GetEnvironmentVariable("UPLINK_TRACE"),
+        LogFile: logFile ?? (Environment.GetEnvironmentVariable("UPLINK_LOG_FILE") is { } file && !string.IsNullOrWhiteSpace(file) ? file : null));
+
     /// <summary>The trace level: --trace, else UPLINK_TRACE, else none (null).</summary>
     /// <exception cref="InputException">UPLINK_TRACE is not 0 to 9.</exception>
     public int? TraceLevel

@@ -49,18 +49,15 @@ internal sealed class ConnectionOptions
         command.Options.Add(_logFile);
     }
 
-    public ConnectionArguments Read(ParseResult result) => new(
-        TimeSpan.FromSeconds(result.GetValue(_connectTimeout)),
-        result.GetValue(_user),
-        result.GetValue(_password) ?? Environment.GetEnvironmentVariable("UPLINK_PASSWORD"),
-        result.GetValue(_tlsCa),
-        result.GetValue(_tlsInsecure),
-        result.GetValue(_digest),
-        result.GetValue(_flashVer),
-        result.GetValue(_connectArgs),
-        result.GetValue(_trace),
-        Environment.GetEnvironmentVariable("UPLINK_TRACE"),
-        result.GetValue(_logFile) ?? NonEmpty(Environment.GetEnvironmentVariable("UPLINK_LOG_FILE")));
-
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+    public ConnectionArguments Read(ParseResult result) => ConnectionArguments.Logging(result.GetValue(_trace), result.GetValue(_logFile)) with
+    {
+        ConnectTimeout = TimeSpan.FromSeconds(result.GetValue(_connectTimeout)),
+        User = result.GetValue(_user),
+        Password = result.GetValue(_password) ?? Environment.GetEnvironmentVariable("UPLINK_PASSWORD"),
+        TlsCaFile = result.GetValue(_tlsCa),
+        TlsInsecure = result.GetValue(_tlsInsecure),
+        DigestHandshake = result.GetValue(_digest),
+        FlashVersion = result.GetValue(_flashVer),
+        ConnectArguments = result.GetValue(_connectArgs),
+    };
 }

@@ -72,8 +72,7 @@ internal static class ServeCommand
                 Password = result.GetValue(password),
                 AuthMode = userName is null ? RtmpAuthMode.None : result.GetValue(authmod) == "llnw" ? RtmpAuthMode.Llnw : RtmpAuthMode.Adobe,
             };
-            var logging = new ConnectionArguments(TimeSpan.Zero, Trace: result.GetValue(trace), TraceVariable: Environment.GetEnvironmentVariable("UPLINK_TRACE"),
-                LogFile: result.GetValue(logFile) ?? (Environment.GetEnvironmentVariable("UPLINK_LOG_FILE") is { Length: > 0 } f ? f : null));
+            ConnectionArguments logging = ConnectionArguments.Logging(result.GetValue(trace), result.GetValue(logFile));
             var output = new CommandOutput(Console.Out, Console.Error, json: false, verbose: false);
             return output.RunAsync(async token =>
             {

@@ -38,10 +38,10 @@ internal static class TraceLogging
         int level = trace ?? DefaultLevel;
         ILoggerProvider provider = logFile is null ? new TextLoggerProvider(stderr, ownsWriter: false) : TextLoggerProvider.OpenFile(logFile);
         var filters = new LoggerFilterOptions { MinLevel = LogLevel.None };
-        filters.Rules.Add(new LoggerFilterRule(null, "Uplink", MinimumFor(level, LogLevel.Debug, 4, LogLevel.Trace, 6), null));
-        filters.Rules.Add(new LoggerFilterRule(null, RtmpConnector.SessionCategory, MinimumFor(level, LogLevel.Debug, 5, LogLevel.Trace, 7), null));
+        // "Uplink" covers the writer, the server and the CLI's own category; the session and chunk rules are narrower.
+        filters.Rules.Add(new LoggerFilterRule(null, "Uplink", MinimumFor(level, debugFrom: 4, traceFrom: 6), null));
+        filters.Rules.Add(new LoggerFilterRule(null, RtmpConnector.SessionCategory, MinimumFor(level, debugFrom: 5, traceFrom: 7), null));
         filters.Rules.Add(new LoggerFilterRule(null, RtmpConnector.ChunkCategory, level >= 9 ? LogLevel.Trace : LogLevel.None, null));
-        filters.Rules.Add(new LoggerFilterRule(null, CliCategory, MinimumFor(level, LogLevel.Debug, 4, LogLevel.Trace, 6), null));
         var factory = new LoggerFactory([], filters);
 
         // Added to the factory itself (not through a builder), so disposing the factory flushes and closes the file.
@@ -50,12 +50,12 @@ internal static class TraceLogging
     }
 
     /// <summary>0 → Error, 1 → Warning, 2–3 → Information, then Debug from <paramref name="debugFrom"/> and Trace from <paramref name="traceFrom"/>.</summary>
-    private static LogLevel MinimumFor(int level, LogLevel debug, int debugFrom, LogLevel trace, int traceFrom) => level switch
+    private static LogLevel MinimumFor(int level, int debugFrom, int traceFrom) => level switch
     {
         0 => LogLevel.Error,
         1 => LogLevel.Warning,
-        _ when level >= traceFrom => trace,
-        _ when level >= debugFrom => debug,
+        _ when level >= traceFrom => LogLevel.Trace,
+        _ when level >= debugFrom => LogLevel.Debug,
         _ => LogLevel.Information,
     };
 }
