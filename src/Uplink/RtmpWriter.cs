@@ -755,12 +755,20 @@ public sealed class RtmpWriter : IAsyncDisposable
         _stopSending = false;
     }
 
-    private void StartSendLoop(RtmpClientConnection connection)
+    /// <summary>Starts a send loop for <paramref name="connection"/>, or lets the running one (<paramref name="continuing"/>, after a move it made) go on with it.</summary>
+    private void StartSendLoop(RtmpClientConnection connection, Task? continuing)
     {
         lock (_replay)
         {
             // What was written while reconnecting goes out in full; live dropping applies to what comes next.
             _replay.StartLiveRegion();
+        }
+
+        if (continuing is not null)
+        {
+            // Not _stopSending: a stop asked for during the move still holds for the loop going on.
+            _sendLoop = new SendLoop(connection, continuing);
+            return;
         }
 
         _stopSending = false;
@@ -1228,8 +1236,11 @@ public sealed class RtmpWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Makes a freshly published connection the current one (caller holds the write lock).</summary>
-    private void Install(RtmpClientConnection connection)
+    /// <summary>
+    /// Makes a freshly published connection the current one: the caller holds the write lock, or is the send loop that
+    /// made a move (<paramref name="continuingLoop"/>, its own task; the writer only queues meanwhile).
+    /// </summary>
+    private void Install(RtmpClientConnection connection, Task? continuingLoop = null)
     {
         _connection = connection;
         _everConnected = true;
@@ -1244,7 +1255,7 @@ public sealed class RtmpWriter : IAsyncDisposable
         _ = WatchAsync(connection);
         if (_options.UsesSendLoop)
         {
-            StartSendLoop(connection);
+            StartSendLoop(connection, continuingLoop);
         }
     }
 
@@ -1264,7 +1275,7 @@ public sealed class RtmpWriter : IAsyncDisposable
         }
 
         // Disposing aborts a send the loop may be blocked in; the loop never throws.
-        await connection.DisposeAsync().ConfigureAwait(false);
+        await DisposeAndCountAsync(connection).ConfigureAwait(false);
         if (loop is not null)
         {
             await loop.Task.ConfigureAwait(false);
@@ -1276,9 +1287,23 @@ public sealed class RtmpWriter : IAsyncDisposable
         {
             ClearQueues();
         }
+    }
 
+    /// <summary>Closes a connection that is over, keeping its byte counts in the writer's totals.</summary>
+    private async Task DisposeAndCountAsync(RtmpClientConnection connection)
+    {
+        await connection.DisposeAsync().ConfigureAwait(false);
         Interlocked.Add(ref _closedBytesSent, connection.BytesSent);
         Interlocked.Add(ref _closedBytesAcknowledged, connection.BytesAcknowledged);
+    }
+
+    /// <summary>A ReconnectRequest's new tcUrl, if it gave one that parses, becomes the URL (with the same stream name).</summary>
+    private void MoveUrl(MoveRequest move)
+    {
+        if (move.TcUrl is { Length: > 0 } tcUrl && RtmpUrl.TryParse(tcUrl.TrimEnd('/') + "/" + _url.StreamName, out RtmpUrl? target, out _))
+        {
+            _url = target;
+        }
     }
 
     private void SetStatus(RtmpWriterStatus status, string reason)
@@ -1354,11 +1379,7 @@ public sealed class RtmpWriter : IAsyncDisposable
             _replay.ReleaseSent();
         }
 
-        if (move.TcUrl is { Length: > 0 } tcUrl && RtmpUrl.TryParse(tcUrl.TrimEnd('/') + "/" + _url.StreamName, out RtmpUrl? target, out _))
-        {
-            _url = target;
-        }
-
+        MoveUrl(move);
         try
         {
             Install(await OpenAndPublishAsync(cancellationToken).ConfigureAwait(false));
@@ -1412,20 +1433,16 @@ public sealed class RtmpWriter : IAsyncDisposable
         _loopMove = null;
         _connection = null;
         await old.UnpublishAndCloseAsync(_url.StreamName, _options.CloseTimeout, CancellationToken.None).ConfigureAwait(false);
-        await old.DisposeAsync().ConfigureAwait(false);
-        Interlocked.Add(ref _closedBytesSent, old.BytesSent);
-        Interlocked.Add(ref _closedBytesAcknowledged, old.BytesAcknowledged);
+
+        // Not TearDownAsync: that would wait for this very loop to end.
+        await DisposeAndCountAsync(old).ConfigureAwait(false);
         lock (_replay)
         {
             _replay.ReleaseSent();
             _replay.ClearBarrier();
         }
 
-        if (move.TcUrl is { Length: > 0 } tcUrl && RtmpUrl.TryParse(tcUrl.TrimEnd('/') + "/" + _url.StreamName, out RtmpUrl? target, out _))
-        {
-            _url = target;
-        }
-
+        MoveUrl(move);
         RtmpClientConnection next;
         try
         {
@@ -1439,21 +1456,9 @@ public sealed class RtmpWriter : IAsyncDisposable
         }
 
         // The loop goes on with the new connection; nothing else sends meanwhile (the writer only queues).
-        _sendLoop = new SendLoop(next, _sendLoop!.Task);
-        _startSent = false;
-        _sentVideoConfig = null;
-        _sentAudioConfig = null;
+        Install(next, _sendLoop!.Task);
         _waitForKeyframe = false;
-        ServerInfo = next.Info;
-        UplinkMetrics.Connections.Add(1);
-        lock (_replay)
-        {
-            _replay.StartLiveRegion();
-        }
-
-        _connection = next;
         _moving = false;
-        _ = WatchAsync(next);
         SetStatus(RtmpWriterStatus.Connected, $"moved to {_url} at the server's request");
         return next;
     }
