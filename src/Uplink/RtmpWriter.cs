@@ -803,7 +803,7 @@ public sealed class RtmpWriter : IAsyncDisposable
                         }
 
                         _waitForKeyframe &= !message.IsVideoKeyframe;
-                        if (measureLatency)
+                        if (measureLatency && message.QueuedAt != 0)
                         {
                             NoteQueued(message.QueuedAt);
                         }

@@ -13,7 +13,8 @@ internal readonly struct OutgoingMessage
 
     public OutgoingMessage(RtmpMessageType type, long timestampMs, byte[] buffer, int offset, int length, bool isConfiguration, bool isDisposable, ArenaChunk? owner)
     {
-        QueuedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        // The clock is read only while someone listens to the latency histogram (0 otherwise: not measured).
+        QueuedAt = UplinkMetrics.SendLatency.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         Type = type;
         TimestampMs = timestampMs;
         Buffer = buffer;
@@ -26,7 +27,7 @@ internal readonly struct OutgoingMessage
 
     public RtmpMessageType Type { get; }
 
-    /// <summary>When the message was made (<see cref="System.Diagnostics.Stopwatch"/> ticks): the start of its send latency.</summary>
+    /// <summary>When the message was made (<see cref="System.Diagnostics.Stopwatch"/> ticks): the start of its send latency; 0 when nobody was measuring it.</summary>
     public long QueuedAt { get; }
 
     public long TimestampMs { get; }
