@@ -34,7 +34,10 @@ public sealed class ReconnectTests : IAsyncLifetime
     [InlineData("--live")]
     public async Task A_server_killed_4_s_in_and_back_3_s_later_loses_nothing(string sendOptions)
     {
-        var options = new ClipOptions { DurationSeconds = 10, GopFrames = 25 };
+        // 16 s: the reconnection attempts back off (0.5, 1, 2, 4 s, ±20 %) from the kill at 4 s; when the one near 7 s
+        // comes just before nginx is back, the next lands at up to 13 s, which must still be inside the clip (with 10 s
+        // the input could end while reconnecting: one Connected, as seen once in CI).
+        var options = new ClipOptions { DurationSeconds = 16, GopFrames = 25 };
         string clip = await ClipGenerator.GetAsync(options);
         string stream = StreamNames.Next("reconnect");
         await using var uplink = UplinkCli.Start(["publish", clip, Nginx.PublishUrl(stream), "--json", "--reconnect-attempts", "20", "--reconnect-delay", "0.5", .. sendOptions.Split(' ', StringSplitOptions.RemoveEmptyEntries)]);
