@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Uplink.Amf;
 using Uplink.Buffers;
 using Uplink.Flv;
+using Uplink.Timecode;
 
 namespace Uplink.Benchmarks;
 

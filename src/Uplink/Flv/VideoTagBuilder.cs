@@ -38,7 +38,7 @@ internal sealed class VideoTagBuilder
     /// True when the access unit last inspected is a non-reference picture (every slice has nal_ref_idc 0): no other
     /// picture is predicted from it, so live mode may drop it alone (the first frames to go under congestion).
     /// </summary>
-    public bool IsDisposable { get; private set; }
+    public bool IsNonReference { get; private set; }
 
     /// <summary>Reads the access unit's parameter sets, keyframe and disposable flags without writing anything.</summary>
     /// <returns>True when the access unit holds an IDR slice.</returns>
@@ -74,7 +74,7 @@ internal sealed class VideoTagBuilder
             UpdateParameterSets(sps, pps);
         }
 
-        IsDisposable = _slices > 0 && _referenceSlices == 0;
+        IsNonReference = _slices > 0 && _referenceSlices == 0;
         return keyframe;
     }
 
@@ -120,7 +120,7 @@ internal sealed class VideoTagBuilder
             UpdateParameterSets(sps, pps);
         }
 
-        IsDisposable = _slices > 0 && _referenceSlices == 0;
+        IsNonReference = _slices > 0 && _referenceSlices == 0;
         output.Advance(at);
         return keyframe;
     }

@@ -86,7 +86,7 @@ public sealed class SendLoopFaultTests : IAsyncLifetime
             }
 
             bool video = f.Track == MediaTrack.Video;
-            frames.Add(new Frame(video, f.Dts, f.Pts, video && f.IsKeyframe, video && IsDisposable(f.Data.Span), f.Data.ToArray()));
+            frames.Add(new Frame(video, f.Dts, f.Pts, video && f.IsKeyframe, video && IsNonReference(f.Data.Span), f.Data.ToArray()));
             last = f.Dts > last ? f.Dts : last;
         }
 
@@ -94,7 +94,7 @@ public sealed class SendLoopFaultTests : IAsyncLifetime
     }
 
     /// <summary>A picture no other refers to: every slice NAL unit (4-byte lengths) has nal_ref_idc 0.</summary>
-    private static bool IsDisposable(ReadOnlySpan<byte> avcc)
+    private static bool IsNonReference(ReadOnlySpan<byte> avcc)
     {
         int slices = 0;
         while (avcc.Length >= 5)

@@ -1,6 +1,7 @@
 using Uplink.Amf;
 using Uplink.Buffers;
 using Uplink.Flv;
+using Uplink.Timecode;
 
 namespace Uplink.Tests.Flv;
 

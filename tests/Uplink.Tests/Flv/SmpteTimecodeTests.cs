@@ -1,4 +1,5 @@
 using Uplink.Flv;
+using Uplink.Timecode;
 
 namespace Uplink.Tests.Flv;
 

@@ -1,6 +1,6 @@
 using System.Threading.Tasks.Sources;
 
-namespace Uplink.Output;
+namespace Uplink.Sending;
 
 /// <summary>
 /// An auto-reset signal for one waiter at a time, allocation-free: <see cref="Set"/> wakes the waiter, or is remembered

@@ -3,7 +3,7 @@ using Uplink.Flv;
 namespace Uplink.Tests.Flv;
 
 /// <summary>Which access units live mode may drop first: pictures no other picture refers to (nal_ref_idc 0 in every slice).</summary>
-public class VideoTagBuilderDisposableTests
+public class VideoTagBuilderNonReferenceTests
 {
     private static byte[] AccessUnit(params byte[] nalHeaders)
     {
@@ -28,7 +28,7 @@ public class VideoTagBuilderDisposableTests
     {
         var builder = new VideoTagBuilder(VideoMediaType.H264AnnexB);
         builder.Inspect(AccessUnit(nalHeaders));
-        Assert.Equal(disposable, builder.IsDisposable);
+        Assert.Equal(disposable, builder.IsNonReference);
     }
 
     [Fact]
@@ -36,8 +36,8 @@ public class VideoTagBuilderDisposableTests
     {
         var builder = new VideoTagBuilder(VideoMediaType.H264AnnexB);
         builder.Inspect(AccessUnit(0x01));
-        Assert.True(builder.IsDisposable);
+        Assert.True(builder.IsNonReference);
         builder.Inspect(AccessUnit(0x41));
-        Assert.False(builder.IsDisposable);
+        Assert.False(builder.IsNonReference);
     }
 }

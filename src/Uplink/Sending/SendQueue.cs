@@ -1,6 +1,7 @@
+using Uplink.Messages;
 using Uplink.Chunks;
 
-namespace Uplink.Output;
+namespace Uplink.Sending;
 
 /// <summary>
 /// Every message on its way to the server — the send queue — kept until the server has acknowledged it, so that
@@ -11,7 +12,7 @@ namespace Uplink.Output;
 /// </summary>
 /// <remarks>Not thread-safe: the writer and its send loop lock the instance around every use, and hold that lock
 /// from peeking a message until it is marked sent (so a drop never releases a buffer being chunked).</remarks>
-internal sealed class ReplayBuffer
+internal sealed class SendQueue
 {
     private readonly List<Entry> _entries = [];
     private readonly long _maxBytes;
@@ -25,7 +26,7 @@ internal sealed class ReplayBuffer
     private long _unsentDurationMs;
     private long _newestMs;
 
-    public ReplayBuffer(long maxBytes) => _maxBytes = maxBytes;
+    public SendQueue(long maxBytes) => _maxBytes = maxBytes;
 
     /// <summary>Bytes held; safe to read from any thread (a snapshot).</summary>
     public long Bytes => Volatile.Read(ref _bytes);
@@ -115,7 +116,7 @@ internal sealed class ReplayBuffer
         else if (span >= thresholds.DisposableFramesMs)
         {
             DropQueued(start, DropKind.Disposable, ref dropped);
-            dropIncoming = message.IsDisposable && message.IsVideoInterFrame;
+            dropIncoming = message.IsNonReference && message.IsVideoInterFrame;
         }
 
         if (!dropIncoming && _unsentBytes + message.Length > maxUnsentBytes)
@@ -261,7 +262,7 @@ internal sealed class ReplayBuffer
         for (int i = start; i < _entries.Count; i++)
         {
             OutgoingMessage m = _entries[i].Message;
-            if (m.IsPresent && m.IsVideoInterFrame && (kind == DropKind.InterFrames || m.IsDisposable))
+            if (m.IsPresent && m.IsVideoInterFrame && (kind == DropKind.InterFrames || m.IsNonReference))
             {
                 Drop(i, ref dropped);
                 any = true;

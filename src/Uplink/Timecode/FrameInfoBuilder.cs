@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using Uplink.Amf;
 
-namespace Uplink.Flv;
+namespace Uplink.Timecode;
 
 /// <summary>
 /// Builds the <c>onFI</c> data message Flash Media Live Encoder embeds for timecode: the string <c>onFI</c>, then an

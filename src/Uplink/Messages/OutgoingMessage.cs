@@ -1,17 +1,18 @@
 using System.Buffers;
 using Uplink.Chunks;
 
-namespace Uplink.Output;
+namespace Uplink.Messages;
 
 /// <summary>
-/// One FLV tag body waiting to be sent: its bytes (a slice of a <see cref="MessageArena"/> chunk, or a pooled array of
-/// its own), its timestamp (ms, unbounded) and what it is.
+/// One FLV tag body waiting to be sent: its bytes (a slice of a <see cref="MessageArena"/> block; in tests, a pooled array
+/// of its own), its timestamp (ms, unbounded) and what it is. Each holder releases it once; a holder that passes it on
+/// to another (a second destination) adds a reference first.
 /// </summary>
 internal readonly struct OutgoingMessage
 {
-    private readonly ArenaChunk? _owner;
+    private readonly ArenaBlock? _owner;
 
-    public OutgoingMessage(RtmpMessageType type, long timestampMs, byte[] buffer, int offset, int length, bool isConfiguration, bool isDisposable, ArenaChunk? owner)
+    public OutgoingMessage(RtmpMessageType type, long timestampMs, byte[] buffer, int offset, int length, bool isConfiguration, bool isNonReference, ArenaBlock? owner)
     {
         // The clock is read only while someone listens to the latency histogram (0 otherwise: not measured).
         QueuedAt = UplinkMetrics.SendLatency.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
@@ -21,7 +22,7 @@ internal readonly struct OutgoingMessage
         Offset = offset;
         Length = length;
         IsConfiguration = isConfiguration;
-        IsDisposable = isDisposable;
+        IsNonReference = isNonReference;
         _owner = owner;
     }
 
@@ -41,7 +42,7 @@ internal readonly struct OutgoingMessage
     public bool IsConfiguration { get; }
 
     /// <summary>A video frame no other frame refers to (non-reference picture): live mode drops these first.</summary>
-    public bool IsDisposable { get; }
+    public bool IsNonReference { get; }
 
     /// <summary>False for a default value (a dropped message's place in the queue).</summary>
     public bool IsPresent => Buffer is not null;
@@ -55,14 +56,25 @@ internal readonly struct OutgoingMessage
     public bool IsVideoInterFrame => Type == RtmpMessageType.Video && !IsConfiguration && !IsVideoKeyframe;
 
     /// <summary>Copies a tag body into an array of its own from the shared pool.</summary>
-    public static OutgoingMessage Create(RtmpMessageType type, long timestampMs, ReadOnlySpan<byte> body, bool isConfiguration, bool isDisposable = false)
+    public static OutgoingMessage Create(RtmpMessageType type, long timestampMs, ReadOnlySpan<byte> body, bool isConfiguration, bool isNonReference = false)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(body.Length, 1));
         body.CopyTo(buffer);
-        return new OutgoingMessage(type, timestampMs, buffer, 0, body.Length, isConfiguration, isDisposable, owner: null);
+        return new OutgoingMessage(type, timestampMs, buffer, 0, body.Length, isConfiguration, isNonReference, owner: null);
     }
 
-    /// <summary>Gives the bytes back (to the arena chunk or the shared pool); call once.</summary>
+    /// <summary>One more holder (another destination): the bytes stay until every holder has released them.</summary>
+    public void AddReference()
+    {
+        if (_owner is null)
+        {
+            throw new InvalidOperationException("Only a message from a MessageArena can be shared.");
+        }
+
+        _owner.Arena.AddReference(_owner);
+    }
+
+    /// <summary>Gives the bytes back (to the arena block or the shared pool); call once.</summary>
     public void Release()
     {
         if (_owner is not null)

@@ -1,4 +1,6 @@
-namespace Uplink.Output;
+using Uplink.Messages;
+
+namespace Uplink.Streaming;
 
 /// <summary>
 /// Orders the two tracks' messages by timestamp before they reach the wire. A message leaves when the other

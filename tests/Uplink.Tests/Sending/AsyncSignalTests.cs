@@ -1,6 +1,7 @@
-using Uplink.Output;
+using Uplink.Messages;
+using Uplink.Sending;
 
-namespace Uplink.Tests.Output;
+namespace Uplink.Tests.Sending;
 
 public class AsyncSignalTests
 {

@@ -1,4 +1,4 @@
-namespace Uplink.Flv;
+namespace Uplink.Timecode;
 
 /// <summary>SMPTE timecode <c>HH:MM:SS:FF</c>, non-drop-frame, from a time and a frame rate.</summary>
 internal static class SmpteTimecode

@@ -1,4 +1,4 @@
-namespace Uplink.Output;
+namespace Uplink.Sending;
 
 /// <summary><see cref="RtmpLiveDropPolicy"/> in the milliseconds the send queue counts in.</summary>
 internal readonly record struct LiveDropThresholds(long DisposableFramesMs, long InterFramesMs)

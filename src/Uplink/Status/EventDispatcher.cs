@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
-namespace Uplink;
+namespace Uplink.Status;
 
 /// <summary>
 /// Raises the writer's notifications off the I/O path: they go through a single-reader channel and one loop

@@ -1,7 +1,7 @@
 using System.Buffers;
 using Uplink.Chunks;
 
-namespace Uplink.Output;
+namespace Uplink.Messages;
 
 /// <summary>
 /// Writes one tag body straight into a <see cref="MessageArena"/> (no staging copy): the tag builders write through
@@ -52,14 +52,14 @@ internal sealed class ArenaMessageWriter(MessageArena arena) : IBufferWriter<byt
     }
 
     /// <summary>Makes the message from what was written.</summary>
-    public OutgoingMessage Commit(RtmpMessageType type, long timestampMs, bool isConfiguration, bool isDisposable = false)
+    public OutgoingMessage Commit(RtmpMessageType type, long timestampMs, bool isConfiguration, bool isNonReference = false)
     {
         if (!_reserved)
         {
             GetSpan(0);
         }
 
-        OutgoingMessage message = arena.Commit(_reservation, _written, type, timestampMs, isConfiguration, isDisposable);
+        OutgoingMessage message = arena.Commit(_reservation, _written, type, timestampMs, isConfiguration, isNonReference);
         _reserved = false;
         _written = 0;
         return message;

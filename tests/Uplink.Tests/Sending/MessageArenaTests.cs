@@ -1,7 +1,8 @@
 using Uplink.Chunks;
-using Uplink.Output;
+using Uplink.Messages;
+using Uplink.Sending;
 
-namespace Uplink.Tests.Output;
+namespace Uplink.Tests.Sending;
 
 [Collection(MeasuredAloneCollection.Name)]
 public class MessageArenaTests
@@ -121,5 +122,52 @@ public class MessageArenaTests
         Assert.True(message.Payload[..300].IndexOfAnyExcept((byte)9) < 0);
         Assert.True(message.Payload[300..].IndexOfAnyExcept((byte)8) < 0);
         message.Release();
+    }
+
+    [Theory]
+    [InlineData(1000)]
+    [InlineData(2 * 1024 * 1024)]
+    public void A_shared_message_keeps_its_bytes_until_every_holder_released_it(int size)
+    {
+        using var arena = new MessageArena();
+        OutgoingMessage shared = arena.Create(RtmpMessageType.Video, 0, Body(size, 5), isConfiguration: false);
+        shared.AddReference();
+        shared.AddReference();
+        shared.Release();
+        shared.Release();
+
+        // Still held once: a new message must not be written over it.
+        OutgoingMessage next = arena.Create(RtmpMessageType.Video, 0, Body(size, 6), isConfiguration: false);
+        Assert.True(shared.Payload.IndexOfAnyExcept((byte)5) < 0, "a shared message was overwritten before its last release");
+        shared.Release();
+        next.Release();
+    }
+
+    [Fact]
+    public void Sharing_keyframe_sized_messages_allocates_nothing_in_steady_state()
+    {
+        using var arena = new MessageArena();
+        byte[] body = Body(2 * 1024 * 1024, 1);
+        for (int i = 0; i < 20; i++)
+        {
+            Share(arena, body);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 200; i++)
+        {
+            Share(arena, body);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated == 0, $"{allocated} bytes allocated for 200 shared keyframes");
+
+        static void Share(MessageArena arena, byte[] body)
+        {
+            OutgoingMessage m = arena.Create(RtmpMessageType.Video, 0, body, isConfiguration: false);
+            m.AddReference();
+            m.Release();
+            m.Release();
+        }
     }
 }

@@ -1,0 +1,188 @@
+using Uplink.Session;
+
+namespace Uplink.Destinations;
+
+/// <summary>Losing a connection and getting it back: the stream goes on from the GOP holding the first unacknowledged frame.</summary>
+internal sealed partial class RtmpDestination
+{
+    private CancellationTokenSource? _stopReconnecting;
+    private Task _reconnectLoop = Task.CompletedTask;
+
+    /// <summary>Watches a connection's receive loop: a connection that ends without being asked to is lost.</summary>
+    private async Task WatchAsync(RtmpClientConnection connection)
+    {
+        string? failure = null;
+        try
+        {
+            await connection.Completion.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Whatever ended the receive loop, the connection is over; this task is never awaited.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            failure = ex.Message;
+        }
+
+        if (!_disposed)
+        {
+            MarkLost(connection, connection.CloseReason ?? failure ?? "connection closed", RtmpErrorKind.Disconnected);
+        }
+    }
+
+    /// <summary>Marks <paramref name="connection"/> lost if it is still the current one (a connection already torn down is not news).</summary>
+    private void MarkLost(RtmpClientConnection connection, string reason, RtmpErrorKind kind)
+    {
+        if (Connection == connection)
+        {
+            MarkLost(reason, kind);
+        }
+    }
+
+    /// <summary>Records that the connection was lost (once per connection) and says so; reconnects when enabled.</summary>
+    private void MarkLost(string reason, RtmpErrorKind kind = RtmpErrorKind.Disconnected)
+    {
+        bool reconnect;
+        lock (_stateLock)
+        {
+            if (_lostReason is not null || _reconnecting)
+            {
+                return;
+            }
+
+            _lostReason = reason;
+            _lostKind = kind;
+            Volatile.Write(ref _lastError, reason);
+            reconnect = ReconnectEnabled && !_disposed && !_disconnectedByCaller;
+            _reconnecting = reconnect;
+        }
+
+        UplinkMetrics.ConnectionsLost.Add(1);
+        _roomMade.Set();
+        _drainedSignal.Set();
+        if (reconnect)
+        {
+            _status.Set(RtmpWriterStatus.Reconnecting, reason);
+            var stop = new CancellationTokenSource();
+            Interlocked.Exchange(ref _stopReconnecting, stop)?.Dispose();
+            _reconnectLoop = Task.Run(() => ReconnectLoopAsync(stop.Token));
+        }
+        else
+        {
+            _status.Set(RtmpWriterStatus.Disconnected, reason);
+        }
+    }
+
+    private async Task StopReconnectingAsync()
+    {
+        lock (_stateLock)
+        {
+            _reconnecting = false;
+        }
+
+        await (_stopReconnecting?.CancelAsync() ?? Task.CompletedTask).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reconnects in the background while the caller keeps writing: tears the lost connection down, waits as the
+    /// policy says, connects and publishes again, then sends from the send queue — the GOP holding the first
+    /// unacknowledged frame onwards — after fresh metadata and sequence headers.
+    /// </summary>
+    private async Task ReconnectLoopAsync(CancellationToken stop)
+    {
+        string lastError = _lostReason ?? "connection lost";
+        try
+        {
+            await _gate.WaitAsync(stop).ConfigureAwait(false);
+            try
+            {
+                if (Connection is { } lost)
+                {
+                    long acknowledged = lost.BytesAcknowledged;
+                    await TearDownAsync(lost, clearQueues: false).ConfigureAwait(false);
+                    lock (_queue)
+                    {
+                        _queue.Rewind(acknowledged);
+                    }
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+
+            IReconnectPolicy policy = _options.Reconnect.EffectivePolicy;
+            for (int attempt = 1; attempt <= _options.Reconnect.Attempts; attempt++)
+            {
+                await Task.Delay(policy.GetDelay(attempt), _options.TimeProvider, stop).ConfigureAwait(false);
+                RtmpClientConnection connection;
+                try
+                {
+                    connection = await OpenAndPublishAsync(stop).ConfigureAwait(false);
+                }
+                catch (RtmpException ex)
+                {
+                    lastError = ex.Message;
+                    Volatile.Write(ref _lastError, ex.Message);
+                    WriterLog.ReconnectFailed(_logger, attempt, _options.Reconnect.Attempts, ex.Message);
+                    continue;
+                }
+
+                await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    if (_disposed || _disconnectedByCaller)
+                    {
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                        return;
+                    }
+
+                    lock (_stateLock)
+                    {
+                        _reconnecting = false;
+                    }
+
+                    Install(connection, waitForKeyframe: true);
+                    Interlocked.Increment(ref _reconnects);
+                    UplinkMetrics.Reconnects.Add(1);
+
+                    _status.Set(RtmpWriterStatus.Connected, $"reconnected (attempt {attempt}) to {_url}");
+                    if (!_options.UsesSendLoop)
+                    {
+                        await SendPendingAsync(connection, fromSendLoop: false, CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+
+                return;
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopped by DisconnectAsync or DisposeAsync, which have already said Disconnected and cleared the
+            // buffers; a ConnectAsync may even have started a new connection since. Nothing left to do here.
+            return;
+        }
+
+        // Under the write lock: writers may be adding to the send queue until they see we gave up.
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            string reason = $"gave up reconnecting after {_options.Reconnect.Attempts} attempts: {lastError}";
+            lock (_stateLock)
+            {
+                _reconnecting = false;
+                _lostReason = reason;
+            }
+
+            ClearQueues();
+            _status.Set(RtmpWriterStatus.Disconnected, reason);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}

@@ -1,0 +1,379 @@
+using Microsoft.Extensions.Logging;
+using Uplink.Buffers;
+using Uplink.Messages;
+using Uplink.Sending;
+using Uplink.Session;
+using Uplink.Status;
+using Uplink.Streaming;
+
+namespace Uplink.Destinations;
+
+/// <summary>
+/// One server the stream goes to, for its whole life: connecting, authenticating and publishing; the send queue with its
+/// policy (sent on the caller's thread, by a send loop, or live with drops); reconnection with replay; the server's
+/// ReconnectRequest; its stats. Concerns live in partial files: <c>.Sending</c> (the send loop, backpressure, the wire),
+/// <c>.Reconnecting</c> (losses and reconnection) and <c>.ReconnectRequest</c> (moving at the server's request).
+/// </summary>
+/// <remarks>
+/// Threading: every call from the writer comes under the stream's write lock (<c>gate</c>), which the reconnection loop
+/// also takes to install a connection. <c>_stateLock</c> guards the lost/reconnecting pair; the send queue is locked
+/// around every use. The send loop runs for the destination's whole life, sending on whichever connection is current.
+/// </remarks>
+internal sealed partial class RtmpDestination : IMessageSink
+{
+    private readonly RtmpWriterOptions _options;
+    private readonly MediaStream _stream;
+    private readonly SemaphoreSlim _gate;
+    private readonly StatusReporter _status;
+    private readonly ILogger _logger;
+    private readonly SendQueue _queue;
+    private readonly PooledBufferWriter _startScratch = new(1024);
+    private readonly object _stateLock = new();
+    private RtmpUrl _url;
+    private Link? _link;
+    private bool _everConnected;
+    private bool _disconnectedByCaller;
+    private bool _disposed;
+    private string? _lostReason;
+    private RtmpErrorKind _lostKind = RtmpErrorKind.Disconnected;
+    private bool _reconnecting;
+    private long _videoFramesSent;
+    private long _audioFramesSent;
+    private long _videoDropped;
+    private long _audioDropped;
+    private long _lastTimestampMs;
+    private long _closedBytesSent;
+    private long _closedBytesAcknowledged;
+    private long _reconnects;
+    private long _firstConnectedTimestamp;
+    private string? _lastError;
+
+    public RtmpDestination(RtmpWriterOptions options, RtmpUrl url, MediaStream stream, SemaphoreSlim gate, StatusReporter status, ILogger logger)
+    {
+        _options = options;
+        _url = url;
+        _stream = stream;
+        _gate = gate;
+        _status = status;
+        _logger = logger;
+
+        // Without reconnection nothing is kept once sent (see SendPendingAsync), so only a send's own batch is ever held.
+        _queue = new SendQueue(options.Reconnect.Attempts > 0 ? options.Reconnect.BufferSize : long.MaxValue);
+        _liveThresholds = LiveDropThresholds.From(options.LiveDropPolicy);
+        _outputBufferSize = options.EffectiveOutputBufferSize;
+    }
+
+    /// <summary>What the server said about itself when the current (or last) connection was made; null before connecting.</summary>
+    public RtmpServerInfo? ServerInfo { get; private set; }
+
+    private bool ReconnectEnabled => _options.Reconnect.Attempts > 0;
+
+    private RtmpClientConnection? Connection => _link?.Connection;
+
+    /// <summary>Bytes written and not yet handed to the socket: waiting in the queue, or taken by a send still under way.</summary>
+    private long QueuedBytes => _queue.UnsentBytes + Volatile.Read(ref _inFlightBytes);
+
+    /// <summary>Connects and publishes (the connection test), unless already connected.</summary>
+    public async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        _disconnectedByCaller = false;
+        await ConnectCoreAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Before a write: connects on the first one, fails when the connection is lost for good; while reconnecting, lets the write queue.</summary>
+    public async ValueTask EnsureWritableAsync(CancellationToken cancellationToken)
+    {
+        string? lostReason;
+        bool reconnecting;
+        lock (_stateLock)
+        {
+            // Read together: a send loop or receive loop marks the connection lost and starts reconnecting in one step,
+            // and a write must not see the loss without the reconnection (it would fail a stream that is coming back).
+            lostReason = _lostReason;
+            reconnecting = _reconnecting;
+        }
+
+        if (reconnecting)
+        {
+            // The caller keeps writing: frames wait in the send queue until the stream is back.
+            return;
+        }
+
+        if (Connection is { } current)
+        {
+            if (lostReason is null)
+            {
+                return;
+            }
+
+            await TearDownAsync(current).ConfigureAwait(false);
+        }
+
+        if (lostReason is not null)
+        {
+            throw new RtmpException(_lostKind, $"the connection to the server was lost: {lostReason}");
+        }
+
+        if (_disconnectedByCaller)
+        {
+            throw new InvalidOperationException("The writer was disconnected; call ConnectAsync to publish again.");
+        }
+
+        if (!_everConnected)
+        {
+            await ConnectCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The stream's messages arrive here in their final order (under the write lock); live mode may drop.</summary>
+    public void Enqueue(in OutgoingMessage message)
+    {
+        lock (_queue)
+        {
+            // A reconnect's or a move's backlog is never dropped: it is what an outage shorter than the buffer must not lose.
+            bool live = _options.LiveMode && !_reconnecting && !_followingRequest;
+            (int video, int audio) = live ? _queue.AddLive(message, _liveThresholds, _outputBufferSize) : _queue.Add(message);
+            CountDropped(video, audio);
+        }
+    }
+
+    /// <summary>
+    /// Ends the stream cleanly: sends what is queued, unpublishes and closes; while reconnecting, stops trying.
+    /// </summary>
+    public async Task DisconnectAsync(string reason, CancellationToken cancellationToken)
+    {
+        bool wasReconnecting;
+        lock (_stateLock)
+        {
+            wasReconnecting = _reconnecting;
+            _reconnecting = false;
+        }
+
+        if (wasReconnecting)
+        {
+            // Stop trying; a loop that is connecting sees _disconnectedByCaller when it next takes the write lock.
+            _disconnectedByCaller = true;
+            await StopReconnectingAsync().ConfigureAwait(false);
+            if (Connection is { } lost)
+            {
+                await TearDownAsync(lost).ConfigureAwait(false);
+            }
+
+            ClearQueues();
+            _lostReason = null;
+            _status.Set(RtmpWriterStatus.Disconnected, reason);
+            return;
+        }
+
+        if (_link is null && _lostReason is null && !_followingRequest)
+        {
+            // Never connected, or already closed. (While the send loop follows a ReconnectRequest there is no link
+            // for a moment, but the stream goes on: drain it.)
+            return;
+        }
+
+        RtmpClientConnection? connection;
+        try
+        {
+            if (_lostReason is null)
+            {
+                // Sends what is queued; a move the send loop is making finishes first.
+                await PumpAsync(drain: true, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // From here on the connection's end is ours, not a loss (see WatchAsync).
+            connection = Connection;
+            _link = null;
+            _disconnectedByCaller = true;
+        }
+
+        if (connection is null)
+        {
+            // A move the server asked for failed on the way: nothing left to close.
+            await StopReconnectingAsync().ConfigureAwait(false);
+            ClearQueues();
+            _status.Set(RtmpWriterStatus.Disconnected, reason);
+            return;
+        }
+
+        try
+        {
+            if (_lostReason is null)
+            {
+                await connection.UnpublishAndCloseAsync(_url.StreamName, _options.CloseTimeout, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await TearDownAsync(connection).ConfigureAwait(false);
+            _status.Set(RtmpWriterStatus.Disconnected, reason);
+        }
+    }
+
+    /// <summary>Stops for good (under the write lock, after a disconnect): no more reconnecting or sending; queued messages are released.</summary>
+    public async Task CloseAsync()
+    {
+        _disposed = true;
+        await StopReconnectingAsync().ConfigureAwait(false);
+        await StopSendLoopAsync().ConfigureAwait(false);
+        ClearQueues();
+        _roomTimer?.Dispose();
+        _startScratch.Dispose();
+    }
+
+    /// <summary>Waits for a reconnection loop to notice <see cref="CloseAsync"/> (outside the write lock, which it takes).</summary>
+    public async Task WaitClosedAsync()
+    {
+        try
+        {
+            await _reconnectLoop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stopReconnecting?.Dispose();
+    }
+
+    /// <summary>This destination's part of <see cref="RtmpWriter.GetStats"/>.</summary>
+    public RtmpWriterStats GetStats()
+    {
+        RtmpClientConnection? c = Connection;
+        long bytesSent = Interlocked.Read(ref _closedBytesSent) + (c?.BytesSent ?? 0);
+        long since = Interlocked.Read(ref _firstConnectedTimestamp);
+        double seconds = since == 0 ? 0 : _options.TimeProvider.GetElapsedTime(since).TotalSeconds;
+        return new RtmpWriterStats(
+            _status.Current,
+            bytesSent,
+            Interlocked.Read(ref _closedBytesAcknowledged) + (c?.BytesAcknowledged ?? 0),
+            Interlocked.Read(ref _videoFramesSent),
+            Interlocked.Read(ref _audioFramesSent),
+            Interlocked.Read(ref _videoDropped),
+            Interlocked.Read(ref _audioDropped),
+            TimeSpan.FromMilliseconds(Interlocked.Read(ref _lastTimestampMs)),
+            Interlocked.Read(ref _reconnects),
+            _queue.Bytes,
+            TimeSpan.FromMilliseconds(_queue.UnsentDurationMs),
+            seconds > 0 ? bytesSent * 8 / seconds : 0,
+            Volatile.Read(ref _lastError),
+            QueuedBytes);
+    }
+
+    private async Task ConnectCoreAsync(CancellationToken cancellationToken)
+    {
+        if (Connection is { } current)
+        {
+            if (_lostReason is null)
+            {
+                return;
+            }
+
+            await TearDownAsync(current).ConfigureAwait(false);
+        }
+
+        Install(await OpenAndPublishAsync(cancellationToken).ConfigureAwait(false), waitForKeyframe: false);
+        _status.Set(RtmpWriterStatus.Connected, $"publishing to {_url}");
+    }
+
+    /// <summary>Connect (with authentication) and publish within the connect timeout.</summary>
+    private async Task<RtmpClientConnection> OpenAndPublishAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.ConnectTimeout);
+        var progress = new RtmpConnector.Progress();
+        RtmpClientConnection connection = await RtmpConnector.ConnectAsync(_url, _options, OnServerStatus, progress, timeout.Token, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            progress.Stage = "publishing";
+            await connection.PublishAsync(_url.StreamName, timeout.Token).ConfigureAwait(false);
+            return connection;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw RtmpConnector.TimedOut(_url, _options, progress);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Makes a freshly published connection the current one: the caller holds the write lock, or is the send loop
+    /// following a ReconnectRequest (the writer only queues meanwhile). The one list of what a new connection resets.
+    /// </summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="waitForKeyframe">Video resumes on the next keyframe (a replay whose GOP start was not kept).</param>
+    private void Install(RtmpClientConnection connection, bool waitForKeyframe)
+    {
+        _link = new Link(connection) { WaitForKeyframe = waitForKeyframe && _stream.Video is not null };
+        _everConnected = true;
+        _lostReason = null;
+        ServerInfo = connection.Info;
+        UplinkMetrics.Connections.Add(1);
+        Interlocked.CompareExchange(ref _firstConnectedTimestamp, _options.TimeProvider.GetTimestamp(), 0);
+        _ = WatchAsync(connection);
+        if (_options.UsesSendLoop)
+        {
+            lock (_queue)
+            {
+                // What was written while reconnecting goes out in full; live dropping applies to what comes next.
+                _queue.StartLiveRegion();
+            }
+
+            _sendLoop ??= Task.Run(SendLoopAsync);
+            _dataReady.Set();
+        }
+    }
+
+    /// <summary>Closes a connection that is over, keeping its byte counts in the totals (caller holds the write lock).</summary>
+    private async Task TearDownAsync(RtmpClientConnection connection, bool clearQueues = true)
+    {
+        if (Connection == connection)
+        {
+            _link = null;
+        }
+
+        // Disposing aborts a send the loop may be in, and returns once the loop has let go of the connection.
+        await DisposeAndCountAsync(connection).ConfigureAwait(false);
+        if (clearQueues)
+        {
+            ClearQueues();
+        }
+    }
+
+    private async Task DisposeAndCountAsync(RtmpClientConnection connection)
+    {
+        await connection.DisposeAsync().ConfigureAwait(false);
+        Interlocked.Add(ref _closedBytesSent, connection.BytesSent);
+        Interlocked.Add(ref _closedBytesAcknowledged, connection.BytesAcknowledged);
+    }
+
+    private void ClearQueues()
+    {
+        lock (_queue)
+        {
+            _stream.Clear();
+            _queue.Clear();
+        }
+    }
+
+    /// <summary>One connection's part of the sending: what the start of the stream on it has sent, and where video may resume.</summary>
+    private sealed class Link(RtmpClientConnection connection)
+    {
+        public RtmpClientConnection Connection { get; } = connection;
+
+        /// <summary>onMetaData and the sequence headers known so far have gone out on this connection.</summary>
+        public bool StartSent { get; set; }
+
+        public bool WaitForKeyframe { get; set; }
+
+        public byte[]? SentVideoConfig { get; set; }
+
+        public byte[]? SentAudioConfig { get; set; }
+    }
+}
