@@ -1,4 +1,4 @@
-using Uplink.Amf;
+using Uplink.Protocol.Amf;
 
 namespace Uplink.Server;
 

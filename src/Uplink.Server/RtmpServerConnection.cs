@@ -4,9 +4,9 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using Uplink.Amf;
+using Uplink.Protocol.Amf;
 using Uplink.Buffers;
-using Uplink.Chunks;
+using Uplink.Protocol.Chunks;
 
 namespace Uplink.Server;
 

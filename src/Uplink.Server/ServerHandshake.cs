@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Uplink.Session;
+using Uplink.Protocol;
 
 namespace Uplink.Server;
 

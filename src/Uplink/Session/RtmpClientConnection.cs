@@ -3,9 +3,9 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
-using Uplink.Amf;
+using Uplink.Protocol.Amf;
 using Uplink.Buffers;
-using Uplink.Chunks;
+using Uplink.Protocol.Chunks;
 using Uplink.Transport;
 
 namespace Uplink.Session;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Uplink.Protocol;
 
 namespace Uplink.Session;
 

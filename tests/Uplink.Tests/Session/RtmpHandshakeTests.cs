@@ -1,4 +1,5 @@
 using System.Net;
+using Uplink.Protocol;
 using Uplink.Server;
 using Uplink.Session;
 using Uplink.Tests.Server;

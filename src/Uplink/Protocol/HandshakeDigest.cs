@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 
-namespace Uplink.Session;
+namespace Uplink.Protocol;
 
 /// <summary>
-/// The Flash Player 9 handshake's digests, shared by the client (<see cref="RtmpHandshake"/>) and the embedded server:
+/// The Flash Player 9 handshake's digests, shared by the client (<see cref="Session.RtmpHandshake"/>) and the embedded server:
 /// an HMAC-SHA256 over a 1536-byte packet without the 32 digest bytes, which sit at an offset the packet itself
 /// gives (scheme 1: base 8, as FFmpeg and Flash Player send; scheme 2: base 772).
 /// </summary>

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Uplink.Amf;
+namespace Uplink.Protocol.Amf;
 
 /// <summary>
 /// Reads AMF0 values from a span. Every length is checked against what is left, nesting is bounded,

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Uplink.Chunks;
+namespace Uplink.Protocol.Chunks;
 
 /// <summary>
 /// A reassembled incoming message. The payload lives in a pooled array: call <see cref="Dispose"/>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Uplink.Amf;
+namespace Uplink.Protocol.Amf;
 
 /// <summary>
 /// An AMF0 object or ECMA array as decoded: properties in wire order, looked up by name.

@@ -1,4 +1,4 @@
-namespace Uplink.Chunks;
+namespace Uplink.Protocol.Chunks;
 
 /// <summary>RTMP message type ids (RTMP specification 5.4 and 7.1).</summary>
 internal enum RtmpMessageType : byte
