@@ -296,11 +296,7 @@ internal sealed class RtmpServerConnection
                 _publish?.OnData(message.Header.Timestamp, p[1..], this);
                 return Task.CompletedTask;
             case RtmpMessageType.Aggregate:
-                if (_publish is { } publish)
-                {
-                    OnAggregate(publish, message.Header.Timestamp, p);
-                }
-
+                _publish?.OnAggregate(message.Header.Timestamp, p, this);
                 return Task.CompletedTask;
             case RtmpMessageType.WindowAcknowledgementSize when ProtocolControl.TryReadUInt32(p, out uint window):
                 _window.SetPeerWindow(window);
@@ -312,48 +308,6 @@ internal sealed class RtmpServerConnection
             default:
                 // Acknowledgements, pongs, Set Peer Bandwidth: nothing to answer.
                 return Task.CompletedTask;
-        }
-    }
-
-    /// <summary>
-    /// Splits an aggregate message into its FLV tags (11-byte header, body, 4-byte back pointer). The first tag's
-    /// timestamp maps to the message's; the others keep their offsets from it. A malformed tail is ignored.
-    /// </summary>
-    private void OnAggregate(ActivePublish publish, uint messageTimestamp, ReadOnlySpan<byte> payload)
-    {
-        bool first = true;
-        uint firstTimestamp = 0;
-        while (payload.Length >= 11)
-        {
-            int size = (payload[1] << 16) | (payload[2] << 8) | payload[3];
-            if (11 + size > payload.Length)
-            {
-                return;
-            }
-
-            uint tagTimestamp = (uint)((payload[7] << 24) | (payload[4] << 16) | (payload[5] << 8) | payload[6]);
-            if (first)
-            {
-                firstTimestamp = tagTimestamp;
-                first = false;
-            }
-
-            uint timestamp = messageTimestamp + (tagTimestamp - firstTimestamp);
-            ReadOnlySpan<byte> body = payload.Slice(11, size);
-            switch (payload[0])
-            {
-                case FlvRecorder.VideoTag:
-                    publish.OnVideo(timestamp, body, this);
-                    break;
-                case FlvRecorder.AudioTag:
-                    publish.OnAudio(timestamp, body, this);
-                    break;
-                case FlvRecorder.ScriptTag:
-                    publish.OnData(timestamp, body, this);
-                    break;
-            }
-
-            payload = payload[Math.Min(payload.Length, 11 + size + 4)..];
         }
     }
 
@@ -563,23 +517,7 @@ internal sealed class RtmpServerConnection
         }
 
         _server.Release(publish.Info.App, publish.Info.StreamName, this);
-        PublishStatistics s = publish.Statistics;
-        var summary = new PublishSessionSummary(
-            Id,
-            publish.Info.App,
-            publish.Info.StreamName,
-            RemoteEndPoint,
-            publish.Info.Started,
-            _options.TimeProvider.GetUtcNow(),
-            s.VideoFrames,
-            s.AudioFrames,
-            BytesReceived,
-            s.Video,
-            s.Audio,
-            TimeSpan.FromMilliseconds(s.LargestVideoGap),
-            TimeSpan.FromMilliseconds(s.LargestAudioGap),
-            publish.Recorder?.Path,
-            reason);
+        PublishSessionSummary summary = publish.Summarize(_options.TimeProvider.GetUtcNow(), BytesReceived, reason);
         ServerLog.PublishEnded(_logger, Id, summary.App, summary.StreamName, reason, summary.VideoFrames, summary.AudioFrames, summary.Bytes);
         _server.RaiseEnded(summary);
     }

@@ -92,7 +92,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
             ProtocolControl.EnqueueUInt32(this, RtmpMessageType.SetChunkSize, (uint)_settings.ChunkSize);
             _output.ChunkSize = _settings.ChunkSize;
             ProtocolControl.EnqueueUInt32(this, RtmpMessageType.WindowAcknowledgementSize, _settings.WindowAcknowledgementSize);
-            reply = EnqueueRequest(ChunkStreamIds.Command, 0, "connect", BuildConnectObject(url, authParameters));
+            reply = EnqueueRequest(ChunkStreamIds.Command, 0, "connect", _settings.BuildConnectObject(url, authParameters));
             await FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -333,31 +333,6 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
         }
     }
 
-    private AmfObject BuildConnectObject(RtmpUrl url, string authParameters)
-    {
-        var o = new AmfObject()
-            .Add("app", url.App + authParameters)
-            .Add("type", "nonprivate")
-            .Add("flashVer", _settings.FlashVersion)
-            .Add("tcUrl", url.TcUrl + authParameters);
-        if (_settings.SwfUrl is not null)
-        {
-            o.Add("swfUrl", _settings.SwfUrl);
-        }
-
-        if (_settings.PageUrl is not null)
-        {
-            o.Add("pageUrl", _settings.PageUrl);
-        }
-
-        foreach (KeyValuePair<string, object?> extra in _settings.ExtraConnectProperties ?? [])
-        {
-            o[extra.Key] = extra.Value;
-        }
-
-        return o;
-    }
-
     /// <summary>Queues a command that expects a reply; the task completes with its <c>_result</c> or <c>_error</c>.</summary>
     private Task<CommandReply> EnqueueRequest(int chunkStreamId, uint streamId, string name, AmfObject? commandObject, params ReadOnlySpan<object?> arguments)
     {
@@ -555,10 +530,10 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
         {
             case "_result":
             case "_error":
-                _pending.TryComplete(command.Transaction, new CommandReply(command.Name == "_result", command.CommandObject, command.Argument(1), FindStatus(command.Arguments)));
+                _pending.TryComplete(command.Transaction, new CommandReply(command.Name == "_result", command.CommandObject, command.Argument(1), RtmpServerStatus.Find(command.Arguments)));
                 return Task.CompletedTask;
             case "onStatus":
-                RtmpServerStatus? status = FindStatus(command.Arguments);
+                RtmpServerStatus? status = RtmpServerStatus.Find(command.Arguments);
                 if (status is not null)
                 {
                     SessionLog.ServerStatus(_logger, status.Level, status.Code, _url?.Redact(status.Description) ?? status.Description);
@@ -580,19 +555,6 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
                 SessionLog.IgnoredCommand(_logger, command.Name);
                 return Task.CompletedTask;
         }
-    }
-
-    private static RtmpServerStatus? FindStatus(IReadOnlyList<object?> args)
-    {
-        for (int i = args.Count - 1; i >= 0; i--)
-        {
-            if (args[i] is AmfObject o && o.GetString("code") is { } code)
-            {
-                return new RtmpServerStatus(o.GetString("level") ?? "", code, o.GetString("description") ?? "") { TcUrl = o.GetString("tcUrl") };
-            }
-        }
-
-        return null;
     }
 
     private void FailPending(Exception error)
