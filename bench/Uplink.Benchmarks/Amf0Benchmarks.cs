@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Uplink.Amf;
+using Uplink.Protocol.Amf;
 using Uplink.Buffers;
 using Uplink.Flv;
 using Uplink.Timecode;

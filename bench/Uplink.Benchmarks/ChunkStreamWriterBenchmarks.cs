@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Uplink.Buffers;
-using Uplink.Chunks;
+using Uplink.Protocol.Chunks;
 
 namespace Uplink.Benchmarks;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Uplink.Amf;
+using Uplink.Protocol.Amf;
 using Uplink.Media;
 
 namespace Uplink.Cli;

@@ -1,4 +1,4 @@
-using Uplink.Codecs;
+using Uplink.Protocol;
 
 namespace Uplink.Server;
 
@@ -119,34 +119,13 @@ internal sealed class PublishStatistics
         AudioFrames++;
     }
 
-    private static ReceivedVideoConfiguration DescribeAvc(ReadOnlySpan<byte> record)
-    {
-        try
-        {
-            var config = AvcDecoderConfigurationRecord.Parse(record);
-            if (config.SequenceParameterSets.Count > 0 && H264SequenceParameterSet.TryParse(config.SequenceParameterSets[0], out H264SequenceParameterSet? sps))
-            {
-                return new ReceivedVideoConfiguration("H.264", sps.ProfileName, sps.LevelName, sps.Width, sps.Height);
-            }
+    private static ReceivedVideoConfiguration DescribeAvc(ReadOnlySpan<byte> record) =>
+        CodecConfiguration.TryReadAvc(record, out string profile, out string level, out int width, out int height)
+            ? new ReceivedVideoConfiguration("H.264", profile, level, width, height)
+            : new ReceivedVideoConfiguration("H.264 (unreadable configuration)", "", "", 0, 0);
 
-            return new ReceivedVideoConfiguration("H.264", "", "", 0, 0);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or ArgumentException)
-        {
-            return new ReceivedVideoConfiguration("H.264 (unreadable configuration)", "", "", 0, 0);
-        }
-    }
-
-    private static ReceivedAudioConfiguration DescribeAac(ReadOnlySpan<byte> config)
-    {
-        try
-        {
-            var asc = AudioSpecificConfig.Parse(config);
-            return new ReceivedAudioConfiguration("AAC", asc.SampleRate, asc.Channels);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or ArgumentException)
-        {
-            return new ReceivedAudioConfiguration("AAC (unreadable configuration)", 0, 0);
-        }
-    }
+    private static ReceivedAudioConfiguration DescribeAac(ReadOnlySpan<byte> config) =>
+        CodecConfiguration.TryReadAac(config, out int sampleRate, out int channels)
+            ? new ReceivedAudioConfiguration("AAC", sampleRate, channels)
+            : new ReceivedAudioConfiguration("AAC (unreadable configuration)", 0, 0);
 }

@@ -1,12 +1,10 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using Uplink.Amf;
-using Uplink.Buffers;
-using Uplink.Chunks;
+using Uplink.Protocol;
+using Uplink.Protocol.Amf;
+using Uplink.Protocol.Chunks;
 
 namespace Uplink.Server;
 
@@ -28,19 +26,15 @@ internal sealed class RtmpServerConnection
     private readonly NetworkStream _stream;
     private readonly RtmpServerOptions _options;
     private readonly ILogger _logger;
-    private readonly ChunkStreamReader _reader;
-    private readonly ChunkStreamWriter _writer = new();
-    private readonly PooledBufferWriter _output = new(8 * 1024);
-    private readonly PooledBufferWriter _scratch = new(1024);
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly ChunkedOutput _output;
+    private readonly RtmpCommandCodec _commands = new();
+    private readonly AcknowledgementWindow _window = new();
+    private readonly ConnectionShutdown _shutdown = new();
     private readonly CancellationTokenSource _cts;
     private readonly CancellationToken _serverStopping;
-    private readonly List<RtmpMessage> _received = [];
     private readonly object _stallGate = new();
     private TaskCompletionSource? _stall;
     private long _bytesReceived;
-    private long _lastAcknowledged;
-    private uint _clientWindow;
     private bool _connected;
     private bool _refused;
     private bool _dropped;
@@ -59,7 +53,7 @@ internal sealed class RtmpServerConnection
         _logger = logger;
         _serverStopping = serverStopping;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
-        _reader = new ChunkStreamReader(options.MaxMessageLength, options.MaxChunkSize, options.MaxBufferedBytesPerConnection);
+        _output = new ChunkedOutput(_stream, 8 * 1024, Timeout.InfiniteTimeSpan);
     }
 
     public long Id { get; }
@@ -102,60 +96,49 @@ internal sealed class RtmpServerConnection
         }
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cts.Token);
-        await _sendLock.WaitAsync(linked.Token).ConfigureAwait(false);
+        await _output.EnterAsync(linked.Token).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(_closed, this);
             EnqueueCommand(CommandChunkStream, 0, "onStatus", 0, null, info);
-            await FlushLockedAsync(linked.Token).ConfigureAwait(false);
+            await _output.FlushAsync(linked.Token).ConfigureAwait(false);
         }
         finally
         {
-            _sendLock.Release();
+            _output.Exit();
         }
     }
 
     /// <summary>Runs the connection to its end; never throws.</summary>
     public async Task RunAsync()
     {
-        string reason = "client closed";
         try
         {
             ServerLog.Accepted(_logger, Id, RemoteEndPoint);
-            if (await HandshakeAsync().ConfigureAwait(false) is { } failure)
-            {
-                reason = failure;
-            }
-            else
-            {
-                reason = await ReceiveLoopAsync().ConfigureAwait(false);
-            }
+            _shutdown.Shutdown(await HandshakeAsync().ConfigureAwait(false) ?? await ReceiveLoopAsync().ConfigureAwait(false));
         }
         catch (OperationCanceledException)
         {
-            reason = _serverStopping.IsCancellationRequested ? "server stopped" : _dropped ? "dropped" : "idle timeout";
+            _shutdown.Shutdown(_serverStopping.IsCancellationRequested ? "server stopped" : "idle timeout");
         }
-        catch (RtmpProtocolException ex)
+        catch (Exception ex) when (ex is RtmpProtocolException or InvalidDataException)
         {
-            reason = "protocol error: " + ex.Message;
-        }
-        catch (InvalidDataException ex)
-        {
-            reason = "protocol error: " + ex.Message;
+            _shutdown.Shutdown("protocol error: " + ex.Message);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
-            reason = _dropped ? "dropped" : "connection lost: " + ex.Message;
+            _shutdown.Shutdown("connection lost: " + ex.Message);
         }
 #pragma warning disable CA1031 // One connection's bug must never take the server down or go unobserved.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
             ServerLog.Unexpected(_logger, ex, Id);
-            reason = "internal error: " + ex.Message;
+            _shutdown.Shutdown("internal error: " + ex.Message);
         }
         finally
         {
+            string reason = _shutdown.Reason ?? "client closed";
             EndPublish(reason);
             ServerLog.Closed(_logger, Id, reason);
             await CloseAsync().ConfigureAwait(false);
@@ -202,8 +185,9 @@ internal sealed class RtmpServerConnection
         }
     }
 
-    private string HandshakeEnd(CancellationTokenSource timeout, string what) =>
-        _dropped ? "dropped" : timeout.IsCancellationRequested ? "handshake timeout" : $"client closed during the handshake (before {what})";
+    // A drop has already recorded its reason, which wins over this one.
+    private static string HandshakeEnd(CancellationTokenSource timeout, string what) =>
+        timeout.IsCancellationRequested ? "handshake timeout" : $"client closed during the handshake (before {what})";
 
     /// <summary>Reads exactly the buffer, counting bytes for the drop knob; false when the client closed or was dropped.</summary>
     private async Task<bool> ReadHandshakeAsync(Memory<byte> buffer, CancellationToken cancellationToken)
@@ -234,6 +218,7 @@ internal sealed class RtmpServerConnection
         if (_options.Behavior.DropAfterBytes is long limit && total >= limit && !_dropped)
         {
             _dropped = true;
+            _shutdown.Shutdown("dropped");
             _socket.LingerState = new LingerOption(true, 0);
             _socket.Close();
             return true;
@@ -244,8 +229,7 @@ internal sealed class RtmpServerConnection
 
     private async Task<string> ReceiveLoopAsync()
     {
-        PipeReader pipe = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
-        long leftover = 0;
+        var reader = new RtmpMessageReader(_stream, 16 * 1024, _options.MaxMessageLength, _options.MaxChunkSize, _options.MaxBufferedBytesPerConnection);
         try
         {
             while (true)
@@ -263,75 +247,35 @@ internal sealed class RtmpServerConnection
                 }
 
                 _cts.CancelAfter(_refused ? RefusedLinger : _options.IdleTimeout);
-                ReadResult result = await pipe.ReadAsync(_cts.Token).ConfigureAwait(false);
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                if (CountReceived(buffer.Length - leftover))
+                if (CountReceived(await reader.ReadAsync(_cts.Token).ConfigureAwait(false)))
                 {
                     return "dropped";
                 }
 
-                SequencePosition position;
-                long consumed;
                 try
                 {
-                    position = ReadMessages(buffer, out consumed);
-                    foreach (RtmpMessage message in _received)
+                    reader.ReadMessages();
+                    for (int i = 0; i < reader.Messages.Count; i++)
                     {
-                        await HandleMessageAsync(message).ConfigureAwait(false);
+                        await HandleMessageAsync(reader.Messages[i]).ConfigureAwait(false);
                     }
                 }
                 finally
                 {
-                    foreach (RtmpMessage message in _received)
-                    {
-                        message.Dispose();
-                    }
-
-                    _received.Clear();
+                    reader.ReleaseMessages();
                 }
 
-                leftover = buffer.Length - consumed;
-                pipe.AdvanceTo(position, buffer.End);
                 await AcknowledgeAsync().ConfigureAwait(false);
-                if (result.IsCompleted)
+                if (reader.IsCompleted)
                 {
-                    return leftover > 0 ? $"client closed in the middle of a chunk ({leftover} bytes left over)" : "client closed";
+                    return reader.Leftover > 0 ? $"client closed in the middle of a chunk ({reader.Leftover} bytes left over)" : "client closed";
                 }
             }
         }
         finally
         {
-            await pipe.CompleteAsync().ConfigureAwait(false);
+            await reader.DisposeAsync().ConfigureAwait(false);
         }
-    }
-
-    /// <summary>Reassembles whole messages; Set Chunk Size and Abort take effect before the next chunk is parsed.</summary>
-    private SequencePosition ReadMessages(ReadOnlySequence<byte> buffer, out long consumed)
-    {
-        var sequence = new SequenceReader<byte>(buffer);
-        while (_reader.TryReadMessage(ref sequence, out RtmpMessage message))
-        {
-            ReadOnlySpan<byte> p = message.Payload;
-            switch (message.Header.Type)
-            {
-                case RtmpMessageType.SetChunkSize when p.Length >= 4:
-                    uint size = BinaryPrimitives.ReadUInt32BigEndian(p) & 0x7FFFFFFF;
-                    message.Dispose();
-                    _reader.SetChunkSize(size);
-                    break;
-                case RtmpMessageType.Abort when p.Length >= 4:
-                    uint abortedStream = BinaryPrimitives.ReadUInt32BigEndian(p);
-                    message.Dispose();
-                    _reader.Abort((int)Math.Min(abortedStream, ChunkStreamIds.Max));
-                    break;
-                default:
-                    _received.Add(message);
-                    break;
-            }
-        }
-
-        consumed = sequence.Consumed;
-        return sequence.Position;
     }
 
     private Task HandleMessageAsync(RtmpMessage message)
@@ -352,14 +296,10 @@ internal sealed class RtmpServerConnection
                 _publish?.OnData(message.Header.Timestamp, p[1..], this);
                 return Task.CompletedTask;
             case RtmpMessageType.Aggregate:
-                if (_publish is { } publish)
-                {
-                    OnAggregate(publish, message.Header.Timestamp, p);
-                }
-
+                _publish?.OnAggregate(message.Header.Timestamp, p, this);
                 return Task.CompletedTask;
-            case RtmpMessageType.WindowAcknowledgementSize when p.Length >= 4:
-                _clientWindow = Math.Min(BinaryPrimitives.ReadUInt32BigEndian(p), 0x7FFFFFFFu);
+            case RtmpMessageType.WindowAcknowledgementSize when ProtocolControl.TryReadUInt32(p, out uint window):
+                _window.SetPeerWindow(window);
                 return Task.CompletedTask;
             case RtmpMessageType.CommandAmf0:
                 return HandleCommandAsync(p, message.Header.StreamId);
@@ -371,100 +311,51 @@ internal sealed class RtmpServerConnection
         }
     }
 
-    /// <summary>
-    /// Splits an aggregate message into its FLV tags (11-byte header, body, 4-byte back pointer). The first tag's
-    /// timestamp maps to the message's; the others keep their offsets from it. A malformed tail is ignored.
-    /// </summary>
-    private void OnAggregate(ActivePublish publish, uint messageTimestamp, ReadOnlySpan<byte> payload)
-    {
-        bool first = true;
-        uint firstTimestamp = 0;
-        while (payload.Length >= 11)
-        {
-            int size = (payload[1] << 16) | (payload[2] << 8) | payload[3];
-            if (11 + size > payload.Length)
-            {
-                return;
-            }
-
-            uint tagTimestamp = (uint)((payload[7] << 24) | (payload[4] << 16) | (payload[5] << 8) | payload[6]);
-            if (first)
-            {
-                firstTimestamp = tagTimestamp;
-                first = false;
-            }
-
-            uint timestamp = messageTimestamp + (tagTimestamp - firstTimestamp);
-            ReadOnlySpan<byte> body = payload.Slice(11, size);
-            switch (payload[0])
-            {
-                case FlvRecorder.VideoTag:
-                    publish.OnVideo(timestamp, body, this);
-                    break;
-                case FlvRecorder.AudioTag:
-                    publish.OnAudio(timestamp, body, this);
-                    break;
-                case FlvRecorder.ScriptTag:
-                    publish.OnData(timestamp, body, this);
-                    break;
-            }
-
-            payload = payload[Math.Min(payload.Length, 11 + size + 4)..];
-        }
-    }
-
     private async Task AcknowledgeAsync()
     {
-        long received = Interlocked.Read(ref _bytesReceived);
-        if (_clientWindow == 0 || received - _lastAcknowledged < _clientWindow)
+        if (!_window.TryAcknowledge(Interlocked.Read(ref _bytesReceived), out uint sequenceNumber))
         {
             return;
         }
 
-        _lastAcknowledged = received;
-        await _sendLock.WaitAsync(_cts.Token).ConfigureAwait(false);
+        await _output.EnterAsync(_cts.Token).ConfigureAwait(false);
         try
         {
-            EnqueueControl(RtmpMessageType.Acknowledgement, (uint)received);
-            await FlushLockedAsync(_cts.Token).ConfigureAwait(false);
+            ProtocolControl.EnqueueUInt32(_output, RtmpMessageType.Acknowledgement, sequenceNumber);
+            await _output.FlushAsync(_cts.Token).ConfigureAwait(false);
         }
         finally
         {
-            _sendLock.Release();
+            _output.Exit();
         }
     }
 
     private Task HandleCommandAsync(ReadOnlySpan<byte> payload, uint messageStreamId)
     {
-        var r = new Amf0Reader(payload);
-        string name = r.ReadString();
-        double transaction = r.IsAtEnd ? 0 : r.ReadValue() as double? ?? 0;
-        var args = new List<object?>(4);
-        while (!r.IsAtEnd && args.Count < 16)
-        {
-            args.Add(r.ReadValue());
-        }
+        RtmpCommand command = RtmpCommandCodec.Parse(payload);
 
         // A refused connection only waits for the client to close.
-        return _refused ? Task.CompletedTask : AnswerCommandAsync(name, transaction, args, messageStreamId);
+        return _refused ? Task.CompletedTask : AnswerCommandAsync(command, messageStreamId);
     }
 
-    private async Task AnswerCommandAsync(string name, double transaction, List<object?> args, uint messageStreamId)
+    private async Task AnswerCommandAsync(RtmpCommand command, uint messageStreamId)
     {
-        await _sendLock.WaitAsync(_cts.Token).ConfigureAwait(false);
+        await _output.EnterAsync(_cts.Token).ConfigureAwait(false);
         try
         {
-            HandleCommandLocked(name, transaction, args, messageStreamId);
-            await FlushLockedAsync(_cts.Token).ConfigureAwait(false);
+            HandleCommandLocked(command, messageStreamId);
+            await _output.FlushAsync(_cts.Token).ConfigureAwait(false);
         }
         finally
         {
-            _sendLock.Release();
+            _output.Exit();
         }
     }
 
-    private void HandleCommandLocked(string name, double transaction, List<object?> args, uint messageStreamId)
+    private void HandleCommandLocked(RtmpCommand command, uint messageStreamId)
     {
+        string name = command.Name;
+        double transaction = command.Transaction;
         if (!_connected && name != "connect")
         {
             ServerLog.IgnoredCommand(_logger, Id, name);
@@ -474,24 +365,24 @@ internal sealed class RtmpServerConnection
         switch (name)
         {
             case "connect":
-                Connect(transaction, args.Count > 0 ? args[0] as AmfObject : null);
+                Connect(transaction, command.CommandObject);
                 break;
             case "releaseStream":
             case "_checkbw":
                 ReplyResult(transaction, null);
                 break;
             case "FCPublish":
-                EnqueueCommand(CommandChunkStream, 0, "onFCPublish", 0, null, Status("status", "NetStream.Publish.Start", StreamNameOf(args, 1)));
+                EnqueueCommand(CommandChunkStream, 0, "onFCPublish", 0, null, Status("status", "NetStream.Publish.Start", StreamNameOf(command)));
                 ReplyResult(transaction, null);
                 break;
             case "createStream":
                 ReplyResult(transaction, (double)PublishStreamId);
                 break;
             case "publish":
-                Publish(StreamNameOf(args, 1), messageStreamId == 0 ? PublishStreamId : messageStreamId);
+                Publish(StreamNameOf(command), messageStreamId == 0 ? PublishStreamId : messageStreamId);
                 break;
             case "FCUnpublish":
-                EnqueueCommand(CommandChunkStream, 0, "onFCUnpublish", 0, null, Status("status", "NetStream.Unpublish.Success", StreamNameOf(args, 1)));
+                EnqueueCommand(CommandChunkStream, 0, "onFCUnpublish", 0, null, Status("status", "NetStream.Unpublish.Success", StreamNameOf(command)));
                 ReplyResult(transaction, null);
                 Unpublish();
                 break;
@@ -508,7 +399,8 @@ internal sealed class RtmpServerConnection
         }
     }
 
-    private static string StreamNameOf(List<object?> args, int index) => args.Count > index && args[index] is string s ? s : "";
+    /// <summary>The stream name publish, FCPublish and FCUnpublish carry after the command object.</summary>
+    private static string StreamNameOf(RtmpCommand command) => command.Argument(1) as string ?? "";
 
     private void Connect(double transaction, AmfObject? command)
     {
@@ -535,13 +427,10 @@ internal sealed class RtmpServerConnection
         _connected = true;
         _app = query.App.TrimEnd('/');
         ServerLog.ConnectAccepted(_logger, Id, _app);
-        EnqueueControl(RtmpMessageType.WindowAcknowledgementSize, _options.WindowAcknowledgementSize);
-        Span<byte> bandwidth = stackalloc byte[5];
-        BinaryPrimitives.WriteUInt32BigEndian(bandwidth, _options.WindowAcknowledgementSize);
-        bandwidth[4] = 2; // dynamic
-        Enqueue(ChunkStreamIds.Control, RtmpMessageType.SetPeerBandwidth, 0, bandwidth);
-        EnqueueControl(RtmpMessageType.SetChunkSize, (uint)_options.ChunkSize);
-        _writer.ChunkSize = _options.ChunkSize;
+        ProtocolControl.EnqueueUInt32(_output, RtmpMessageType.WindowAcknowledgementSize, _options.WindowAcknowledgementSize);
+        ProtocolControl.EnqueueSetPeerBandwidth(_output, _options.WindowAcknowledgementSize, limitType: 2); // dynamic
+        ProtocolControl.EnqueueUInt32(_output, RtmpMessageType.SetChunkSize, (uint)_options.ChunkSize);
+        _output.ChunkSize = _options.ChunkSize;
         var properties = new AmfObject().Add("fmsVer", "FMS/3,5,7,7009").Add("capabilities", 31.0).Add("mode", 1.0);
         AmfObject info = Status("status", "NetConnection.Connect.Success", "Connection succeeded.").Add("objectEncoding", command?.GetNumber("objectEncoding") ?? 0.0);
         EnqueueCommand(CommandChunkStream, 0, "_result", transaction, properties, info);
@@ -595,10 +484,7 @@ internal sealed class RtmpServerConnection
 
         var info = new PublishSessionInfo(Id, _app, stream, RemoteEndPoint, started, recorder?.Path);
         _publish = new ActivePublish(info, recorder, streamId);
-        Span<byte> begin = stackalloc byte[6];
-        BinaryPrimitives.WriteUInt16BigEndian(begin, 0); // Stream Begin
-        BinaryPrimitives.WriteUInt32BigEndian(begin[2..], streamId);
-        Enqueue(ChunkStreamIds.Control, RtmpMessageType.UserControl, 0, begin);
+        ProtocolControl.EnqueueStreamBegin(_output, streamId);
         EnqueueCommand(StatusChunkStream, streamId, "onStatus", 0, null, Status("status", "NetStream.Publish.Start", $"{stream} is now published."));
         ServerLog.PublishStarted(_logger, Id, _app, stream, recorder?.Path ?? "(not recording)");
         _server.RaiseStarted(info);
@@ -631,23 +517,7 @@ internal sealed class RtmpServerConnection
         }
 
         _server.Release(publish.Info.App, publish.Info.StreamName, this);
-        PublishStatistics s = publish.Statistics;
-        var summary = new PublishSessionSummary(
-            Id,
-            publish.Info.App,
-            publish.Info.StreamName,
-            RemoteEndPoint,
-            publish.Info.Started,
-            _options.TimeProvider.GetUtcNow(),
-            s.VideoFrames,
-            s.AudioFrames,
-            BytesReceived,
-            s.Video,
-            s.Audio,
-            TimeSpan.FromMilliseconds(s.LargestVideoGap),
-            TimeSpan.FromMilliseconds(s.LargestAudioGap),
-            publish.Recorder?.Path,
-            reason);
+        PublishSessionSummary summary = publish.Summarize(_options.TimeProvider.GetUtcNow(), BytesReceived, reason);
         ServerLog.PublishEnded(_logger, Id, summary.App, summary.StreamName, reason, summary.VideoFrames, summary.AudioFrames, summary.Bytes);
         _server.RaiseEnded(summary);
     }
@@ -666,50 +536,16 @@ internal sealed class RtmpServerConnection
         }
     }
 
-    private void EnqueueCommand(int chunkStreamId, uint streamId, string name, double transaction, AmfObject? commandObject, object? argument)
-    {
-        _scratch.Clear();
-        Amf0Writer.WriteString(_scratch, name);
-        Amf0Writer.WriteNumber(_scratch, transaction);
-        Amf0Writer.WriteValue(_scratch, commandObject);
-        Amf0Writer.WriteValue(_scratch, argument);
-        Enqueue(chunkStreamId, RtmpMessageType.CommandAmf0, streamId, _scratch.WrittenSpan);
-    }
-
-    private void EnqueueControl(RtmpMessageType type, uint value)
-    {
-        Span<byte> payload = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(payload, value);
-        Enqueue(ChunkStreamIds.Control, type, 0, payload);
-    }
-
-    private void Enqueue(int chunkStreamId, RtmpMessageType type, uint streamId, ReadOnlySpan<byte> payload) =>
-        _writer.Write(_output, chunkStreamId, new RtmpMessageHeader(0, payload.Length, type, streamId), payload);
-
-    private async Task FlushLockedAsync(CancellationToken cancellationToken)
-    {
-        if (_output.WrittenCount == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            await _stream.WriteAsync(_output.WrittenMemory, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _output.Clear();
-        }
-    }
+    private void EnqueueCommand(int chunkStreamId, uint streamId, string name, double transaction, AmfObject? commandObject, object? argument) =>
+        _commands.Enqueue(_output, chunkStreamId, streamId, name, transaction, commandObject, argument);
 
     private async Task CloseAsync()
     {
         // Stop a concurrent knob (ReconnectRequest) and take the send lock for good before freeing the buffers.
         await _cts.CancelAsync().ConfigureAwait(false);
-        await _sendLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        await _output.EnterAsync(CancellationToken.None).ConfigureAwait(false);
         _closed = true;
-        _sendLock.Release();
+        _output.Exit();
         try
         {
             if (!_dropped && _socket.Connected)
@@ -723,7 +559,7 @@ internal sealed class RtmpServerConnection
 
         _stream.Dispose();
         _cts.Dispose();
-        _output.Dispose();
-        _scratch.Dispose();
+        await _output.ReleaseBuffersAsync(Timeout.InfiniteTimeSpan).ConfigureAwait(false);
+        _commands.Dispose();
     }
 }

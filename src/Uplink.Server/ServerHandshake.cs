@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Uplink.Session;
+using Uplink.Protocol;
 
 namespace Uplink.Server;
 
@@ -14,10 +14,10 @@ namespace Uplink.Server;
 internal static class ServerHandshake
 {
     /// <summary>C0/S0 version byte for plain RTMP.</summary>
-    public const byte Version = 3;
+    public const byte Version = HandshakePacket.Version;
 
     /// <summary>Size of C1, S1, C2 and S2.</summary>
-    public const int PacketSize = 1536;
+    public const int PacketSize = HandshakePacket.Size;
 
     /// <summary>Size of S0 + S1 + S2.</summary>
     public const int ResponseSize = 1 + (2 * PacketSize);
@@ -43,10 +43,6 @@ internal static class ServerHandshake
     /// <summary>Where a scheme's digest sits (see <see cref="HandshakeDigest.Offset"/>).</summary>
     public static int DigestOffset(ReadOnlySpan<byte> packet, int baseOffset) => HandshakeDigest.Offset(packet, baseOffset);
 
-    /// <summary>HMAC-SHA256 over the packet without its digest (see <see cref="HandshakeDigest.Compute"/>).</summary>
-    public static void ComputeDigest(ReadOnlySpan<byte> packet, int gap, ReadOnlySpan<byte> key, Span<byte> destination) =>
-        HandshakeDigest.Compute(packet, gap, key, destination);
-
     /// <summary>Finds which handshake <paramref name="c1"/> asks for and, for a digest one, where its digest is.</summary>
     public static Kind Classify(ReadOnlySpan<byte> c1, out int digestOffset)
     {
@@ -56,24 +52,14 @@ internal static class ServerHandshake
             return Kind.Simple;
         }
 
-        Span<byte> digest = stackalloc byte[DigestLength];
-        int offset = DigestOffset(c1, 8);
-        ComputeDigest(c1, offset, HandshakeDigest.PlayerKey.AsSpan(0, HandshakeDigest.PlayerKeyTextLength), digest);
-        if (CryptographicOperations.FixedTimeEquals(digest, c1.Slice(offset, DigestLength)))
+        digestOffset = HandshakeDigest.Find(c1, HandshakeDigest.PlayerKeyText, 8);
+        if (digestOffset >= 0)
         {
-            digestOffset = offset;
             return Kind.DigestScheme1;
         }
 
-        offset = DigestOffset(c1, 772);
-        ComputeDigest(c1, offset, HandshakeDigest.PlayerKey.AsSpan(0, HandshakeDigest.PlayerKeyTextLength), digest);
-        if (CryptographicOperations.FixedTimeEquals(digest, c1.Slice(offset, DigestLength)))
-        {
-            digestOffset = offset;
-            return Kind.DigestScheme2;
-        }
-
-        return Kind.Simple;
+        digestOffset = HandshakeDigest.Find(c1, HandshakeDigest.PlayerKeyText, 772);
+        return digestOffset >= 0 ? Kind.DigestScheme2 : Kind.Simple;
     }
 
     /// <summary>Writes S0, S1 and S2 (<see cref="ResponseSize"/> bytes) answering <paramref name="c1"/>.</summary>
@@ -98,7 +84,7 @@ internal static class ServerHandshake
         // S1: our version, our digest at the place the client's scheme puts it.
         ServerVersion.CopyTo(s1[4..]);
         int serverDigestOffset = DigestOffset(s1, kind == Kind.DigestScheme1 ? 8 : 772);
-        ComputeDigest(s1, serverDigestOffset, HandshakeDigest.ServerKey.AsSpan(0, HandshakeDigest.ServerKeyTextLength), s1.Slice(serverDigestOffset, DigestLength));
+        HandshakeDigest.Compute(s1, serverDigestOffset, HandshakeDigest.ServerKeyText, s1.Slice(serverDigestOffset, DigestLength));
 
         // S2: random, signed with HMAC(HMAC(full server key, client digest), S2 without its last 32 bytes).
         RandomNumberGenerator.Fill(s2);
@@ -116,7 +102,7 @@ internal static class ServerHandshake
         c1[6] = 124;
         c1[7] = 2;
         int offset = DigestOffset(c1, scheme == 1 ? 8 : 772);
-        ComputeDigest(c1, offset, HandshakeDigest.PlayerKey.AsSpan(0, HandshakeDigest.PlayerKeyTextLength), c1.Slice(offset, DigestLength));
+        HandshakeDigest.Compute(c1, offset, HandshakeDigest.PlayerKeyText, c1.Slice(offset, DigestLength));
     }
 
     /// <summary>Test support: whether S1 carries a valid server digest at either scheme, and S2 the matching signature for <paramref name="c1"/>'s digest.</summary>
@@ -127,7 +113,7 @@ internal static class ServerHandshake
         foreach (int baseOffset in (ReadOnlySpan<int>)[772, 8])
         {
             int offset = DigestOffset(s1, baseOffset);
-            ComputeDigest(s1, offset, HandshakeDigest.ServerKey.AsSpan(0, HandshakeDigest.ServerKeyTextLength), digest);
+            HandshakeDigest.Compute(s1, offset, HandshakeDigest.ServerKeyText, digest);
             s1Valid |= digest.SequenceEqual(s1.Slice(offset, DigestLength));
         }
 

@@ -1,3 +1,5 @@
+using Uplink.Protocol.Amf;
+
 namespace Uplink;
 
 /// <summary>An <c>onStatus</c> (or <c>_error</c>) info object the server sent: level, code and description.</summary>
@@ -11,4 +13,18 @@ public sealed record RtmpServerStatus(string Level, string Code, string Descript
 
     /// <summary>True when the level is <c>error</c>.</summary>
     public bool IsError => string.Equals(Level, "error", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The last status object (one with a <c>code</c>) among a command's values, as onStatus and _error carry it.</summary>
+    internal static RtmpServerStatus? Find(IReadOnlyList<object?> args)
+    {
+        for (int i = args.Count - 1; i >= 0; i--)
+        {
+            if (args[i] is AmfObject o && o.GetString("code") is { } code)
+            {
+                return new RtmpServerStatus(o.GetString("level") ?? "", code, o.GetString("description") ?? "") { TcUrl = o.GetString("tcUrl") };
+            }
+        }
+
+        return null;
+    }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using Uplink.Chunks;
+using Uplink.Protocol.Chunks;
 using Uplink.Flv;
 using Uplink.Messages;
 using Uplink.Sending;

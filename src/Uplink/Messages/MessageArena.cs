@@ -1,5 +1,5 @@
 using System.Buffers;
-using Uplink.Chunks;
+using Uplink.Protocol.Chunks;
 
 namespace Uplink.Messages;
 
@@ -19,7 +19,7 @@ internal sealed class MessageArena : IDisposable
     private const int MinBlockSize = 32 * 1024;
     private const int MaxBlockSize = 4 * 1024 * 1024;
     private const int MaxIdleBlocks = 2;
-    private const int MaxSpareDedicatedBlocks = 8;
+    private const int MaxSpareDedicatedBlocks = 64; // block objects only (no arrays): a replay buffer holds one per keyframe
 
     private readonly Lock _lock = new();
     private readonly Stack<ArenaBlock> _idle = new();

@@ -1,5 +1,5 @@
 using Uplink.Messages;
-using Uplink.Chunks;
+using Uplink.Protocol.Chunks;
 
 namespace Uplink.Sending;
 

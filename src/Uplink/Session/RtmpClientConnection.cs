@@ -1,11 +1,7 @@
-using System.Buffers;
-using System.Buffers.Binary;
-using System.Diagnostics;
-using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
-using Uplink.Amf;
-using Uplink.Buffers;
-using Uplink.Chunks;
+using Uplink.Protocol;
+using Uplink.Protocol.Amf;
+using Uplink.Protocol.Chunks;
 using Uplink.Transport;
 
 namespace Uplink.Session;
@@ -18,36 +14,27 @@ namespace Uplink.Session;
 /// never waits for the send lock: its replies are queued and go out with the next flush, or by a flush of their own
 /// once the lock is free, so a send blocked on a congested socket never stops us reading.
 /// </summary>
-internal sealed class RtmpClientConnection : IAsyncDisposable
+internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
 {
-    private const uint MaxPeerWindow = 0x7FFFFFFF;
-
     private readonly RtmpTransport _transport;
     private readonly RtmpConnectionSettings _settings;
     private readonly ILogger _logger;
     private readonly ILogger _chunkLogger;
     private readonly bool _traceMessages;
     private readonly bool _traceChunks;
-    private readonly ChunkStreamWriter _chunkWriter = new();
-    private readonly ChunkStreamReader _chunkReader;
-    private readonly PooledBufferWriter _output = new(16 * 1024);
-    private readonly PooledBufferWriter _scratch = new(1024);
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly ChunkedOutput _output;
+    private readonly RtmpCommandCodec _commands = new();
+    private readonly AcknowledgementWindow _window = new();
+    private readonly ConnectionShutdown _shutdown = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<Action<RtmpClientConnection>> _controls = new();
-    private readonly Dictionary<double, TaskCompletionSource<CommandReply>> _pending = [];
+    private readonly PendingTransactions<CommandReply> _pending = new();
     private readonly CancellationTokenSource _closing = new();
-    private CancellationTokenSource _sendTimer = new();
     private readonly TaskCompletionSource<RtmpServerStatus> _publishStatus = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<RtmpServerStatus>? _onServerStatus;
     private Task _receiveLoop = Task.CompletedTask;
-    private double _nextTransaction = 1;
     private long _bytesSent;
     private long _bytesReceived;
-    private long _lastAckSent;
-    private uint _peerWindow;
     private long _bytesAcknowledged;
-    private string? _closeReason;
-    private RtmpErrorKind _closeKind = RtmpErrorKind.Disconnected;
     private RtmpUrl? _url;
     private int _disposed;
 
@@ -67,14 +54,14 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         _traceMessages = logger.IsEnabled(LogLevel.Trace);
         _traceChunks = chunkLogger.IsEnabled(LogLevel.Trace);
         _onServerStatus = onServerStatus;
-        _chunkReader = new ChunkStreamReader(maxMessageLength: settings.MaxIncomingMessageLength, maxChunkSize: settings.MaxIncomingChunkSize);
+        _output = new ChunkedOutput(transport.Stream, 16 * 1024, settings.SendTimeout);
     }
 
     /// <summary>Ends when the server closes the connection or the connection fails.</summary>
     public Task Completion => _receiveLoop;
 
     /// <summary>Why the connection ended, once it has.</summary>
-    public string? CloseReason => _closeReason;
+    public string? CloseReason => _shutdown.Reason;
 
     public long BytesSent => Interlocked.Read(ref _bytesSent);
 
@@ -87,8 +74,6 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
     /// <summary>What the accepted <c>connect</c> told us, with the timings.</summary>
     public RtmpServerInfo? Info { get; private set; }
 
-    private TimeSpan _handshakeRoundTrip;
-
     /// <summary>Handshake, our Set Chunk Size and Window Ack Size, then <c>connect</c> with <paramref name="authParameters"/>
     /// appended to app and tcUrl (as FFmpeg does for authentication).</summary>
     /// <returns>Null when the server accepted; its (unredacted) status when it refused.</returns>
@@ -96,16 +81,18 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
     {
         _url = url;
         long started = System.Diagnostics.Stopwatch.GetTimestamp() - _transport.ConnectTicks;
-        await HandshakeAsync(cancellationToken).ConfigureAwait(false);
+        TimeSpan handshakeRoundTrip = await RtmpHandshake.RunAsync(_transport.Stream, _settings.DigestHandshake, cancellationToken).ConfigureAwait(false);
+        _bytesSent = RtmpHandshake.BytesSent;
         _receiveLoop = Task.Run(ReceiveLoopAsync, CancellationToken.None);
 
-        TaskCompletionSource<CommandReply> reply;
+        Task<CommandReply> reply;
         await EnterSendAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            EnqueueSetChunkSize(_settings.ChunkSize);
-            EnqueueControl(RtmpMessageType.WindowAcknowledgementSize, _settings.WindowAcknowledgementSize);
-            reply = EnqueueCommand(ChunkStreamIds.Command, 0, "connect", BuildConnectObject(url, authParameters), expectReply: true)!;
+            ProtocolControl.EnqueueUInt32(this, RtmpMessageType.SetChunkSize, (uint)_settings.ChunkSize);
+            _output.ChunkSize = _settings.ChunkSize;
+            ProtocolControl.EnqueueUInt32(this, RtmpMessageType.WindowAcknowledgementSize, _settings.WindowAcknowledgementSize);
+            reply = EnqueueRequest(ChunkStreamIds.Command, 0, "connect", _settings.BuildConnectObject(url, authParameters));
             await FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -113,7 +100,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
             ExitSend();
         }
 
-        CommandReply result = await WaitAsync(reply.Task, "connect", cancellationToken).ConfigureAwait(false);
+        CommandReply result = await WaitAsync(reply, "connect", cancellationToken).ConfigureAwait(false);
         if (!result.Success)
         {
             return result.Status ?? new RtmpServerStatus("error", "NetConnection.Connect.Rejected", "");
@@ -124,7 +111,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
             ServerVersion = props.GetString("fmsVer") ?? "";
         }
 
-        Info = new RtmpServerInfo(ServerVersion, result.CommandObject?.GetNumber("capabilities"), System.Diagnostics.Stopwatch.GetElapsedTime(started), _handshakeRoundTrip);
+        Info = new RtmpServerInfo(ServerVersion, result.CommandObject?.GetNumber("capabilities"), System.Diagnostics.Stopwatch.GetElapsedTime(started), handshakeRoundTrip);
 
         SessionLog.Connected(_logger, url.Host, url.Port, ServerVersion.Length > 0 ? ServerVersion : "(unnamed)");
         return null;
@@ -133,13 +120,13 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
     /// <summary>releaseStream, FCPublish, createStream, then publish(name, "live") until NetStream.Publish.Start.</summary>
     public async Task<RtmpServerStatus> PublishAsync(string streamName, CancellationToken cancellationToken)
     {
-        TaskCompletionSource<CommandReply> created;
+        Task<CommandReply> created;
         await EnterSendAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            EnqueueCommand(ChunkStreamIds.Command, 0, "releaseStream", null, expectReply: true, streamName);
-            EnqueueCommand(ChunkStreamIds.Command, 0, "FCPublish", null, expectReply: true, streamName);
-            created = EnqueueCommand(ChunkStreamIds.Command, 0, "createStream", null, expectReply: true)!;
+            _ = EnqueueRequest(ChunkStreamIds.Command, 0, "releaseStream", null, streamName);
+            _ = EnqueueRequest(ChunkStreamIds.Command, 0, "FCPublish", null, streamName);
+            created = EnqueueRequest(ChunkStreamIds.Command, 0, "createStream", null);
             await FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -147,7 +134,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
             ExitSend();
         }
 
-        CommandReply reply = await WaitAsync(created.Task, "createStream", cancellationToken).ConfigureAwait(false);
+        CommandReply reply = await WaitAsync(created, "createStream", cancellationToken).ConfigureAwait(false);
         if (!reply.Success || reply.FirstArgument is not double id || id < 0 || id > uint.MaxValue)
         {
             RtmpServerStatus? s = reply.Status;
@@ -159,7 +146,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         await EnterSendAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            EnqueueCommand(ChunkStreamIds.Stream, StreamId, "publish", null, expectReply: false, streamName, "live");
+            EnqueueCommand(ChunkStreamIds.Stream, StreamId, "publish", streamName, "live");
             await FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -188,8 +175,8 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
                 await EnterSendAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    EnqueueCommand(ChunkStreamIds.Command, 0, "FCUnpublish", null, expectReply: false, streamName);
-                    EnqueueCommand(ChunkStreamIds.Command, 0, "deleteStream", null, expectReply: false, (double)StreamId);
+                    EnqueueCommand(ChunkStreamIds.Command, 0, "FCUnpublish", streamName);
+                    EnqueueCommand(ChunkStreamIds.Command, 0, "deleteStream", (double)StreamId);
                     await FlushAsync(cancellationToken).ConfigureAwait(false);
                 }
                 finally
@@ -224,15 +211,15 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         }
     }
 
-    public ValueTask EnterSendAsync(CancellationToken cancellationToken) => new(_sendLock.WaitAsync(cancellationToken));
+    public ValueTask EnterSendAsync(CancellationToken cancellationToken) => new(_output.EnterAsync(cancellationToken));
 
-    public void ExitSend() => _sendLock.Release();
+    public void ExitSend() => _output.Exit();
 
     /// <summary>Chunks one message into the pending output (caller holds the send lock).</summary>
     public void Enqueue(int chunkStreamId, RtmpMessageType type, uint timestamp, uint streamId, ReadOnlySpan<byte> payload)
     {
         ThrowIfClosed();
-        int format = _chunkWriter.Write(_output, chunkStreamId, new RtmpMessageHeader(timestamp, payload.Length, type, streamId), payload);
+        int format = _output.Enqueue(chunkStreamId, type, timestamp, streamId, payload);
         if (_traceMessages)
         {
             SessionLog.MessageSent(_logger, (int)type, chunkStreamId, timestamp, payload.Length);
@@ -246,7 +233,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
 
     private void LogChunks(int chunkStreamId, int format, int length)
     {
-        int size = _chunkWriter.ChunkSize;
+        int size = _output.ChunkSize;
         int count = Math.Max(1, (length + size - 1) / size);
         for (int i = 0; i < count; i++)
         {
@@ -255,7 +242,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
     }
 
     /// <summary>Bytes chunked but not yet flushed (caller holds the send lock).</summary>
-    public int PendingBytes => _output.WrittenCount;
+    public int PendingBytes => _output.PendingBytes;
 
     /// <summary>Writes the pending output, and any control replies the receive loop queued, to the transport (caller holds the send lock).</summary>
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
@@ -267,56 +254,37 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
             control(this);
         }
 
-        if (_output.WrittenCount == 0)
+        if (_output.PendingBytes == 0)
         {
             return;
         }
 
-        if (_closeReason is not null)
+        if (_shutdown.Reason is { } reason)
         {
-            _output.Clear();
-            throw new RtmpException(_closeKind, $"connection lost: {_closeReason}");
+            _output.Discard();
+            throw new RtmpException(_shutdown.Kind, $"connection lost: {reason}");
         }
 
-        int count = _output.WrittenCount;
-        CancellationTokenSource? linked = null;
-        _sendTimer.CancelAfter(_settings.SendTimeout);
-        CancellationToken token = _sendTimer.Token;
-        if (cancellationToken.CanBeCanceled)
-        {
-            linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _sendTimer.Token);
-            token = linked.Token;
-        }
-
+        int count;
         try
         {
-            await _transport.Stream.WriteAsync(_output.WrittenMemory, token).ConfigureAwait(false);
+            count = await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {
-            _closeReason ??= ex.Message;
+            _shutdown.Shutdown(ex.Message);
             throw new RtmpException(RtmpErrorKind.Disconnected, $"connection lost while sending: {ex.Message}", innerException: ex);
         }
-        catch (OperationCanceledException) when (_sendTimer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (TimeoutException)
         {
-            _closeReason ??= $"a send did not finish in {_settings.SendTimeout.TotalSeconds:0.#} s (the server stopped reading)";
-            throw new RtmpException(RtmpErrorKind.Timeout, _closeReason);
+            _shutdown.Shutdown($"a send did not finish in {_settings.SendTimeout.TotalSeconds:0.#} s (the server stopped reading)");
+            throw new RtmpException(RtmpErrorKind.Timeout, _shutdown.Reason!);
         }
         catch (OperationCanceledException)
         {
             // Part of a chunk may be on the wire: the stream cannot go on from here.
-            _closeReason ??= "a send was cancelled part way";
+            _shutdown.Shutdown("a send was cancelled part way");
             throw;
-        }
-        finally
-        {
-            _output.Clear();
-            linked?.Dispose();
-            if (!_sendTimer.TryReset())
-            {
-                _sendTimer.Dispose();
-                _sendTimer = new CancellationTokenSource();
-            }
         }
 
         Interlocked.Add(ref _bytesSent, count);
@@ -347,24 +315,10 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         FailPending(new RtmpException(RtmpErrorKind.Disconnected, "connection closed"));
 
         // A send loop may still be in a send (the transport is gone, so it fails at once): the buffers go back to the
-        // pool only once it has let go of the send lock, and every send after this sees _disposed and stops. The lock
-        // itself is not disposed: a waiter on a disposed SemaphoreSlim would never wake.
-        bool locked = await _sendLock.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        try
+        // pool only once it has let go of the send lock, and every send after this sees _disposed and stops.
+        if (await _output.ReleaseBuffersAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false))
         {
-            if (locked)
-            {
-                _output.Dispose();
-                _scratch.Dispose();
-                _sendTimer.Dispose();
-            }
-        }
-        finally
-        {
-            if (locked)
-            {
-                _sendLock.Release();
-            }
+            _commands.Dispose();
         }
 
         _closing.Dispose();
@@ -379,117 +333,20 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
         }
     }
 
-    private async Task HandshakeAsync(CancellationToken cancellationToken)
+    /// <summary>Queues a command that expects a reply; the task completes with its <c>_result</c> or <c>_error</c>.</summary>
+    private Task<CommandReply> EnqueueRequest(int chunkStreamId, uint streamId, string name, AmfObject? commandObject, params ReadOnlySpan<object?> arguments)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(1 + (2 * RtmpHandshake.PacketSize));
-        try
-        {
-            Stream stream = _transport.Stream;
-            RtmpHandshake.WriteC0C1(buffer, 0, _settings.DigestHandshake);
-            long sent = System.Diagnostics.Stopwatch.GetTimestamp();
-            await stream.WriteAsync(buffer.AsMemory(0, 1 + RtmpHandshake.PacketSize), cancellationToken).ConfigureAwait(false);
-            await ReadExactlyAsync(stream, buffer.AsMemory(0, 1 + RtmpHandshake.PacketSize), "S0/S1", cancellationToken).ConfigureAwait(false);
-            _handshakeRoundTrip = System.Diagnostics.Stopwatch.GetElapsedTime(sent);
-            RtmpHandshake.CheckS0(buffer[0]);
-            byte[] c2 = ArrayPool<byte>.Shared.Rent(RtmpHandshake.PacketSize);
-            try
-            {
-                RtmpHandshake.WriteC2(buffer.AsSpan(1, RtmpHandshake.PacketSize), c2, (uint)Environment.TickCount);
-                await stream.WriteAsync(c2.AsMemory(0, RtmpHandshake.PacketSize), cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(c2);
-            }
-
-            await ReadExactlyAsync(stream, buffer.AsMemory(0, RtmpHandshake.PacketSize), "S2", cancellationToken).ConfigureAwait(false);
-            _bytesSent = 1 + (2 * RtmpHandshake.PacketSize);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        ThrowIfClosed();
+        double transaction = _pending.Begin(out Task<CommandReply> reply);
+        _commands.Enqueue(this, chunkStreamId, streamId, name, transaction, commandObject, arguments);
+        return reply;
     }
 
-    private static async Task ReadExactlyAsync(Stream stream, Memory<byte> buffer, string what, CancellationToken cancellationToken)
+    /// <summary>Queues a command with no reply expected (transaction 0, no command object).</summary>
+    private void EnqueueCommand(int chunkStreamId, uint streamId, string name, params ReadOnlySpan<object?> arguments)
     {
-        try
-        {
-            await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
-        }
-        catch (EndOfStreamException)
-        {
-            throw new RtmpException(RtmpErrorKind.Handshake, $"RTMP handshake: server closed the connection before sending {what}");
-        }
-        catch (IOException ex)
-        {
-            throw new RtmpException(RtmpErrorKind.Handshake, $"RTMP handshake failed reading {what}: {ex.Message}", innerException: ex);
-        }
-    }
-
-    private AmfObject BuildConnectObject(RtmpUrl url, string authParameters)
-    {
-        var o = new AmfObject()
-            .Add("app", url.App + authParameters)
-            .Add("type", "nonprivate")
-            .Add("flashVer", _settings.FlashVersion)
-            .Add("tcUrl", url.TcUrl + authParameters);
-        if (_settings.SwfUrl is not null)
-        {
-            o.Add("swfUrl", _settings.SwfUrl);
-        }
-
-        if (_settings.PageUrl is not null)
-        {
-            o.Add("pageUrl", _settings.PageUrl);
-        }
-
-        foreach (KeyValuePair<string, object?> extra in _settings.ExtraConnectProperties ?? [])
-        {
-            o[extra.Key] = extra.Value;
-        }
-
-        return o;
-    }
-
-    private TaskCompletionSource<CommandReply>? EnqueueCommand(int chunkStreamId, uint streamId, string name, AmfObject? commandObject, bool expectReply, params object?[] arguments)
-    {
-        double transaction = 0;
-        TaskCompletionSource<CommandReply>? tcs = null;
-        if (expectReply)
-        {
-            tcs = new TaskCompletionSource<CommandReply>(TaskCreationOptions.RunContinuationsAsynchronously);
-            lock (_pending)
-            {
-                transaction = _nextTransaction++;
-                _pending[transaction] = tcs;
-            }
-        }
-
-        _scratch.Clear();
-        Amf0Writer.WriteString(_scratch, name);
-        Amf0Writer.WriteNumber(_scratch, transaction);
-        Amf0Writer.WriteValue(_scratch, commandObject);
-        foreach (object? argument in arguments)
-        {
-            Amf0Writer.WriteValue(_scratch, argument);
-        }
-
-        Enqueue(chunkStreamId, RtmpMessageType.CommandAmf0, 0, streamId, _scratch.WrittenSpan);
-        return tcs;
-    }
-
-    private void EnqueueSetChunkSize(int size)
-    {
-        EnqueueControl(RtmpMessageType.SetChunkSize, (uint)size);
-        _chunkWriter.ChunkSize = size;
-    }
-
-    private void EnqueueControl(RtmpMessageType type, uint value)
-    {
-        Span<byte> payload = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(payload, value);
-        Enqueue(ChunkStreamIds.Control, type, 0, 0, payload);
+        ThrowIfClosed();
+        _commands.Enqueue(this, chunkStreamId, streamId, name, 0, null, arguments);
     }
 
     /// <summary>Queues a control reply from the receive loop; it goes out with the next flush, whoever makes it.</summary>
@@ -504,7 +361,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
     {
         try
         {
-            await _sendLock.WaitAsync(_closing.Token).ConfigureAwait(false);
+            await _output.EnterAsync(_closing.Token).ConfigureAwait(false);
             try
             {
                 if (!_controls.IsEmpty)
@@ -514,7 +371,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
             }
             finally
             {
-                _sendLock.Release();
+                _output.Exit();
             }
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or RtmpException)
@@ -534,7 +391,8 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
                 return await task.ConfigureAwait(false);
             }
 
-            throw new RtmpException(_closeKind, $"the connection ended while waiting for the reply to {what}{(_closeReason is null ? "" : ": " + _closeReason)}");
+            string? reason = _shutdown.Reason;
+            throw new RtmpException(_shutdown.Kind, $"the connection ended while waiting for the reply to {what}{(reason is null ? "" : ": " + reason)}");
         }
 
         return await task.ConfigureAwait(false);
@@ -542,127 +400,90 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
 
     private async Task ReceiveLoopAsync()
     {
-        PipeReader reader = PipeReader.Create(_transport.Stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true));
-        var received = new List<RtmpMessage>();
+        var reader = new RtmpMessageReader(
+            _transport.Stream,
+            bufferSize: 4096,
+            _settings.MaxIncomingMessageLength,
+            _settings.MaxIncomingChunkSize,
+            maxBufferedBytes: 16L * 1024 * 1024,
+            onPeerChunkSize: size => SessionLog.PeerChunkSize(_logger, size));
         try
         {
             while (true)
             {
-                ReadResult result = await reader.ReadAsync(_closing.Token).ConfigureAwait(false);
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                SequencePosition position = ReadMessages(buffer, received, out long consumed);
-                reader.AdvanceTo(position, buffer.End);
+                await reader.ReadAsync(_closing.Token).ConfigureAwait(false);
+                long consumed;
                 try
                 {
-                    foreach (RtmpMessage message in received)
+                    consumed = reader.ReadMessages();
+                    for (int i = 0; i < reader.Messages.Count; i++)
                     {
-                        await HandleMessageAsync(message).ConfigureAwait(false);
+                        await HandleMessageAsync(reader.Messages[i]).ConfigureAwait(false);
                     }
                 }
                 finally
                 {
-                    foreach (RtmpMessage message in received)
-                    {
-                        message.Dispose();
-                    }
-
-                    received.Clear();
+                    reader.ReleaseMessages();
                 }
 
                 await CountReceivedAsync(consumed).ConfigureAwait(false);
-                if (result.IsCompleted)
+                if (reader.IsCompleted)
                 {
-                    _closeReason ??= "server closed the connection";
+                    _shutdown.Shutdown("server closed the connection");
                     break;
                 }
             }
         }
         catch (OperationCanceledException) when (_closing.IsCancellationRequested)
         {
-            _closeReason ??= "closed";
+            _shutdown.Shutdown("closed");
         }
         catch (RtmpProtocolException ex)
         {
-            _closeReason ??= "protocol error: " + ex.Message;
-            _closeKind = RtmpErrorKind.Protocol;
-            SessionLog.ConnectionLost(_logger, _closeReason);
+            _shutdown.Shutdown("protocol error: " + ex.Message, RtmpErrorKind.Protocol);
+            SessionLog.ConnectionLost(_logger, _shutdown.Reason!);
             throw new RtmpException(RtmpErrorKind.Protocol, "RTMP protocol error from server: " + ex.Message, innerException: ex);
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException or InvalidDataException)
         {
-            _closeReason ??= ex.Message;
-            SessionLog.ConnectionLost(_logger, _closeReason);
+            _shutdown.Shutdown(ex.Message);
+            SessionLog.ConnectionLost(_logger, _shutdown.Reason!);
         }
         finally
         {
-            await reader.CompleteAsync().ConfigureAwait(false);
-            FailPending(new RtmpException(_closeKind, "connection closed: " + (_closeReason ?? "unknown")));
+            await reader.DisposeAsync().ConfigureAwait(false);
+            FailPending(new RtmpException(_shutdown.Kind, "connection closed: " + (_shutdown.Reason ?? "unknown")));
         }
-    }
-
-    /// <summary>Reassembles the whole messages in <paramref name="buffer"/>. Set Chunk Size and Abort take effect
-    /// here, before the next chunk is parsed; everything else is collected for <see cref="HandleMessageAsync"/>.</summary>
-    private SequencePosition ReadMessages(ReadOnlySequence<byte> buffer, List<RtmpMessage> received, out long consumed)
-    {
-        var sequence = new SequenceReader<byte>(buffer);
-        while (_chunkReader.TryReadMessage(ref sequence, out RtmpMessage message))
-        {
-            ReadOnlySpan<byte> p = message.Payload;
-            switch (message.Header.Type)
-            {
-                case RtmpMessageType.SetChunkSize when p.Length >= 4:
-                    uint size = BinaryPrimitives.ReadUInt32BigEndian(p) & 0x7FFFFFFF;
-                    message.Dispose();
-                    _chunkReader.SetChunkSize(size);
-                    SessionLog.PeerChunkSize(_logger, size);
-                    break;
-                case RtmpMessageType.Abort when p.Length >= 4:
-                    uint abortedStream = BinaryPrimitives.ReadUInt32BigEndian(p);
-                    message.Dispose();
-                    _chunkReader.Abort((int)Math.Min(abortedStream, ChunkStreamIds.Max));
-                    break;
-                default:
-                    received.Add(message);
-                    break;
-            }
-        }
-
-        consumed = sequence.Consumed;
-        return sequence.Position;
     }
 
     private async Task CountReceivedAsync(long consumed)
     {
         _bytesReceived += consumed;
-        if (_peerWindow > 0 && _bytesReceived - _lastAckSent >= _peerWindow)
+        if (_window.TryAcknowledge(_bytesReceived, out uint sequenceNumber))
         {
-            _lastAckSent = _bytesReceived;
-            uint sequenceNumber = (uint)_bytesReceived;
-            await PostControl(c => c.EnqueueControl(RtmpMessageType.Acknowledgement, sequenceNumber)).ConfigureAwait(false);
+            await PostControl(c => ProtocolControl.EnqueueUInt32(c, RtmpMessageType.Acknowledgement, sequenceNumber)).ConfigureAwait(false);
         }
     }
 
     private Task HandleMessageAsync(RtmpMessage message)
     {
         ReadOnlySpan<byte> p = message.Payload;
-        if (_logger.IsEnabled(LogLevel.Trace))
+        if (_traceMessages)
         {
             SessionLog.MessageReceived(_logger, (int)message.Header.Type, message.ChunkStreamId, message.Header.Length);
         }
 
         switch (message.Header.Type)
         {
-            case RtmpMessageType.Acknowledgement when p.Length >= 4:
-                UpdateAcknowledged(BinaryPrimitives.ReadUInt32BigEndian(p));
+            case RtmpMessageType.Acknowledgement when ProtocolControl.TryReadUInt32(p, out uint sequenceNumber):
+                UpdateAcknowledged(sequenceNumber);
                 return Task.CompletedTask;
-            case RtmpMessageType.WindowAcknowledgementSize when p.Length >= 4:
-                _peerWindow = Math.Min(BinaryPrimitives.ReadUInt32BigEndian(p), MaxPeerWindow);
-                SessionLog.PeerWindow(_logger, _peerWindow);
+            case RtmpMessageType.WindowAcknowledgementSize when ProtocolControl.TryReadUInt32(p, out uint window):
+                SessionLog.PeerWindow(_logger, _window.SetPeerWindow(window));
                 return Task.CompletedTask;
-            case RtmpMessageType.UserControl when p.Length >= 6 && BinaryPrimitives.ReadUInt16BigEndian(p) == 6:
-                uint stamp = BinaryPrimitives.ReadUInt32BigEndian(p[2..]);
+            case RtmpMessageType.UserControl when ProtocolControl.TryReadPingRequest(p, out uint stamp):
                 SessionLog.Ping(_logger, stamp);
-                return PostControl(c => c.EnqueuePingResponse(stamp));
+                return PostControl(c => ProtocolControl.EnqueuePingResponse(c, stamp));
             case RtmpMessageType.CommandAmf0:
                 return HandleCommandAsync(p);
             case RtmpMessageType.CommandAmf3 when p.Length > 0:
@@ -671,14 +492,6 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
                 // Set Peer Bandwidth is advisory (no publisher we know throttles on it); media and data are not for us.
                 return Task.CompletedTask;
         }
-    }
-
-    private void EnqueuePingResponse(uint stamp)
-    {
-        Span<byte> payload = stackalloc byte[6];
-        BinaryPrimitives.WriteUInt16BigEndian(payload, 7);
-        BinaryPrimitives.WriteUInt32BigEndian(payload[2..], stamp);
-        Enqueue(ChunkStreamIds.Control, RtmpMessageType.UserControl, 0, 0, payload);
     }
 
     private void UpdateAcknowledged(uint sequenceNumber)
@@ -703,35 +516,24 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
 
     private Task HandleCommandAsync(ReadOnlySpan<byte> payload)
     {
-        string name;
-        double transaction;
-        object?[] args;
+        RtmpCommand command;
         try
         {
-            var r = new Amf0Reader(payload);
-            name = r.ReadString();
-            transaction = r.IsAtEnd ? 0 : r.ReadValue() as double? ?? 0;
-            var list = new List<object?>();
-            while (!r.IsAtEnd && list.Count < 16)
-            {
-                list.Add(r.ReadValue());
-            }
-
-            args = [.. list];
+            command = RtmpCommandCodec.Parse(payload);
         }
         catch (InvalidDataException ex)
         {
             throw new RtmpProtocolException("malformed command: " + ex.Message);
         }
 
-        switch (name)
+        switch (command.Name)
         {
             case "_result":
             case "_error":
-                CompleteTransaction(transaction, name == "_result", args);
+                _pending.TryComplete(command.Transaction, new CommandReply(command.Name == "_result", command.CommandObject, command.Argument(1), RtmpServerStatus.Find(command.Arguments)));
                 return Task.CompletedTask;
             case "onStatus":
-                RtmpServerStatus? status = FindStatus(args);
+                RtmpServerStatus? status = RtmpServerStatus.Find(command.Arguments);
                 if (status is not null)
                 {
                     SessionLog.ServerStatus(_logger, status.Level, status.Code, _url?.Redact(status.Description) ?? status.Description);
@@ -745,58 +547,19 @@ internal sealed class RtmpClientConnection : IAsyncDisposable
                 return Task.CompletedTask;
             case "onBWDone":
                 // FFmpeg answers with _checkbw; some servers wait for it before going on.
-                return PostControl(c => c.EnqueueCommand(ChunkStreamIds.Command, 0, "_checkbw", null, expectReply: false));
+                return PostControl(c => c.EnqueueCommand(ChunkStreamIds.Command, 0, "_checkbw"));
             case "close":
-                _closeReason ??= "server sent close";
+                _shutdown.Shutdown("server sent close");
                 return Task.CompletedTask;
             default:
-                SessionLog.IgnoredCommand(_logger, name);
+                SessionLog.IgnoredCommand(_logger, command.Name);
                 return Task.CompletedTask;
         }
-    }
-
-    private void CompleteTransaction(double transaction, bool success, object?[] args)
-    {
-        TaskCompletionSource<CommandReply>? tcs;
-        lock (_pending)
-        {
-            if (!_pending.Remove(transaction, out tcs))
-            {
-                return;
-            }
-        }
-
-        AmfObject? commandObject = args.Length > 0 ? args[0] as AmfObject : null;
-        object? first = args.Length > 1 ? args[1] : null;
-        RtmpServerStatus? status = FindStatus(args);
-        tcs.TrySetResult(new CommandReply(success, commandObject, first, status));
-    }
-
-    private static RtmpServerStatus? FindStatus(object?[] args)
-    {
-        for (int i = args.Length - 1; i >= 0; i--)
-        {
-            if (args[i] is AmfObject o && o.GetString("code") is { } code)
-            {
-                return new RtmpServerStatus(o.GetString("level") ?? "", code, o.GetString("description") ?? "") { TcUrl = o.GetString("tcUrl") };
-            }
-        }
-
-        return null;
     }
 
     private void FailPending(Exception error)
     {
-        lock (_pending)
-        {
-            foreach (TaskCompletionSource<CommandReply> tcs in _pending.Values)
-            {
-                tcs.TrySetException(error);
-            }
-
-            _pending.Clear();
-        }
-
+        _pending.FailAll(error);
         _publishStatus.TrySetException(error);
         _ = _publishStatus.Task.Exception;
     }

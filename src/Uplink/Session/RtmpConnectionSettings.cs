@@ -1,3 +1,5 @@
+using Uplink.Protocol.Amf;
+
 namespace Uplink.Session;
 
 /// <summary>What one connection needs to know, taken from the writer's options.</summary>
@@ -11,4 +13,32 @@ internal sealed record RtmpConnectionSettings(
     bool DigestHandshake = false,
     IReadOnlyList<KeyValuePair<string, object?>>? ExtraConnectProperties = null,
     int MaxIncomingMessageLength = 4 * 1024 * 1024,
-    int MaxIncomingChunkSize = 1 << 24);
+    int MaxIncomingChunkSize = 1 << 24)
+{
+    /// <summary>The <c>connect</c> command object for <paramref name="url"/>, with <paramref name="authParameters"/> appended to app and tcUrl.</summary>
+    public AmfObject BuildConnectObject(RtmpUrl url, string authParameters)
+    {
+        var o = new AmfObject()
+            .Add("app", url.App + authParameters)
+            .Add("type", "nonprivate")
+            .Add("flashVer", FlashVersion)
+            .Add("tcUrl", url.TcUrl + authParameters);
+        if (SwfUrl is not null)
+        {
+            o.Add("swfUrl", SwfUrl);
+        }
+
+        if (PageUrl is not null)
+        {
+            o.Add("pageUrl", PageUrl);
+        }
+
+        foreach (KeyValuePair<string, object?> extra in ExtraConnectProperties ?? [])
+        {
+            o[extra.Key] = extra.Value;
+        }
+
+        return o;
+    }
+}
+

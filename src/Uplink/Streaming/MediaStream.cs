@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Uplink.Buffers;
-using Uplink.Chunks;
+using Uplink.Protocol.Chunks;
 using Uplink.Codecs;
 using Uplink.Flv;
 using Uplink.Messages;

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Globalization;
-using Uplink.Amf;
+using Uplink.Protocol.Amf;
 
 namespace Uplink.Timecode;
 

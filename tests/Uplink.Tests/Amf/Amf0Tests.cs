@@ -1,5 +1,5 @@
 using System.Buffers;
-using Uplink.Amf;
+using Uplink.Protocol.Amf;
 
 namespace Uplink.Tests.Amf;
 

@@ -1,5 +1,5 @@
 using System.Buffers;
-using Uplink.Chunks;
+using Uplink.Protocol.Chunks;
 
 namespace Uplink.Tests.Chunks;
 

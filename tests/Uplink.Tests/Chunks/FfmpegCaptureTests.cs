@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using Uplink.Amf;
-using Uplink.Chunks;
+using Uplink.Protocol.Amf;
+using Uplink.Protocol.Chunks;
 
 namespace Uplink.Tests.Chunks;
 

@@ -1,4 +1,4 @@
-using Uplink.Amf;
+using Uplink.Protocol.Amf;
 using Uplink.Buffers;
 using Uplink.Flv;
 using Uplink.Timecode;

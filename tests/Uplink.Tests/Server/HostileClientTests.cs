@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
-using Uplink.Chunks;
+using Uplink.Protocol.Chunks;
 using Uplink.Server;
 
 namespace Uplink.Tests.Server;

@@ -2,9 +2,9 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using Uplink.Amf;
+using Uplink.Protocol.Amf;
 using Uplink.Buffers;
-using Uplink.Chunks;
+using Uplink.Protocol.Chunks;
 using Uplink.Server;
 
 namespace Uplink.Tests.Server;

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
-using Uplink.Amf;
-using Uplink.Chunks;
+using Uplink.Protocol.Amf;
+using Uplink.Protocol.Chunks;
 using Uplink.Media;
 using Uplink.Server;
 using Uplink.Tests.Session;

@@ -1,4 +1,4 @@
-using Uplink.Chunks;
+using Uplink.Protocol.Chunks;
 
 namespace Uplink.Tests.Session;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Uplink.Protocol;
 using Uplink.Server;
 using Uplink.Session;
 using Uplink.Tests.Server;
@@ -38,7 +39,7 @@ public class RtmpHandshakeTests
         Assert.NotEqual(s1, c2);
 
         // The signature a Flash Media Server checks: HMAC(HMAC(player key, S1 digest), C2 without its last 32 bytes).
-        int serverDigest = HandshakeDigest.Find(s1, HandshakeDigest.ServerKey.AsSpan(0, HandshakeDigest.ServerKeyTextLength));
+        int serverDigest = HandshakeDigest.Find(s1, HandshakeDigest.ServerKeyText);
         Assert.True(serverDigest > 0);
         byte[] expected = (byte[])c2.Clone();
         HandshakeDigest.SignResponse(expected, HandshakeDigest.PlayerKey, s1.AsSpan(serverDigest, 32));

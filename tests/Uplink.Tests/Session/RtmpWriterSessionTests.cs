@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using Uplink.Amf;
-using Uplink.Chunks;
+using Uplink.Protocol.Amf;
+using Uplink.Protocol.Chunks;
 
 namespace Uplink.Tests.Session;
 

@@ -3,9 +3,9 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using Uplink.Amf;
+using Uplink.Protocol.Amf;
 using Uplink.Buffers;
-using Uplink.Chunks;
+using Uplink.Protocol.Chunks;
 
 namespace Uplink.Tests.Session;
 

@@ -1,4 +1,4 @@
-namespace Uplink.Chunks;
+namespace Uplink.Protocol.Chunks;
 
 /// <summary>The chunk streams this publisher uses, one per kind of traffic so header compression works per track.</summary>
 internal static class ChunkStreamIds

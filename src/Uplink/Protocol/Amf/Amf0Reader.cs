@@ -1,28 +1,32 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Uplink.Amf;
+namespace Uplink.Protocol.Amf;
 
 /// <summary>
 /// Reads AMF0 values from a span. Every length is checked against what is left, nesting is bounded,
 /// and malformed input raises <see cref="InvalidDataException"/> naming the offset — never an
 /// out-of-range read or an allocation larger than the input.
 /// </summary>
-internal ref struct Amf0Reader
+public ref struct Amf0Reader
 {
+    /// <summary>How deep objects and arrays may nest.</summary>
     public const int MaxDepth = 32;
 
     private readonly ReadOnlySpan<byte> _data;
     private int _position;
 
+    /// <summary>A reader at the start of <paramref name="data"/>.</summary>
     public Amf0Reader(ReadOnlySpan<byte> data)
     {
         _data = data;
         _position = 0;
     }
 
+    /// <summary>The offset of the next value.</summary>
     public readonly int Position => _position;
 
+    /// <summary>True when every byte has been read.</summary>
     public readonly bool IsAtEnd => _position >= _data.Length;
 
     /// <summary>Reads the next value: double, bool, string, null (for null and undefined), <see cref="AmfObject"/>

@@ -1,8 +1,9 @@
-namespace Uplink.Chunks;
+namespace Uplink.Protocol.Chunks;
 
 /// <summary>The peer broke the RTMP protocol (malformed chunk, out-of-bounds size, …).</summary>
-internal sealed class RtmpProtocolException : Exception
+public sealed class RtmpProtocolException : Exception
 {
+    /// <summary>A protocol violation described by <paramref name="message"/>.</summary>
     public RtmpProtocolException(string message)
         : base(message)
     {

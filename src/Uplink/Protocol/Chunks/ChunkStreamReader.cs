@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 
-namespace Uplink.Chunks;
+namespace Uplink.Protocol.Chunks;
 
 /// <summary>
 /// Reassembles RTMP messages from chunks (fmt 0–3, 1/2/3-byte basic headers, extended timestamps,

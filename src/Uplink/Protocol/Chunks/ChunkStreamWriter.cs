@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 
-namespace Uplink.Chunks;
+namespace Uplink.Protocol.Chunks;
 
 /// <summary>
 /// Splits RTMP messages into chunks with the smallest header the previous message on the same chunk

@@ -1,16 +1,17 @@
 using System.Globalization;
 using System.Text;
 
-namespace Uplink.Amf;
+namespace Uplink.Protocol.Amf;
 
 /// <summary>
 /// An AMF0 object or ECMA array as decoded: properties in wire order, looked up by name.
 /// Used on the (rare) receive path and for building commands; never on the per-frame path.
 /// </summary>
-internal sealed class AmfObject
+public sealed class AmfObject
 {
     private readonly List<KeyValuePair<string, object?>> _properties = [];
 
+    /// <summary>An empty object, or an empty ECMA array when <paramref name="isEcmaArray"/>.</summary>
     public AmfObject(bool isEcmaArray = false) => IsEcmaArray = isEcmaArray;
 
     /// <summary>True when this came from (or is written as) an ECMA array rather than an anonymous object.</summary>
@@ -19,11 +20,13 @@ internal sealed class AmfObject
     /// <summary>The class name of a typed object, else null.</summary>
     public string? ClassName { get; init; }
 
+    /// <summary>The number of properties.</summary>
     public int Count => _properties.Count;
 
+    /// <summary>The properties in wire order.</summary>
     public IReadOnlyList<KeyValuePair<string, object?>> Properties => _properties;
 
-    /// <summary>Gets the first property of that name, or null when absent.</summary>
+    /// <summary>Gets the first property of that name, or null when absent; setting replaces it, or adds it at the end.</summary>
     public object? this[string name]
     {
         get => TryGet(name, out object? value) ? value : null;
@@ -42,12 +45,15 @@ internal sealed class AmfObject
         }
     }
 
+    /// <summary>Appends a property (even when one of that name exists).</summary>
+    /// <returns>This object, for chaining.</returns>
     public AmfObject Add(string name, object? value)
     {
         _properties.Add(new(name, value));
         return this;
     }
 
+    /// <summary>Gets the first property of that name.</summary>
     public bool TryGet(string name, out object? value)
     {
         foreach (KeyValuePair<string, object?> p in _properties)
@@ -63,10 +69,13 @@ internal sealed class AmfObject
         return false;
     }
 
+    /// <summary>The first property of that name when it is a string, else null.</summary>
     public string? GetString(string name) => this[name] as string;
 
+    /// <summary>The first property of that name when it is a number, else null.</summary>
     public double? GetNumber(string name) => this[name] is double d ? d : null;
 
+    /// <summary>The properties as <c>{name: value, …}</c>, for logs.</summary>
     public override string ToString()
     {
         var sb = new StringBuilder("{");

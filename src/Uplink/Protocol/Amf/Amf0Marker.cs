@@ -1,4 +1,4 @@
-namespace Uplink.Amf;
+namespace Uplink.Protocol.Amf;
 
 /// <summary>AMF0 type markers (AMF0 specification, section 2.1).</summary>
 internal enum Amf0Marker : byte

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Collections;
 using System.Text;
 
-namespace Uplink.Amf;
+namespace Uplink.Protocol.Amf;
 
 /// <summary>Writes AMF0 values into an <see cref="IBufferWriter{T}"/>. Allocation-free for the primitive writers.</summary>
 internal static class Amf0Writer
