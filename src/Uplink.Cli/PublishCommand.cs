@@ -8,9 +8,6 @@ internal static class PublishCommand
     /// <summary>The most reconnection attempts the command takes: beyond it a typo is likelier than a wish.</summary>
     private const int MaxReconnectAttempts = 1000;
 
-    /// <summary>The longest delay the command takes, in seconds; the library has no upper bound.</summary>
-    private const int MaxSeconds = 3600;
-
     /// <summary>The largest socket send buffer the command takes (64 MiB); the library leaves it to the system.</summary>
     private const int MaxSocketBuffer = 64 * 1024 * 1024;
 
@@ -31,9 +28,9 @@ internal static class PublishCommand
         OptionChecks.Add(reconnectDelay, (r, value) =>
         {
             double v = value;
-            if (v is < 0 or > MaxSeconds || double.IsNaN(v))
+            if (v is < 0 or > OptionChecks.MaxSeconds || double.IsNaN(v))
             {
-                r.AddError($"--reconnect-delay must be 0 to {MaxSeconds} seconds.");
+                r.AddError($"--reconnect-delay must be 0 to {OptionChecks.MaxSeconds} seconds.");
             }
         });
         var sendTimeout = new Option<double>("--send-timeout") { Description = "Seconds one socket write may take before the connection counts as lost (then reconnection starts).", DefaultValueFactory = _ => 15 };
