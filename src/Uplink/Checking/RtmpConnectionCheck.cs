@@ -13,7 +13,7 @@ public static class RtmpConnectionCheck
     /// connect parameters, logging), then closes gracefully. <see cref="RtmpWriterOptions.ConnectTimeout"/> bounds the
     /// whole check, publish included; <see cref="RtmpWriterOptions.CloseTimeout"/> bounds the wait for the server to close.
     /// </summary>
-    /// <param name="options">The settings the writer would connect with; the media settings are not used.</param>
+    /// <param name="options">The settings the writer would connect with, checked as the writer checks them; no media is sent.</param>
     /// <param name="publish">Also <c>createStream</c> and <c>publish</c> the URL's stream name, then unpublish it.</param>
     /// <param name="cancellationToken">Cancels the check (an <see cref="OperationCanceledException"/>, not a timeout).</param>
     /// <returns>What the server said about itself, the timings, and the publish's status when asked for.</returns>
