@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Uplink.Session;
 
 namespace Uplink.Cli;
 
@@ -39,33 +38,9 @@ internal sealed class CheckRunner
 
         using Microsoft.Extensions.Logging.ILoggerFactory? log = _connection?.OpenLog(_output.Stderr);
         RtmpWriterOptions options = _options with { LoggerFactory = log ?? _options.LoggerFactory };
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.ConnectTimeout);
-        var progress = new RtmpConnector.Progress();
-        RtmpServerStatus? published = null;
-        RtmpClientConnection connection = await RtmpConnector.ConnectAsync(url, options, null, progress, timeout.Token, cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            try
-            {
-                if (_publish)
-                {
-                    progress.Stage = "publishing";
-                    published = await connection.PublishAsync(url.StreamName, timeout.Token).ConfigureAwait(false);
-                    await connection.UnpublishAndCloseAsync(url.StreamName, _options.CloseTimeout, timeout.Token).ConfigureAwait(false);
-                }
-                else
-                {
-                    await connection.CloseGracefullyAsync(_options.CloseTimeout).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw RtmpConnector.TimedOut(url, _options, progress);
-            }
-        }
-
-        RtmpServerInfo info = connection.Info!;
+        RtmpConnectionCheckResult result = await RtmpConnectionCheck.RunAsync(options, _publish, cancellationToken).ConfigureAwait(false);
+        RtmpServerInfo info = result.Server;
+        RtmpServerStatus? published = result.PublishStatus;
         if (_json)
         {
             string json = JsonLines.Object(w =>

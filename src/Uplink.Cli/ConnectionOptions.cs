@@ -28,9 +28,9 @@ internal sealed class ConnectionOptions
         OptionChecks.Add(_connectTimeout, (r, value) =>
         {
             double v = value;
-            if (v is <= 0 or > 3600 || double.IsNaN(v))
+            if (v is <= 0 or > OptionChecks.MaxSeconds || double.IsNaN(v))
             {
-                r.AddError("--connect-timeout must be more than 0 and at most 3600 seconds.");
+                r.AddError($"--connect-timeout must be more than 0 and at most {OptionChecks.MaxSeconds} seconds.");
             }
         });
     }

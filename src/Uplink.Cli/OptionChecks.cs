@@ -9,6 +9,9 @@ namespace Uplink.Cli;
 /// </summary>
 internal static class OptionChecks
 {
+    /// <summary>The longest time in seconds an option takes where the library sets no upper bound (connect timeout, reconnect delay).</summary>
+    public const int MaxSeconds = 3600;
+
     public static void Add<T>(Option<T> option, Action<OptionResult, T> check)
     {
         option.Validators.Add(result =>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Uplink.Protocol.Amf;
 using Uplink.Media;
 
 namespace Uplink.Cli;
@@ -82,12 +81,12 @@ internal sealed class PublishRunner
                     : null,
                 AllowBFrames = !_settings.NoBFrames,
             };
-            options = _settings.Connection.Apply(options, url, _output) with { LoggerFactory = log };
-            if (reader is FlvReader flv)
+            options = _settings.Connection.Apply(options, url, _output) with
             {
-                (double? videoRate, double? audioRate) = DataRates(flv.Metadata.Span);
-                options = options with { VideoDataRate = videoRate, AudioDataRate = audioRate };
-            }
+                LoggerFactory = log,
+                VideoDataRate = reader.DataRates.Video,
+                AudioDataRate = reader.DataRates.Audio,
+            };
 
             writer = new RtmpWriter(options);
             var wall = Stopwatch.StartNew();
@@ -96,7 +95,7 @@ internal sealed class PublishRunner
             bool cancelled = false;
             using var stopStats = new CancellationTokenSource();
             bool liveLine = _output.Json is null && !_settings.Quiet && !Console.IsErrorRedirected;
-            _total = Duration(reader) is TimeSpan duration && _settings.Loop > 0 && !_input.IsStdin ? duration * _settings.Loop : null;
+            _total = reader.Duration is TimeSpan duration && _settings.Loop > 0 && !_input.IsStdin ? duration * _settings.Loop : null;
             Task statsLoop = _output.Json is not null || liveLine || statsLog is not null ? ReportStatsAsync(writer, liveLine, statsLog, stopStats.Token) : Task.CompletedTask;
             try
             {
@@ -209,14 +208,6 @@ internal sealed class PublishRunner
         return "[" + new string('#', filled) + new string('-', width - filled) + "]";
     }
 
-    /// <summary>The input's duration when its header says it (FLV onMetaData, MP4 moov); null otherwise.</summary>
-    private static TimeSpan? Duration(IMediaReader reader) => reader switch
-    {
-        FlvReader flv => flv.Duration,
-        Mp4Reader mp4 => mp4.Duration,
-        _ => null,
-    };
-
     /// <summary>Plays the input (N times with --loop), pacing frames at their timestamps unless --no-realtime.
     /// Each loop continues the timestamps where the previous one ended.</summary>
     private async Task StreamAsync(IMediaReader first, RtmpWriter writer, CancellationToken cancellationToken)
@@ -301,35 +292,6 @@ internal sealed class PublishRunner
             }
         }
 
-    }
-
-    /// <summary>videodatarate and audiodatarate from the file's onMetaData, when it has them.</summary>
-    private static (double? Video, double? Audio) DataRates(ReadOnlySpan<byte> metadata)
-    {
-        if (metadata.IsEmpty)
-        {
-            return (null, null);
-        }
-
-        try
-        {
-            var r = new Amf0Reader(metadata);
-            while (!r.IsAtEnd)
-            {
-                if (r.ReadValue() is AmfObject o)
-                {
-                    double? v = o.GetNumber("videodatarate");
-                    double? a = o.GetNumber("audiodatarate");
-                    return (v > 0 ? v : null, a > 0 ? a : null);
-                }
-            }
-        }
-        catch (InvalidDataException)
-        {
-            // Broken metadata is not worth failing a publish over; the rates are optional.
-        }
-
-        return (null, null);
     }
 
     private void ReportStatus(RtmpWriterStatusChangedEventArgs e)

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Uplink.Session;
 
 namespace Uplink.Cli;
 
@@ -39,9 +38,9 @@ internal static class TraceLogging
         ILoggerProvider provider = logFile is null ? new TextLoggerProvider(stderr, ownsWriter: false) : TextLoggerProvider.OpenFile(logFile);
         var filters = new LoggerFilterOptions { MinLevel = LogLevel.None };
         // "Uplink" covers the writer, the server and the CLI's own category; the session and chunk rules are narrower.
-        filters.Rules.Add(new LoggerFilterRule(null, "Uplink", MinimumFor(level, debugFrom: 4, traceFrom: 6), null));
-        filters.Rules.Add(new LoggerFilterRule(null, RtmpConnector.SessionCategory, MinimumFor(level, debugFrom: 5, traceFrom: 7), null));
-        filters.Rules.Add(new LoggerFilterRule(null, RtmpConnector.ChunkCategory, level >= 9 ? LogLevel.Trace : LogLevel.None, null));
+        filters.Rules.Add(new LoggerFilterRule(null, UplinkLogCategories.Root, MinimumFor(level, debugFrom: 4, traceFrom: 6), null));
+        filters.Rules.Add(new LoggerFilterRule(null, UplinkLogCategories.Session, MinimumFor(level, debugFrom: 5, traceFrom: 7), null));
+        filters.Rules.Add(new LoggerFilterRule(null, UplinkLogCategories.Chunks, level >= 9 ? LogLevel.Trace : LogLevel.None, null));
         var factory = new LoggerFactory([], filters);
 
         // Added to the factory itself (not through a builder), so disposing the factory flushes and closes the file.

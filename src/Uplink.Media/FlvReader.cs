@@ -103,6 +103,9 @@ public sealed class FlvReader : IMediaReader, IDisposable, IBufferedFrameParser
     /// <summary>The duration announced by the onMetaData tag, if it announces a positive one.</summary>
     public TimeSpan? Duration { get; private set; }
 
+    /// <summary>The videodatarate and audiodatarate announced by the onMetaData tag, those above 0.</summary>
+    public MediaDataRates DataRates { get; private set; }
+
     /// <summary>The frame read by the last successful <see cref="ReadAsync"/>. Its data is valid until the next read.</summary>
     public MediaFrame Current { get; private set; }
 
@@ -486,7 +489,8 @@ public sealed class FlvReader : IMediaReader, IDisposable, IBufferedFrameParser
                 if (_metadata is null && body.StartsWith("\u0002\0\u000AonMetaData"u8))
                 {
                     _metadata = body.ToArray();
-                    Duration = ReadDuration(body);
+                    Duration = FlvOnMetaData.ReadDuration(body);
+                    DataRates = FlvOnMetaData.ReadDataRates(body);
                 }
 
                 return TagContent.Ignored;
@@ -606,20 +610,4 @@ public sealed class FlvReader : IMediaReader, IDisposable, IBufferedFrameParser
     }
 
     private static string FourCc(ReadOnlySpan<byte> body) => FlvCodecNames.Printable(body.Slice(1, Math.Min(4, body.Length - 1)));
-
-    /// <summary>Finds the "duration" number in an onMetaData body (an object or ECMA array property).</summary>
-    private static TimeSpan? ReadDuration(ReadOnlySpan<byte> body)
-    {
-        ReadOnlySpan<byte> key = "\0\u0008duration\0"u8;
-        int at = body.IndexOf(key);
-        if (at < 0 || body.Length - (at + key.Length) < sizeof(double))
-        {
-            return null;
-        }
-
-        double seconds = BinaryPrimitives.ReadDoubleBigEndian(body[(at + key.Length)..]);
-        return double.IsFinite(seconds) && seconds > 0 && seconds < TimeSpan.MaxValue.TotalSeconds
-            ? TimeSpan.FromSeconds(seconds)
-            : null;
-    }
 }

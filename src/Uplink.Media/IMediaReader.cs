@@ -15,6 +15,15 @@ public interface IMediaReader : IAsyncDisposable
     /// <summary>The audio track's media type as the writer's audio pin takes it; null when there is no audio.</summary>
     AudioMediaType? Audio { get; }
 
+    /// <summary>
+    /// The input's duration as its header declares it (FLV onMetaData, MP4 moov), known before the first frame; null
+    /// when it declares none (MPEG-TS, raw H.264 or AAC, an FLV without a positive duration).
+    /// </summary>
+    TimeSpan? Duration { get; }
+
+    /// <summary>The data rates the input's header declares (FLV onMetaData); both null when it declares none.</summary>
+    MediaDataRates DataRates { get; }
+
     /// <summary>The frame the last successful <see cref="ReadAsync"/> reached; its data is valid until the next read.</summary>
     MediaFrame Current { get; }
 

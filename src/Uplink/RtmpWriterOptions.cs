@@ -8,8 +8,23 @@ namespace Uplink;
 /// </summary>
 public sealed record RtmpWriterOptions
 {
+    /// <summary>The smallest outgoing chunk size (the protocol's default).</summary>
+    public const int MinChunkSize = 128;
+
     /// <summary>The largest outgoing chunk size (what the protocol and Adobe servers accept).</summary>
     public const int MaxChunkSize = 65536;
+
+    /// <summary>The longest <see cref="SendTimeout"/>, in seconds (1 hour).</summary>
+    public const int MaxSendTimeoutSeconds = 3600;
+
+    /// <summary>The largest <see cref="OutputBufferSize"/> (1 GiB).</summary>
+    public const int MaxOutputBufferSize = 1 << 30;
+
+    /// <summary>The smallest <see cref="OutputPacketSize"/> (1 KiB).</summary>
+    public const int MinOutputPacketSize = 1024;
+
+    /// <summary>The largest <see cref="OutputPacketSize"/> (4 MiB).</summary>
+    public const int MaxOutputPacketSize = 4 << 20;
 
     /// <summary>The send buffer live mode uses when <see cref="OutputBufferSize"/> is 0 (8 MiB).</summary>
     public const int DefaultLiveOutputBufferSize = 8 * 1024 * 1024;
@@ -33,7 +48,7 @@ public sealed record RtmpWriterOptions
     /// <summary>The audio pin's media type; null when there is no audio. Default: AAC in ADTS.</summary>
     public AudioMediaType? Audio { get; init; } = AudioMediaType.AacAdts;
 
-    /// <summary>Outgoing chunk size, sent to the server before <c>connect</c> (128 to 65536; default 4096).</summary>
+    /// <summary>Outgoing chunk size, sent to the server before <c>connect</c> (<see cref="MinChunkSize"/> to <see cref="MaxChunkSize"/>; default 4096).</summary>
     public int ChunkSize { get; init; } = 4096;
 
     /// <summary>The Window Acknowledgement Size we announce, so the server acknowledges what it received (default 2,500,000 bytes).</summary>
@@ -61,11 +76,11 @@ public sealed record RtmpWriterOptions
     /// The application-level send buffer, in bytes of media not yet sent. 0 (the default, as in the original filter) sends
     /// on the caller's thread: a write returns once its bytes are in the socket. Above 0, one send loop owns the socket and a
     /// write only queues; when the buffer is full a write waits for room (backpressure) up to <see cref="SendTimeout"/>, or,
-    /// in <see cref="LiveMode"/>, never waits and frames are dropped by <see cref="LiveDropPolicy"/>. At most 1 GiB.
+    /// in <see cref="LiveMode"/>, never waits and frames are dropped by <see cref="LiveDropPolicy"/>. At most <see cref="MaxOutputBufferSize"/>.
     /// </summary>
     public int OutputBufferSize { get; init; }
 
-    /// <summary>Bytes per socket write: chunks are coalesced up to this size before they are handed to the socket (default 64 KiB; 1 KiB to 4 MiB).</summary>
+    /// <summary>Bytes per socket write: chunks are coalesced up to this size before they are handed to the socket (default 64 KiB; <see cref="MinOutputPacketSize"/> to <see cref="MaxOutputPacketSize"/>).</summary>
     public int OutputPacketSize { get; init; } = 64 * 1024;
 
     /// <summary>
@@ -142,9 +157,9 @@ public sealed record RtmpWriterOptions
             throw new ArgumentException($"{nameof(Url)}: {error}", nameof(Url));
         }
 
-        if (ChunkSize is < 128 or > MaxChunkSize)
+        if (ChunkSize is < MinChunkSize or > MaxChunkSize)
         {
-            throw new ArgumentException($"{nameof(ChunkSize)} must be 128 to {MaxChunkSize}, got {ChunkSize}.", nameof(ChunkSize));
+            throw new ArgumentException($"{nameof(ChunkSize)} must be {MinChunkSize} to {MaxChunkSize}, got {ChunkSize}.", nameof(ChunkSize));
         }
 
         if (WindowAcknowledgementSize is < 4096 or > 0x7FFFFFFF)
@@ -157,7 +172,7 @@ public sealed record RtmpWriterOptions
             throw new ArgumentException($"{nameof(ConnectTimeout)} must be positive.", nameof(ConnectTimeout));
         }
 
-        if (SendTimeout <= TimeSpan.Zero || SendTimeout > TimeSpan.FromHours(1))
+        if (SendTimeout <= TimeSpan.Zero || SendTimeout > TimeSpan.FromSeconds(MaxSendTimeoutSeconds))
         {
             throw new ArgumentException($"{nameof(SendTimeout)} must be more than 0 and at most 1 hour, got {SendTimeout}.", nameof(SendTimeout));
         }
@@ -177,14 +192,14 @@ public sealed record RtmpWriterOptions
             throw new ArgumentException($"{nameof(SocketSendBufferSize)} must not be negative.", nameof(SocketSendBufferSize));
         }
 
-        if (OutputBufferSize is < 0 or > 1 << 30)
+        if (OutputBufferSize is < 0 or > MaxOutputBufferSize)
         {
-            throw new ArgumentException($"{nameof(OutputBufferSize)} must be 0 (no buffer) to {1 << 30} bytes, got {OutputBufferSize}.", nameof(OutputBufferSize));
+            throw new ArgumentException($"{nameof(OutputBufferSize)} must be 0 (no buffer) to {MaxOutputBufferSize} bytes, got {OutputBufferSize}.", nameof(OutputBufferSize));
         }
 
-        if (OutputPacketSize is < 1024 or > 4 << 20)
+        if (OutputPacketSize is < MinOutputPacketSize or > MaxOutputPacketSize)
         {
-            throw new ArgumentException($"{nameof(OutputPacketSize)} must be 1024 to {4 << 20} bytes, got {OutputPacketSize}.", nameof(OutputPacketSize));
+            throw new ArgumentException($"{nameof(OutputPacketSize)} must be {MinOutputPacketSize} to {MaxOutputPacketSize} bytes, got {OutputPacketSize}.", nameof(OutputPacketSize));
         }
 
         if (LiveDropPolicy is null || LiveDropPolicy.DisposableFrames <= TimeSpan.Zero || LiveDropPolicy.InterFrames < LiveDropPolicy.DisposableFrames)

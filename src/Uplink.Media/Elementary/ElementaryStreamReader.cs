@@ -56,6 +56,14 @@ public sealed class ElementaryStreamReader : IMediaReader, IDisposable
     /// <inheritdoc/>
     public MediaFrame Current { get; private set; }
 
+    /// <inheritdoc/>
+    /// <remarks>A stream with no header declares no duration: always null.</remarks>
+    TimeSpan? IMediaReader.Duration => null;
+
+    /// <inheritdoc/>
+    /// <remarks>A stream with no header declares no data rates: both null.</remarks>
+    MediaDataRates IMediaReader.DataRates => default;
+
     /// <summary>The video frame rate in use: from <see cref="ElementaryStreamOptions.FrameRate"/> or the first SPS; null without video.</summary>
     public double? FrameRate => _video?.FrameRate;
 

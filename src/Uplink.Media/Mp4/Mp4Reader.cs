@@ -114,6 +114,10 @@ public sealed class Mp4Reader : IMediaReader, IDisposable, IBufferedFrameParser
     /// </summary>
     public TimeSpan? Duration { get; private set; }
 
+    /// <inheritdoc/>
+    /// <remarks>MP4 declares none that the writer takes: both are null.</remarks>
+    public MediaDataRates DataRates => default;
+
     /// <summary>Reads forward to the index (moov) of <paramref name="stream"/> and parses it.</summary>
     /// <param name="stream">
     /// The MP4/MOV data, positioned at its first byte. It need not be seekable unless the moov follows the media.

@@ -118,6 +118,14 @@ public sealed class MpegTsReader : IMediaReader, IDisposable, IBufferedFramePars
     /// <summary>The frame read by the last successful <see cref="ReadAsync"/>. Its data is valid until the next read.</summary>
     public MediaFrame Current { get; private set; }
 
+    /// <inheritdoc/>
+    /// <remarks>A stream with no header declares no duration: always null.</remarks>
+    TimeSpan? IMediaReader.Duration => null;
+
+    /// <inheritdoc/>
+    /// <remarks>A stream with no header declares no data rates: both null.</remarks>
+    MediaDataRates IMediaReader.DataRates => default;
+
     /// <summary>How many frames <see cref="ReadAsync"/> has returned.</summary>
     public long FramesRead { get; private set; }
 

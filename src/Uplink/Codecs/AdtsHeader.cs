@@ -1,7 +1,7 @@
 namespace Uplink.Codecs;
 
 /// <summary>An ADTS frame header (ISO/IEC 14496-3 1.A.2.2 / ISO/IEC 13818-7 6.2): 7 bytes, or 9 with a CRC.</summary>
-internal readonly struct AdtsHeader
+public readonly struct AdtsHeader
 {
     private AdtsHeader(byte b1, byte b2, byte b3, byte b4, byte b5, byte b6)
     {

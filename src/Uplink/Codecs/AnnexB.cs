@@ -3,13 +3,13 @@ using System.Buffers.Binary;
 namespace Uplink.Codecs;
 
 /// <summary>H.264 byte-stream format (ITU-T H.264 annex B): NAL units separated by 00 00 01 start codes.</summary>
-internal static class AnnexB
+public static class AnnexB
 {
     /// <summary>The three-byte start code; a four-byte start code is a zero byte followed by it.</summary>
-    internal static ReadOnlySpan<byte> StartCode => [0, 0, 1];
+    public static ReadOnlySpan<byte> StartCode => [0, 0, 1];
 
     /// <summary>True when <paramref name="data"/> begins with 00 00 01 or 00 00 00 01.</summary>
-    public static bool StartsWithStartCode(ReadOnlySpan<byte> data) =>
+    internal static bool StartsWithStartCode(ReadOnlySpan<byte> data) =>
         data.StartsWith(StartCode) || (data.Length >= 4 && data[0] == 0 && data[1..4].SequenceEqual(StartCode));
 
     /// <summary>
@@ -19,7 +19,7 @@ internal static class AnnexB
     public static NalUnitEnumerator EnumerateNalUnits(ReadOnlySpan<byte> data) => new(data);
 
     /// <summary>The number of bytes <see cref="WriteLengthPrefixed"/> writes for <paramref name="annexB"/>.</summary>
-    public static int GetLengthPrefixedSize(ReadOnlySpan<byte> annexB)
+    internal static int GetLengthPrefixedSize(ReadOnlySpan<byte> annexB)
     {
         int size = 0;
         foreach (ReadOnlySpan<byte> nal in EnumerateNalUnits(annexB))
@@ -35,7 +35,7 @@ internal static class AnnexB
     /// </summary>
     /// <returns>The number of bytes written.</returns>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too small.</exception>
-    public static int WriteLengthPrefixed(ReadOnlySpan<byte> annexB, Span<byte> destination)
+    internal static int WriteLengthPrefixed(ReadOnlySpan<byte> annexB, Span<byte> destination)
     {
         int written = 0;
         foreach (ReadOnlySpan<byte> nal in EnumerateNalUnits(annexB))

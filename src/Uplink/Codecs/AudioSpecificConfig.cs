@@ -4,7 +4,7 @@ namespace Uplink.Codecs;
 /// The leading fields of an MPEG-4 AudioSpecificConfig (ISO/IEC 14496-3 1.6.2.1): object type, sample rate,
 /// channel configuration, and explicit or backward-compatible SBR / PS signalling.
 /// </summary>
-internal sealed class AudioSpecificConfig
+public sealed class AudioSpecificConfig
 {
     private AudioSpecificConfig()
     {

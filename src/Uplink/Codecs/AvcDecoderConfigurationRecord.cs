@@ -6,7 +6,7 @@ namespace Uplink.Codecs;
 /// AVCDecoderConfigurationRecord (ISO/IEC 14496-15 5.3.3.1, "avcC"): the H.264 sequence header that FLV and MP4
 /// carry out of band, with the parameter sets and the size of the NAL length prefixes of the samples.
 /// </summary>
-internal sealed class AvcDecoderConfigurationRecord
+public sealed class AvcDecoderConfigurationRecord
 {
     private AvcDecoderConfigurationRecord(
         byte profileIndication,
@@ -120,7 +120,7 @@ internal sealed class AvcDecoderConfigurationRecord
 
     /// <summary>Builds a record declaring 4-byte NAL lengths from one SPS and one PPS.</summary>
     /// <exception cref="ArgumentException">A parameter set is missing, too long or of the wrong NAL type.</exception>
-    public static byte[] Build(ReadOnlySpan<byte> sps, ReadOnlySpan<byte> pps) =>
+    internal static byte[] Build(ReadOnlySpan<byte> sps, ReadOnlySpan<byte> pps) =>
         Build([sps.ToArray()], [pps.ToArray()]);
 
     /// <summary>
@@ -128,7 +128,7 @@ internal sealed class AvcDecoderConfigurationRecord
     /// SPS extension NAL units (type 13) in <paramref name="sps"/> go to the high-profile trailer.
     /// </summary>
     /// <exception cref="ArgumentException">A parameter set is missing, too long or of the wrong NAL type.</exception>
-    public static byte[] Build(IReadOnlyList<ReadOnlyMemory<byte>> sps, IReadOnlyList<ReadOnlyMemory<byte>> pps) =>
+    internal static byte[] Build(IReadOnlyList<ReadOnlyMemory<byte>> sps, IReadOnlyList<ReadOnlyMemory<byte>> pps) =>
         Build(sps, pps, 4);
 
     /// <summary>Builds a record declaring <paramref name="nalLengthSize"/>-byte NAL lengths (1, 2 or 4).</summary>

@@ -6,7 +6,7 @@ namespace Uplink.Codecs;
 /// <param name="PicParameterSetId">pic_parameter_set_id (0 to 255).</param>
 /// <param name="SeqParameterSetId">seq_parameter_set_id of the SPS it refers to (0 to 31).</param>
 /// <param name="BottomFieldPicOrderInFramePresent">bottom_field_pic_order_in_frame_present_flag.</param>
-internal readonly record struct H264PictureParameterSet(int PicParameterSetId, int SeqParameterSetId, bool BottomFieldPicOrderInFramePresent)
+public readonly record struct H264PictureParameterSet(int PicParameterSetId, int SeqParameterSetId, bool BottomFieldPicOrderInFramePresent)
 {
     /// <summary>The number of NAL bytes enough to read the fields above (emulation prevention included).</summary>
     private const int HeaderBytes = 16;

@@ -7,10 +7,10 @@ namespace Uplink.Codecs;
 /// The fields of an H.264 sequence parameter set (ITU-T H.264 7.3.2.1.1) that a muxer needs: profile, level,
 /// chroma format, bit depth, picture size after cropping, sample aspect ratio and VUI timing.
 /// </summary>
-internal sealed class H264SequenceParameterSet
+public sealed class H264SequenceParameterSet
 {
     /// <summary>The largest SPS NAL unit accepted; real ones are a few dozen bytes.</summary>
-    public const int MaxSize = 4096;
+    internal const int MaxSize = 4096;
 
     private static readonly (ushort Width, ushort Height)[] AspectRatios =
     [

@@ -4,52 +4,52 @@ namespace Uplink.Codecs;
 /// The start of an H.264 slice header (ITU-T H.264 7.3.3), up to the picture order count fields: what an
 /// access unit splitter (7.4.1.2.4) and a picture order count decoder (8.2.1) need.
 /// </summary>
-internal readonly struct H264SliceHeader
+public readonly struct H264SliceHeader
 {
     /// <summary>The number of NAL bytes read at most: the fields needed fit well within them.</summary>
     private const int MaxHeaderBytes = 64;
 
     /// <summary>nal_unit_type (1, 2 or 5).</summary>
-    public int NalUnitType { get; init; }
+    public int NalUnitType { get; private init; }
 
     /// <summary>nal_ref_idc (0 for a non-reference picture).</summary>
-    public int NalRefIdc { get; init; }
+    public int NalRefIdc { get; private init; }
 
     /// <summary>True for an IDR picture (nal_unit_type 5).</summary>
     public bool IsIdr => NalUnitType == 5;
 
     /// <summary>first_mb_in_slice: 0 for the first slice of a picture in decoding order (without ASO).</summary>
-    public uint FirstMbInSlice { get; init; }
+    public uint FirstMbInSlice { get; private init; }
 
     /// <summary>slice_type modulo 5: 0 P, 1 B, 2 I, 3 SP, 4 SI.</summary>
-    public int SliceType { get; init; }
+    public int SliceType { get; private init; }
 
     /// <summary>pic_parameter_set_id.</summary>
-    public int PicParameterSetId { get; init; }
+    public int PicParameterSetId { get; private init; }
 
     /// <summary>frame_num.</summary>
-    public int FrameNum { get; init; }
+    public int FrameNum { get; private init; }
 
     /// <summary>field_pic_flag.</summary>
-    public bool FieldPic { get; init; }
+    public bool FieldPic { get; private init; }
 
     /// <summary>bottom_field_flag.</summary>
-    public bool BottomField { get; init; }
+    public bool BottomField { get; private init; }
 
     /// <summary>idr_pic_id (IDR pictures only).</summary>
-    public int IdrPicId { get; init; }
+    public int IdrPicId { get; private init; }
 
     /// <summary>pic_order_cnt_lsb (POC type 0).</summary>
-    public int PicOrderCountLsb { get; init; }
+    public int PicOrderCountLsb { get; private init; }
 
     /// <summary>delta_pic_order_cnt_bottom (POC type 0).</summary>
-    public int DeltaPicOrderCountBottom { get; init; }
+    public int DeltaPicOrderCountBottom { get; private init; }
 
     /// <summary>delta_pic_order_cnt[0] (POC type 1).</summary>
-    public int DeltaPicOrderCount0 { get; init; }
+    public int DeltaPicOrderCount0 { get; private init; }
 
     /// <summary>delta_pic_order_cnt[1] (POC type 1).</summary>
-    public int DeltaPicOrderCount1 { get; init; }
+    public int DeltaPicOrderCount1 { get; private init; }
 
     /// <summary>Reads first_mb_in_slice and pic_parameter_set_id only, so the parameter sets can be looked up.</summary>
     /// <exception cref="InvalidDataException">The slice header is cut short or out of range.</exception>

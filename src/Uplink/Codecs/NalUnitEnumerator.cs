@@ -3,7 +3,7 @@ namespace Uplink.Codecs;
 /// <summary>
 /// Allocation-free enumerator over the NAL units of an Annex-B buffer; see <see cref="AnnexB.EnumerateNalUnits"/>.
 /// </summary>
-internal ref struct NalUnitEnumerator
+public ref struct NalUnitEnumerator
 {
     private ReadOnlySpan<byte> _remaining;
     private bool _finished;

@@ -11,6 +11,12 @@ namespace Uplink;
 /// </summary>
 public sealed record RtmpTimecodeOptions
 {
+    /// <summary>The longest <see cref="Interval"/>, in seconds (1 hour).</summary>
+    public const int MaxIntervalSeconds = 3600;
+
+    /// <summary>The highest <see cref="FrameRate"/>.</summary>
+    public const double MaxFrameRate = 1000;
+
     /// <summary>Media time between two <c>onFI</c> messages (default 1 s; more than 0, at most 1 hour). The first goes
     /// with the first frame, the next with the first frame at or after each further multiple of the interval.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
@@ -29,14 +35,14 @@ public sealed record RtmpTimecodeOptions
     /// <summary>Checks the settings, throwing <see cref="ArgumentException"/> naming the one out of range.</summary>
     public void Validate()
     {
-        if (Interval <= TimeSpan.Zero || Interval > TimeSpan.FromHours(1))
+        if (Interval <= TimeSpan.Zero || Interval > TimeSpan.FromSeconds(MaxIntervalSeconds))
         {
             throw new ArgumentException($"{nameof(RtmpWriterOptions.Timecode)}.{nameof(Interval)} must be more than 0 and at most 1 hour, got {Interval}.", nameof(Interval));
         }
 
-        if (FrameRate is double fps && (double.IsNaN(fps) || fps < 1 || fps > 1000))
+        if (FrameRate is double fps && (double.IsNaN(fps) || fps < 1 || fps > MaxFrameRate))
         {
-            throw new ArgumentException($"{nameof(RtmpWriterOptions.Timecode)}.{nameof(FrameRate)} must be 1 to 1000, got {fps}.", nameof(FrameRate));
+            throw new ArgumentException($"{nameof(RtmpWriterOptions.Timecode)}.{nameof(FrameRate)} must be 1 to {MaxFrameRate}, got {fps}.", nameof(FrameRate));
         }
     }
 }
