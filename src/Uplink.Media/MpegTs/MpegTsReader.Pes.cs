@@ -1,0 +1,284 @@
+using Uplink.Codecs;
+using Uplink.Media.MpegTs;
+
+namespace Uplink.Media;
+
+/// <summary>PES packets into frames: headers and timestamps, video access units, ADTS frames, drops with a warning.</summary>
+public sealed partial class MpegTsReader
+{
+    private static long ToTicks(long value90kHz) => ((value90kHz * 1000) + 4) / 9;
+
+    private static long ReadTimestamp(ReadOnlySpan<byte> b) =>
+        ((long)(b[0] >> 1 & 0x07) << 30) | ((long)b[1] << 22) | ((long)(b[2] >> 1) << 15) | ((long)b[3] << 7) | ((long)b[4] >> 1);
+
+    private static bool IsKeyframe(ReadOnlySpan<byte> accessUnit)
+    {
+        foreach (ReadOnlySpan<byte> nal in AnnexB.EnumerateNalUnits(accessUnit))
+        {
+            var type = (H264NalUnitType)(nal[0] & 0x1F);
+            if (type == H264NalUnitType.Idr)
+            {
+                return true;
+            }
+
+            if (type is H264NalUnitType.NonIdrSlice or H264NalUnitType.SliceDataA)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private void FinishPes(PesAssembler pes)
+    {
+        if (!pes.IsCollecting)
+        {
+            return;
+        }
+
+        if (pes.IsShortOfDeclaredLength)
+        {
+            DropWithWarning(pes, "the stream ends inside it");
+        }
+        else
+        {
+            pes.Complete();
+        }
+    }
+
+    private void DropPesInProgress()
+    {
+        _video.Drop();
+        _audio.Drop();
+        _patSection.Reset();
+        _pmtSection.Reset();
+    }
+
+    private void DropWithWarning(PesAssembler pes, string reason)
+    {
+        Warn($"MPEG-TS: dropped the PES on PID {pes.Pid} that started at offset {pes.StartOffset}: {reason}");
+        pes.Drop();
+    }
+
+    private void FeedPes(PesAssembler pes, ReadOnlySpan<byte> payload, bool unitStart, long offset, ref bool startSeen)
+    {
+        if (_scanning)
+        {
+            startSeen |= unitStart;
+            if (unitStart && payload.Length >= 14 && (payload[7] & 0x80) != 0)
+            {
+                NoteLookAheadTimestamp(ReadTimestamp(payload[9..]));
+            }
+
+            return;
+        }
+
+        bool startsPes = payload.Length >= 4 && payload[0] == 0 && payload[1] == 0 && payload[2] == 1;
+        if (unitStart && !startsPes)
+        {
+            Warn($"MPEG-TS: packet at offset {offset} on PID {pes.Pid} has payload_unit_start_indicator set but no PES start code; skipped");
+            pes.Drop();
+            return;
+        }
+
+        if (!unitStart && startsPes && pes == _video && (payload[3] & 0xF0) == 0xE0)
+        {
+            // 00 00 01 Ex cannot occur inside H.264 data (it would be a NAL header with forbidden_zero_bit set).
+            Warn($"MPEG-TS: packet at offset {offset} on PID {pes.Pid} starts a video PES without payload_unit_start_indicator; read as a start");
+            unitStart = true;
+        }
+
+        if (unitStart)
+        {
+            if (pes.IsCollecting)
+            {
+                if (pes.IsShortOfDeclaredLength)
+                {
+                    DropWithWarning(pes, $"the next PES starts at offset {offset} before it is complete");
+                }
+                else
+                {
+                    pes.Complete(); // the completed slot is free: the read loop delivers it before processing a packet
+                }
+            }
+
+            pes.Start(offset);
+        }
+        else if (!pes.IsCollecting)
+        {
+            if (!pes.OrphanPayloadExpected)
+            {
+                Warn($"MPEG-TS: packet at offset {offset} on PID {pes.Pid} continues a PES whose start was lost; skipped up to the next PES start");
+                pes.OrphanPayloadExpected = true;
+            }
+
+            return; // waiting for the next unit start
+        }
+
+        if (!pes.Append(payload))
+        {
+            DropWithWarning(pes, $"it grows past the limit of {_maxPesSize} bytes at offset {offset}");
+        }
+    }
+
+    /// <summary>Tracks the span of PTS values the look-ahead has seen, so that it stops after <see cref="LookAheadMaxDuration"/>.</summary>
+    private void NoteLookAheadTimestamp(long pts)
+    {
+        if (_lookAheadFirstPts < 0)
+        {
+            _lookAheadFirstPts = pts;
+        }
+        else if (TimestampUnwrapper.Difference(pts, _lookAheadFirstPts, MpegTimestampBits) > LookAheadMaxDuration)
+        {
+            _lookAheadTimedOut = true;
+        }
+    }
+
+    /// <summary>
+    /// Parses the PES header of a completed PES: the offset of its payload and its PTS/DTS (-1 when absent);
+    /// false (with a warning) when the header is malformed.
+    /// </summary>
+    private bool TryParsePesHeader(PesAssembler pes, out int payloadStart, out long pts, out long dts)
+    {
+        ReadOnlySpan<byte> data = pes.Completed;
+        payloadStart = 0;
+        pts = dts = -1;
+        if (data.Length < 6 || data[0] != 0 || data[1] != 0 || data[2] != 1)
+        {
+            Warn($"MPEG-TS: PES on PID {pes.Pid} at offset {pes.CompletedOffset} does not start with a PES start code; dropped");
+            return false;
+        }
+
+        byte streamId = data[3];
+        if (streamId is 0xBC or 0xBE or 0xBF or 0xF0 or 0xF1 or 0xF2 or 0xF8 or 0xFF)
+        {
+            payloadStart = 6; // no optional PES header
+            return true;
+        }
+
+        if (data.Length < 9 || 9 + data[8] > data.Length)
+        {
+            Warn($"MPEG-TS: PES on PID {pes.Pid} at offset {pes.CompletedOffset} has a header longer than the PES; dropped");
+            return false;
+        }
+
+        int headerLength = data[8];
+        int flags = data[7] >> 6;
+        payloadStart = 9 + headerLength;
+        if ((flags & 0x02) != 0 && headerLength >= 5)
+        {
+            pts = ReadTimestamp(data[9..]);
+            dts = flags == 0x03 && headerLength >= 10 ? ReadTimestamp(data[14..]) : pts;
+        }
+
+        return true;
+    }
+
+    private bool TryDeliverVideo()
+    {
+        if (!TryParsePesHeader(_video, out int payloadStart, out long pts, out long dts))
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> accessUnit = _video.Completed[payloadStart..];
+        if (accessUnit.IsEmpty)
+        {
+            return false;
+        }
+
+        long dtsTicks, ptsTicks;
+        if (pts >= 0)
+        {
+            long unwrapped = _timestamps.Unwrap(dts);
+            dtsTicks = ToTicks(unwrapped);
+            ptsTicks = ToTicks(unwrapped + TimestampUnwrapper.Difference(pts, dts, MpegTimestampBits));
+        }
+        else if (_lastVideoDtsTicks >= 0)
+        {
+            dtsTicks = _lastVideoDtsTicks;
+            ptsTicks = _lastVideoPtsTicks;
+        }
+        else
+        {
+            Warn($"MPEG-TS: video PES on PID {_video.Pid} at offset {_video.CompletedOffset} has no timestamp and none came before; dropped");
+            return false;
+        }
+
+        _lastVideoDtsTicks = dtsTicks;
+        _lastVideoPtsTicks = ptsTicks;
+        Current = new MediaFrame(
+            MediaTrack.Video,
+            TimeSpan.FromTicks(dtsTicks),
+            TimeSpan.FromTicks(ptsTicks),
+            IsKeyframe(accessUnit),
+            false,
+            new ReadOnlyMemory<byte>(_video.CompletedBuffer, payloadStart, accessUnit.Length));
+        CurrentPesOffset = _video.CompletedOffset;
+        FramesRead++;
+        return true;
+    }
+
+    private void StartAudioPes()
+    {
+        if (!TryParsePesHeader(_audio, out int payloadStart, out long pts, out _))
+        {
+            return;
+        }
+
+        if (pts >= 0)
+        {
+            _audioBaseTicks = ToTicks(_timestamps.Unwrap(pts));
+        }
+        else if (_nextAudioTicks >= 0)
+        {
+            _audioBaseTicks = _nextAudioTicks;
+        }
+        else
+        {
+            Warn($"MPEG-TS: audio PES on PID {_audio.Pid} at offset {_audio.CompletedOffset} has no timestamp and none came before; dropped");
+            return;
+        }
+
+        _audioIterating = true;
+        _audioPosition = payloadStart;
+        _audioEnd = _audio.CompletedLength;
+        _audioSamples = 0;
+    }
+
+    private bool TryNextAdtsFrame()
+    {
+        if (_audioPosition >= _audioEnd)
+        {
+            _audioIterating = false;
+            return false;
+        }
+
+        ReadOnlySpan<byte> rest = _audio.CompletedBuffer.AsSpan(_audioPosition, _audioEnd - _audioPosition);
+        if (!AdtsHeader.TryParse(rest, out AdtsHeader header) || header.FrameLength > rest.Length)
+        {
+            Warn(rest.Length >= 7 && header.FrameLength > rest.Length
+                ? $"MPEG-TS: audio PES on PID {_audio.Pid} at offset {_audio.CompletedOffset}: ADTS frame declares {header.FrameLength} bytes but {rest.Length} remain; dropped the rest of the PES"
+                : $"MPEG-TS: audio PES on PID {_audio.Pid} at offset {_audio.CompletedOffset}: no valid ADTS header {_audioPosition} bytes into the PES; dropped the rest of the PES");
+            _audioIterating = false;
+            return false;
+        }
+
+        int rate = header.SampleRate;
+        long ticks = _audioBaseTicks + (((_audioSamples * TimeSpan.TicksPerSecond) + (rate / 2)) / rate);
+        _audioSamples += (long)AacSamplesPerBlock * header.RawDataBlockCount;
+        _nextAudioTicks = _audioBaseTicks + (((_audioSamples * TimeSpan.TicksPerSecond) + (rate / 2)) / rate);
+        Current = new MediaFrame(
+            MediaTrack.Audio,
+            TimeSpan.FromTicks(ticks),
+            TimeSpan.FromTicks(ticks),
+            true,
+            false,
+            new ReadOnlyMemory<byte>(_audio.CompletedBuffer, _audioPosition, header.FrameLength));
+        CurrentPesOffset = _audio.CompletedOffset;
+        _audioPosition += header.FrameLength;
+        FramesRead++;
+        return true;
+    }
+}
