@@ -43,6 +43,7 @@ public sealed class RtmpMessageReader : IAsyncDisposable
 
     /// <summary>Waits for bytes from the peer (or its close).</summary>
     /// <returns>How many bytes arrived since the previous read.</returns>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<long> ReadAsync(CancellationToken cancellationToken)
     {
         ReadResult result = await _pipe.ReadAsync(cancellationToken).ConfigureAwait(false);
