@@ -175,8 +175,12 @@ public sealed class RtmpWriter : IAsyncDisposable
 
     /// <summary>
     /// Ends the stream cleanly: sends what is still queued, then <c>FCUnpublish</c>, <c>deleteStream</c>, and closes
-    /// so the server reads everything. Later writes fail until <see cref="ConnectAsync"/> is called again.
+    /// so the server reads everything. Later writes fail until <see cref="ConnectAsync"/> is called again. While the
+    /// connection is being restored, it first waits up to <see cref="RtmpWriterOptions.CloseTimeout"/> for it, so what was
+    /// written meanwhile is delivered too.
     /// </summary>
+    /// <exception cref="RtmpException">The connection did not come back in time: the reconnection is stopped and the
+    /// message says how many bytes and frames were not delivered (the status change says the same).</exception>
     public async Task DisconnectAsync(CancellationToken cancellationToken = default)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);

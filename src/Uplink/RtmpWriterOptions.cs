@@ -60,7 +60,11 @@ public sealed record RtmpWriterOptions
     /// <summary>The longest one socket write may take before the connection counts as lost (default 15 s): no write blocks forever on a server that stopped reading.</summary>
     public TimeSpan SendTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How long closing waits for the server to read what was sent and close its side (default 3 s).</summary>
+    /// <summary>
+    /// How long closing waits for the server to read what was sent and close its side (default 3 s). Also how long
+    /// <see cref="RtmpWriter.DisconnectAsync"/> waits, while the connection is being restored, for it to come back so
+    /// the backlog is delivered; past that it stops trying and says what was not delivered.
+    /// </summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>How <c>rtmps://</c> checks the server's certificate (system roots by default; a private CA; or an explicit opt-out).</summary>

@@ -8,6 +8,9 @@ internal sealed partial class RtmpDestination
     private CancellationTokenSource? _stopReconnecting;
     private Task _reconnectLoop = Task.CompletedTask;
 
+    /// <summary>How the reconnection under way ends: true once a connection is installed, false when it stops without one.</summary>
+    private TaskCompletionSource<bool>? _reconnectOutcome;
+
     /// <summary>Watches a connection's receive loop: a connection that ends without being asked to is lost.</summary>
     private async Task WatchAsync(RtmpClientConnection connection)
     {
@@ -64,7 +67,20 @@ internal sealed partial class RtmpDestination
             _status.Set(RtmpWriterStatus.Reconnecting, reason);
             var stop = new CancellationTokenSource();
             Interlocked.Exchange(ref _stopReconnecting, stop)?.Dispose();
-            _reconnectLoop = Task.Run(() => ReconnectLoopAsync(stop.Token));
+            var outcome = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _reconnectOutcome = outcome;
+            _reconnectLoop = Task.Run(async () =>
+            {
+                try
+                {
+                    await ReconnectLoopAsync(stop.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    // Installed connections set true first; any other end of the loop is a reconnection that did not happen.
+                    outcome.TrySetResult(false);
+                }
+            });
         }
         else
         {
@@ -142,6 +158,7 @@ internal sealed partial class RtmpDestination
                     }
 
                     Install(connection, waitForKeyframe: true);
+                    _reconnectOutcome?.TrySetResult(true);
                     Interlocked.Increment(ref _reconnects);
                     UplinkMetrics.Reconnects.Add(1);
 
@@ -170,7 +187,7 @@ internal sealed partial class RtmpDestination
         await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            string reason = $"gave up reconnecting after {_options.Reconnect.Attempts} attempts: {lastError}";
+            string reason = $"gave up reconnecting after {_options.Reconnect.Attempts} attempts: {lastError}; {DescribeUndelivered()}";
             lock (_stateLock)
             {
                 _reconnecting = false;
@@ -184,5 +201,61 @@ internal sealed partial class RtmpDestination
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// A disconnect asked for while reconnecting: waits (without the write lock, which the reconnection needs) until the
+    /// connection is back, or the reconnection ends without one, or <see cref="RtmpWriterOptions.CloseTimeout"/> passes.
+    /// </summary>
+    /// <returns>False when the stream is still reconnecting at the deadline; true when the reconnection is over, with a
+    /// connection (the backlog can be delivered) or without one (giving up already said what was lost).</returns>
+    private async Task<bool> WaitForReconnectionAsync(CancellationToken cancellationToken)
+    {
+        long started = _options.TimeProvider.GetTimestamp();
+        while (true)
+        {
+            TaskCompletionSource<bool>? outcome;
+            lock (_stateLock)
+            {
+                if (!_reconnecting)
+                {
+                    return true;
+                }
+
+                outcome = _reconnectOutcome;
+            }
+
+            TimeSpan left = _options.CloseTimeout - _options.TimeProvider.GetElapsedTime(started);
+            if (outcome is null || left <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            _gate.Release();
+            try
+            {
+                await outcome.Task.WaitAsync(left, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+            finally
+            {
+                await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>What would be lost if the stream stopped now: the stream's held frames and the send queue's unsent ones.</summary>
+    private string DescribeUndelivered()
+    {
+        (int video, int audio, long bytes) unsent;
+        lock (_queue)
+        {
+            _stream.Flush(drain: true);
+            unsent = _queue.CountUnsent();
+        }
+
+        return $"{unsent.bytes} bytes not delivered ({unsent.video} video and {unsent.audio} audio frames)";
     }
 }

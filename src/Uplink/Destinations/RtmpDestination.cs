@@ -138,31 +138,39 @@ internal sealed partial class RtmpDestination : IMessageSink
     }
 
     /// <summary>
-    /// Ends the stream cleanly: sends what is queued, unpublishes and closes; while reconnecting, stops trying.
+    /// Ends the stream cleanly: sends what is queued, unpublishes and closes. While reconnecting it first waits for the
+    /// connection (up to <see cref="RtmpWriterOptions.CloseTimeout"/>) so the backlog is delivered; when it does not come
+    /// back, it stops trying and throws, saying what was not delivered.
     /// </summary>
     public async Task DisconnectAsync(string reason, CancellationToken cancellationToken)
     {
-        bool wasReconnecting;
+        bool reconnecting;
         lock (_stateLock)
         {
-            wasReconnecting = _reconnecting;
-            _reconnecting = false;
+            reconnecting = _reconnecting;
         }
 
-        if (wasReconnecting)
+        if (reconnecting && !await WaitForReconnectionAsync(cancellationToken).ConfigureAwait(false))
         {
-            // Stop trying; a loop that is connecting sees _disconnectedByCaller when it next takes the write lock.
+            // Not back in time: stop trying, and say exactly what is lost instead of dropping it silently. A loop that
+            // is connecting sees _disconnectedByCaller when it next takes the write lock.
+            lock (_stateLock)
+            {
+                _reconnecting = false;
+            }
+
             _disconnectedByCaller = true;
             await StopReconnectingAsync().ConfigureAwait(false);
             if (Connection is { } lost)
             {
-                await TearDownAsync(lost).ConfigureAwait(false);
+                await TearDownAsync(lost, clearQueues: false).ConfigureAwait(false);
             }
 
+            string failure = $"{reason} while reconnecting, after waiting {_options.CloseTimeout.TotalSeconds:0.#} s (CloseTimeout) for the connection: {DescribeUndelivered()}";
             ClearQueues();
             _lostReason = null;
-            _status.Set(RtmpWriterStatus.Disconnected, reason);
-            return;
+            _status.Set(RtmpWriterStatus.Disconnected, failure);
+            throw new RtmpException(RtmpErrorKind.Disconnected, failure);
         }
 
         if (_link is null && _lostReason is null && !_followingRequest)

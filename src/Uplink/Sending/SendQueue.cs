@@ -38,6 +38,30 @@ internal sealed partial class SendQueue
     /// <summary>Whether a message waits to be sent (before the barrier, when there is one).</summary>
     public bool HasUnsent => _next < SendLimit;
 
+    /// <summary>The frames and bytes not yet sent (sequence headers and timecode not counted as frames): what a stop now would lose.</summary>
+    public (int Video, int Audio, long Bytes) CountUnsent()
+    {
+        int video = 0;
+        int audio = 0;
+        for (int i = _next; i < _entries.Count; i++)
+        {
+            OutgoingMessage m = _entries[i].Message;
+            if (m.IsPresent && !m.IsConfiguration)
+            {
+                if (m.Type == RtmpMessageType.Video)
+                {
+                    video++;
+                }
+                else if (m.Type == RtmpMessageType.Audio)
+                {
+                    audio++;
+                }
+            }
+        }
+
+        return (video, audio, _unsentBytes);
+    }
+
     /// <summary>Sending has reached the barrier (see <see cref="SetBarrier"/>).</summary>
     public bool AtBarrier => _barrier >= 0 && _next >= _barrier;
 

@@ -121,12 +121,18 @@ public class ReconnectionTests
     }
 
     [Fact]
-    public async Task Disconnecting_while_reconnecting_stops_the_attempts_and_later_writes_say_disconnected()
+    public async Task Disconnecting_while_reconnecting_waits_for_the_connection_stops_the_attempts_at_the_close_timeout_and_says_what_was_lost()
     {
         await using var server = new ScriptedRtmpServer { DropAfterMediaMessages = 3 };
         var reconnecting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var options = new RtmpWriterOptions { Url = server.Url(), Audio = null, Reconnect = new RtmpReconnectOptions(Attempts: 5) { Policy = new LongDelay() } };
+        var disconnected = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = new RtmpWriterOptions
+        {
+            Url = server.Url(),
+            Audio = null,
+            CloseTimeout = TimeSpan.FromMilliseconds(300),
+            Reconnect = new RtmpReconnectOptions(Attempts: 5) { Policy = new LongDelay() },
+        };
         await using var writer = new RtmpWriter(options);
         writer.StatusChanged += (_, e) =>
         {
@@ -136,7 +142,7 @@ public class ReconnectionTests
             }
             else if (e.Status == RtmpWriterStatus.Disconnected)
             {
-                disconnected.TrySetResult();
+                disconnected.TrySetResult(e.Reason);
             }
         };
 
@@ -147,11 +153,64 @@ public class ReconnectionTests
         }
 
         await reconnecting.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await writer.DisconnectAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        await disconnected.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        var lost = await Assert.ThrowsAsync<RtmpException>(() => writer.DisconnectAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(stopwatch.Elapsed >= TimeSpan.FromMilliseconds(250), $"gave up after {stopwatch.Elapsed.TotalMilliseconds:0} ms, before the close timeout");
+        Assert.Matches(@"while reconnecting.*CloseTimeout.*: [1-9]\d* bytes not delivered \([1-9]\d* video and 0 audio frames\)", lost.Message);
+        Assert.Equal(lost.Message, await disconnected.Task.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(RtmpWriterStatus.Disconnected, writer.Status);
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(async () => await writer.WriteVideoAsync(video[0], Frame * 100, Frame * 100));
         Assert.Contains("disconnected", ex.Message, StringComparison.Ordinal);
         Assert.Equal(1, server.ConnectionCount);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1 << 20)]
+    public async Task Disconnecting_while_reconnecting_delivers_the_backlog_once_the_connection_is_back(int outputBufferSize)
+    {
+        await using var server = new ScriptedRtmpServer { DropAfterMediaMessages = 3 };
+        var reconnecting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = new RtmpWriterOptions
+        {
+            Url = server.Url(),
+            Audio = null,
+            CloseTimeout = TimeSpan.FromSeconds(10),
+            OutputBufferSize = outputBufferSize,
+            Reconnect = new RtmpReconnectOptions(Attempts: 3) { Policy = new FixedDelay(TimeSpan.FromMilliseconds(500)) },
+        };
+        var video = ElementaryStreams.VideoAccessUnits();
+        await using (var writer = new RtmpWriter(options))
+        {
+            writer.StatusChanged += (_, e) =>
+            {
+                if (e.Status == RtmpWriterStatus.Reconnecting)
+                {
+                    reconnecting.TrySetResult();
+                }
+            };
+
+            for (int v = 0; v < video.Count; v++)
+            {
+                await writer.WriteVideoAsync(video[v], Frame * v, Frame * v);
+            }
+
+            await reconnecting.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(RtmpWriterStatus.Reconnecting, writer.Status);
+            await writer.DisconnectAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(1, writer.GetStats().Reconnects);
+        }
+
+        await server.ConnectionEnded.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var received = server.Media.Where(m => m.Type == RtmpMessageType.Video && m.Payload[1] == 1).Select(m => m.Timestamp).ToHashSet();
+        for (int i = 0; i < video.Count; i++)
+        {
+            Assert.Contains((uint)(40 * i), received);
+        }
+    }
+
+    private sealed class FixedDelay(TimeSpan delay) : IReconnectPolicy
+    {
+        public TimeSpan GetDelay(int attempt) => delay;
     }
 }
