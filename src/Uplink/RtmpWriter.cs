@@ -104,9 +104,11 @@ public sealed class RtmpWriter : IAsyncDisposable
     /// <param name="decodeTime">Decode timestamp (DTS); must not go backwards.</param>
     /// <param name="presentationTime">Presentation timestamp (PTS); differs from DTS when B-frames reorder pictures.</param>
     /// <param name="cancellationToken">Cancels waiting for the connection or the socket.</param>
-    /// <exception cref="ArgumentException">The DTS went backwards, PTS − DTS does not fit the composition offset, or PTS differs
-    /// from DTS while <see cref="RtmpWriterOptions.AllowBFrames"/> is false (nothing of the frame is sent; the writer stays usable).</exception>
-    /// <exception cref="InvalidDataException">The access unit is malformed.</exception>
+    /// <exception cref="ArgumentException">The access unit is empty, the DTS went backwards, PTS is before DTS, PTS − DTS does not
+    /// fit the composition offset, or PTS differs from DTS while <see cref="RtmpWriterOptions.AllowBFrames"/> is false (nothing
+    /// of the frame is sent; the writer stays usable).</exception>
+    /// <exception cref="InvalidDataException">The access unit is malformed or not in the form the video media type declares (the
+    /// message names the frame).</exception>
     /// <exception cref="RtmpException">The connection failed or was lost.</exception>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteVideoAsync(ReadOnlyMemory<byte> accessUnit, TimeSpan decodeTime, TimeSpan presentationTime, CancellationToken cancellationToken = default)
@@ -157,7 +159,7 @@ public sealed class RtmpWriter : IAsyncDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             await _destination.EnsureWritableAsync(cancellationToken).ConfigureAwait(false);
-            _stream.CheckAudioOrder(timestamp);
+            _stream.CheckAudioOrder(frame.Span, timestamp);
             if (_stream.Video is null)
             {
                 // Audio alone: every frame is a place to follow a server's ReconnectRequest.
@@ -232,6 +234,8 @@ public sealed class RtmpWriter : IAsyncDisposable
         {
             VideoFramesDropped = stats.VideoFramesDropped + _stream.VideoFramesDropped,
             AudioFramesDropped = stats.AudioFramesDropped + _stream.AudioFramesDropped,
+            VideoFramesWritten = _stream.VideoFramesAccepted,
+            AudioFramesWritten = _stream.AudioFramesAccepted,
         };
     }
 

@@ -21,6 +21,8 @@ internal sealed partial class RtmpDestination
     private long _drainRequested;
     private long _drained;
     private long _inFlightBytes;
+    private long _videoFramesResent;
+    private long _audioFramesResent;
     private long[] _batchQueuedAt = new long[64];
     private int _batchCount;
     private ITimer? _roomTimer;
@@ -245,7 +247,10 @@ internal sealed partial class RtmpDestination
                         }
 
                         Emit(link, message);
-                        _queue.MarkSent(connection.BytesSent + connection.PendingBytes);
+                        if (_queue.MarkSent(connection.BytesSent + connection.PendingBytes) && !message.IsConfiguration)
+                        {
+                            CountResent(message.Type);
+                        }
                         if (connection.PendingBytes >= _options.OutputPacketSize)
                         {
                             break;
@@ -314,6 +319,18 @@ internal sealed partial class RtmpDestination
         }
 
         _batchCount = 0;
+    }
+
+    private void CountResent(RtmpMessageType type)
+    {
+        if (type == RtmpMessageType.Video)
+        {
+            Interlocked.Increment(ref _videoFramesResent);
+        }
+        else if (type == RtmpMessageType.Audio)
+        {
+            Interlocked.Increment(ref _audioFramesResent);
+        }
     }
 
     private void CountDropped(int video, int audio)

@@ -266,7 +266,9 @@ internal sealed partial class RtmpDestination : IMessageSink
             TimeSpan.FromMilliseconds(_queue.UnsentDurationMs),
             seconds > 0 ? bytesSent * 8 / seconds : 0,
             Volatile.Read(ref _lastError),
-            QueuedBytes);
+            QueuedBytes,
+            VideoFramesResent: Interlocked.Read(ref _videoFramesResent),
+            AudioFramesResent: Interlocked.Read(ref _audioFramesResent));
     }
 
     private async Task ConnectCoreAsync(CancellationToken cancellationToken)

@@ -119,13 +119,16 @@ internal sealed partial class SendQueue
     }
 
     /// <summary>Marks the peeked message sent; <paramref name="endPosition"/> is the connection's byte count once it is out.</summary>
-    public void MarkSent(long endPosition)
+    /// <returns>Whether it had been sent before (on a connection that was lost): a re-send of a replay.</returns>
+    public bool MarkSent(long endPosition)
     {
-        _unsentBytes -= _entries[_next].Message.Length;
-        _entries[_next] = _entries[_next] with { EndPosition = endPosition };
+        Entry entry = _entries[_next];
+        _unsentBytes -= entry.Message.Length;
+        _entries[_next] = entry with { EndPosition = endPosition, SentBefore = true };
         _next++;
         SkipDropped();
         Snapshot();
+        return entry.SentBefore;
     }
 
     /// <summary>
@@ -283,5 +286,8 @@ internal sealed partial class SendQueue
         }
     }
 
-    private readonly record struct Entry(OutgoingMessage Message, long EndPosition);
+    /// <param name="Message">The message; default once released or dropped.</param>
+    /// <param name="EndPosition">The connection's byte count once it was out; -1 while unsent on the current connection.</param>
+    /// <param name="SentBefore">Sent on some connection already (a rewind keeps it, so a replay counts as a re-send).</param>
+    private readonly record struct Entry(OutgoingMessage Message, long EndPosition, bool SentBefore = false);
 }

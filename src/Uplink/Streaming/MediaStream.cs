@@ -30,6 +30,7 @@ internal sealed class MediaStream : IDisposable
     private TimeSpan? _lastAudioDts;
     private long _videoFramesWritten;
     private long _audioFramesWritten;
+    private long _videoFramesAccepted;
     private long _videoDropped;
     private long _audioDropped;
 
@@ -50,6 +51,12 @@ internal sealed class MediaStream : IDisposable
     /// <summary>The audio track's tag builder (its current configuration); null without audio.</summary>
     public AudioTagBuilder? Audio { get; }
 
+    /// <summary>Video frames written and accepted (a refused frame is not counted).</summary>
+    public long VideoFramesAccepted => Interlocked.Read(ref _videoFramesAccepted);
+
+    /// <summary>Audio frames written and accepted (each frame of an ADTS write).</summary>
+    public long AudioFramesAccepted => Interlocked.Read(ref _audioFramesWritten);
+
     /// <summary>Video frames the stream could not send: written before any SPS/PPS was known.</summary>
     public long VideoFramesDropped => Interlocked.Read(ref _videoDropped);
 
@@ -67,6 +74,11 @@ internal sealed class MediaStream : IDisposable
     public bool BeginVideo(VideoTagBuilder video, ReadOnlySpan<byte> accessUnit, TimeSpan decodeTime, TimeSpan presentationTime)
     {
         _videoFramesWritten++;
+        if (accessUnit.IsEmpty)
+        {
+            throw new ArgumentException($"video frame {_videoFramesWritten} is empty; an access unit holds the NAL units of one picture.", nameof(accessUnit));
+        }
+
         if (_lastVideoDts is TimeSpan last && decodeTime < last)
         {
             throw new ArgumentException($"video DTS went backwards at frame {_videoFramesWritten}: {decodeTime} after {last}; frames must be written in decode order.", nameof(decodeTime));
@@ -75,6 +87,11 @@ internal sealed class MediaStream : IDisposable
         if (!_options.AllowBFrames && presentationTime != decodeTime)
         {
             throw new ArgumentException($"video frame {_videoFramesWritten}: PTS {presentationTime} differs from DTS {decodeTime} (frames reordered for B-frames), and AllowBFrames is false.", nameof(presentationTime));
+        }
+
+        if (presentationTime < decodeTime)
+        {
+            throw new ArgumentException($"video frame {_videoFramesWritten}: PTS {presentationTime} is before DTS {decodeTime}; a picture cannot be shown before it is decoded (are the two swapped?).", nameof(presentationTime));
         }
 
         long compositionMs = ToMilliseconds(presentationTime) - ToMilliseconds(decodeTime);
@@ -88,6 +105,14 @@ internal sealed class MediaStream : IDisposable
         {
             return video.InspectAndWrite(accessUnit, (int)compositionMs, _tagWriter);
         }
+        catch (InvalidDataException ex)
+        {
+            _tagWriter.Abandon();
+            string declared = _options.Video is { NalLengthSize: > 0 } type
+                ? $"the video media type says NAL units with {type.NalLengthSize}-byte length prefixes (AVCC): is this Annex-B, or not H.264 at all?"
+                : "the video media type says Annex-B (start codes)";
+            throw new InvalidDataException($"video frame {_videoFramesWritten}: {ex.Message}; {declared}", ex);
+        }
         catch
         {
             _tagWriter.Abandon();
@@ -99,6 +124,7 @@ internal sealed class MediaStream : IDisposable
     public void CommitVideo(VideoTagBuilder video, TimeSpan decodeTime)
     {
         _lastVideoDts = decodeTime;
+        Interlocked.Increment(ref _videoFramesAccepted);
         long dtsMs = ToMilliseconds(decodeTime);
         if (video.DecoderConfiguration is null)
         {
@@ -123,9 +149,14 @@ internal sealed class MediaStream : IDisposable
     /// <summary>Gives back the frame begun by <see cref="BeginVideo"/>.</summary>
     public void AbandonVideo() => _tagWriter.Abandon();
 
-    /// <summary>Refuses an audio timestamp before the last one written.</summary>
-    public void CheckAudioOrder(TimeSpan timestamp)
+    /// <summary>Refuses an empty audio frame, or a timestamp before the last one written.</summary>
+    public void CheckAudioOrder(ReadOnlySpan<byte> frame, TimeSpan timestamp)
     {
+        if (frame.IsEmpty)
+        {
+            throw new ArgumentException($"audio frame {_audioFramesWritten + 1} is empty.", nameof(frame));
+        }
+
         if (_lastAudioDts is TimeSpan last && timestamp < last)
         {
             throw new ArgumentException($"audio timestamp went backwards at frame {_audioFramesWritten + 1}: {timestamp} after {last}.", nameof(timestamp));
@@ -209,7 +240,7 @@ internal sealed class MediaStream : IDisposable
 
     private void AddAudio(AudioTagBuilder audio, ReadOnlySpan<byte> raw, long timestampMs, TimeSpan timestamp)
     {
-        _audioFramesWritten++;
+        Interlocked.Increment(ref _audioFramesWritten);
         if (audio.AudioSpecificConfig is not { } config)
         {
             CountDropped(ref _audioDropped, UplinkMetrics.AudioTrack);

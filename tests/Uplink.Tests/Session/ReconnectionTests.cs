@@ -53,7 +53,13 @@ public class ReconnectionTests
 
             await reconnected.Task.WaitAsync(TimeSpan.FromSeconds(10));
             await writer.DisconnectAsync();
-            Assert.Equal(1, writer.GetStats().Reconnects);
+            RtmpWriterStats stats = writer.GetStats();
+            Assert.Equal(1, stats.Reconnects);
+
+            // Written, re-sent and sent are counted apart: every frame went out at least once, the replay's part twice.
+            Assert.Equal(3 * video.Count, stats.VideoFramesWritten);
+            Assert.True(stats.VideoFramesResent > 0, "the replay after the reconnect re-sent nothing");
+            Assert.Equal(3 * video.Count, stats.VideoFramesSent - stats.VideoFramesResent);
         }
 
         lock (statuses)
