@@ -46,6 +46,7 @@ await using var writer = new RtmpWriter(options);
 writer.StatusChanged += (_, e) => Console.Error.WriteLine($"status: {e.Status} ({e.Reason})");
 
 var clock = Stopwatch.StartNew();
+int exitCode = 0;
 try
 {
     // 3. Connect: handshake, connect, createStream, publish. Throws RtmpException when refused.
@@ -98,18 +99,25 @@ catch (OperationCanceledException) when (stop.IsCancellationRequested)
 catch (RtmpException ex)
 {
     Console.Error.WriteLine($"error: {ex.Message}");
-    return 1;
-}
-finally
-{
-    // 5. Disconnect: sends what is queued, unpublishes and closes. Not tied to the Ctrl-C token, so it runs
-    //    to completion after a Ctrl-C (bounded by RtmpWriterOptions.CloseTimeout).
-    await writer.DisconnectAsync(CancellationToken.None);
+    exitCode = 1;
 }
 
-// 6. Stats: a snapshot of what the writer did.
+// 5. Disconnect: sends what is queued, unpublishes and closes. Not tied to the Ctrl-C token, so it runs to completion
+//    after a Ctrl-C. If the connection is being restored, it waits for it (up to RtmpWriterOptions.CloseTimeout) so the
+//    backlog is delivered; if it does not come back, it throws, saying how much was not delivered.
+try
+{
+    await writer.DisconnectAsync(CancellationToken.None);
+}
+catch (RtmpException ex)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    exitCode = 1;
+}
+
+// 6. Stats: a snapshot of what the writer did, read after the disconnect so it counts everything sent.
 RtmpWriterStats stats = writer.GetStats();
 Console.Error.WriteLine(
     $"sent {stats.VideoFramesSent} video + {stats.AudioFramesSent} audio frames ({stats.VideoFramesDropped + stats.AudioFramesDropped} dropped), " +
     $"{stats.BytesSent} bytes in {clock.Elapsed.TotalSeconds:F1} s, {stats.AverageBitrate / 1000:F0} kbit/s, {stats.Reconnects} reconnects");
-return 0;
+return exitCode;
