@@ -52,45 +52,12 @@ try
     // 3. Connect: handshake, connect, createStream, publish. Throws RtmpException when refused.
     await writer.ConnectAsync(stop.Token);
 
-    TimeSpan? first = null;
-    while (await reader.ReadAsync(stop.Token))
-    {
-        MediaFrame frame = reader.Current; // valid until the next ReadAsync; the writer copies what it keeps
-
-        // Sequence headers (the AVC decoder configuration, the AAC AudioSpecificConfig) go to the writer as
-        // configuration; it sends them before the next frame and again after every reconnection.
-        if (frame.IsConfiguration)
-        {
-            if (frame.Track == MediaTrack.Video)
-            {
-                await writer.SetVideoConfigurationAsync(frame.Data, stop.Token);
-            }
-            else
-            {
-                await writer.SetAudioConfigurationAsync(frame.Data, stop.Token);
-            }
-
-            continue;
-        }
-
-        // Real time: wait until the frame's decode time (relative to the first frame) has come.
-        first ??= frame.Dts;
-        TimeSpan wait = frame.Dts - first.Value - clock.Elapsed;
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait, stop.Token);
-        }
-
-        // 4. Write. Video takes decode and presentation time (B-frames make them differ); audio one time.
-        if (frame.Track == MediaTrack.Video)
-        {
-            await writer.WriteVideoAsync(frame.Data, frame.Dts, frame.Pts, stop.Token);
-        }
-        else
-        {
-            await writer.WriteAudioAsync(frame.Data, frame.Dts, stop.Token);
-        }
-    }
+    // 4. Publish: every frame at its timestamp (real time), sequence headers (IsConfiguration frames) as the track's
+    //    new configuration, video with DTS and PTS (B-frames make them differ), audio with its timestamp. Progress is
+    //    told the media position after each frame.
+    TimeSpan position = TimeSpan.Zero;
+    await writer.PublishAsync(reader, new MediaPublishOptions { Progress = p => position = p.Position }, stop.Token);
+    Console.Error.WriteLine($"published {position.TotalSeconds:0.0} s of media");
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {

@@ -1,5 +1,5 @@
-// The README's library example: publishes a file as fast as the server takes it (samples/LibrarySample adds real-time
-// pacing, reconnection and Ctrl-C). Run from the repository root:
+// The README's library example: publishes a file in real time (samples/LibrarySample adds reconnection, Ctrl-C and
+// progress). Run from the repository root:
 //
 //   dotnet run --project samples/ReadmeExample -- samples/sample.flv rtmp://127.0.0.1/live/demo
 // README begin
@@ -18,31 +18,11 @@ await using var writer = new RtmpWriter(new RtmpWriterOptions
 writer.StatusChanged += (_, e) => Console.WriteLine($"{e.Status}: {e.Reason}");
 await writer.ConnectAsync();                  // the connection test: connect and publish before any frame
 
-while (await reader.ReadAsync())
-{
-    MediaFrame frame = reader.Current;        // valid until the next ReadAsync; the writer copies what it keeps
-    if (frame.IsConfiguration)                // a sequence header: the writer sends it before the next frame
-    {
-        if (frame.Track == MediaTrack.Video)
-        {
-            await writer.SetVideoConfigurationAsync(frame.Data);
-        }
-        else
-        {
-            await writer.SetAudioConfigurationAsync(frame.Data);
-        }
-    }
-    else if (frame.Track == MediaTrack.Video)
-    {
-        await writer.WriteVideoAsync(frame.Data, frame.Dts, frame.Pts);   // DTS must not go backwards
-    }
-    else
-    {
-        await writer.WriteAudioAsync(frame.Data, frame.Dts);
-    }
-}
+// Every frame at its timestamp, as a live encoder would send it; sequence headers go where they belong.
+// MediaPublishOptions: RealTime = false (as fast as the server takes it), Loops, Reopen, Progress.
+MediaPublishResult played = await writer.PublishAsync(reader);
 
 await writer.DisconnectAsync();               // sends what is queued, FCUnpublish, deleteStream, graceful close
 RtmpWriterStats stats = writer.GetStats();    // after the disconnect: it counts everything sent
-Console.WriteLine($"sent {stats.VideoFramesSent} video and {stats.AudioFramesSent} audio frames, {stats.BytesSent} bytes");
+Console.WriteLine($"sent {stats.VideoFramesSent} video and {stats.AudioFramesSent} audio frames ({played.MediaDuration.TotalSeconds:0.0} s), {stats.BytesSent} bytes");
 // README end

@@ -210,89 +210,17 @@ internal sealed class PublishRunner
 
     /// <summary>Plays the input (N times with --loop), pacing frames at their timestamps unless --no-realtime.
     /// Each loop continues the timestamps where the previous one ended.</summary>
-    private async Task StreamAsync(IMediaReader first, RtmpWriter writer, CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        TimeSpan offset = TimeSpan.Zero;
-        TimeSpan? origin = null;
-        IMediaReader reader = first;
-        for (int loop = 0; _settings.Loop == 0 || loop < _settings.Loop; loop++)
-        {
-            if (loop > 0)
+    private Task StreamAsync(IMediaReader first, RtmpWriter writer, CancellationToken cancellationToken) =>
+        writer.PublishAsync(
+            first,
+            new MediaPublishOptions
             {
-                reader = await _input.OpenAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            try
-            {
-                TimeSpan? sourceFirst = null;
-                TimeSpan sourceEnd = TimeSpan.Zero;
-                TimeSpan? lastVideo = null;
-                TimeSpan? lastAudio = null;
-                TimeSpan videoStep = TimeSpan.Zero;
-                TimeSpan audioStep = TimeSpan.Zero;
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    MediaFrame f = reader.Current;
-                    bool video = f.Track == MediaTrack.Video;
-                    if (f.IsConfiguration)
-                    {
-                        if (video)
-                        {
-                            await writer.SetVideoConfigurationAsync(f.Data, cancellationToken).ConfigureAwait(false);
-                        }
-                        else
-                        {
-                            await writer.SetAudioConfigurationAsync(f.Data, cancellationToken).ConfigureAwait(false);
-                        }
-
-                        continue;
-                    }
-
-                    sourceFirst ??= f.Dts;
-                    TimeSpan dts = f.Dts + offset;
-                    origin ??= dts;
-                    if (_settings.Realtime)
-                    {
-                        TimeSpan due = dts - origin.Value;
-                        TimeSpan wait = due - clock.Elapsed;
-                        if (wait > TimeSpan.FromMilliseconds(1))
-                        {
-                            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-                        }
-                    }
-
-                    if (video)
-                    {
-                        await writer.WriteVideoAsync(f.Data, dts, f.Pts + offset, cancellationToken).ConfigureAwait(false);
-                        videoStep = lastVideo is TimeSpan lv && f.Dts > lv ? f.Dts - lv : videoStep;
-                        lastVideo = f.Dts;
-                    }
-                    else
-                    {
-                        await writer.WriteAudioAsync(f.Data, dts, cancellationToken).ConfigureAwait(false);
-                        audioStep = lastAudio is TimeSpan la && f.Dts > la ? f.Dts - la : audioStep;
-                        lastAudio = f.Dts;
-                    }
-
-                    TimeSpan end = f.Dts + (video ? videoStep : audioStep);
-                    sourceEnd = end > sourceEnd ? end : sourceEnd;
-                    _mediaPosition = dts - origin.Value;
-                }
-
-                offset += sourceEnd - (sourceFirst ?? TimeSpan.Zero);
-                _loopsDone = loop + 1;
-            }
-            finally
-            {
-                if (loop > 0)
-                {
-                    await reader.DisposeAsync().ConfigureAwait(false);
-                }
-            }
-        }
-
-    }
+                RealTime = _settings.Realtime,
+                Loops = _settings.Loop,
+                Reopen = ct => new ValueTask<IMediaReader>(_input.OpenAsync(ct)),
+                Progress = p => (_mediaPosition, _loopsDone) = (p.Position, p.Loops),
+            },
+            cancellationToken);
 
     private void ReportStatus(RtmpWriterStatusChangedEventArgs e)
     {
