@@ -24,8 +24,7 @@ Console.CancelKeyPress += (_, e) =>
 
 // 1. Open the input. MediaReader detects the format from the first bytes and returns a reader that
 //    yields frames in decode order. It also tells the media types of the two pins (video, audio).
-await using FileStream file = File.OpenRead(args[0]);
-await using IMediaReader reader = await MediaReader.OpenAsync(file, cancellationToken: stop.Token);
+await using IMediaReader reader = await MediaReader.OpenAsync(args[0], cancellationToken: stop.Token);
 Console.Error.WriteLine($"input: {reader.FormatName}, video {reader.Video?.ToString() ?? "none"}, audio {reader.Audio?.ToString() ?? "none"}");
 
 // 2. Create the writer. Options are an immutable record: the URL, and the media types the reader found

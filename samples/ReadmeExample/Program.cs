@@ -8,7 +8,7 @@ using Uplink.Media;   // package Uplink.Media: the readers
 
 string input = args.Length > 0 ? args[0] : "samples/sample.flv";
 string url = args.Length > 1 ? args[1] : "rtmp://127.0.0.1/live/demo";
-await using IMediaReader reader = await MediaReader.OpenAsync(File.OpenRead(input));   // FLV, MP4, TS, H.264, ADTS
+await using IMediaReader reader = await MediaReader.OpenAsync(input);   // FLV, MP4, MPEG-TS, H.264, ADTS: told by content
 await using var writer = new RtmpWriter(new RtmpWriterOptions
 {
     Url = url,

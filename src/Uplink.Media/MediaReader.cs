@@ -16,6 +16,26 @@ public static class MediaReader
         return await OpenDetectedAsync(format, input, null, null, options, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Opens the file at <paramref name="path"/> and the reader for its format; disposing the reader closes the file.</summary>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="InvalidDataException">The file is empty or in no format Uplink reads.</exception>
+    public static async ValueTask<IMediaReader> OpenAsync(string path, MediaReaderOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+
+        // Asynchronous file reads, in the 1 MiB steps the readers ask for on large files.
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        try
+        {
+            return await OpenAsync(file, (options ?? new MediaReaderOptions()) with { LeaveOpen = false }, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await file.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <summary>
     /// Opens the reader for a format already detected (see <see cref="DetectAsync"/>). For raw H.264,
     /// <paramref name="audio"/> is an ADTS stream to read beside it and <paramref name="frameRate"/> overrides the SPS's.

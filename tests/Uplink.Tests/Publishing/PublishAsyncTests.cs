@@ -62,4 +62,39 @@ public class PublishAsyncTests
         Assert.StartsWith($"Loops is {loops}", refused.Message, StringComparison.Ordinal);
         Assert.Equal(RtmpWriterStatus.Disconnected, writer.Status);
     }
+
+    [Fact]
+    public async Task A_file_opened_by_path_reads_with_await_foreach_and_closes_with_the_reader()
+    {
+        string[] packets = File.ReadAllLines(FlvReaderSampleTests.TestDataPath("sample-h264-aac.packets.csv"));
+        int frames = 0;
+        int configurations = 0;
+        await using (IMediaReader reader = await MediaReader.OpenAsync(Sample))
+        {
+            await foreach (MediaFrame frame in reader.ReadAllAsync())
+            {
+                if (frame.IsConfiguration)
+                {
+                    configurations++;
+                }
+                else
+                {
+                    frames++;
+                }
+            }
+        }
+
+        Assert.Equal(packets.Length, frames);
+        Assert.Equal(2, configurations);
+
+        // Closed with the reader: the file can be opened for writing again.
+        using var again = new FileStream(Sample, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+    }
+
+    [Fact]
+    public async Task A_missing_file_is_a_clear_error()
+    {
+        var ex = await Assert.ThrowsAsync<FileNotFoundException>(async () => await MediaReader.OpenAsync(Path.Combine(Path.GetTempPath(), "uplink-no-such-file.flv")));
+        Assert.Contains("uplink-no-such-file.flv", ex.Message, StringComparison.Ordinal);
+    }
 }
