@@ -13,12 +13,18 @@ namespace Uplink.Media;
 /// <see langword="true"/> for a video keyframe (FLV frame type 1 or 4); always <see langword="true"/> for audio.
 /// </param>
 /// <param name="IsConfiguration">
-/// <see langword="true"/> for a sequence header: <paramref name="Data"/> is then the
-/// AVCDecoderConfigurationRecord (video) or the AudioSpecificConfig (audio).
+/// <see langword="true"/> for a sequence header: <paramref name="Data"/> is then the AVCDecoderConfigurationRecord
+/// (video) or the AudioSpecificConfig (audio). Hand it to <c>RtmpWriter.SetVideoConfigurationAsync</c> or
+/// <c>SetAudioConfigurationAsync</c> (<c>WriteAsync(MediaFrame)</c> and <c>PublishAsync</c> do): the writer sends it
+/// before the next frame. Only the FLV reader gives them (the file's sequence header tags, a change mid-file included);
+/// MP4 declares its configuration in the media type, and raw H.264, ADTS and MPEG-TS carry it in band.
 /// </param>
 /// <param name="Data">
-/// The payload. Video: the length-prefixed NAL units as stored in the file (AVCC). Audio: one raw AAC
-/// frame. The memory belongs to the reader and is valid only until its next read.
+/// The payload, in the form the reader's media type declares — which is the form the writer expects when given that
+/// media type. Video: length-prefixed NAL units (AVCC) from FLV and MP4 (<c>VideoMediaType.H264(record)</c>); Annex-B
+/// with start codes from raw H.264 and MPEG-TS (<c>VideoMediaType.H264AnnexB</c>). Audio: one raw AAC frame from FLV
+/// and MP4 (<c>AudioMediaType.Aac(config)</c>); ADTS frames from raw AAC and MPEG-TS (<c>AudioMediaType.AacAdts</c>).
+/// The memory belongs to the reader and is valid only until its next read.
 /// </param>
 public readonly record struct MediaFrame(
     MediaTrack Track,

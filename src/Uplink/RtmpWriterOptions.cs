@@ -91,7 +91,10 @@ public sealed record RtmpWriterOptions
     /// Live mode: a write never blocks. Frames wait in the send buffer (<see cref="OutputBufferSize"/>, or
     /// <see cref="DefaultLiveOutputBufferSize"/> when that is 0) for the send loop; under congestion they are dropped by
     /// <see cref="LiveDropPolicy"/> and counted. Off by default: writes wait for the network instead, nothing is dropped.
-    /// A reconnect's backlog is not subject to it: what was written while reconnecting goes out in full.
+    /// A reconnect's backlog is not subject to it: what was written while reconnecting goes out in full. Live mode paces
+    /// nothing: frames written faster than real time (a file read as fast as it goes) count as media waiting and are
+    /// dropped as congestion would be — write at the frames' timestamps (<c>PublishAsync</c> does). The first drop is
+    /// logged as a warning.
     /// </summary>
     public bool LiveMode { get; init; }
 

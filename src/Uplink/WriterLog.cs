@@ -26,6 +26,9 @@ internal static partial class WriterLog
     [LoggerMessage(EventId = 1104, Level = LogLevel.Debug, Message = "Sequence header sent for {Track}: {Length} bytes")]
     public static partial void SequenceHeaderSent(ILogger logger, string track, int length);
 
+    [LoggerMessage(EventId = 1108, Level = LogLevel.Warning, Message = "Live mode is dropping frames ({Video} video, {Audio} audio so far): more media waits unsent than LiveDropPolicy allows — the network is slower than the stream, or frames are written faster than real time")]
+    public static partial void LiveDropsStarted(ILogger logger, long video, long audio);
+
     [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Audio frame at {Pts} dropped: no AAC configuration known yet")]
     public static partial void AudioWithoutConfiguration(ILogger logger, TimeSpan pts);
 }

@@ -37,6 +37,7 @@ internal sealed partial class RtmpDestination : IMessageSink
     private string? _lostReason;
     private RtmpErrorKind _lostKind = RtmpErrorKind.Disconnected;
     private bool _reconnecting;
+    private bool _warnedLiveDrops;
     private long _videoFramesSent;
     private long _audioFramesSent;
     private long _videoDropped;
@@ -134,6 +135,12 @@ internal sealed partial class RtmpDestination : IMessageSink
             bool live = _options.LiveMode && !_reconnecting && !_followingRequest;
             (int video, int audio) = live ? _queue.AddLive(message, _liveThresholds, _outputBufferSize) : _queue.Add(message);
             CountDropped(video, audio);
+            if (live && video + audio > 0 && !_warnedLiveDrops)
+            {
+                // Once: a caller writing a file faster than real time in live mode sees why frames vanish.
+                _warnedLiveDrops = true;
+                WriterLog.LiveDropsStarted(_logger, Interlocked.Read(ref _videoDropped), Interlocked.Read(ref _audioDropped));
+            }
         }
     }
 

@@ -56,4 +56,30 @@ public class WriteValidationTests
         Assert.Equal("presentationTime", refused.ParamName);
         await writer.WriteVideoAsync(video[0], Frame * 2, Frame * 2);
     }
+
+    [Fact]
+    public async Task Live_mode_says_once_that_it_started_dropping_frames()
+    {
+        await using var server = new ScriptedRtmpServer { StopReadingAfterPublish = true };
+        var logs = new Server.ServerTestLogs();
+        var video = ElementaryStreams.VideoAccessUnits();
+        await using var writer = new RtmpWriter(new RtmpWriterOptions
+        {
+            Url = server.Url(),
+            Audio = null,
+            LiveMode = true,
+            SocketSendBufferSize = 4096,
+            SendTimeout = TimeSpan.FromMilliseconds(500),   // the disconnect at the end gives up on the stalled server sooner
+            LoggerFactory = logs,
+        });
+
+        // Ten seconds of media written at once to a server that reads nothing: live mode must drop, and say so.
+        for (int i = 0; i < 250; i++)
+        {
+            await writer.WriteVideoAsync(video[i % video.Count], Frame * i);
+        }
+
+        Assert.True(writer.GetStats().VideoFramesDropped > 0, "nothing was dropped");
+        Assert.Single(logs.Lines, l => l.Contains("Live mode is dropping frames", StringComparison.Ordinal));
+    }
 }
