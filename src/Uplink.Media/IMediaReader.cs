@@ -9,10 +9,10 @@ public interface IMediaReader : IAsyncDisposable
     /// <summary>The input's format, for messages and <c>uplink probe</c> (e.g. "FLV", "MP4", "MPEG-TS").</summary>
     string FormatName { get; }
 
-    /// <summary>The video track's media type as the writer's video pin takes it; null when there is no video.</summary>
+    /// <summary>The video track's media type, as <c>RtmpWriterOptions.Video</c> takes it; null when there is no video.</summary>
     VideoMediaType? Video { get; }
 
-    /// <summary>The audio track's media type as the writer's audio pin takes it; null when there is no audio.</summary>
+    /// <summary>The audio track's media type, as <c>RtmpWriterOptions.Audio</c> takes it; null when there is no audio.</summary>
     AudioMediaType? Audio { get; }
 
     /// <summary>

@@ -36,16 +36,17 @@ public sealed record RtmpWriterOptions
     /// the URL's <c>user:pass@</c>, if any. The method is chosen from the server's refusal.</summary>
     public RtmpCredentials? Credentials { get; init; }
 
-    /// <summary>Automatic reconnection (off by default: <c>Attempts = 0</c>, as in the original filter).</summary>
+    /// <summary>Automatic reconnection (off by default: <c>Attempts = 0</c>).</summary>
     public RtmpReconnectOptions Reconnect { get; init; } = new();
 
     /// <summary>The clock for reconnection delays; tests pass a fake one.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
-    /// <summary>The video pin's media type; null when there is no video. Default: H.264 Annex-B with in-band parameter sets.</summary>
+    /// <summary>The video input's media type; null when there is no video. Default: H.264 Annex-B with in-band parameter sets.</summary>
     public VideoMediaType? Video { get; init; } = VideoMediaType.H264AnnexB;
 
-    /// <summary>The audio pin's media type; null when there is no audio. Default: AAC in ADTS.</summary>
+    /// <summary>The audio input's media type; null when there is no audio. Default: AAC in ADTS (set null for a video-only stream:
+    /// the writer otherwise holds video up to <see cref="InterleaveWindow"/> waiting for audio).</summary>
     public AudioMediaType? Audio { get; init; } = AudioMediaType.AacAdts;
 
     /// <summary>Outgoing chunk size, sent to the server before <c>connect</c> (<see cref="MinChunkSize"/> to <see cref="MaxChunkSize"/>; default 4096).</summary>
@@ -77,7 +78,7 @@ public sealed record RtmpWriterOptions
     public int SocketSendBufferSize { get; init; }
 
     /// <summary>
-    /// The application-level send buffer, in bytes of media not yet sent. 0 (the default, as in the original filter) sends
+    /// The application-level send buffer, in bytes of media not yet sent. 0 (the default) sends
     /// on the caller's thread: a write returns once its bytes are in the socket. Above 0, one send loop owns the socket and a
     /// write only queues; when the buffer is full a write waits for room (backpressure) up to <see cref="SendTimeout"/>, or,
     /// in <see cref="LiveMode"/>, never waits and frames are dropped by <see cref="LiveDropPolicy"/>. At most <see cref="MaxOutputBufferSize"/>.

@@ -13,7 +13,7 @@ public sealed record RtmpReconnectOptions
     }
 
     /// <summary>Reconnection on.</summary>
-    /// <param name="Attempts">How many times to try; 0 never reconnects (the original filter's default).</param>
+    /// <param name="Attempts">How many times to try after each loss (the count starts again once a connection is restored); 0 never reconnects (the default).</param>
     /// <param name="Delay">The wait before the first attempt; later ones back off from it (see <see cref="Policy"/>). Default 2 s.</param>
     public RtmpReconnectOptions(int Attempts, TimeSpan? Delay = null)
     {
@@ -21,7 +21,8 @@ public sealed record RtmpReconnectOptions
         this.Delay = Delay ?? TimeSpan.FromSeconds(2);
     }
 
-    /// <summary>How many times to try; 0 never reconnects (the original filter's default).</summary>
+    /// <summary>How many times to try after each loss: the count starts again once a connection is restored, so a stream that
+    /// loses its connection four times reconnects four times with <c>Attempts = 3</c>. 0 never reconnects (the default).</summary>
     public int Attempts { get; init; }
 
     /// <summary>The wait before the first attempt; later ones back off from it (see <see cref="Policy"/>).</summary>
