@@ -24,30 +24,18 @@ public static class RtmpConnectionCheck
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         RtmpUrl url = RtmpUrl.Parse(options.Url);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.ConnectTimeout);
-        var progress = new RtmpConnector.Progress();
-        RtmpServerStatus? published = null;
-        RtmpClientConnection connection = await RtmpConnector.ConnectAsync(url, options, null, progress, timeout.Token, cancellationToken).ConfigureAwait(false);
+        (RtmpClientConnection connection, RtmpServerStatus? published) =
+            await RtmpConnector.ConnectAndPublishAsync(url, options, null, publish, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            try
+            if (published is not null)
             {
-                if (publish)
-                {
-                    progress.Stage = "publishing";
-                    published = await connection.PublishAsync(url.StreamName, timeout.Token).ConfigureAwait(false);
-                    await connection.UnpublishAndCloseAsync(url.StreamName, options.CloseTimeout, timeout.Token).ConfigureAwait(false);
-                }
-                else
-                {
-                    // Not UnpublishAndCloseAsync: with nothing published it would log "Unpublished and closed".
-                    await connection.CloseGracefullyAsync(options.CloseTimeout).ConfigureAwait(false);
-                }
+                await connection.UnpublishAndCloseAsync(url.StreamName, options.CloseTimeout, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            else
             {
-                throw RtmpConnector.TimedOut(url, options, progress);
+                // Not UnpublishAndCloseAsync: with nothing published it would log "Unpublished and closed".
+                await connection.CloseGracefullyAsync(options.CloseTimeout).ConfigureAwait(false);
             }
         }
 

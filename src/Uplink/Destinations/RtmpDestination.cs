@@ -295,29 +295,8 @@ internal sealed partial class RtmpDestination : IMessageSink
     }
 
     /// <summary>Connect (with authentication) and publish within the connect timeout.</summary>
-    private async Task<RtmpClientConnection> OpenAndPublishAsync(CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.ConnectTimeout);
-        var progress = new RtmpConnector.Progress();
-        RtmpClientConnection connection = await RtmpConnector.ConnectAsync(_url, _options, OnServerStatus, progress, timeout.Token, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            progress.Stage = "publishing";
-            await connection.PublishAsync(_url.StreamName, timeout.Token).ConfigureAwait(false);
-            return connection;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw RtmpConnector.TimedOut(_url, _options, progress);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    private async Task<RtmpClientConnection> OpenAndPublishAsync(CancellationToken cancellationToken) =>
+        (await RtmpConnector.ConnectAndPublishAsync(_url, _options, OnServerStatus, publish: true, cancellationToken).ConfigureAwait(false)).Connection;
 
     /// <summary>
     /// Makes a freshly published connection the current one: the caller holds the write lock, or is the send loop

@@ -97,6 +97,41 @@ internal static class RtmpConnector
         }
     }
 
+    /// <summary>
+    /// Connects (with authentication) and, when asked, publishes the URL's stream name, all within
+    /// <see cref="RtmpWriterOptions.ConnectTimeout"/>: what the writer does before sending, and what <c>uplink check</c> tests.
+    /// </summary>
+    /// <returns>The connection, and the server's answer to <c>publish</c> (null when not asked to publish).</returns>
+    /// <exception cref="RtmpException">Unreachable, TLS, handshake, refusal (with the reason) or timeout (naming the stage).</exception>
+    public static async Task<(RtmpClientConnection Connection, RtmpServerStatus? Published)> ConnectAndPublishAsync(
+        RtmpUrl url, RtmpWriterOptions options, Action<RtmpServerStatus>? onServerStatus, bool publish, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        var progress = new Progress();
+        RtmpClientConnection connection = await ConnectAsync(url, options, onServerStatus, progress, timeout.Token, cancellationToken).ConfigureAwait(false);
+        if (!publish)
+        {
+            return (connection, null);
+        }
+
+        try
+        {
+            progress.Stage = "publishing";
+            return (connection, await connection.PublishAsync(url.StreamName, timeout.Token).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw TimedOut(url, options, progress);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     public static RtmpException TimedOut(RtmpUrl url, RtmpWriterOptions options, Progress progress) =>
         new(RtmpErrorKind.Timeout, $"timed out after {options.ConnectTimeout.TotalSeconds:0.#} s {progress.Stage} ({url.Host}:{url.Port})");
 
