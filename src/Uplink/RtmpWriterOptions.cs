@@ -46,7 +46,8 @@ public sealed record RtmpWriterOptions
     public VideoMediaType? Video { get; init; } = VideoMediaType.H264AnnexB;
 
     /// <summary>The audio input's media type; null when there is no audio. Default: AAC in ADTS (set null for a video-only stream:
-    /// the writer otherwise holds video up to <see cref="InterleaveWindow"/> waiting for audio).</summary>
+    /// the writer otherwise holds the stream's first <see cref="InterleaveWindow"/> of video waiting for audio, then sends
+    /// video as it comes until audio is written).</summary>
     public AudioMediaType? Audio { get; init; } = AudioMediaType.AacAdts;
 
     /// <summary>Outgoing chunk size, sent to the server before <c>connect</c> (<see cref="MinChunkSize"/> to <see cref="MaxChunkSize"/>; default 4096).</summary>
@@ -110,7 +111,7 @@ public sealed record RtmpWriterOptions
 
     /// <summary>
     /// How far one track may run ahead of the other while the writer waits to interleave them by timestamp
-    /// (default 1 s). A track silent for longer no longer holds the other back.
+    /// (default 1 s). A track silent for longer no longer holds the other back, until it writes again.
     /// </summary>
     public TimeSpan InterleaveWindow { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -6,6 +6,8 @@ namespace Uplink.Streaming;
 /// Orders the two tracks' messages by timestamp before they reach the wire. A message leaves when the other
 /// track has something at least as late, when the other track is absent, or when its own track has run more
 /// than the window ahead (the other track is silent); so memory is bounded by the window, not by the caller.
+/// A track found silent stops holding the other back until it writes again: a video-only stream with the default
+/// audio input waits one window at its start, not one window per frame.
 /// </summary>
 internal sealed class Interleaver
 {
@@ -16,6 +18,8 @@ internal sealed class Interleaver
     private readonly long _windowMs;
     private long _videoNewest = long.MinValue;
     private long _audioNewest = long.MinValue;
+    private bool _videoSilent;
+    private bool _audioSilent;
 
     public Interleaver(bool hasVideo, bool hasAudio, TimeSpan window)
     {
@@ -30,11 +34,13 @@ internal sealed class Interleaver
         {
             _video.Enqueue(message);
             _videoNewest = Math.Max(_videoNewest, message.TimestampMs);
+            _videoSilent = false;
         }
         else
         {
             _audio.Enqueue(message);
             _audioNewest = Math.Max(_audioNewest, message.TimestampMs);
+            _audioSilent = false;
         }
     }
 
@@ -49,16 +55,32 @@ internal sealed class Interleaver
             return true;
         }
 
-        if (haveVideo && (drain || !_hasAudio || _videoNewest - v.TimestampMs >= _windowMs || _audioNewest >= v.TimestampMs))
+        if (haveVideo)
         {
-            message = _video.Dequeue();
-            return true;
+            if (!_audioSilent && _hasAudio && _videoNewest - v.TimestampMs >= _windowMs)
+            {
+                _audioSilent = true;
+            }
+
+            if (drain || !_hasAudio || _audioSilent || _audioNewest >= v.TimestampMs)
+            {
+                message = _video.Dequeue();
+                return true;
+            }
         }
 
-        if (haveAudio && (drain || !_hasVideo || _audioNewest - a.TimestampMs >= _windowMs || _videoNewest >= a.TimestampMs))
+        if (haveAudio)
         {
-            message = _audio.Dequeue();
-            return true;
+            if (!_videoSilent && _hasVideo && _audioNewest - a.TimestampMs >= _windowMs)
+            {
+                _videoSilent = true;
+            }
+
+            if (drain || !_hasVideo || _videoSilent || _videoNewest >= a.TimestampMs)
+            {
+                message = _audio.Dequeue();
+                return true;
+            }
         }
 
         message = default;
