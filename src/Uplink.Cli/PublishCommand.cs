@@ -33,6 +33,7 @@ internal static class PublishCommand
                 r.AddError($"--reconnect-delay must be 0 to {OptionChecks.MaxSeconds} seconds.");
             }
         });
+        var waitForServer = new Option<bool>("--wait-for-server") { Description = "Try the first connection again (as --reconnect-attempts and --reconnect-delay say) while the server is unreachable, instead of failing at once." };
         var sendTimeout = new Option<double>("--send-timeout") { Description = "Seconds one socket write may take before the connection counts as lost (then reconnection starts).", DefaultValueFactory = _ => 15 };
         var noTcpNoDelay = new Option<bool>("--no-tcp-nodelay") { Description = "Leave Nagle's algorithm on (TCP_NODELAY is set by default)." };
         var socketBuffer = new Option<int>("--socket-buffer") { Description = "Socket send buffer size in bytes (0 = the system's)." };
@@ -146,6 +147,7 @@ internal static class PublishCommand
         publish.Options.Add(record);
         publish.Options.Add(reconnectAttempts);
         publish.Options.Add(reconnectDelay);
+        publish.Options.Add(waitForServer);
         publish.Options.Add(sendTimeout);
         publish.Options.Add(noTcpNoDelay);
         publish.Options.Add(socketBuffer);
@@ -185,7 +187,8 @@ internal static class PublishCommand
                 result.GetResult(timecode) is null ? (result.GetValue(smpteTimecode) ? 1 : null) : result.GetValue(timecode) ?? 1,
                 result.GetValue(smpteTimecode),
                 result.GetValue(noBFrames),
-                result.GetValue(quiet));
+                result.GetValue(quiet),
+                result.GetValue(waitForServer));
             return new PublishRunner(settings, Console.Out, Console.Error).RunAsync(cancellationToken);
         });
 

@@ -69,7 +69,7 @@ internal sealed class PublishRunner
                 Audio = reader.Audio,
                 ChunkSize = _settings.ChunkSize,
                 OnStatusChanged = ReportStatus,
-                Reconnect = new RtmpReconnectOptions(_settings.ReconnectAttempts, TimeSpan.FromSeconds(_settings.ReconnectDelaySeconds)),
+                Reconnect = new RtmpReconnectOptions(_settings.ReconnectAttempts, TimeSpan.FromSeconds(_settings.ReconnectDelaySeconds)) { RetryFirstConnect = _settings.WaitForServer },
                 SendTimeout = TimeSpan.FromSeconds(_settings.SendTimeoutSeconds),
                 TcpNoDelay = !_settings.NoTcpNoDelay,
                 SocketSendBufferSize = _settings.SocketBuffer,

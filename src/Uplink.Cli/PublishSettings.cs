@@ -24,4 +24,5 @@ internal sealed record PublishSettings(
     double? TimecodeSeconds = null,
     bool SmpteTimecode = false,
     bool NoBFrames = false,
-    bool Quiet = false);
+    bool Quiet = false,
+    bool WaitForServer = false);

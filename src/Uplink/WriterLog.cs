@@ -14,6 +14,9 @@ internal static partial class WriterLog
     [LoggerMessage(EventId = 1107, Level = LogLevel.Warning, Message = "Reconnection attempt {Attempt} of {Attempts} failed: {Reason}")]
     public static partial void ReconnectFailed(ILogger logger, int attempt, int attempts, string reason);
 
+    [LoggerMessage(EventId = 1109, Level = LogLevel.Warning, Message = "Connecting failed ({Reason}); trying again, retry {Attempt} of {Attempts}")]
+    public static partial void FirstConnectFailed(ILogger logger, int attempt, int attempts, string reason);
+
     [LoggerMessage(EventId = 1106, Level = LogLevel.Error, Message = "An event handler threw; the writer goes on")]
     public static partial void HandlerFailed(ILogger logger, Exception exception);
 

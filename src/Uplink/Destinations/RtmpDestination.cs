@@ -290,8 +290,32 @@ internal sealed partial class RtmpDestination : IMessageSink
             await TearDownAsync(current).ConfigureAwait(false);
         }
 
-        Install(await OpenAndPublishAsync(cancellationToken).ConfigureAwait(false), waitForKeyframe: false);
+        Install(await OpenFirstAsync(cancellationToken).ConfigureAwait(false), waitForKeyframe: false);
         _status.Set(RtmpWriterStatus.Connected, $"publishing to {_url}");
+    }
+
+    /// <summary>
+    /// The first connection. With <see cref="RtmpReconnectOptions.RetryFirstConnect"/> a failure that may pass (unreachable,
+    /// timed out, dropped during the handshake) is tried again as a lost connection would be; a refusal, a TLS or protocol
+    /// failure is not, since trying again would meet it again.
+    /// </summary>
+    private async Task<RtmpClientConnection> OpenFirstAsync(CancellationToken cancellationToken)
+    {
+        RtmpReconnectOptions reconnect = _options.Reconnect;
+        int retries = reconnect.RetryFirstConnect ? reconnect.Attempts : 0;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await OpenAndPublishAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (RtmpException ex) when (attempt <= retries && ex.Kind is RtmpErrorKind.Unreachable or RtmpErrorKind.Timeout or RtmpErrorKind.Handshake or RtmpErrorKind.Disconnected)
+            {
+                Volatile.Write(ref _lastError, ex.Message);
+                WriterLog.FirstConnectFailed(_logger, attempt, retries, ex.Message);
+                await Task.Delay(reconnect.EffectivePolicy.GetDelay(attempt), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Connect (with authentication) and publish within the connect timeout.</summary>

@@ -34,6 +34,14 @@ public sealed record RtmpReconnectOptions
     /// <summary>Bytes of stream kept for replay and for the backlog while reconnecting (default 32 MiB); past it the oldest frames go.</summary>
     public long BufferSize { get; init; } = 32L * 1024 * 1024;
 
+    /// <summary>
+    /// Whether the first connection (<see cref="RtmpWriter.ConnectAsync"/>, or the first write) is tried again, up to
+    /// <see cref="Attempts"/> times with the policy's delays, when the server is unreachable, times out or drops the handshake —
+    /// for a publisher that may start before its server. A refusal (authentication, stream name), a TLS or a protocol
+    /// failure still fails at once. Default false: a first connection that fails says so at once.
+    /// </summary>
+    public bool RetryFirstConnect { get; init; }
+
     /// <summary>The policy in force.</summary>
     internal IReconnectPolicy EffectivePolicy => Policy ?? new ExponentialBackoffPolicy(Delay, TimeSpan.FromSeconds(30));
 }
