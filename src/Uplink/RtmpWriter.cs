@@ -239,6 +239,38 @@ public sealed class RtmpWriter : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// The stats now and then every <paramref name="interval"/> (on the options' <see cref="RtmpWriterOptions.TimeProvider"/>),
+    /// for a dashboard or a log line without a polling loop of one's own. Ends when the writer is disposed; cancelling
+    /// <paramref name="cancellationToken"/> ends it with <see cref="OperationCanceledException"/>.
+    /// </summary>
+    /// <example><code>
+    /// await foreach (RtmpWriterStats stats in writer.WatchStatsAsync(TimeSpan.FromSeconds(1), stopping))
+    /// {
+    ///     Console.WriteLine($"{stats.BytesSent} bytes, {stats.Reconnects} reconnects");
+    /// }
+    /// </code></example>
+    public IAsyncEnumerable<RtmpWriterStats> WatchStatsAsync(TimeSpan interval, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        return WatchStatsCoreAsync(interval, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<RtmpWriterStats> WatchStatsCoreAsync(TimeSpan interval, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval, _options.TimeProvider);
+        do
+        {
+            if (Volatile.Read(ref _disposed))
+            {
+                yield break;
+            }
+
+            yield return GetStats();
+        }
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
+    }
+
     /// <summary>Disconnects cleanly if connected, then releases everything.</summary>
     public async ValueTask DisposeAsync()
     {
