@@ -12,7 +12,7 @@ import re
 import subprocess
 import sys
 
-PROJECTS = ["Uplink", "Uplink.Media", "Uplink.Server", "Uplink.Cli"]
+PROJECTS = ["Uplink", "Uplink.Media", "Uplink.Server", "Uplink.Hosting", "Uplink.Cli"]
 DIAGNOSTIC = re.compile(r"^(?P<file>.+?)\(\d+,\d+\): error (?P<id>RS0016|RS0017): Symbol '(?P<symbol>.+?)' (?:is not part|is part) .*\[(?P<project>.+?\.csproj)\]$")
 
 
