@@ -11,6 +11,13 @@ internal sealed partial class RtmpDestination
     /// <summary>How the reconnection under way ends: true once a connection is installed, false when it stops without one.</summary>
     private TaskCompletionSource<bool>? _reconnectOutcome;
 
+    /// <summary>Where the last replay started and ended (send-queue sequence numbers) and how many connections in a row
+    /// were lost without getting past it; see <see cref="RewindForReplay"/>.</summary>
+    private static readonly TimeSpan UnacknowledgedProgressTime = TimeSpan.FromSeconds(10);
+    private long _replayStart = -1;
+    private long _replayEnd = -1;
+    private int _replaysWithoutProgress;
+
     /// <summary>Watches a connection's receive loop: a connection that ends without being asked to is lost.</summary>
     private async Task WatchAsync(RtmpClientConnection connection)
     {
@@ -106,18 +113,21 @@ internal sealed partial class RtmpDestination
     private async Task ReconnectLoopAsync(CancellationToken stop)
     {
         string lastError = _lostReason ?? "connection lost";
+        string? stalled = null;
         try
         {
             await _gate.WaitAsync(stop).ConfigureAwait(false);
             try
             {
-                if (Connection is { } lost)
+                if (_link is { } link)
                 {
+                    RtmpClientConnection lost = link.Connection;
                     long acknowledged = lost.BytesAcknowledged;
+                    TimeSpan lived = _options.TimeProvider.GetElapsedTime(link.InstalledAt);
                     await TearDownAsync(lost, clearQueues: false).ConfigureAwait(false);
                     lock (_queue)
                     {
-                        _queue.Rewind(acknowledged);
+                        stalled = RewindForReplay(acknowledged, lived);
                     }
                 }
             }
@@ -127,7 +137,12 @@ internal sealed partial class RtmpDestination
             }
 
             IReconnectPolicy policy = _options.Reconnect.EffectivePolicy;
-            for (int attempt = 1; attempt <= _options.Reconnect.Attempts; attempt++)
+            if (stalled is not null)
+            {
+                lastError = stalled;
+            }
+
+            for (int attempt = 1; stalled is null && attempt <= _options.Reconnect.Attempts; attempt++)
             {
                 await Task.Delay(policy.GetDelay(attempt), _options.TimeProvider, stop).ConfigureAwait(false);
                 RtmpClientConnection connection;
@@ -187,7 +202,9 @@ internal sealed partial class RtmpDestination
         await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            string reason = $"gave up reconnecting after {_options.Reconnect.Attempts} attempts: {lastError}; {DescribeUndelivered()}";
+            string reason = stalled is not null
+                ? $"gave up reconnecting: {stalled}; {DescribeUndelivered()}"
+                : $"gave up reconnecting after {_options.Reconnect.Attempts} attempts: {lastError}; {DescribeUndelivered()}";
             lock (_stateLock)
             {
                 _reconnecting = false;
@@ -201,6 +218,33 @@ internal sealed partial class RtmpDestination
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Rewinds the send queue to where the next connection starts (the GOP holding the first unacknowledged frame) and
+    /// checks that reconnecting still gets somewhere. A connection made progress when the server acknowledged past the
+    /// previous replay's start, or — for a server that sends no acknowledgements — when it handed the whole replay to the
+    /// socket and stayed up for <see cref="UnacknowledgedProgressTime"/> (the socket's buffers alone can swallow a replay
+    /// that never arrives). A server that drops each connection before either would otherwise be sent the same frames for
+    /// ever; after <see cref="RtmpReconnectOptions.Attempts"/> such connections in a row the writer stops.
+    /// </summary>
+    /// <returns>Null to go on; otherwise why reconnecting is pointless. Under the queue's lock.</returns>
+    private string? RewindForReplay(long acknowledged, TimeSpan lived)
+    {
+        bool carriedReplay = _queue.NextSequence >= _replayEnd && lived >= UnacknowledgedProgressTime;
+        _queue.Rewind(acknowledged);
+        bool startMoved = _queue.OldestSequence > _replayStart;
+        _replaysWithoutProgress = carriedReplay || startMoved ? 0 : _replaysWithoutProgress + 1;
+        _replayStart = _queue.OldestSequence;
+        _replayEnd = _queue.EndSequence;
+        if (_replaysWithoutProgress < _options.Reconnect.Attempts)
+        {
+            return null;
+        }
+
+        return $"{_replaysWithoutProgress} connections in a row were lost before they had resent the replay, and the server "
+            + "acknowledged nothing past its start (it may not send acknowledgements), so another would resend the same "
+            + $"{_queue.UnsentBytes} bytes";
     }
 
     /// <summary>

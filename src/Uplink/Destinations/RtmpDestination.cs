@@ -330,7 +330,7 @@ internal sealed partial class RtmpDestination : IMessageSink
     /// <param name="waitForKeyframe">Video resumes on the next keyframe (a replay whose GOP start was not kept).</param>
     private void Install(RtmpClientConnection connection, bool waitForKeyframe)
     {
-        _link = new Link(connection) { WaitForKeyframe = waitForKeyframe && _stream.Video is not null };
+        _link = new Link(connection) { WaitForKeyframe = waitForKeyframe && _stream.Video is not null, InstalledAt = _options.TimeProvider.GetTimestamp() };
         _everConnected = true;
         _lostReason = null;
         ServerInfo = connection.Info;
@@ -391,6 +391,9 @@ internal sealed partial class RtmpDestination : IMessageSink
         public bool StartSent { get; set; }
 
         public bool WaitForKeyframe { get; set; }
+
+        /// <summary>When the connection was installed (the options' TimeProvider's timestamp).</summary>
+        public long InstalledAt { get; init; }
 
         public byte[]? SentVideoConfig { get; set; }
 

@@ -23,8 +23,19 @@ internal sealed partial class SendQueue
     private long _unsentBytes;
     private long _unsentDurationMs;
     private long _newestMs;
+    private long _compacted;
 
     public SendQueue(long maxBytes) => _maxBytes = maxBytes;
+
+    /// <summary>The sequence number of the oldest message kept (where a replay starts after <see cref="Rewind"/>): messages
+    /// are numbered from 0 as they are added, so two rewinds can be compared.</summary>
+    public long OldestSequence => _compacted + _head;
+
+    /// <summary>The sequence number of the next message to send on the current connection (see <see cref="OldestSequence"/>).</summary>
+    public long NextSequence => _compacted + _next;
+
+    /// <summary>The sequence number the next message added will have (see <see cref="OldestSequence"/>).</summary>
+    public long EndSequence => _compacted + _entries.Count;
 
     /// <summary>Bytes held; safe to read from any thread (a snapshot).</summary>
     public long Bytes => Volatile.Read(ref _bytes);
@@ -185,6 +196,7 @@ internal sealed partial class SendQueue
             _entries[i].Message.Release();
         }
 
+        _compacted += _entries.Count;
         _entries.Clear();
         _head = 0;
         _next = 0;
@@ -261,6 +273,7 @@ internal sealed partial class SendQueue
         if (_head >= 64 && _head > _entries.Count / 2)
         {
             _entries.RemoveRange(0, _head);
+            _compacted += _head;
             _next -= _head;
             _liveFrom = Math.Max(0, _liveFrom - _head);
             _barrier = _barrier < 0 ? -1 : Math.Max(0, _barrier - _head);

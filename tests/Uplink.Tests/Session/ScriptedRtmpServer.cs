@@ -76,6 +76,13 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
     /// <summary>Close the first connection after this many audio/video messages (0: never); later connections are not dropped.</summary>
     public int DropAfterMediaMessages { get; set; }
 
+    /// <summary>Close every connection after this many audio/video messages on it (0: never), acknowledging nothing
+    /// unless <see cref="AcknowledgeBeforeDrop"/>.</summary>
+    public int DropEveryConnectionAfterMediaMessages { get; set; }
+
+    /// <summary>Before a <see cref="DropEveryConnectionAfterMediaMessages"/> drop, acknowledge every byte up to the last message kept.</summary>
+    public bool AcknowledgeBeforeDrop { get; set; }
+
     /// <summary>Refuse (close at once) every connection after the first, to make reconnection fail.</summary>
     public bool RefuseLaterConnections { get; set; }
 
@@ -162,6 +169,7 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
         var output = new PooledBufferWriter();
         byte[] buffer = new byte[64 * 1024];
         var pending = new List<byte>();
+        long read = 1537 + 1536; // the handshake counts towards acknowledgements
         while (true)
         {
             int n = await stream.ReadAsync(buffer, ct);
@@ -170,11 +178,15 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
                 return;
             }
 
+            read += n;
             pending.AddRange(buffer.AsSpan(0, n).ToArray());
+            long pendingStart = read - pending.Count;
             var seq = new SequenceReader<byte>(new ReadOnlySequence<byte>(pending.ToArray()));
             var received = new List<ReceivedMessage>();
+            var ends = new List<long>();
             while (reader.TryReadMessage(ref seq, out RtmpMessage m))
             {
+                ends.Add(pendingStart + seq.Consumed);
                 using (m)
                 {
                     var msg = ReceivedMessage.From(m) with { Connection = connection };
@@ -188,12 +200,21 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
             }
 
             pending.RemoveRange(0, (int)seq.Consumed);
-            foreach (ReceivedMessage msg in received)
+            for (int i = 0; i < received.Count; i++)
             {
+                ReceivedMessage msg = received[i];
                 Messages.Enqueue(msg);
                 Respond(msg, writer, output);
-                if (connection == 1 && DropAfterMediaMessages > 0 && Messages.Count(m => m.Type is RtmpMessageType.Audio or RtmpMessageType.Video) >= DropAfterMediaMessages)
+                bool dropEvery = DropEveryConnectionAfterMediaMessages > 0
+                    && Messages.Count(m => m.Connection == connection && m.Type is RtmpMessageType.Audio or RtmpMessageType.Video) >= DropEveryConnectionAfterMediaMessages;
+                if ((connection == 1 && DropAfterMediaMessages > 0 && Messages.Count(m => m.Type is RtmpMessageType.Audio or RtmpMessageType.Video) >= DropAfterMediaMessages) || dropEvery)
                 {
+                    if (dropEvery && AcknowledgeBeforeDrop)
+                    {
+                        Control(writer, output, RtmpMessageType.Acknowledgement, (uint)ends[i]);
+                        await stream.WriteAsync(output.WrittenMemory, ct);
+                    }
+
                     stream.Socket.Close(0);
                     return;
                 }
