@@ -291,6 +291,15 @@ internal sealed partial class RtmpDestination
     }
 
     /// <summary>What would be lost if the stream stopped now: the stream's held frames and the send queue's unsent ones.</summary>
+    private bool HasUndelivered()
+    {
+        lock (_queue)
+        {
+            _stream.Flush(drain: true);
+            return _queue.CountUnsent().Bytes > 0;
+        }
+    }
+
     private string DescribeUndelivered()
     {
         (int video, int audio, long bytes) unsent;

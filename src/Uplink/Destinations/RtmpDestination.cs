@@ -213,17 +213,30 @@ internal sealed partial class RtmpDestination : IMessageSink
             return;
         }
 
+        string? incomplete = null;
         try
         {
-            if (_lostReason is null)
+            // Written to the socket is not received: a server that resets, or closes before we do, may not have read the
+            // end of the stream, and a connection lost after the last write (which would have thrown) left the rest unsent.
+            string? broken = _lostReason is null
+                ? await connection.UnpublishAndCloseAsync(_url.StreamName, _options.CloseTimeout, cancellationToken).ConfigureAwait(false)
+                : _lostReason;
+            if (broken is not null)
             {
-                await connection.UnpublishAndCloseAsync(_url.StreamName, _options.CloseTimeout, cancellationToken).ConfigureAwait(false);
+                long unconfirmed = Math.Max(0, connection.BytesSent - connection.BytesAcknowledged);
+                incomplete = $"{reason}, but the server ended the connection first ({broken}): up to {unconfirmed} bytes sent since its last acknowledgement may not have arrived"
+                    + (HasUndelivered() ? $", and {DescribeUndelivered()}" : "");
             }
         }
         finally
         {
             await TearDownAsync(connection).ConfigureAwait(false);
-            _status.Set(RtmpWriterStatus.Disconnected, reason);
+            _status.Set(RtmpWriterStatus.Disconnected, incomplete ?? reason);
+        }
+
+        if (incomplete is not null)
+        {
+            throw new RtmpException(RtmpErrorKind.Disconnected, incomplete);
         }
     }
 

@@ -29,6 +29,8 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
     private readonly System.Collections.Concurrent.ConcurrentQueue<Action<RtmpClientConnection>> _controls = new();
     private readonly PendingTransactions<CommandReply> _pending = new();
     private readonly CancellationTokenSource _closing = new();
+    private bool _closeStarted;
+    private bool _endedAfterOurClose;
     private readonly TaskCompletionSource<RtmpServerStatus> _publishStatus = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<RtmpServerStatus>? _onServerStatus;
     private Task _receiveLoop = Task.CompletedTask;
@@ -166,8 +168,11 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
     }
 
     /// <summary>FCUnpublish and deleteStream, then a graceful close that lets the server read everything we sent.</summary>
-    public async Task UnpublishAndCloseAsync(string streamName, TimeSpan lingerTimeout, CancellationToken cancellationToken)
+    /// <returns>Null when the stream ended as it should; otherwise why the end of what we sent may not have reached the
+    /// server (it reset the connection, or closed it before we began to).</returns>
+    public async Task<string?> UnpublishAndCloseAsync(string streamName, TimeSpan lingerTimeout, CancellationToken cancellationToken)
     {
+        Volatile.Write(ref _closeStarted, true);
         if (!_receiveLoop.IsCompleted && StreamId != 0)
         {
             try
@@ -192,6 +197,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
 
         await CloseGracefullyAsync(lingerTimeout).ConfigureAwait(false);
         SessionLog.Closed(_logger);
+        return _receiveLoop.IsCompleted && !Volatile.Read(ref _endedAfterOurClose) ? _shutdown.Reason ?? "connection closed" : null;
     }
 
     /// <summary>Shuts down our sending side and keeps reading until the server closes (or the timeout), so the
@@ -429,6 +435,8 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
                 await CountReceivedAsync(consumed).ConfigureAwait(false);
                 if (reader.IsCompleted)
                 {
+                    // A server that closes once we said we are done has read all we sent; one that closes first may not have.
+                    Volatile.Write(ref _endedAfterOurClose, Volatile.Read(ref _closeStarted));
                     _shutdown.Shutdown("server closed the connection");
                     break;
                 }
