@@ -9,6 +9,9 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# No MSBuild node or build server outlives the script (docfx restores and loads the projects through MSBuild), so a
+# caller that reads the script's output to the end (a test) is not left waiting for a process holding it open.
+export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
 
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
