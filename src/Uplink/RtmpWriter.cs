@@ -24,9 +24,9 @@ namespace Uplink;
 /// </code>
 /// </example>
 /// <remarks>
-/// A facade over a stream and its destination: the <see cref="MediaStream"/> turns writes into messages once, the
-/// <see cref="RtmpDestination"/> carries them to the server and keeps the connection alive, and a
-/// <see cref="StatusReporter"/> raises what happens. One write lock orders every call.
+/// A facade over a stream and its destination: the <c>MediaStream</c> turns writes into messages once, the
+/// <c>RtmpDestination</c> carries them to the server and keeps the connection alive, and a
+/// <c>StatusReporter</c> raises what happens. One write lock orders every call.
 /// </remarks>
 public sealed class RtmpWriter : IAsyncDisposable
 {
