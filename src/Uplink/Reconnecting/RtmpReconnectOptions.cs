@@ -5,6 +5,13 @@ namespace Uplink;
 /// authentication, publish), resends metadata and sequence headers, and goes on from the start of the GOP holding
 /// the first frame the server had not acknowledged — nothing lost when the outage fits the buffer.
 /// </summary>
+/// <remarks>
+/// How much a replay resends: servers acknowledge every <see cref="RtmpWriterOptions.WindowAcknowledgementSize"/> bytes
+/// (2.5 MB by default), so what goes twice is up to that much plus the rest of one GOP, never more than
+/// <see cref="BufferSize"/>. <see cref="RtmpWriterStats.VideoFramesResent"/> and <see cref="RtmpWriterStats.AudioFramesResent"/>
+/// count it. A server that drops each connection before it acknowledged past the replay (see <see cref="Attempts"/>)
+/// ends the stream rather than being sent the same frames for ever.
+/// </remarks>
 public sealed record RtmpReconnectOptions
 {
     /// <summary>Reconnection off.</summary>
@@ -22,7 +29,10 @@ public sealed record RtmpReconnectOptions
     }
 
     /// <summary>How many times to try after each loss: the count starts again once a connection is restored, so a stream that
-    /// loses its connection four times reconnects four times with <c>Attempts = 3</c>. 0 never reconnects (the default).</summary>
+    /// loses its connection four times reconnects four times with <c>Attempts = 3</c>. 0 never reconnects (the default).
+    /// Also how many restored connections in a row may be lost without progress — before the server acknowledged past where
+    /// their replay started, or (for a server that sends no acknowledgements) before one carried its replay and stayed up
+    /// 10 s — before the writer stops.</summary>
     public int Attempts { get; init; }
 
     /// <summary>The wait before the first attempt; later ones back off from it (see <see cref="Policy"/>).</summary>
