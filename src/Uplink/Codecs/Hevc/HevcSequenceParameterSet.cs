@@ -215,7 +215,10 @@ internal sealed class HevcSequenceParameterSet
         for (int i = orderingInfoForEach ? 0 : maxSubLayersMinus1; i <= maxSubLayersMinus1; i++)
         {
             maxDecPicBufferingMinus1 = (int)reader.ReadUnsignedExpGolomb(15, "sps_max_dec_pic_buffering_minus1");
-            maxNumReorder = (int)reader.ReadUnsignedExpGolomb((uint)maxDecPicBufferingMinus1, "sps_max_num_reorder_pics");
+
+            // More reordering than buffering is out of range, but FFmpeg plays such streams, widening the buffer.
+            maxNumReorder = (int)reader.ReadUnsignedExpGolomb(15, "sps_max_num_reorder_pics");
+            maxDecPicBufferingMinus1 = Math.Max(maxDecPicBufferingMinus1, maxNumReorder);
             reader.ReadUnsignedExpGolomb(); // sps_max_latency_increase_plus1
         }
 
@@ -228,8 +231,8 @@ internal sealed class HevcSequenceParameterSet
 
         int log2MinTb = 2 + (int)reader.ReadUnsignedExpGolomb((uint)(log2MinCb - 3), "log2_min_luma_transform_block_size_minus2");
         reader.ReadUnsignedExpGolomb((uint)(Math.Min(log2Ctb, 5) - log2MinTb), "log2_diff_max_min_luma_transform_block_size");
-        reader.ReadUnsignedExpGolomb((uint)(log2Ctb - log2MinTb), "max_transform_hierarchy_depth_inter");
-        reader.ReadUnsignedExpGolomb((uint)(log2Ctb - log2MinTb), "max_transform_hierarchy_depth_intra");
+        reader.ReadUnsignedExpGolomb(); // max_transform_hierarchy_depth_inter
+        reader.ReadUnsignedExpGolomb(); // max_transform_hierarchy_depth_intra
         if (reader.ReadBit() && reader.ReadBit()) // scaling_list_enabled_flag, sps_scaling_list_data_present_flag
         {
             SkipScalingListData(ref reader);

@@ -159,7 +159,7 @@ internal sealed class HevcVideoUsabilityInformation
         reader.SkipBits(3);
         int minSpatialSegmentation = (int)reader.ReadUnsignedExpGolomb(4095, "min_spatial_segmentation_idc");
         reader.ReadUnsignedExpGolomb(16, "max_bytes_per_pic_denom");
-        reader.ReadUnsignedExpGolomb(5, "max_bits_per_min_cu_denom");
+        reader.ReadUnsignedExpGolomb(16, "max_bits_per_min_cu_denom");
         reader.ReadUnsignedExpGolomb(15, "log2_max_mv_length_horizontal");
         reader.ReadUnsignedExpGolomb(15, "log2_max_mv_length_vertical");
         return minSpatialSegmentation;

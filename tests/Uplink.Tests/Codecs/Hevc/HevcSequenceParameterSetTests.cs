@@ -326,6 +326,14 @@ public class HevcSequenceParameterSetTests
     }
 
     [Fact]
+    public void Parse_widens_the_dpb_to_the_reordering_as_ffmpeg_does()
+    {
+        var sps = HevcSequenceParameterSet.Parse(new HevcTestSps { Ordering = (1, 3) }.ToNalUnit());
+
+        Assert.Equal((4, 3), (sps.MaxDecPicBuffering, sps.MaxNumReorderPics));
+    }
+
+    [Fact]
     public void Parse_reads_a_base_syntax_sps_of_another_layer()
     {
         var sps = HevcSequenceParameterSet.Parse(new HevcTestSps().ToNalUnit(layerId: 1));

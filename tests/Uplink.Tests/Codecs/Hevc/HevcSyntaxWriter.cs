@@ -89,6 +89,9 @@ internal sealed record HevcTestSps
 
     public int Log2MaxPocLsb { get; init; } = 8;
 
+    /// <summary>sps_max_dec_pic_buffering_minus1 and sps_max_num_reorder_pics of every sub-layer.</summary>
+    public (uint DecPicBufferingMinus1, uint NumReorderPics) Ordering { get; init; } = (4, 2);
+
     /// <summary>Writes scaling_list_data() after the enabled and present flags; null: scaling lists off.</summary>
     public Action<BitWriter>? ScalingListData { get; init; }
 
@@ -128,7 +131,7 @@ internal sealed record HevcTestSps
         w.Bit(true); // sps_sub_layer_ordering_info_present_flag
         for (int i = 0; i <= MaxSubLayersMinus1; i++)
         {
-            w.Ue(4).Ue(2).Ue(0); // max_dec_pic_buffering_minus1, max_num_reorder_pics, max_latency_increase_plus1
+            w.Ue(Ordering.DecPicBufferingMinus1).Ue(Ordering.NumReorderPics).Ue(0); // and max_latency_increase_plus1
         }
 
         w.Ue(0).Ue(3).Ue(0).Ue(3).Ue(1).Ue(1); // CB 8..64, TB 4..32, hierarchy depths 1
