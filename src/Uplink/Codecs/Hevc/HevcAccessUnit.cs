@@ -4,15 +4,16 @@ namespace Uplink.Codecs.Hevc;
 
 /// <summary>
 /// Looks at the NAL units of one HEVC access unit, Annex-B or length-prefixed, for what an FLV tag needs: keyframe,
-/// disposable, parameter sets, and the sample to send (4-byte NAL lengths). Neither allocates.
+/// disposable, parameter sets, and the sample to send (4-byte NAL lengths). Neither allocates unless a parameter set
+/// is new or changed.
 /// </summary>
 internal static class HevcAccessUnit
 {
     /// <summary>
     /// Classifies the access unit and hands its base-layer VPS, SPS and PPS to <paramref name="parameterSets"/>.
     /// <para>
-    /// Keyframe: a base-layer slice of type BLA, IDR or CRA (16 to 21). FFmpeg's parser and OBS take 16 to 23; 22 and 23
-    /// are reserved, and a decoder ignores reserved types, so such an access unit has no picture to start at.
+    /// Keyframe: a base-layer slice of type BLA, IDR or CRA (16 to 21). FFmpeg (IS_IRAP) and OBS take 16 to 23; 22 and
+    /// 23 are reserved, and a decoder ignores reserved types, so such an access unit has no picture to start at.
     /// </para>
     /// <para>
     /// Non-reference (disposable): every slice is of a sub-layer non-reference type (TRAIL_N, TSA_N, STSA_N, RADL_N,
@@ -35,8 +36,8 @@ internal static class HevcAccessUnit
     /// <param name="accessUnit">The access unit: Annex-B when <paramref name="nalLengthSize"/> is 0, else length-prefixed.</param>
     /// <param name="nalLengthSize">0 for Annex-B, or the length prefix size the hvcC declares: 1, 2 or 4.</param>
     /// <param name="parameterSets">
-    /// The stream's parameter sets: the access unit's own are added before its slices are classified, and its
-    /// <see cref="HevcParameterSets.HighestTemporalId"/> decides which sub-layer is the highest.
+    /// The stream's parameter sets: the access unit's own are added to it, and its
+    /// <see cref="HevcParameterSets.HighestTemporalId"/> after them decides which sub-layer is the highest.
     /// </param>
     /// <exception cref="InvalidDataException">
     /// A NAL unit header is malformed, a length prefix overruns the data, Annex-B data does not start with a start code,
@@ -125,7 +126,7 @@ internal static class HevcAccessUnit
     }
 
     /// <summary>The counts gathered over one access unit.</summary>
-    private ref struct State
+    private struct State
     {
         private bool _keyframe;
         private bool _changed;
