@@ -1,0 +1,25 @@
+using System.Buffers.Binary;
+
+namespace Uplink.Tests.Codecs.Av1;
+
+/// <summary>Reads the frames of an IVF file (a 32-byte "DKIF" header, then a 12-byte header before each frame).</summary>
+internal static class IvfFile
+{
+    public static IReadOnlyList<byte[]> ReadFrames(string path)
+    {
+        byte[] data = File.ReadAllBytes(path);
+        Assert.Equal("DKIF"u8.ToArray(), data[..4]);
+        int headerSize = BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(6));
+        var frames = new List<byte[]>();
+        int at = headerSize;
+        while (at + 12 <= data.Length)
+        {
+            int size = (int)BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(at));
+            frames.Add(data.AsSpan(at + 12, size).ToArray());
+            at += 12 + size;
+        }
+
+        Assert.Equal(data.Length, at);
+        return frames;
+    }
+}
