@@ -1,0 +1,535 @@
+using Uplink.Media.Matroska;
+
+namespace Uplink.Media;
+
+/// <summary>Reading: the Segment's children after the header, Clusters and their blocks, damage resynchronisation.</summary>
+public sealed partial class MatroskaReader
+{
+    /// <summary>The Cluster ID's bytes: what a resynchronisation looks for.</summary>
+    private static readonly byte[] ClusterId = [0x1F, 0x43, 0xB6, 0x75];
+
+    private MatroskaTrack? _video;
+    private MatroskaTrack? _audio;
+    private byte[]? _videoPrefix;
+    private byte[]? _audioPrefix;
+    private (long Numerator, long Denominator) _videoStep = (0, 1);
+    private (long Numerator, long Denominator) _audioStep = (0, 1);
+    private DecodeTimeDeriver? _videoTimes;
+    private ulong _timestampScale = MatroskaInfo.DefaultTimestampScale;
+
+    /// <summary>The stream offset of the next element header to read.</summary>
+    private long _position;
+    private long _segmentEnd = long.MaxValue;
+    private bool _ended;
+
+    private bool _inCluster;
+    private long _clusterOffset;
+    private long _clusterEnd;
+    private bool _hasClusterTimestamp;
+    private long _clusterTimestamp;
+
+    /// <summary>Why the reader is looking for the next Cluster (null when it is not), for the warning when it finds one.</summary>
+    private string? _damage;
+    private long _damageOffset;
+
+    /// <summary>The element being skipped, for the warning when the stream ends inside it.</summary>
+    private uint _skippedId;
+    private long _skippedOffset = -1;
+
+    // The frames of the block being delivered: sizes, where the next one starts in the buffer, and their timing.
+    private readonly int[] _laceSizes = new int[MatroskaLacing.MaxFrames];
+    private int _laceCount;
+    private int _laceNext;
+    private int _laceIndex;
+    private MatroskaTrack? _laceTrack;
+    private long _laceOffset;
+    private long _laceTime;
+    private (long Numerator, long Denominator) _laceStep;
+    private bool _laceKeyframe;
+    private long _lastAudioTime = long.MinValue;
+
+    /// <summary>
+    /// Walks elements from the buffer until a frame is ready (then it is <see cref="Current"/>), the buffer runs short
+    /// (then <paramref name="needed"/> bytes from <see cref="StreamReadBuffer.Start"/> must be buffered) or the input ends.
+    /// </summary>
+    private ReadStep TryReadBuffered(out int needed)
+    {
+        while (true)
+        {
+            needed = 0;
+            if (_laceNext < _laceCount)
+            {
+                if (TryDeliverLacedFrame())
+                {
+                    return ReadStep.Frame;
+                }
+
+                continue;
+            }
+
+            if (_ended)
+            {
+                return ReadStep.End;
+            }
+
+            if (_damage is not null)
+            {
+                if (!TryResynchronise(out needed))
+                {
+                    return needed > 0 ? ReadStep.NeedMoreData : ReadStep.End;
+                }
+
+                continue;
+            }
+
+            switch (TrySkipTo(_position))
+            {
+                case SkipResult.NeedMoreData:
+                    needed = Ebml.MaxHeaderSize;
+                    return ReadStep.NeedMoreData;
+                case SkipResult.EndOfStream:
+                    return EndOfInput();
+            }
+
+            if (_inCluster && _position >= _clusterEnd)
+            {
+                _inCluster = false;
+            }
+
+            if (!_inCluster && _position >= _segmentEnd)
+            {
+                return Finish();
+            }
+
+            switch (Ebml.TryReadHeader(_input.Buffered, out EbmlElementHeader header))
+            {
+                case EbmlHeaderStatus.NeedMoreData when !_input.EndOfStream:
+                    needed = Ebml.MaxHeaderSize;
+                    return ReadStep.NeedMoreData;
+                case EbmlHeaderStatus.NeedMoreData:
+                    Warn($"the stream ends at offset {_input.StartOffset + _input.Available}, inside the header of the element at offset {_position}");
+                    return Finish();
+                case EbmlHeaderStatus.Invalid:
+                    StartResynchronising($"the bytes at offset {_position} are not a valid element header");
+                    continue;
+            }
+
+            ReadStep? step = _inCluster ? ReadClusterChild(header, out needed) : ReadSegmentChild(header);
+            if (step is { } result)
+            {
+                return result;
+            }
+        }
+    }
+
+    /// <summary>Handles a Segment child after the header: enters a Cluster, skips anything else.</summary>
+    private ReadStep? ReadSegmentChild(EbmlElementHeader header)
+    {
+        long dataOffset = _position + header.HeaderSize;
+        switch (header.Id)
+        {
+            case MatroskaIds.Cluster:
+                _inCluster = true;
+                _clusterOffset = _position;
+                _hasClusterTimestamp = false;
+                _clusterEnd = header.IsUnknownSize ? _segmentEnd : dataOffset + header.Size;
+                if (_clusterEnd > _segmentEnd)
+                {
+                    Warn($"the cluster at offset {_position} ({header.Size} bytes) runs past the end of its segment at offset {_segmentEnd}");
+                    _clusterEnd = _segmentEnd;
+                }
+
+                _position = dataOffset;
+                return null;
+            case MatroskaIds.Ebml or MatroskaIds.Segment:
+                Warn($"another segment starts at offset {_position} (concatenated files); only the first one is read");
+                return Finish();
+        }
+
+        if (header.IsUnknownSize || !(MatroskaIds.IsSegmentChild(header.Id) || header.Id is MatroskaIds.Void or MatroskaIds.Crc32))
+        {
+            StartResynchronising(header.IsUnknownSize
+                ? $"element 0x{header.Id:X} at offset {_position} has an unknown size, which only a Segment or a Cluster may have"
+                : $"element 0x{header.Id:X} at offset {_position} cannot be a child of the Segment");
+            return null;
+        }
+
+        // Cues, Tags, Chapters, Attachments, a repeated Info or Tracks …: skipped unread.
+        Skip(header, dataOffset + header.Size);
+        return null;
+    }
+
+    /// <summary>Handles a Cluster child: its Timestamp, a block (which may give a frame), or anything to skip.</summary>
+    private ReadStep? ReadClusterChild(EbmlElementHeader header, out int needed)
+    {
+        needed = 0;
+        long dataOffset = _position + header.HeaderSize;
+        if (!MatroskaIds.IsClusterChild(header.Id))
+        {
+            if (MatroskaIds.IsSegmentChild(header.Id) || header.Id is MatroskaIds.Ebml or MatroskaIds.Segment)
+            {
+                if (_clusterEnd != _segmentEnd)
+                {
+                    Warn($"the cluster at offset {_clusterOffset} ends before the {_clusterEnd - _clusterOffset} bytes it declares: element 0x{header.Id:X} starts at offset {_position}");
+                }
+
+                _inCluster = false; // where an unknown-size cluster ends
+                return null;
+            }
+
+            StartResynchronising($"element 0x{header.Id:X} at offset {_position} cannot be a child of the cluster at offset {_clusterOffset}");
+            return null;
+        }
+
+        long end = header.IsUnknownSize ? long.MaxValue : dataOffset + header.Size;
+        if (header.IsUnknownSize || end > _clusterEnd)
+        {
+            StartResynchronising($"element 0x{header.Id:X} at offset {_position} ({(header.IsUnknownSize ? "unknown size" : $"{header.Size} bytes")}) runs past the end of the cluster at offset {_clusterOffset}");
+            return null;
+        }
+
+        switch (header.Id)
+        {
+            case MatroskaIds.Timestamp:
+                if (header.Size > 8)
+                {
+                    StartResynchronising($"the cluster Timestamp at offset {_position} is {header.Size} bytes long");
+                    return null;
+                }
+
+                if (!TryBuffer(header, out needed))
+                {
+                    return needed > 0 ? ReadStep.NeedMoreData : Finish();
+                }
+
+                ulong timestamp = Ebml.ReadUnsigned(_input.Buffered.Slice(header.HeaderSize, (int)header.Size));
+                _clusterTimestamp = (long)Math.Min(timestamp, long.MaxValue / 2);
+                _hasClusterTimestamp = true;
+                _position = end;
+                return null;
+            case MatroskaIds.SimpleBlock or MatroskaIds.BlockGroup:
+                return ReadBlock(header, end, out needed);
+            default:
+                Skip(header, end); // Void, CRC-32, Position, PrevSize, SilentTracks, EncryptedBlock
+                return null;
+        }
+    }
+
+    /// <summary>Reads a SimpleBlock or BlockGroup: skipped unread when it belongs to another track, else buffered and split into frames.</summary>
+    private ReadStep? ReadBlock(EbmlElementHeader header, long end, out int needed)
+    {
+        needed = 0;
+        if (header.Size > MaxBlockSize)
+        {
+            Warn($"the block at offset {_position} is {header.Size} bytes, more than the limit of {MaxBlockSize}; it is skipped");
+            Skip(header, end);
+            return null;
+        }
+
+        // The track number comes first in a SimpleBlock, and in a BlockGroup's Block (its first child in practice):
+        // another track's block is skipped without being buffered.
+        int total = header.HeaderSize + (int)header.Size;
+        int peek = Math.Min(total, header.HeaderSize + (header.Id == MatroskaIds.BlockGroup ? Ebml.MaxHeaderSize : 0) + 8);
+        if (_input.Available < peek && !_input.EndOfStream)
+        {
+            needed = peek;
+            return ReadStep.NeedMoreData;
+        }
+
+        ReadOnlySpan<byte> head = _input.Buffered[header.HeaderSize..];
+        if (header.Id == MatroskaIds.BlockGroup)
+        {
+            head = Ebml.TryReadHeader(head, out EbmlElementHeader first) == EbmlHeaderStatus.Read && first.Id == MatroskaIds.Block ? head[first.HeaderSize..] : default;
+        }
+
+        if (!head.IsEmpty && Ebml.TryReadVarInt(head, out ulong number, out _) == EbmlHeaderStatus.Read && number != _video?.Number && number != _audio?.Number)
+        {
+            Skip(header, end);
+            return null;
+        }
+
+        if (!TryBuffer(header, out needed))
+        {
+            return needed > 0 ? ReadStep.NeedMoreData : Finish();
+        }
+
+        ReadOnlySpan<byte> element = _input.Buffered[..total];
+        int blockIndex = header.HeaderSize;
+        int blockLength = (int)header.Size;
+        bool? keyframe = null;
+        long? duration = null;
+        if (header.Id == MatroskaIds.BlockGroup)
+        {
+            string? problem = MatroskaBlockGroup.TryParse(element[header.HeaderSize..], out int blockStart, out blockLength, out bool hasReference, out duration);
+            if (problem is not null)
+            {
+                Warn($"the BlockGroup at offset {_position} {problem}; it is skipped");
+                Skip(header, end);
+                return null;
+            }
+
+            blockIndex += blockStart;
+            keyframe = !hasReference;
+        }
+
+        long blockOffset = _position + blockIndex;
+        int arrayIndex = _input.Start + blockIndex;
+        _position = end;
+        _input.Consume(total); // the bytes stay in the array until the next read from the stream
+        StartFrames(_input.Array.AsSpan(arrayIndex, blockLength), arrayIndex, blockOffset, keyframe, duration);
+        return null;
+    }
+
+    /// <summary>
+    /// Prepares the frames of a buffered block for delivery: its track, timestamp and lacing; a block that cannot be
+    /// used is skipped with a warning.
+    /// </summary>
+    /// <param name="block">The Block's data: track number, relative timestamp, flags, lacing, frames.</param>
+    /// <param name="arrayIndex">Where <paramref name="block"/> starts in the buffer's array.</param>
+    /// <param name="blockOffset">Its stream offset.</param>
+    /// <param name="keyframe">For a BlockGroup's Block, whether it has no ReferenceBlock; null for a SimpleBlock (its flag says).</param>
+    /// <param name="duration">The BlockGroup's BlockDuration in TimestampScale units, when it has one.</param>
+    private void StartFrames(ReadOnlySpan<byte> block, int arrayIndex, long blockOffset, bool? keyframe, long? duration)
+    {
+        if (Ebml.TryReadVarInt(block, out ulong number, out int length) != EbmlHeaderStatus.Read || block.Length < length + 3)
+        {
+            Warn($"the block at offset {blockOffset} is too short for its header; it is skipped");
+            return;
+        }
+
+        MatroskaTrack? track = number == _video?.Number ? _video : number == _audio?.Number ? _audio : null;
+        if (track is null)
+        {
+            return;
+        }
+
+        if (!_hasClusterTimestamp)
+        {
+            Warn($"the block at offset {blockOffset} comes before the Timestamp of its cluster at offset {_clusterOffset}; it is skipped");
+            return;
+        }
+
+        short relative = (short)((block[length] << 8) | block[length + 1]);
+        byte flags = block[length + 2];
+        string? problem = MatroskaLacing.TryParse(block[(length + 3)..], flags, _laceSizes, out int count, out int laceHeader);
+        long? time = ToTicks(_clusterTimestamp + relative);
+        if (problem is not null || time is null)
+        {
+            Warn($"the block at offset {blockOffset} {problem ?? "has a timestamp out of range"}; it is skipped");
+            return;
+        }
+
+        _laceTrack = track;
+        _laceCount = count;
+        _laceNext = 0;
+        _laceIndex = arrayIndex + length + 3 + laceHeader;
+        _laceOffset = blockOffset;
+        _laceTime = time.Value;
+        _laceKeyframe = track == _audio || (keyframe ?? (flags & 0x80) != 0);
+        _laceStep = track == _video ? _videoStep : _audioStep;
+        if (count > 1 && duration is long units && ToTicks(units) is long ticks and > 0)
+        {
+            _laceStep = (ticks, count);
+        }
+    }
+
+    /// <summary>Makes the next frame of the current block <see cref="Current"/>; false when it is skipped (empty, or audio going back).</summary>
+    private bool TryDeliverLacedFrame()
+    {
+        int k = _laceNext++;
+        int size = _laceSizes[k];
+        int index = _laceIndex;
+        _laceIndex += size;
+        if (size == 0)
+        {
+            return false; // an empty frame carries nothing to send
+        }
+
+        long pts = _laceTime + (k == 0 ? 0 : k * _laceStep.Numerator / _laceStep.Denominator);
+        long dts = pts;
+        bool video = _laceTrack == _video;
+        if (video)
+        {
+            int delay = _videoTimes!.Delay;
+            if (!_videoTimes.Next(pts, out dts, out long adjusted))
+            {
+                Warn($"the video frame at offset {_laceOffset} (PTS {TimeSpan.FromTicks(pts)}) is shown before frames decoded earlier: the stream reorders deeper than the {delay} frames the reader assumed; its PTS is raised to its DTS {TimeSpan.FromTicks(dts)}");
+            }
+
+            pts = adjusted;
+        }
+        else if (pts < _lastAudioTime)
+        {
+            Warn($"the audio frame at offset {_laceOffset} goes back in time ({TimeSpan.FromTicks(pts)} after {TimeSpan.FromTicks(_lastAudioTime)}); it is skipped");
+            return false;
+        }
+        else
+        {
+            _lastAudioTime = pts;
+        }
+
+        ReadOnlyMemory<byte> data = new(_input.Array, index, size);
+        if ((video ? _videoPrefix : _audioPrefix) is { } prefix)
+        {
+            data = Restore(prefix, data.Span);
+        }
+
+        Current = new MediaFrame(video ? MediaTrack.Video : MediaTrack.Audio, TimeSpan.FromTicks(dts), TimeSpan.FromTicks(pts), _laceKeyframe && (k == 0 || !video), false, data);
+        CurrentOffset = _laceOffset;
+        FramesRead++;
+        return true;
+    }
+
+    /// <summary>Puts back the bytes header stripping removed, in a reused scratch array.</summary>
+    private ReadOnlyMemory<byte> Restore(byte[] prefix, ReadOnlySpan<byte> frame)
+    {
+        int length = prefix.Length + frame.Length;
+        if (_scratch.Length < length)
+        {
+            if (_scratch.Length > 0)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(_scratch);
+            }
+
+            _scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        }
+
+        prefix.CopyTo(_scratch, 0);
+        frame.CopyTo(_scratch.AsSpan(prefix.Length));
+        return new ReadOnlyMemory<byte>(_scratch, 0, length);
+    }
+
+    /// <summary>
+    /// Buffers the whole element at <see cref="StreamReadBuffer.Start"/>; false when more must be read (<paramref name="needed"/>
+    /// bytes) or the stream ends inside it (then with a warning, and <paramref name="needed"/> 0).
+    /// </summary>
+    private bool TryBuffer(EbmlElementHeader header, out int needed)
+    {
+        needed = header.HeaderSize + (int)header.Size;
+        if (_input.Available >= needed)
+        {
+            return true;
+        }
+
+        if (!_input.EndOfStream)
+        {
+            return false;
+        }
+
+        Warn($"the stream ends at offset {_input.StartOffset + _input.Available}, inside the element 0x{header.Id:X} at offset {_position} ({header.Size} bytes); the frames from there on are lost");
+        needed = 0;
+        return false;
+    }
+
+    private void Skip(EbmlElementHeader header, long end)
+    {
+        _skippedId = header.Id;
+        _skippedOffset = _position;
+        _position = end;
+    }
+
+    /// <summary>The stream ended at or before <see cref="_position"/>: a clean end, or one inside an element (warned).</summary>
+    private ReadStep EndOfInput()
+    {
+        long end = _input.StartOffset + _input.Available;
+        if (end < _position && _skippedOffset >= 0)
+        {
+            Warn($"the stream ends at offset {end}, inside the element 0x{_skippedId:X} at offset {_skippedOffset}");
+        }
+        else if (_inCluster && _clusterEnd != _segmentEnd && end < _clusterEnd)
+        {
+            Warn($"the stream ends at offset {end}, inside the cluster at offset {_clusterOffset} ({_clusterEnd - _clusterOffset} bytes declared)");
+        }
+        else if (_segmentEnd != long.MaxValue && end < _segmentEnd)
+        {
+            Warn($"the stream ends at offset {end}, before the end of the segment at offset {_segmentEnd} that its size declares");
+        }
+
+        return Finish();
+    }
+
+    private ReadStep Finish()
+    {
+        _ended = true;
+        _laceCount = 0;
+        return ReadStep.End;
+    }
+
+    /// <summary>Starts looking for the next Cluster after damage at <see cref="_position"/>.</summary>
+    private void StartResynchronising(string damage)
+    {
+        _damage = damage;
+        _damageOffset = _position;
+        _inCluster = false;
+        _input.Consume(1); // the damaged element's start is not a cluster to find again
+    }
+
+    /// <summary>
+    /// Scans for the next Cluster: its ID, a valid size, and a valid first child. True when found (reading goes on
+    /// there); false when more bytes are needed (<paramref name="needed"/>) or the stream ended without one.
+    /// </summary>
+    private bool TryResynchronise(out int needed)
+    {
+        needed = 0;
+        while (true)
+        {
+            ReadOnlySpan<byte> data = _input.Buffered;
+            int found = data.IndexOf(ClusterId);
+            if (found < 0)
+            {
+                _input.Consume(Math.Max(0, data.Length - (ClusterId.Length - 1)));
+                break;
+            }
+
+            _input.Consume(found);
+            data = _input.Buffered;
+            EbmlHeaderStatus status = Ebml.TryReadHeader(data, out EbmlElementHeader cluster);
+            EbmlElementHeader child = default;
+            if (status == EbmlHeaderStatus.Read)
+            {
+                status = Ebml.TryReadHeader(data[cluster.HeaderSize..], out child);
+            }
+
+            if (status == EbmlHeaderStatus.NeedMoreData && !_input.EndOfStream)
+            {
+                needed = 2 * Ebml.MaxHeaderSize;
+                return false;
+            }
+
+            if (status == EbmlHeaderStatus.Read && MatroskaIds.IsClusterChild(child.Id))
+            {
+                Warn($"{_damage}; skipped {_input.StartOffset - _damageOffset} bytes to the next cluster at offset {_input.StartOffset}");
+                _damage = null;
+                _position = _input.StartOffset;
+                return true;
+            }
+
+            _input.Consume(1);
+        }
+
+        if (!_input.EndOfStream)
+        {
+            needed = 2 * Ebml.MaxHeaderSize;
+            return false;
+        }
+
+        Warn($"{_damage}; no cluster follows in the {_input.StartOffset + _input.Available - _damageOffset} bytes to the end of the stream");
+        _damage = null;
+        Finish();
+        return false;
+    }
+
+    /// <summary>A time in TimestampScale units as ticks (rounded down); null when out of the range the reader handles.</summary>
+    private long? ToTicks(long units)
+    {
+        Int128 nanoseconds = (Int128)units * _timestampScale;
+        Int128 ticks = nanoseconds / 100;
+        if (nanoseconds % 100 < 0)
+        {
+            ticks--;
+        }
+
+        // A quarter of TimeSpan's range leaves room for the arithmetic on the times.
+        return ticks > TimeSpan.MaxValue.Ticks / 4 || ticks < TimeSpan.MinValue.Ticks / 4 ? null : (long)ticks;
+    }
+}
