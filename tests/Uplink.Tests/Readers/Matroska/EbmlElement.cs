@@ -53,6 +53,9 @@ internal sealed class EbmlElement
     /// <summary>Where the element's data started in the file it was parsed from; -1 for a new element.</summary>
     public long DataOffset { get; private init; } = -1;
 
+    /// <summary>Where the element (its ID) started in the file it was parsed from; -1 for a new element.</summary>
+    public long Offset { get; private init; } = -1;
+
     public static EbmlElement UInt(uint id, ulong value)
     {
         int length = 1;
@@ -170,12 +173,12 @@ internal sealed class EbmlElement
             {
                 int childEnd = unknown ? end : dataStart + (int)size;
                 List<EbmlElement> children = ParseChildren(bytes, ref position, childEnd, id == Cluster && unknown);
-                elements.Add(new EbmlElement(id, children) { UnknownSize = unknown, DataOffset = dataStart });
+                elements.Add(new EbmlElement(id, children) { UnknownSize = unknown, DataOffset = dataStart, Offset = start });
                 position = unknown ? position : childEnd;
             }
             else
             {
-                elements.Add(new EbmlElement(id, bytes[dataStart..(dataStart + (int)size)]) { DataOffset = dataStart });
+                elements.Add(new EbmlElement(id, bytes[dataStart..(dataStart + (int)size)]) { DataOffset = dataStart, Offset = start });
                 position = dataStart + (int)size;
             }
         }

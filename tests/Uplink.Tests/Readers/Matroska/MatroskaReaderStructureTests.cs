@@ -78,7 +78,7 @@ public class MatroskaReaderStructureTests
     {
         byte[] asc = Asc;
         EbmlElement audio = AudioTrack(asc: asc[1..]);
-        audio.Children!.Add(Encoding(2, 0, 3, asc[..1]));
+        audio.Children!.Add(ContentEncodingOf(2, 0, 3, asc[..1]));
         await using MatroskaReader reader = await MatroskaReader.OpenAsync(new MemoryStream(Build([InfoOf(), TracksOf(audio)])));
         Assert.Equal(asc, reader.Audio!.AudioSpecificConfig.ToArray());
         Assert.False(await reader.ReadAsync());

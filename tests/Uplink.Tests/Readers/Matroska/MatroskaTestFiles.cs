@@ -132,12 +132,12 @@ internal static class MatroskaTestFiles
             block.Data = [.. block.Data.AsSpan(0, headerLength), .. block.Data.AsSpan(headerLength + count)];
         }
 
-        Track(file, VideoTrackNumber).Children!.Add(Encoding(scope, 0, 3, prefix!));
+        Track(file, VideoTrackNumber).Children!.Add(ContentEncodingOf(scope, 0, 3, prefix!));
         return Write(file);
     }
 
     /// <summary>A ContentEncodings element with one ContentEncoding.</summary>
-    public static EbmlElement Encoding(ulong scope, ulong type, ulong algorithm, byte[] settings) =>
+    public static EbmlElement ContentEncodingOf(ulong scope, ulong type, ulong algorithm, byte[] settings) =>
         new(ContentEncodings, new EbmlElement(ContentEncoding, UInt(ContentEncodingScope, scope), UInt(ContentEncodingType, type),
             new EbmlElement(ContentCompression, UInt(ContentCompAlgo, algorithm), new EbmlElement(ContentCompSettings, settings))));
 
