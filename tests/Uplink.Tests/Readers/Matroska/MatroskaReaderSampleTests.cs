@@ -97,6 +97,43 @@ public class MatroskaReaderSampleTests
         return false;
     }
 
+    [Theory]
+    [InlineData("standard.mkv", 1, 1, false)]
+    [InlineData("standard.mkv", 2, 7, true)]
+    [InlineData("live.mkv", 3, 1000, false)]
+    [InlineData("live.mkv", 4, 100_000, true)]
+    [InlineData("audio-only-mono.mka", 5, 333, true)]
+    public async Task A_sample_read_from_a_pipe_gives_the_same_frames_as_from_a_file(string fileName, int seed, int maxChunk, bool completeAsynchronously)
+    {
+        byte[] bytes = MatroskaTestData.Bytes(fileName);
+        List<MatroskaFrameRecord> expected = await MatroskaFrameRecord.ReadAllAsync(bytes);
+        var pipe = new NonSeekableChunkedStream(bytes, seed, maxChunk, completeAsynchronously: completeAsynchronously);
+        List<MatroskaFrameRecord> actual = await MatroskaFrameRecord.ReadAllAsync(pipe);
+        Assert.True(expected.Count > 80);
+        Assert.Equal(expected.Count, actual.Count);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.True(expected[i].SameAs(actual[i]), $"frame {i}: {expected[i]} / {actual[i]}");
+        }
+
+        Assert.True(pipe.IsDisposed);
+    }
+
+    [Fact]
+    public async Task The_stream_is_left_open_when_asked_and_read_from_where_it_is()
+    {
+        byte[] file = MatroskaTestData.Bytes("standard.mkv");
+        var stream = new MemoryStream([.. new byte[100], .. file]) { Position = 100 };
+        List<MatroskaFrameRecord> expected = await MatroskaFrameRecord.ReadAllAsync(file);
+        await using (MatroskaReader reader = await MatroskaReader.OpenAsync(stream, new MediaReaderOptions { LeaveOpen = true }))
+        {
+            List<MatroskaFrameRecord> actual = await MatroskaFrameRecord.ReadAllAsync(reader);
+            Assert.True(expected.Zip(actual).All(pair => pair.First.SameAs(pair.Second)));
+        }
+
+        Assert.True(stream.CanRead);
+    }
+
     /// <summary>
     /// Compares with ffprobe: track, PTS, size, position and keyframe flag of every frame; the DTS where ffprobe has one
     /// (FFmpeg derives it by the same rule), and for the first two video frames, where it says N/A, the rule's
