@@ -5,6 +5,15 @@ namespace Uplink.Media;
 /// <summary>Reading: the Segment's children after the header, Clusters and their blocks, damage resynchronisation.</summary>
 public sealed partial class MatroskaReader
 {
+    /// <summary>The longest BlockDuration taken to time laced frames (anything longer is damage, and would overflow the arithmetic).</summary>
+    private const long MaxBlockDurationTicks = MatroskaLacing.MaxFrames * MaxFrameDurationTicks;
+
+    /// <summary>How far a cluster's Timestamp may be from the previous cluster's before it is taken for damage.</summary>
+    private static readonly long MaxClusterJumpTicks = TimeSpan.FromHours(1).Ticks;
+
+    /// <summary>How many clusters in a row are taken for damage for their Timestamp before the jump is believed.</summary>
+    private const int MaxClusterJumpsRejected = 2;
+
     /// <summary>The Cluster ID's bytes: what a resynchronisation looks for.</summary>
     private static readonly byte[] ClusterId = [0x1F, 0x43, 0xB6, 0x75];
 
@@ -27,6 +36,8 @@ public sealed partial class MatroskaReader
     private long _clusterEnd;
     private bool _hasClusterTimestamp;
     private long _clusterTimestamp;
+    private long? _lastClusterTicks;
+    private int _clusterJumpsRejected;
 
     /// <summary>Why the reader is looking for the next Cluster (null when it is not), for the warning when it finds one.</summary>
     private string? _damage;
@@ -47,6 +58,8 @@ public sealed partial class MatroskaReader
     private (long Numerator, long Denominator) _laceStep;
     private bool _laceKeyframe;
     private long _lastAudioTime = long.MinValue;
+    private WarningRun _audioBackwards;
+    private WarningRun _videoLate;
 
     /// <summary>
     /// Walks elements from the buffer until a frame is ready (then it is <see cref="Current"/>), the buffer runs short
@@ -202,8 +215,13 @@ public sealed partial class MatroskaReader
                     return needed > 0 ? ReadStep.NeedMoreData : Finish();
                 }
 
-                ulong timestamp = Ebml.ReadUnsigned(_input.Buffered.Slice(header.HeaderSize, (int)header.Size));
-                _clusterTimestamp = (long)Math.Min(timestamp, long.MaxValue / 2);
+                long timestamp = (long)Math.Min(Ebml.ReadUnsigned(_input.Buffered.Slice(header.HeaderSize, (int)header.Size)), long.MaxValue / 2);
+                if (!IsPlausibleClusterTime(timestamp))
+                {
+                    return null;
+                }
+
+                _clusterTimestamp = timestamp;
                 _hasClusterTimestamp = true;
                 _position = end;
                 return null;
@@ -213,6 +231,26 @@ public sealed partial class MatroskaReader
                 Skip(header, end); // Void, CRC-32, Position, PrevSize, SilentTracks, EncryptedBlock
                 return null;
         }
+    }
+
+    /// <summary>
+    /// A cluster Timestamp more than an hour from the previous cluster's is taken for damage (a flipped bit would
+    /// otherwise leave every later frame going back in time) and skipped to the next cluster — unless clusters keep
+    /// jumping, which makes the jump real.
+    /// </summary>
+    private bool IsPlausibleClusterTime(long timestamp)
+    {
+        long? ticks = ToTicks(timestamp);
+        if (ticks is long time && (_lastClusterTicks is not long last || Math.Abs(time - last) <= MaxClusterJumpTicks || _clusterJumpsRejected >= MaxClusterJumpsRejected))
+        {
+            _lastClusterTicks = time;
+            _clusterJumpsRejected = 0;
+            return true;
+        }
+
+        _clusterJumpsRejected++;
+        StartResynchronising($"the cluster at offset {_clusterOffset} has Timestamp {timestamp}, {(ticks is long t ? $"{TimeSpan.FromTicks(Math.Abs(t - _lastClusterTicks!.Value))} away from the previous cluster's" : "out of range")}: taken for damage");
+        return false;
     }
 
     /// <summary>Reads a SimpleBlock or BlockGroup: skipped unread when it belongs to another track, else buffered and split into frames.</summary>
@@ -327,7 +365,7 @@ public sealed partial class MatroskaReader
         _laceTime = time.Value;
         _laceKeyframe = track == _audio || (keyframe ?? (flags & 0x80) != 0);
         _laceStep = track == _video ? _videoStep : _audioStep;
-        if (count > 1 && duration is long units && ToTicks(units) is long ticks and > 0)
+        if (count > 1 && duration is long units && ToTicks(units) is long ticks and > 0 and <= MaxBlockDurationTicks)
         {
             _laceStep = (ticks, count);
         }
@@ -353,18 +391,30 @@ public sealed partial class MatroskaReader
             int delay = _videoTimes!.Delay;
             if (!_videoTimes.Next(pts, out dts, out long adjusted))
             {
-                Warn($"the video frame at offset {_laceOffset} (PTS {TimeSpan.FromTicks(pts)}) is shown before frames decoded earlier: the stream reorders deeper than the {delay} frames the reader assumed; its PTS is raised to its DTS {TimeSpan.FromTicks(dts)}");
+                if (_videoLate.Add())
+                {
+                    Warn($"the video frame at offset {_laceOffset} (PTS {TimeSpan.FromTicks(pts)}) is shown before frames decoded earlier: the stream reorders deeper than the {delay} frames the reader assumed; its PTS is raised to its DTS {TimeSpan.FromTicks(dts)}");
+                }
+            }
+            else
+            {
+                EndRun(ref _videoLate, "video frames right after it were shown before frames decoded earlier; their PTS were raised to their DTS");
             }
 
             pts = adjusted;
         }
         else if (pts < _lastAudioTime)
         {
-            Warn($"the audio frame at offset {_laceOffset} goes back in time ({TimeSpan.FromTicks(pts)} after {TimeSpan.FromTicks(_lastAudioTime)}); it is skipped");
+            if (_audioBackwards.Add())
+            {
+                Warn($"the audio frame at offset {_laceOffset} goes back in time ({TimeSpan.FromTicks(pts)} after {TimeSpan.FromTicks(_lastAudioTime)}); it is skipped");
+            }
+
             return false;
         }
         else
         {
+            EndRun(ref _audioBackwards, "audio frames right after it went back in time too and were skipped");
             _lastAudioTime = pts;
         }
 
@@ -452,7 +502,18 @@ public sealed partial class MatroskaReader
     {
         _ended = true;
         _laceCount = 0;
+        EndRun(ref _videoLate, "video frames right after it were shown before frames decoded earlier; their PTS were raised to their DTS");
+        EndRun(ref _audioBackwards, "audio frames right after it went back in time too and were skipped");
         return ReadStep.End;
+    }
+
+    /// <summary>Ends a run of like problems, warning how many went unreported after its first.</summary>
+    private void EndRun(ref WarningRun run, string what)
+    {
+        if (run.End() is int more and > 0)
+        {
+            Warn($"{more} more {what}");
+        }
     }
 
     /// <summary>Starts looking for the next Cluster after damage at <see cref="_position"/>.</summary>

@@ -115,6 +115,39 @@ public class MatroskaReaderDamageTests
     }
 
     [Fact]
+    public async Task A_cluster_timestamp_gone_wild_is_taken_for_damage_unless_the_next_clusters_keep_to_it()
+    {
+        static EbmlElement Cluster(ulong timestamp, byte data) => ClusterOf(timestamp, SimpleBlockOf(1, 0, true, [0, 0, 0, 1, 0x65]), SimpleBlockOf(2, 0, true, [data]));
+        byte[] flipped = Build([InfoOf(), TracksOf(VideoTrack(), AudioTrack()), Cluster(0, 1), Cluster(1UL << 40, 2), Cluster(1000, 3)]);
+        (List<MatroskaFrameRecord> frames, List<string> warnings) = await ReadAsync(flipped);
+        Assert.Equal([[1], [3]], frames.Where(f => f.Track == MediaTrack.Audio).Select(f => f.Data));
+        Assert.Matches(@"^Matroska: the cluster at offset \d+ has Timestamp 1099511627776, 12725\.\d\d:\d\d:\d\d\.\d+ away from the previous cluster's: taken for damage; skipped \d+ bytes to the next cluster at offset \d+$", Assert.Single(warnings));
+
+        // Three clusters keep to the new time: the jump is real, after two clusters taken for damage.
+        byte[] jump = Build([InfoOf(), TracksOf(VideoTrack(), AudioTrack()), Cluster(0, 1), Cluster(4_000_000, 2), Cluster(4_001_000, 3), Cluster(4_002_000, 4)]);
+        (frames, warnings) = await ReadAsync(jump);
+        Assert.Equal([[1], [4]], frames.Where(f => f.Track == MediaTrack.Audio).Select(f => f.Data));
+        Assert.Equal(2, warnings.Count);
+    }
+
+    [Fact]
+    public async Task Frames_going_back_in_a_run_are_warned_once_with_a_count_not_once_a_frame()
+    {
+        byte[] avcC = H264TestSps.AvcC(H264TestSps.WithoutVui(66), H264TestSps.PpsOf(AvcC));
+        byte[] bytes = Build([InfoOf(), TracksOf(VideoTrack(avcC: avcC), AudioTrack()),
+            ClusterOf(0, [SimpleBlockOf(1, 400, true, [0, 0, 0, 1, 0x65]), SimpleBlockOf(2, 1000, true, [1]),
+                .. Enumerable.Range(0, 20).SelectMany(i => new[] { SimpleBlockOf(1, (short)(i * 10), false, [0, 0, 0, 1, 0x41]), SimpleBlockOf(2, (short)(i * 23), true, [2]) })])]);
+        (List<MatroskaFrameRecord> frames, List<string> warnings) = await ReadAsync(bytes);
+
+        Assert.Equal(1 + 1 + 20, frames.Count); // the 20 audio frames going back are dropped; the video frames raised
+        Assert.True(warnings.Count == 4, string.Join("\n", warnings));
+        Assert.StartsWith("Matroska: the video frame at offset", warnings[0], StringComparison.Ordinal);
+        Assert.StartsWith("Matroska: the audio frame at offset", warnings[1], StringComparison.Ordinal);
+        Assert.Equal("Matroska: 19 more video frames right after it were shown before frames decoded earlier; their PTS were raised to their DTS", warnings[2]);
+        Assert.Equal("Matroska: 19 more audio frames right after it went back in time too and were skipped", warnings[3]);
+    }
+
+    [Fact]
     public async Task A_video_frame_reordered_deeper_than_declared_is_raised_to_its_DTS_and_the_delay_grows()
     {
         short[] pts = [0, 160, 40, 80, 20, 120, 200, 240];
