@@ -22,6 +22,7 @@ public sealed partial class MatroskaReader
     private bool _inCluster;
     private long _clusterOffset;
     private long _clusterEnd;
+    private bool _clusterSized;
     private bool _hasClusterTimestamp;
     private long _clusterTimestamp;
     private long? _lastClusterTicks;
@@ -119,6 +120,7 @@ public sealed partial class MatroskaReader
                 _inCluster = true;
                 _clusterOffset = _position;
                 _hasClusterTimestamp = false;
+                _clusterSized = !header.IsUnknownSize;
                 _clusterEnd = header.IsUnknownSize ? _segmentEnd : dataOffset + header.Size;
                 if (_clusterEnd > _segmentEnd)
                 {
@@ -155,7 +157,7 @@ public sealed partial class MatroskaReader
         {
             if (MatroskaIds.IsSegmentChild(header.Id) || header.Id is MatroskaIds.Ebml or MatroskaIds.Segment)
             {
-                if (_clusterEnd != _segmentEnd)
+                if (_clusterSized)
                 {
                     Warn($"the cluster at offset {_clusterOffset} ends before the {_clusterEnd - _clusterOffset} bytes it declares: element 0x{header.Id:X} starts at offset {_position}");
                 }
@@ -264,7 +266,7 @@ public sealed partial class MatroskaReader
         {
             Warn($"the stream ends at offset {end}, inside the element 0x{_skippedId:X} at offset {_skippedOffset}");
         }
-        else if (_inCluster && _clusterEnd != _segmentEnd && end < _clusterEnd)
+        else if (_inCluster && _clusterSized && end < _clusterEnd)
         {
             Warn($"the stream ends at offset {end}, inside the cluster at offset {_clusterOffset} ({_clusterEnd - _clusterOffset} bytes declared)");
         }

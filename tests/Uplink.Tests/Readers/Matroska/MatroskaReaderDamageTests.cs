@@ -37,6 +37,16 @@ public class MatroskaReaderDamageTests
     }
 
     [Fact]
+    public async Task A_recording_cut_between_two_blocks_ends_with_a_warning_about_the_cluster_size()
+    {
+        EbmlElement cluster = Clusters(Sample("standard.mkv")).Last();
+        long cut = cluster.Children![4].Offset;
+        (List<MatroskaFrameRecord> frames, List<string> warnings) = await ReadAsync(Clean[..(int)cut], pipe: true);
+        Assert.Equal((await MatroskaFrameRecord.ReadAllAsync(Clean)).Count(f => f.Offset < cut), frames.Count);
+        Assert.Equal($"Matroska: the stream ends at offset {cut}, inside the cluster at offset {cluster.Offset} ({cluster.DataOffset + EbmlElement.Write(cluster.Children).Length - cluster.Offset} bytes declared)", Assert.Single(warnings));
+    }
+
+    [Fact]
     public async Task A_recording_cut_between_clusters_ends_with_a_warning_about_the_segment_size()
     {
         long second = Clusters(Sample("standard.mkv")).ElementAt(1).Offset;
