@@ -124,6 +124,11 @@ public sealed partial class MatroskaReader
             _position += header.HeaderSize + header.Size;
         }
 
+        if (_position >= _segmentEnd)
+        {
+            end = $"the end of the segment at offset {_segmentEnd}";
+        }
+
         return (info ?? MatroskaInfo.Default, tracks ?? throw MatroskaErrors.Invalid($"no Tracks element before {end}"));
     }
 

@@ -63,7 +63,9 @@ public class MatroskaReaderErrorTests
         byte[] noTracks = Build([InfoOf(), ClusterOf(0, SimpleBlockOf(1, 0, true, [1]))]);
         int cluster = noTracks.AsSpan().IndexOf((ReadOnlySpan<byte>)[0x1F, 0x43, 0xB6, 0x75]);
         Assert.Equal($"Matroska: no Tracks element before the first Cluster at offset {cluster}", (await InvalidAsync(noTracks, pipe: true)).Message);
-        Assert.Equal("Matroska: no Tracks element before the end of the stream", (await InvalidAsync(Build([InfoOf()]))).Message);
+        byte[] infoOnly = Build([InfoOf()]);
+        Assert.Equal($"Matroska: no Tracks element before the end of the segment at offset {infoOnly.Length}", (await InvalidAsync(infoOnly)).Message);
+        Assert.Equal("Matroska: no Tracks element before the end of the stream", (await InvalidAsync(Build([InfoOf()], unknownSize: true))).Message);
         Assert.Equal("Matroska: the Tracks element declares no track", (await InvalidAsync(Build([TracksOf()]))).Message);
     }
 
