@@ -6,7 +6,7 @@ namespace Uplink.Media;
 /// </summary>
 public interface IMediaReader : IAsyncDisposable
 {
-    /// <summary>The input's format, for messages and <c>uplink probe</c> (e.g. "FLV", "MP4", "MPEG-TS").</summary>
+    /// <summary>The input's format, for messages and <c>uplink probe</c> (e.g. "FLV", "MP4", "MPEG-TS", "Matroska", "WebM").</summary>
     string FormatName { get; }
 
     /// <summary>The video track's media type, as <c>RtmpWriterOptions.Video</c> takes it; null when there is no video.</summary>
@@ -16,8 +16,8 @@ public interface IMediaReader : IAsyncDisposable
     AudioMediaType? Audio { get; }
 
     /// <summary>
-    /// The input's duration as its header declares it (FLV onMetaData, MP4 moov), known before the first frame; null
-    /// when it declares none (MPEG-TS, raw H.264 or AAC, an FLV without a positive duration).
+    /// The input's duration as its header declares it (FLV onMetaData, MP4 moov, Matroska Info), known before the first
+    /// frame; null when it declares none (MPEG-TS, raw H.264 or AAC, an FLV without a positive duration, a live MKV).
     /// </summary>
     TimeSpan? Duration { get; }
 

@@ -20,4 +20,7 @@ public enum MediaFormat
 
     /// <summary>A raw AAC stream in ADTS frames.</summary>
     AacAdts,
+
+    /// <summary>Matroska or WebM (EBML, as MKV and WebM files and OBS recordings are).</summary>
+    Matroska,
 }

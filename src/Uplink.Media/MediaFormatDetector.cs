@@ -18,6 +18,12 @@ public static class MediaFormatDetector
             return MediaFormat.Flv;
         }
 
+        // The EBML header's ID; DocType "matroska" or "webm" is checked by the reader, which names any other.
+        if (head.Length >= 4 && head[0] == 0x1A && head[1] == 0x45 && head[2] == 0xDF && head[3] == 0xA3)
+        {
+            return MediaFormat.Matroska;
+        }
+
         if (head.Length >= 8 && IsIsoBox(head))
         {
             return MediaFormat.Mp4;
@@ -41,7 +47,7 @@ public static class MediaFormatDetector
         return MediaFormat.Unknown;
     }
 
-    /// <summary>A display name for messages: "FLV", "MP4", "MPEG-TS", "H.264 Annex-B", "AAC ADTS".</summary>
+    /// <summary>A display name for messages: "FLV", "MP4", "MPEG-TS", "H.264 Annex-B", "AAC ADTS", "Matroska".</summary>
     public static string Name(MediaFormat format) => format switch
     {
         MediaFormat.Flv => "FLV",
@@ -49,6 +55,7 @@ public static class MediaFormatDetector
         MediaFormat.MpegTs => "MPEG-TS",
         MediaFormat.H264AnnexB => "H.264 Annex-B",
         MediaFormat.AacAdts => "AAC ADTS",
+        MediaFormat.Matroska => "Matroska",
         _ => "unknown",
     };
 

@@ -17,13 +17,13 @@ namespace Uplink.Media;
 /// (video) or the AudioSpecificConfig (audio). Hand it to <c>RtmpWriter.SetVideoConfigurationAsync</c> or
 /// <c>SetAudioConfigurationAsync</c> (<c>WriteAsync(MediaFrame)</c> and <c>PublishAsync</c> do): the writer sends it
 /// before the next frame. Only the FLV reader gives them (the file's sequence header tags, a change mid-file included);
-/// MP4 declares its configuration in the media type, and raw H.264, ADTS and MPEG-TS carry it in band.
+/// MP4 and Matroska declare their configuration in the media type, and raw H.264, ADTS and MPEG-TS carry it in band.
 /// </param>
 /// <param name="Data">
 /// The payload, in the form the reader's media type declares — which is the form the writer expects when given that
-/// media type. Video: length-prefixed NAL units (AVCC) from FLV and MP4 (<c>VideoMediaType.H264(record)</c>); Annex-B
-/// with start codes from raw H.264 and MPEG-TS (<c>VideoMediaType.H264AnnexB</c>). Audio: one raw AAC frame from FLV
-/// and MP4 (<c>AudioMediaType.Aac(config)</c>); ADTS frames from raw AAC and MPEG-TS (<c>AudioMediaType.AacAdts</c>).
+/// media type. Video: length-prefixed NAL units (AVCC) from FLV, MP4 and Matroska (<c>VideoMediaType.H264(record)</c>);
+/// Annex-B with start codes from raw H.264 and MPEG-TS (<c>VideoMediaType.H264AnnexB</c>). Audio: one raw AAC frame from
+/// FLV, MP4 and Matroska (<c>AudioMediaType.Aac(config)</c>); ADTS frames from raw AAC and MPEG-TS (<c>AudioMediaType.AacAdts</c>).
 /// The memory belongs to the reader and is valid only until its next read.
 /// </param>
 public readonly record struct MediaFrame(

@@ -44,7 +44,8 @@ public sealed record ClipOptions
     public double DurationSeconds { get; init; } = 3;
 
     /// <summary>
-    /// The ffmpeg muxer: flv (default), mp4, mov, mpegts, h264 (raw Annex-B, video only) or adts (raw AAC, audio only).
+    /// The ffmpeg muxer: flv (default), mp4, mov, mpegts, matroska, webm, h264 (raw Annex-B, video only) or adts (raw AAC,
+    /// audio only).
     /// </summary>
     public string Format { get; init; } = "flv";
 
@@ -76,6 +77,7 @@ public sealed record ClipOptions
             var extension = Format switch
             {
                 "mpegts" => "ts",
+                "matroska" => "mkv",
                 "adts" => "aac",
                 _ => Format,
             };

@@ -12,6 +12,9 @@ public class MediaFormatDetectorTests
         { "Session", "video.h264", MediaFormat.H264AnnexB },
         { "Session", "audio.aac", MediaFormat.AacAdts },
         { "FfmpegCapture", "tiny.flv", MediaFormat.Flv },
+        { "Matroska", "standard.mkv", MediaFormat.Matroska },
+        { "Matroska", "live.mkv", MediaFormat.Matroska },
+        { "Matroska", "vp9-opus.webm", MediaFormat.Matroska },
     };
 
     [Theory]

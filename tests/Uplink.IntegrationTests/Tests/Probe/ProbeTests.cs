@@ -24,6 +24,7 @@ public sealed class ProbeTests
         ["mp4_moov_at_end_main_44k1_mono"] = (InputCases.Base with { Profile = "main", AudioSampleRate = 44100, AudioChannels = 1, Format = "mp4" }, "MP4"),
         ["fragmented_mp4_high_bframes"] = (InputCases.Base with { Format = "mp4", MovFlags = "frag_keyframe+empty_moov+default_base_moof" }, "fragmented MP4"),
         ["mpegts_main_no_bframes_48k_stereo"] = (InputCases.Base with { Profile = "main", BFrames = false, Format = "mpegts" }, "MPEG-TS"),
+        ["mkv_high_bframes_44k1_stereo"] = (InputCases.Base with { AudioSampleRate = 44100, Format = "matroska" }, "Matroska"),
         ["flv_baseline_44k1_mono"] = (InputCases.Base with { Profile = "baseline", BFrames = false, AudioSampleRate = 44100, AudioChannels = 1 }, "FLV"),
         ["h264_annexb_high_bframes_642x362"] = (InputCases.Base with { Width = 642, Height = 362, Format = "h264" }, "H.264 Annex-B"),
         ["aac_adts_44k1_mono"] = (InputCases.Base with { Video = false, AudioSampleRate = 44100, AudioChannels = 1, Format = "adts" }, "AAC ADTS"),

@@ -1,0 +1,131 @@
+namespace Uplink.Media.Matroska;
+
+/// <summary>
+/// Picks the video and the audio track to read, as the MP4 reader does: of the enabled tracks of each kind, those with
+/// FlagDefault first, then file order; the first one whose codec (and content encoding) can be published wins. Further
+/// tracks are ignored with a warning; a kind whose tracks all use codecs RTMP cannot carry is refused.
+/// </summary>
+internal sealed class MatroskaTrackSelection
+{
+    private MatroskaTrackSelection()
+    {
+    }
+
+    /// <summary>The video track read, or null.</summary>
+    public MatroskaTrack? Video { get; private set; }
+
+    /// <summary>The audio track read, or null.</summary>
+    public MatroskaTrack? Audio { get; private set; }
+
+    public VideoMediaType? VideoType { get; private set; }
+
+    public AudioMediaType? AudioType { get; private set; }
+
+    /// <summary>The bytes header stripping removed from every video frame, to put back; null when none.</summary>
+    public byte[]? VideoPrefix { get; private set; }
+
+    /// <summary>The bytes header stripping removed from every audio frame, to put back; null when none.</summary>
+    public byte[]? AudioPrefix { get; private set; }
+
+    /// <summary>Selects from every track the Tracks element declared.</summary>
+    /// <exception cref="NotSupportedException">The only video (or audio) tracks use codecs or encodings the reader cannot publish.</exception>
+    /// <exception cref="InvalidDataException">The chosen track's decoder configuration is malformed.</exception>
+    public static MatroskaTrackSelection Select(IReadOnlyList<MatroskaTrack> tracks, Action<string>? onWarning)
+    {
+        var selection = new MatroskaTrackSelection();
+        foreach (MediaTrack kind in (ReadOnlySpan<MediaTrack>)[MediaTrack.Video, MediaTrack.Audio])
+        {
+            MatroskaTrack? chosen = null;
+            (MatroskaTrack Track, string Reason)? refused = null;
+            IEnumerable<MatroskaTrack> candidates = tracks.Where(t => t.Kind == kind && t.IsEnabled).OrderBy(t => t.IsDefault ? 0 : 1);
+            foreach (MatroskaTrack track in candidates)
+            {
+                if (chosen is not null)
+                {
+                    onWarning?.Invoke($"Matroska: {track.Label} ({MatroskaCodecs.CodecName(track.CodecId)}) is ignored: only one {Noun(kind)} track ({chosen.Label}) is used");
+                    continue;
+                }
+
+                string? reason = selection.TryUse(track, kind);
+                if (reason is not null)
+                {
+                    if (refused is null)
+                    {
+                        refused = (track, reason);
+                    }
+                    else
+                    {
+                        onWarning?.Invoke($"Matroska: {track.Label}: {reason}; the track is ignored");
+                    }
+
+                    continue;
+                }
+
+                chosen = track;
+                if (refused is { } earlier)
+                {
+                    onWarning?.Invoke($"Matroska: {earlier.Track.Label}: {earlier.Reason}; using {track.Label} instead");
+                    refused = null;
+                }
+            }
+
+            if (refused is { } only)
+            {
+                throw MatroskaErrors.Unsupported($"{only.Track.Label}: {only.Reason}");
+            }
+        }
+
+        return selection;
+    }
+
+    /// <summary>Makes <paramref name="track"/> the track of its kind, or returns why it cannot be.</summary>
+    private string? TryUse(MatroskaTrack track, MediaTrack kind)
+    {
+        byte[]? codecPrivate = track.CodecPrivate;
+        byte[]? prefix = null;
+        if (track.Encodings.Count > 1)
+        {
+            return $"its frames pass through {track.Encodings.Count} content encodings ({string.Join(", ", track.Encodings.Select(e => e.Description))}), which RTMP cannot carry; remux it (ffmpeg -i IN -c copy OUT.mkv) to store them plainly";
+        }
+
+        if (track.Encodings.Count == 1)
+        {
+            MatroskaContentEncoding encoding = track.Encodings[0];
+            if (!encoding.IsHeaderStripping)
+            {
+                return $"its {((encoding.Scope & 1) != 0 ? "frames are" : "CodecPrivate is")} {encoding.Description} (ContentEncoding), which RTMP cannot carry; remux it (ffmpeg -i IN -c copy OUT.mkv) to store them plainly";
+            }
+
+            // Header stripping (old mkvmerge files): the removed bytes go back before every frame and the CodecPrivate.
+            if (encoding.Settings.Length > 0)
+            {
+                prefix = (encoding.Scope & 1) != 0 ? encoding.Settings : null;
+                codecPrivate = (encoding.Scope & 2) != 0 && codecPrivate is not null ? [.. encoding.Settings, .. codecPrivate] : codecPrivate;
+            }
+        }
+
+        string? refusal;
+        if (kind == MediaTrack.Video)
+        {
+            VideoType = MatroskaCodecs.TryCreateVideo(track, codecPrivate, out refusal);
+            if (VideoType is not null)
+            {
+                Video = track;
+                VideoPrefix = prefix;
+            }
+        }
+        else
+        {
+            AudioType = MatroskaCodecs.TryCreateAudio(track, codecPrivate, out refusal);
+            if (AudioType is not null)
+            {
+                Audio = track;
+                AudioPrefix = prefix;
+            }
+        }
+
+        return refusal;
+    }
+
+    private static string Noun(MediaTrack kind) => kind == MediaTrack.Video ? "video" : "audio";
+}
