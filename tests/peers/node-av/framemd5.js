@@ -8,6 +8,8 @@
 //   #codec 0: hevc 640x360 yuv420p          (codec, coded size, decoded pixel format)
 //   #codec 1: opus 48000 2ch fltp           (codec, rate, channels, decoded sample format)
 //   #decoder 0: hevc                        (the FFmpeg decoder used, e.g. libdav1d for AV1)
+//   #reorder 0: 2                           (video: the decoder's reordering depth, > 0 with B-frames)
+//   #frames 0: 50                           (frames hashed)
 //
 // What the md5 covers, exactly as ffmpeg's framemd5 muxer does with its default rawvideo/pcm_s16le
 // "encoders":
@@ -146,6 +148,8 @@ function openDecoder(stream, outputIndex, input) {
         h.push(`#codec ${outputIndex}: ${codecName} ${par.sampleRate} ${par.channels}ch ${fmt}`);
       }
       h.push(`#decoder ${outputIndex}: ${codec.name}`);
+      // The decoder's reordering depth (has_b_frames) once everything is decoded: > 0 with B-frames.
+      if (isVideo) h.push(`#reorder ${outputIndex}: ${ctx.hasBFrames}`);
       h.push(`#input_stream ${outputIndex}: ${stream.index}`);
       h.push(`#frames ${outputIndex}: ${this.frames}`);
       if (this.errors > 0) h.push(`#decode_errors ${outputIndex}: ${this.errors}`);

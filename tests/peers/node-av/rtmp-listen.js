@@ -8,13 +8,14 @@
 //   UPLINK_LISTENING rtmp://…          once the listening socket exists (a publisher may connect)
 //   UPLINK_PUBLISHING                  once the publisher's stream has started
 //   UPLINK_RECORD_CLOSED /abs/OUTPUT.flv  when the publisher has gone and the file is closed; exit 0
+// FFmpeg's server takes any APP/STREAM path from the publisher: the one connection is what is recorded.
 // --timeout-seconds N (default 30): how long to wait for a publisher to connect, and for data while
 // publishing (a publisher silent that long fails the run). The host must be 127.0.0.1.
 // Exits 1 with a one-line error when nobody publishes in time, the stream cannot be remuxed, or
 // the publisher stalls; a connection that ends (closed, reset) after data counts as the publisher leaving.
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { resolve } from "node:path";
-import { Dictionary, FormatContext, Packet } from "node-av/lib";
+import { Dictionary, FFmpegError, FormatContext, Packet } from "node-av/lib";
 import { AVERROR_EOF, AVERROR_EXIT, AVMEDIA_TYPE_AUDIO, AVMEDIA_TYPE_VIDEO } from "node-av/constants";
 import { check, fail, parseArgs, positiveNumber, run } from "./common.js";
 
@@ -86,8 +87,9 @@ run(async () => {
       if (ret < 0) {
         if (stalled) fail(`the publisher sent nothing for ${timeoutSeconds} s`);
         // EOF, or the connection closed/reset by the publisher: either way it has gone.
+        // (FFmpeg's RTMP server reads an I/O error when a client closes after deleteStream, as ffmpeg does.)
         if (ret !== AVERROR_EOF && ret !== AVERROR_EXIT) {
-          process.stderr.write(`rtmp-listen.js: the connection ended with ${ret}; closing the recording\n`);
+          process.stderr.write(`rtmp-listen.js: the publisher's connection ended (${FFmpegError.strerror(ret)}); closing the recording\n`);
         }
         break;
       }
