@@ -42,13 +42,9 @@ run(async () => {
   await waitForOwnListeningSocket(port, timeoutSeconds, opening);
   say(`UPLINK_LISTENING ${url}`);
 
-  let ret = await opening;
-  if (ret < 0) {
-    check(ret, `no publisher connected to ${url} within ${timeoutSeconds} s`);
-  }
-
-  // From here on, a publisher silent for timeoutSeconds is interrupted (FFmpeg's read would block).
-  let lastData = Date.now();
+  // FFmpeg's reads block without a timeout once a client is connected, so a watchdog interrupts them when
+  // nothing arrives for timeoutSeconds: first the handshake and publish (after the accept timeout), then data.
+  let lastData = Date.now() + timeoutSeconds * 1000;
   let stalled = false;
   const watchdog = setInterval(() => {
     if (Date.now() - lastData > timeoutSeconds * 1000) {
@@ -56,6 +52,12 @@ run(async () => {
       input.interrupt();
     }
   }, 250);
+
+  let ret = await opening;
+  if (ret < 0) {
+    check(ret, stalled ? `a client connected to ${url} but did not publish within ${timeoutSeconds} s` : `no publisher connected to ${url} within ${timeoutSeconds} s`);
+  }
+  lastData = Date.now();
 
   try {
     ret = await input.findStreamInfo(null);
