@@ -36,6 +36,11 @@ own_policy=""
 echo "::: npm ci (Node-Media-Server test peer)"
 npm ci --prefix tests/peers/node-media-server --no-audit --no-fund --loglevel=error
 
+# FFmpeg 8.1's libraries as a Node addon: the oracle and RTMP listener for Enhanced RTMP, which Debian's FFmpeg 5.1
+# cannot demux. --ignore-scripts: node-av's install script would try a download that is not reachable.
+echo "::: npm ci (FFmpeg 8.1 test peer: node-av)"
+npm ci --prefix tests/peers/node-av --ignore-scripts --no-audit --no-fund --loglevel=error
+
 echo "::: tool versions"
 dotnet --version
 ffmpeg -hide_banner -version | head -n 1
@@ -43,6 +48,7 @@ nginx -v 2>&1
 ls -l /usr/lib/nginx/modules/ngx_rtmp_module.so
 echo "node $(node --version), npm $(npm --version 2>/dev/null)"
 node -e 'console.log("node-media-server " + require("./tests/peers/node-media-server/node_modules/node-media-server/package.json").version)'
+node -e 'console.log("node-av " + require("./tests/peers/node-av/node_modules/node-av/package.json").version)'
 
 echo "::: dotnet test Uplink.slnx"
 dotnet test Uplink.slnx
