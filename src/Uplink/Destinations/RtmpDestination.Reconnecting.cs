@@ -291,16 +291,10 @@ internal sealed partial class RtmpDestination
     }
 
     /// <summary>What would be lost if the stream stopped now: the stream's held frames and the send queue's unsent ones.</summary>
-    private bool HasUndelivered()
-    {
-        lock (_queue)
-        {
-            _stream.Flush(drain: true);
-            return _queue.CountUnsent().Bytes > 0;
-        }
-    }
+    private string DescribeUndelivered() => DescribeUndelivered(orNothing: false)!;
 
-    private string DescribeUndelivered()
+    /// <summary>What a stop now would lose; with <paramref name="orNothing"/>, null when that is nothing.</summary>
+    private string? DescribeUndelivered(bool orNothing)
     {
         (int video, int audio, long bytes) unsent;
         lock (_queue)
@@ -309,6 +303,6 @@ internal sealed partial class RtmpDestination
             unsent = _queue.CountUnsent();
         }
 
-        return $"{unsent.bytes} bytes not delivered ({unsent.video} video and {unsent.audio} audio frames)";
+        return orNothing && unsent.bytes == 0 ? null : $"{unsent.bytes} bytes not delivered ({unsent.video} video and {unsent.audio} audio frames)";
     }
 }

@@ -225,7 +225,7 @@ internal sealed partial class RtmpDestination : IMessageSink
             {
                 long unconfirmed = Math.Max(0, connection.BytesSent - connection.BytesAcknowledged);
                 incomplete = $"{reason}, but the server ended the connection first ({broken}): up to {unconfirmed} bytes sent since its last acknowledgement may not have arrived"
-                    + (HasUndelivered() ? $", and {DescribeUndelivered()}" : "");
+                    + (DescribeUndelivered(orNothing: true) is { } unsent ? $", and {unsent}" : "");
             }
         }
         finally
