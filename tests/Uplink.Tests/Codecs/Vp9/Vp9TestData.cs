@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Uplink.Tests.Codecs.Av1;
 
 namespace Uplink.Tests.Codecs.Vp9;
 
@@ -25,13 +24,12 @@ public sealed record Vp9Case(
     string[][] TraceFrames)
 {
     /// <summary>The samples (frames or superframes) as ffmpeg's IVF muxer wrote them.</summary>
-    public IReadOnlyList<byte[]> Samples => Vp9TestData.Samples(Name);
+    public IReadOnlyList<byte[]> Samples => field ??= Vp9TestData.Samples(Name); // held: the allocation tests read it in their measured loops
 }
 
 internal static class Vp9TestData
 {
     private static readonly Lazy<Dictionary<string, Vp9Case>> CasesByName = new(Load);
-    private static readonly Dictionary<string, IReadOnlyList<byte[]>> SamplesByName = [];
 
     public static IReadOnlyDictionary<string, Vp9Case> Cases => CasesByName.Value;
 
@@ -46,19 +44,7 @@ internal static class Vp9TestData
         return names;
     }
 
-    public static IReadOnlyList<byte[]> Samples(string name)
-    {
-        lock (SamplesByName)
-        {
-            if (!SamplesByName.TryGetValue(name, out IReadOnlyList<byte[]>? samples))
-            {
-                samples = IvfFile.ReadFrames(Path.Combine(DataDirectory(), name + ".ivf"));
-                SamplesByName[name] = samples;
-            }
-
-            return samples;
-        }
-    }
+    public static IReadOnlyList<byte[]> Samples(string name) => IvfFile.Frames(Path.Combine(DataDirectory(), name + ".ivf"));
 
     private static string DataDirectory([CallerFilePath] string thisFile = "") =>
         Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", "TestData", "Vp9");

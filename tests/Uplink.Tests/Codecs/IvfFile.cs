@@ -1,10 +1,27 @@
 using System.Buffers.Binary;
 
-namespace Uplink.Tests.Codecs.Av1;
+namespace Uplink.Tests.Codecs;
 
 /// <summary>Reads the frames of an IVF file (a 32-byte "DKIF" header, then a 12-byte header before each frame).</summary>
 internal static class IvfFile
 {
+    private static readonly Dictionary<string, IReadOnlyList<byte[]>> Cache = [];
+
+    /// <summary>The frames of <paramref name="path"/>, read once per test run.</summary>
+    public static IReadOnlyList<byte[]> Frames(string path)
+    {
+        lock (Cache)
+        {
+            if (!Cache.TryGetValue(path, out IReadOnlyList<byte[]>? frames))
+            {
+                frames = ReadFrames(path);
+                Cache[path] = frames;
+            }
+
+            return frames;
+        }
+    }
+
     public static IReadOnlyList<byte[]> ReadFrames(string path)
     {
         byte[] data = File.ReadAllBytes(path);
