@@ -206,10 +206,19 @@ internal sealed partial class RtmpDestination : IMessageSink
 
         if (connection is null)
         {
-            // A move the server asked for failed on the way: nothing left to close.
+            // Nothing left to close: reconnecting gave up after the last write, or a move the server asked for failed on
+            // the way. Either way the stream did not end as written, and the caller ending it must hear so.
+            string? lost = _lostReason;
             await StopReconnectingAsync().ConfigureAwait(false);
             ClearQueues();
-            _status.Set(RtmpWriterStatus.Disconnected, reason);
+            _lostReason = null;
+            string ended = lost is null ? reason : $"{reason}, but the stream had already ended: {lost}";
+            _status.Set(RtmpWriterStatus.Disconnected, ended);
+            if (lost is not null)
+            {
+                throw new RtmpException(_lostKind, ended);
+            }
+
             return;
         }
 
