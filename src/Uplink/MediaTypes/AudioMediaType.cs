@@ -5,10 +5,11 @@ using Uplink.Codecs;
 namespace Uplink;
 
 /// <summary>
-/// What the audio input accepts: AAC, either as ADTS frames (the configuration travels in every frame header) or
-/// as raw AAC frames described by an AudioSpecificConfig.
+/// What the audio input accepts: AAC, either as ADTS frames (the configuration travels in every frame header) or as raw
+/// AAC frames described by an AudioSpecificConfig; Opus and FLAC packets described by their stream header; AC-3, E-AC-3
+/// and MP3 frames, which describe themselves.
 /// </summary>
-public sealed class AudioMediaType
+public sealed partial class AudioMediaType
 {
     private const int WaveFormatExSize = 18;
     private const int CbSizeOffset = 16;
@@ -21,6 +22,7 @@ public sealed class AudioMediaType
     {
         IsAdts = isAdts;
         AudioSpecificConfig = audioSpecificConfig;
+        DecoderConfiguration = audioSpecificConfig;
         if (parsed is not null)
         {
             _objectType = parsed.ObjectType;
@@ -41,10 +43,10 @@ public sealed class AudioMediaType
     public ReadOnlyMemory<byte> AudioSpecificConfig { get; }
 
     /// <summary>The output sample rate in Hz (the SBR rate for HE-AAC), when known.</summary>
-    public int? SampleRate { get; }
+    public int? SampleRate { get; private init; }
 
     /// <summary>The number of output channels, when known.</summary>
-    public int? Channels { get; }
+    public int? Channels { get; private init; }
 
     /// <summary>Raw AAC frames described by <paramref name="audioSpecificConfig"/>.</summary>
     /// <exception cref="ArgumentException">The AudioSpecificConfig is malformed.</exception>
@@ -130,6 +132,11 @@ public sealed class AudioMediaType
     /// <summary>Describes the media type, for example "AAC LC, 44100 Hz, 2 channels" or "AAC, ADTS".</summary>
     public override string ToString()
     {
+        if (Codec != AudioCodec.Aac)
+        {
+            return DescribeEnhanced();
+        }
+
         if (IsAdts)
         {
             return "AAC, ADTS";
@@ -147,6 +154,11 @@ public sealed class AudioMediaType
             39 => "AAC ELD",
             _ => string.Create(CultureInfo.InvariantCulture, $"AAC object type {_objectType}"),
         };
+        return profile + DescribeRateAndChannels();
+    }
+
+    private string DescribeRateAndChannels()
+    {
         string rate = SampleRate is int hz ? string.Create(CultureInfo.InvariantCulture, $", {hz} Hz") : string.Empty;
         string channels = Channels switch
         {
@@ -154,6 +166,6 @@ public sealed class AudioMediaType
             1 => ", 1 channel",
             int n => string.Create(CultureInfo.InvariantCulture, $", {n} channels"),
         };
-        return profile + rate + channels;
+        return rate + channels;
     }
 }

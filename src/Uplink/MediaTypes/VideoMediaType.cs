@@ -6,10 +6,11 @@ using Uplink.Codecs;
 namespace Uplink;
 
 /// <summary>
-/// What the video input accepts: H.264, either as Annex-B samples with in-band parameter sets, or with an
-/// out-of-band AVCDecoderConfigurationRecord (from the caller or from a DirectShow MPEG2VIDEOINFO block).
+/// What the video input accepts: H.264 or HEVC, either as Annex-B samples with in-band parameter sets or length-prefixed
+/// with a decoder configuration record (from the caller, a container, or a DirectShow MPEG2VIDEOINFO block); AV1 temporal
+/// units (OBUs) and VP9 frames, with their configuration record or with the configuration taken from the stream itself.
 /// </summary>
-public sealed class VideoMediaType
+public sealed partial class VideoMediaType
 {
     private const int Mpeg2VideoInfoHeaderSize = 132;
     private const int VideoInfoHeader2BitRateOffset = 32;
@@ -21,8 +22,9 @@ public sealed class VideoMediaType
 
     private readonly string? _profileAndLevel;
 
-    private VideoMediaType(int nalLengthSize, byte[] decoderConfiguration, string? profileAndLevel)
+    private VideoMediaType(int nalLengthSize, byte[] decoderConfiguration, string? profileAndLevel, VideoCodec codec = VideoCodec.H264)
     {
+        Codec = codec;
         NalLengthSize = nalLengthSize;
         DecoderConfiguration = decoderConfiguration;
         _profileAndLevel = profileAndLevel;
@@ -31,16 +33,19 @@ public sealed class VideoMediaType
     /// <summary>H.264 Annex-B samples carrying their SPS and PPS in band.</summary>
     public static VideoMediaType H264AnnexB { get; } = new(0, [], null);
 
+    /// <summary>The codec of the samples.</summary>
+    public VideoCodec Codec { get; }
+
     /// <summary>
-    /// The size of the NAL length prefixes in the samples (1, 2 or 4), or 0 when samples are Annex-B
-    /// (start codes).
+    /// The size of the NAL length prefixes in H.264 or HEVC samples (1, 2 or 4), or 0 when samples are Annex-B
+    /// (start codes); 0 for AV1 and VP9.
     /// </summary>
     public int NalLengthSize { get; }
 
     /// <summary>
-    /// The AVCDecoderConfigurationRecord (avcC) sent as the sequence header, or empty when the parameter sets are
-    /// in band. Its NAL length size equals <see cref="NalLengthSize"/> for length-prefixed samples and is 4 for
-    /// Annex-B samples (which are sent with 4-byte lengths).
+    /// The decoder configuration record sent as the sequence header — avcC (H.264), hvcC (HEVC), av1C (AV1) or vpcC
+    /// (VP9) — or empty when the configuration comes in band. An avcC's NAL length size equals <see cref="NalLengthSize"/>
+    /// for length-prefixed samples and is 4 for Annex-B samples (which are sent with 4-byte lengths).
     /// </summary>
     public ReadOnlyMemory<byte> DecoderConfiguration { get; }
 
@@ -114,6 +119,11 @@ public sealed class VideoMediaType
     /// <summary>Describes the media type, for example "H.264 High 3.1, 1280x720, 25 fps, 4-byte NAL lengths".</summary>
     public override string ToString()
     {
+        if (Codec != VideoCodec.H264)
+        {
+            return DescribeEnhanced();
+        }
+
         if (DecoderConfiguration.IsEmpty)
         {
             return "H.264, Annex-B, in-band parameter sets";

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// usage: node packets.js INPUT
+//
+// Lists the packets FFmpeg 8.1's demuxer (node-av) reads from INPUT, in file order, one line each:
+//   stream, kind (v|a), dts_ms, pts_ms, key (0|1), size, md5 of the packet data
+// preceded by one `#stream N: kind codec extradata_md5` line per video/audio stream. Timestamps are
+// rounded down to milliseconds (RTMP's unit); a missing DTS or PTS prints as "-". A reader under test
+// compares its frames with these lines: same count, order within each stream, timestamps, keyframe
+// flags and bytes (where the container's sample form is the one RTMP carries).
+import { createHash } from "node:crypto";
+import { FormatContext, Packet, avGetCodecName } from "node-av/lib";
+import { AVERROR_EOF, AVMEDIA_TYPE_AUDIO, AVMEDIA_TYPE_VIDEO, AV_NOPTS_VALUE, AV_PKT_FLAG_KEY } from "node-av/constants";
+import { check, fail, parseArgs, run } from "./common.js";
+
+const usage = "node packets.js INPUT";
+
+run(async () => {
+  const { positionals } = parseArgs(process.argv.slice(2), {}, usage, 1);
+  const [input] = positionals;
+  const format = new FormatContext();
+  check(format.openInputSync(input, null, null), `cannot open ${input}`);
+  check(format.findStreamInfoSync(null), `cannot read the streams of ${input}`);
+
+  const out = [];
+  const kinds = new Map();
+  for (const stream of format.streams) {
+    const type = stream.codecpar.codecType;
+    if (type !== AVMEDIA_TYPE_VIDEO && type !== AVMEDIA_TYPE_AUDIO) continue;
+    const kind = type === AVMEDIA_TYPE_VIDEO ? "v" : "a";
+    kinds.set(stream.index, { kind, tb: stream.timeBase });
+    const extradata = stream.codecpar.extradata;
+    const md5 = extradata && extradata.length > 0 ? createHash("md5").update(extradata).digest("hex") : "-";
+    out.push(`#stream ${stream.index}: ${kind} ${avGetCodecName(stream.codecpar.codecId)} ${md5}`);
+  }
+  if (kinds.size === 0) fail(`${input} has no video or audio stream`);
+
+  const ms = (t, tb) => (t === AV_NOPTS_VALUE ? "-" : String(Math.floor((Number(t) * 1000 * tb.num) / tb.den)));
+  const packet = new Packet();
+  packet.alloc();
+  for (;;) {
+    const ret = format.readFrameSync(packet);
+    if (ret === AVERROR_EOF) break;
+    check(ret, `reading ${input}`);
+    const info = kinds.get(packet.streamIndex);
+    if (info) {
+      const data = packet.data ?? Buffer.alloc(0);
+      const key = (packet.flags & AV_PKT_FLAG_KEY) !== 0 ? 1 : 0;
+      const md5 = createHash("md5").update(data).digest("hex");
+      out.push(`${packet.streamIndex}, ${info.kind}, ${ms(packet.dts, info.tb)}, ${ms(packet.pts, info.tb)}, ${key}, ${data.length}, ${md5}`);
+    }
+    packet.unref();
+  }
+  process.stdout.write(out.join("\n") + "\n");
+  return 0;
+});
