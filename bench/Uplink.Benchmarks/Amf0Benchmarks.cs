@@ -59,7 +59,7 @@ public class Amf0Benchmarks
     public int EncodeOnMetaData()
     {
         _output.Clear();
-        MetadataBuilder.Write(_output, new StreamMetadata(true, true, 1920, 1080, 30, 8000, 48000, 2, 128));
+        MetadataBuilder.Write(_output, new StreamMetadata(7, 10, 1920, 1080, 30, 8000, 48000, 2, 128));
         return _output.WrittenCount;
     }
 

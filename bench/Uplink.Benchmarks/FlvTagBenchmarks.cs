@@ -5,16 +5,16 @@ using Uplink.Flv;
 namespace Uplink.Benchmarks;
 
 /// <summary>
-/// FLV tag bodies from real access units (a ~10–40 KB P-frame of the 720p clip): <see cref="VideoTagBuilder.Write"/>
-/// from Annex-B and from length-prefixed input, <see cref="VideoTagBuilder.Inspect"/> (parameter sets and keyframe flag,
+/// FLV tag bodies from real access units (a ~10–40 KB P-frame of the 720p clip): <see cref="AvcTagBuilder.Write"/>
+/// from Annex-B and from length-prefixed input, <see cref="AvcTagBuilder.Inspect"/> (parameter sets and keyframe flag,
 /// run before every write), and an AAC tag. <see cref="CopyOnly"/> is the floor: the access unit copied into the buffer.
 /// </summary>
 [MemoryDiagnoser]
 public class FlvTagBenchmarks
 {
     private readonly PooledBufferWriter _output = new(128 * 1024);
-    private VideoTagBuilder _annexBBuilder = null!;
-    private VideoTagBuilder _lengthPrefixedBuilder = null!;
+    private AvcTagBuilder _annexBBuilder = null!;
+    private AvcTagBuilder _lengthPrefixedBuilder = null!;
     private byte[] _lengthPrefixed = [];
     private byte[] _annexB = [];
     private byte[] _aac = [];
@@ -27,9 +27,9 @@ public class FlvTagBenchmarks
         _lengthPrefixed = clip.VideoFrames[clip.TypicalFrameIndex];
         _annexB = BenchmarkClip.ToAnnexB(_lengthPrefixed);
         _aac = clip.AudioFrames[10];
-        _annexBBuilder = new VideoTagBuilder(VideoMediaType.H264AnnexB);
+        _annexBBuilder = new AvcTagBuilder(VideoMediaType.H264AnnexB);
         _annexBBuilder.Inspect(BenchmarkClip.ToAnnexB(clip.VideoFrames[0], clip.Sps, clip.Pps));
-        _lengthPrefixedBuilder = new VideoTagBuilder(VideoMediaType.H264(clip.VideoConfiguration));
+        _lengthPrefixedBuilder = new AvcTagBuilder(VideoMediaType.H264(clip.VideoConfiguration));
         Console.WriteLine($"// access unit: {_lengthPrefixed.Length} bytes length-prefixed, {_annexB.Length} bytes Annex-B; AAC frame {_aac.Length} bytes");
     }
 

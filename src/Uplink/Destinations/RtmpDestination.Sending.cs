@@ -373,23 +373,22 @@ internal sealed partial class RtmpDestination
         }
 
         bool video = message.Type == RtmpMessageType.Video;
-        if (message.IsConfiguration)
+        if (message.IsConfiguration && FlvTags.IsSequenceHeader(video, message.Payload))
         {
             // Skip a queued sequence header the start of the stream already sent.
-            byte[]? sent = video ? link.SentVideoConfig : link.SentAudioConfig;
-            int headerSize = video ? FlvTags.VideoHeaderSize : FlvTags.AudioHeaderSize;
-            if (sent is not null && message.Payload[headerSize..].SequenceEqual(sent))
+            byte[]? sent = video ? link.SentVideoHeader : link.SentAudioHeader;
+            if (sent is not null && message.Payload.SequenceEqual(sent))
             {
                 return;
             }
 
             if (video)
             {
-                link.SentVideoConfig = message.Payload[headerSize..].ToArray();
+                link.SentVideoHeader = message.Payload.ToArray();
             }
             else
             {
-                link.SentAudioConfig = message.Payload[headerSize..].ToArray();
+                link.SentAudioHeader = message.Payload.ToArray();
             }
         }
 
@@ -419,22 +418,35 @@ internal sealed partial class RtmpDestination
         MetadataBuilder.Write(_startScratch, _stream.Metadata);
         connection.Enqueue(ChunkStreamIds.Data, RtmpMessageType.DataAmf0, 0, connection.StreamId, _startScratch.WrittenSpan);
 
-        if (_stream.Audio?.AudioSpecificConfig is { } audioConfig)
+        if (_stream.Audio is { Configuration: { } audioConfig } audio)
         {
             _startScratch.Clear();
-            FlvTags.WriteAac(_startScratch, FlvTags.AacSequenceHeader, audioConfig);
-            connection.Enqueue(ChunkStreamIds.Audio, RtmpMessageType.Audio, 0, connection.StreamId, _startScratch.WrittenSpan);
-            link.SentAudioConfig = audioConfig;
-            WriterLog.SequenceHeaderSent(_logger, "audio", audioConfig.Length);
+            if (audio.WriteSequenceHeader(_startScratch, audioConfig))
+            {
+                connection.Enqueue(ChunkStreamIds.Audio, RtmpMessageType.Audio, 0, connection.StreamId, _startScratch.WrittenSpan);
+                link.SentAudioHeader = _startScratch.WrittenSpan.ToArray();
+                WriterLog.SequenceHeaderSent(_logger, "audio", audioConfig.Length);
+            }
+
+            _startScratch.Clear();
+            if (audio.WriteChannelConfiguration(_startScratch))
+            {
+                connection.Enqueue(ChunkStreamIds.Audio, RtmpMessageType.Audio, 0, connection.StreamId, _startScratch.WrittenSpan);
+            }
         }
 
-        if (_stream.Video?.DecoderConfiguration is { } videoConfig)
+        if (_stream.Video is { DecoderConfiguration: { } videoConfig } video)
         {
             _startScratch.Clear();
-            FlvTags.WriteAvcSequenceHeader(_startScratch, videoConfig);
+            video.WriteSequenceHeader(_startScratch, videoConfig);
             connection.Enqueue(ChunkStreamIds.Video, RtmpMessageType.Video, 0, connection.StreamId, _startScratch.WrittenSpan);
-            link.SentVideoConfig = videoConfig;
+            link.SentVideoHeader = _startScratch.WrittenSpan.ToArray();
             WriterLog.SequenceHeaderSent(_logger, "video", videoConfig.Length);
+            _startScratch.Clear();
+            if (video.WriteColorInfo(_startScratch))
+            {
+                connection.Enqueue(ChunkStreamIds.Video, RtmpMessageType.Video, 0, connection.StreamId, _startScratch.WrittenSpan);
+            }
         }
     }
 }

@@ -192,7 +192,8 @@ internal sealed partial class RtmpDestination : IMessageSink
         {
             if (_lostReason is null)
             {
-                // Sends what is queued; a move the send loop is making finishes first.
+                // Sends what is queued, the end of the video sequence last; a move the send loop is making finishes first.
+                _stream.EndSequence();
                 await PumpAsync(drain: true, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -417,8 +418,8 @@ internal sealed partial class RtmpDestination : IMessageSink
         /// <summary>When the connection was installed (the options' TimeProvider's timestamp).</summary>
         public long InstalledAt { get; init; }
 
-        public byte[]? SentVideoConfig { get; set; }
+        public byte[]? SentVideoHeader { get; set; }
 
-        public byte[]? SentAudioConfig { get; set; }
+        public byte[]? SentAudioHeader { get; set; }
     }
 }

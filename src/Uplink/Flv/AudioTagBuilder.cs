@@ -1,65 +1,68 @@
-using Uplink.Codecs;
+using System.Buffers;
 
 namespace Uplink.Flv;
 
 /// <summary>
-/// Tracks the AAC configuration of the audio pin: given by the media type (raw AAC), or derived from each
-/// ADTS header (a header describing a different configuration makes a new AudioSpecificConfig).
+/// Turns the audio input's frames into FLV audio tag bodies for one codec: it follows the codec configuration (a change
+/// makes a new sequence header), splits writes that hold several self-delimiting frames, and writes each frame in the
+/// form RTMP carries it — the legacy tag for AAC and MP3, the Enhanced RTMP FourCC tag for Opus, FLAC, AC-3 and E-AC-3.
 /// </summary>
-internal sealed class AudioTagBuilder
+internal abstract class AudioTagBuilder
 {
-    private byte[]? _config;
-    private int _adtsObjectType = -1;
-    private int _adtsFrequencyIndex = -1;
-    private int _adtsChannels = -1;
+    public abstract AudioCodec Codec { get; }
 
-    public AudioTagBuilder(AudioMediaType mediaType)
-    {
-        IsAdts = mediaType.IsAdts;
-        if (!mediaType.AudioSpecificConfig.IsEmpty)
-        {
-            SetConfiguration(mediaType.AudioSpecificConfig.Span);
-        }
-    }
+    /// <summary>
+    /// What the sequence header carries (AudioSpecificConfig, OpusHead, FLAC STREAMINFO; empty for AC-3, E-AC-3 and MP3
+    /// once their first frame is seen); null until known, and frames before it cannot be sent.
+    /// </summary>
+    public byte[]? Configuration { get; protected set; }
 
-    public bool IsAdts { get; }
-
-    /// <summary>The current AudioSpecificConfig, null until known.</summary>
-    public byte[]? AudioSpecificConfig => _config;
-
-    /// <summary>The current configuration, parsed (sample rate, channels), null until known.</summary>
-    public AudioSpecificConfig? Parsed { get; private set; }
-
-    /// <summary>True when the configuration changed since the caller last cleared it (a sequence header is due).</summary>
+    /// <summary>True when <see cref="Configuration"/> changed since the caller last cleared it (a sequence header is due).</summary>
     public bool ConfigurationChanged { get; set; }
 
-    /// <summary>The core sample rate of the current configuration (ADTS frames are 1024 samples at this rate), 0 until known.</summary>
-    public int SampleRate => Parsed?.SampleRate ?? 0;
+    public abstract int? SampleRate { get; }
 
-    /// <summary>Adopts the configuration an ADTS header describes, when it differs from the current one.</summary>
-    public void ObserveAdts(in AdtsHeader header)
+    public abstract int? Channels { get; }
+
+    /// <summary>The <c>audiocodecid</c> onMetaData gives: 10 for AAC, 2 for MP3, the FourCC as a number for the others.</summary>
+    public double MetadataCodecId => Codec switch
     {
-        if (_config is not null && header.ObjectType == _adtsObjectType && header.SamplingFrequencyIndex == _adtsFrequencyIndex && header.ChannelConfiguration == _adtsChannels)
-        {
-            return;
-        }
+        AudioCodec.Aac => 10,
+        AudioCodec.Mp3 => 2,
+        _ => FlvTags.FourCcOf(Codec),
+    };
 
-        _adtsObjectType = header.ObjectType;
-        _adtsFrequencyIndex = header.SamplingFrequencyIndex;
-        _adtsChannels = header.ChannelConfiguration;
-        SetConfiguration(Codecs.AudioSpecificConfig.FromAdts(header));
+    public static AudioTagBuilder Create(AudioMediaType mediaType) => mediaType.Codec switch
+    {
+        AudioCodec.Aac => new AacTagBuilder(mediaType),
+        AudioCodec.Mp3 => new Mp3TagBuilder(),
+        _ => new ExAudioTagBuilder(mediaType),
+    };
+
+    /// <summary>
+    /// The length of the frame at the start of <paramref name="data"/> and the samples it holds, for codecs whose writes
+    /// may hold several frames; the whole write, with 0 samples (unknown), for one frame per write.
+    /// </summary>
+    /// <exception cref="InvalidDataException">No valid frame header at the start, or the frame overruns the data.</exception>
+    public virtual int NextFrame(ReadOnlySpan<byte> data, out int samples, out int sampleRate)
+    {
+        samples = 0;
+        sampleRate = 0;
+        return data.Length;
     }
 
-    /// <summary>Adopts a new AudioSpecificConfig (a mid-stream format change), when it differs from the current one.</summary>
-    public void SetConfiguration(ReadOnlySpan<byte> config)
-    {
-        if (_config is not null && config.SequenceEqual(_config))
-        {
-            return;
-        }
+    /// <summary>Writes the sequence header tag body for <paramref name="configuration"/>.</summary>
+    /// <returns>False, writing nothing, for a codec that has none (MP3).</returns>
+    public abstract bool WriteSequenceHeader(IBufferWriter<byte> output, ReadOnlySpan<byte> configuration);
 
-        Parsed = Codecs.AudioSpecificConfig.Parse(config);
-        _config = config.ToArray();
-        ConfigurationChanged = true;
-    }
+    /// <summary>Writes the MultichannelConfig packet that follows the sequence header, when the codec sends one.</summary>
+    /// <returns>False when nothing was written.</returns>
+    public virtual bool WriteChannelConfiguration(IBufferWriter<byte> output) => false;
+
+    /// <summary>Writes one frame's tag body.</summary>
+    public abstract void WriteFrame(IBufferWriter<byte> output, ReadOnlySpan<byte> frame);
+
+    /// <summary>Adopts a configuration given mid-stream, when it differs from the current one.</summary>
+    /// <exception cref="InvalidDataException">The configuration is malformed.</exception>
+    public abstract void SetConfiguration(ReadOnlySpan<byte> configuration);
 }

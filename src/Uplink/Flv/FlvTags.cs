@@ -2,9 +2,91 @@ using System.Buffers;
 
 namespace Uplink.Flv;
 
-/// <summary>FLV tag bodies as RTMP carries them (legacy AVC/AAC signalling, FLV specification 10.1 E.4).</summary>
+/// <summary>
+/// FLV tag bodies as RTMP carries them: legacy AVC/AAC signalling (FLV specification 10.1 E.4) and the Enhanced RTMP
+/// extended headers (a FourCC instead of a codec id, with a packet type).
+/// </summary>
 internal static class FlvTags
 {
+    /// <summary>Video frame type 1, a random access point.</summary>
+    public const int KeyFrame = 1;
+
+    /// <summary>Video frame type 2.</summary>
+    public const int InterFrame = 2;
+
+    /// <summary>Video frame type 5, for packets that carry no picture (Metadata).</summary>
+    public const int InfoFrame = 5;
+
+    /// <summary>Enhanced RTMP VideoPacketType / AudioPacketType values.</summary>
+    public const int ExSequenceStart = 0;
+    public const int ExCodedFrames = 1;
+    public const int ExSequenceEnd = 2;
+    public const int ExCodedFramesX = 3;
+    public const int ExMetadata = 4;
+    public const int ExMultichannelConfig = 4;
+
+    /// <summary>Size of the extended video header: the frame type/packet type byte, then the FourCC.</summary>
+    public const int ExVideoHeaderSize = 5;
+
+    /// <summary>Size of the extended audio header: SoundFormat 9/packet type byte, then the FourCC.</summary>
+    public const int ExAudioHeaderSize = 5;
+
+    /// <summary>The Enhanced RTMP FourCC of a video codec, big-endian as it goes on the wire and into onMetaData.</summary>
+    public static uint FourCcOf(VideoCodec codec) => codec switch
+    {
+        VideoCodec.Hevc => 0x68766331, // hvc1
+        VideoCodec.Av1 => 0x61763031,  // av01
+        VideoCodec.Vp9 => 0x76703039,  // vp09
+        _ => 0x61766331,               // avc1
+    };
+
+    /// <summary>The Enhanced RTMP FourCC of an audio codec.</summary>
+    public static uint FourCcOf(AudioCodec codec) => codec switch
+    {
+        AudioCodec.Opus => 0x4F707573, // Opus
+        AudioCodec.Flac => 0x664C6143, // fLaC
+        AudioCodec.Ac3 => 0x61632D33,  // ac-3
+        AudioCodec.Eac3 => 0x65632D33, // ec-3
+        AudioCodec.Mp3 => 0x2E6D7033,  // .mp3
+        _ => 0x6D703461,               // mp4a
+    };
+
+    /// <summary>True when a tag body is a sequence header: AVC/AAC packet type 0, or an extended SequenceStart.</summary>
+    public static bool IsSequenceHeader(bool video, ReadOnlySpan<byte> body)
+    {
+        if (body.IsEmpty)
+        {
+            return false;
+        }
+
+        return video
+            ? (body[0] & 0x80) != 0 ? (body[0] & 0x0F) == ExSequenceStart : body.Length > 1 && (body[0] & 0x0F) == 7 && body[1] == AvcSequenceHeader
+            : body[0] >> 4 == 9 ? (body[0] & 0x0F) == ExSequenceStart : body.Length > 1 && body[0] >> 4 == 10 && body[1] == AacSequenceHeader;
+    }
+
+    /// <summary>Writes the 5-byte extended video header: IsExHeader, frame type, packet type, FourCC.</summary>
+    public static void WriteExVideoHeader(Span<byte> destination, int frameType, int packetType, VideoCodec codec)
+    {
+        destination[0] = (byte)(0x80 | (frameType << 4) | packetType);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(destination[1..], FourCcOf(codec));
+    }
+
+    /// <summary>Writes the 5-byte extended audio header: SoundFormat 9 (ExHeader), packet type, FourCC.</summary>
+    public static void WriteExAudioHeader(Span<byte> destination, int packetType, AudioCodec codec)
+    {
+        destination[0] = (byte)(0x90 | packetType);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(destination[1..], FourCcOf(codec));
+    }
+
+    /// <summary>Writes an extended video SequenceStart tag body: keyframe, the FourCC, the configuration record.</summary>
+    public static void WriteExSequenceStart(IBufferWriter<byte> output, VideoCodec codec, ReadOnlySpan<byte> configuration)
+    {
+        Span<byte> span = output.GetSpan(ExVideoHeaderSize + configuration.Length);
+        WriteExVideoHeader(span, KeyFrame, ExSequenceStart, codec);
+        configuration.CopyTo(span[ExVideoHeaderSize..]);
+        output.Advance(ExVideoHeaderSize + configuration.Length);
+    }
+
     /// <summary>AAC sound byte: format 10, 44 kHz, 16-bit, stereo — the spec fixes these fields for AAC; the real values live in the AudioSpecificConfig.</summary>
     public const byte AacSoundByte = 0xAF;
 

@@ -3,10 +3,13 @@ using Uplink.Protocol.Amf;
 
 namespace Uplink.Flv;
 
-/// <summary>What <c>onMetaData</c> says about the stream; unknown values are left out.</summary>
+/// <summary>
+/// What <c>onMetaData</c> says about the stream; unknown values are left out. The codec ids are <c>videocodecid</c> (7,
+/// or an Enhanced RTMP FourCC as a number) and <c>audiocodecid</c> (10, 2, or a FourCC), null without that track.
+/// </summary>
 internal readonly record struct StreamMetadata(
-    bool HasVideo,
-    bool HasAudio,
+    double? VideoCodecId,
+    double? AudioCodecId,
     int? Width,
     int? Height,
     double? FrameRate,
@@ -24,7 +27,7 @@ internal static class MetadataBuilder
         Amf0Writer.WriteString(output, "onMetaData");
         var props = new AmfObject(isEcmaArray: true);
         props.Add("duration", 0d);
-        if (m.HasVideo)
+        if (m.VideoCodecId is double videoCodecId)
         {
             if (m.Width is int w)
             {
@@ -46,10 +49,10 @@ internal static class MetadataBuilder
                 props.Add("framerate", fps);
             }
 
-            props.Add("videocodecid", 7d);
+            props.Add("videocodecid", videoCodecId);
         }
 
-        if (m.HasAudio)
+        if (m.AudioCodecId is double audioCodecId)
         {
             if (m.AudioDataRate is double ar)
             {
@@ -68,7 +71,7 @@ internal static class MetadataBuilder
                 props.Add("stereo", ch >= 2);
             }
 
-            props.Add("audiocodecid", 10d);
+            props.Add("audiocodecid", audioCodecId);
         }
 
         props.Add("encoder", "Uplink " + UplinkVersion.Value);

@@ -1,256 +1,82 @@
 using System.Buffers;
-using Uplink.Codecs;
 
 namespace Uplink.Flv;
 
 /// <summary>
-/// Turns H.264 access units from the video pin (Annex-B, or length-prefixed with a configuration record)
-/// into FLV AVC NALU tag bodies with 4-byte NAL lengths, tracks the parameter sets (in-band SPS/PPS that
-/// differ from the current ones make a new AVCDecoderConfigurationRecord) and marks keyframes from IDR slices.
+/// Turns the video input's samples into FLV video tag bodies for one codec: it finds keyframes and frames no other
+/// depends on, follows the codec configuration (a change makes a new sequence header) and writes each frame in the
+/// form RTMP carries it — the legacy AVC tag for H.264, the Enhanced RTMP FourCC tag for HEVC, AV1 and VP9.
 /// </summary>
-internal sealed class VideoTagBuilder
+internal abstract class VideoTagBuilder
 {
-    private readonly int _nalLengthSize;
-    private byte[]? _sps;
-    private byte[]? _pps;
-    private int _slices;
-    private int _referenceSlices;
+    public abstract VideoCodec Codec { get; }
 
-    public VideoTagBuilder(VideoMediaType mediaType)
-    {
-        _nalLengthSize = mediaType.NalLengthSize;
-        if (!mediaType.DecoderConfiguration.IsEmpty)
-        {
-            SetConfiguration(mediaType.DecoderConfiguration.Span);
-        }
-    }
-
-    /// <summary>The current AVCDecoderConfigurationRecord, null until parameter sets are known.</summary>
-    public byte[]? DecoderConfiguration { get; private set; }
-
-    /// <summary>The current SPS, parsed (resolution, frame rate), null until known.</summary>
-    public H264SequenceParameterSet? SequenceParameterSet { get; private set; }
+    /// <summary>The current decoder configuration record (avcC, hvcC, av1C, vpcC), null until known.</summary>
+    public byte[]? DecoderConfiguration { get; protected set; }
 
     /// <summary>True when <see cref="DecoderConfiguration"/> changed since the caller last cleared it (a sequence header is due).</summary>
     public bool ConfigurationChanged { get; set; }
 
-    /// <summary>
-    /// True when the access unit last inspected is a non-reference picture (every slice has nal_ref_idc 0): no other
-    /// picture is predicted from it, so live mode may drop it alone (the first frames to go under congestion).
-    /// </summary>
-    public bool IsNonReference { get; private set; }
+    /// <summary>True when the frame last written is one no other frame depends on, so live mode may drop it alone.</summary>
+    public bool IsNonReference { get; protected set; }
 
-    /// <summary>Reads the access unit's parameter sets, keyframe and disposable flags without writing anything.</summary>
-    /// <returns>True when the access unit holds an IDR slice.</returns>
-    public bool Inspect(ReadOnlySpan<byte> accessUnit)
+    /// <summary>False for codecs whose frames carry no composition time offset (AV1, VP9): PTS must equal DTS.</summary>
+    public virtual bool CarriesCompositionTime => true;
+
+    /// <summary>Picture width from the configuration, when known.</summary>
+    public abstract int? Width { get; }
+
+    /// <summary>Picture height from the configuration, when known.</summary>
+    public abstract int? Height { get; }
+
+    /// <summary>Frame rate from the configuration, when known.</summary>
+    public abstract double? FrameRate { get; }
+
+    /// <summary>The <c>videocodecid</c> onMetaData gives: 7 for H.264, the FourCC as a number for the others.</summary>
+    public double MetadataCodecId => Codec == VideoCodec.H264 ? 7 : FlvTags.FourCcOf(Codec);
+
+    /// <summary>What the media type declares, for the message of a frame that is not in that form.</summary>
+    public abstract string DeclaredForm { get; }
+
+    public static VideoTagBuilder Create(VideoMediaType mediaType) => mediaType.Codec switch
     {
-        ReadOnlySpan<byte> sps = default;
-        ReadOnlySpan<byte> pps = default;
-        bool keyframe = false;
-        _slices = 0;
-        _referenceSlices = 0;
-        if (_nalLengthSize == 0)
-        {
-            if (!AnnexB.StartsWithStartCode(accessUnit))
-            {
-                throw new InvalidDataException("video access unit does not start with an Annex-B start code, but the video input was declared Annex-B");
-            }
+        VideoCodec.H264 => new AvcTagBuilder(mediaType),
+        VideoCodec.Hevc => new HevcTagBuilder(mediaType),
+        VideoCodec.Av1 => new Av1TagBuilder(mediaType),
+        VideoCodec.Vp9 => new Vp9TagBuilder(mediaType),
+        _ => throw new NotSupportedException($"video codec {mediaType.Codec} is not supported"),
+    };
 
-            foreach (ReadOnlySpan<byte> nal in AnnexB.EnumerateNalUnits(accessUnit))
-            {
-                Classify(nal, ref sps, ref pps, ref keyframe);
-            }
-        }
-        else
-        {
-            foreach (ReadOnlySpan<byte> nal in LengthPrefixedNalUnits.Enumerate(accessUnit, _nalLengthSize))
-            {
-                Classify(nal, ref sps, ref pps, ref keyframe);
-            }
-        }
+    /// <summary>Reads one frame and writes its tag body, in one pass where the codec allows.</summary>
+    /// <returns>True when the frame is a keyframe (a random access point).</returns>
+    /// <exception cref="InvalidDataException">The frame is malformed or not in the declared form.</exception>
+    public abstract bool InspectAndWrite(ReadOnlySpan<byte> accessUnit, int compositionTimeMs, IBufferWriter<byte> output);
 
-        if (!sps.IsEmpty || !pps.IsEmpty)
+    /// <summary>Writes the sequence header tag body for <paramref name="configuration"/>.</summary>
+    public abstract void WriteSequenceHeader(IBufferWriter<byte> output, ReadOnlySpan<byte> configuration);
+
+    /// <summary>Writes the tag body that ends the sequence, or nothing when the codec's legacy form has none worth sending.</summary>
+    /// <returns>False when nothing was written.</returns>
+    public virtual bool WriteSequenceEnd(IBufferWriter<byte> output)
+    {
+        if (Codec == VideoCodec.H264)
         {
-            UpdateParameterSets(sps, pps);
+            return false;
         }
 
-        IsNonReference = _slices > 0 && _referenceSlices == 0;
-        return keyframe;
+        Span<byte> span = output.GetSpan(FlvTags.ExVideoHeaderSize);
+        FlvTags.WriteExVideoHeader(span, FlvTags.KeyFrame, FlvTags.ExSequenceEnd, Codec);
+        output.Advance(FlvTags.ExVideoHeaderSize);
+        return true;
     }
 
     /// <summary>
-    /// <see cref="Inspect"/> and <see cref="Write"/> in one pass over an Annex-B access unit (the start code search is the
-    /// costly part, so it is done once); a length-prefixed one is inspected and copied as before. The header's frame type
-    /// is filled in once the pass knows whether an IDR slice was there.
+    /// The HDR <c>colorInfo</c> metadata packet for the current configuration, or false when the stream signals no HDR
+    /// (then none is sent: SDR needs no hint).
     /// </summary>
-    /// <returns>True when the access unit holds an IDR slice.</returns>
-    public bool InspectAndWrite(ReadOnlySpan<byte> accessUnit, int compositionTimeMs, IBufferWriter<byte> output)
-    {
-        if (_nalLengthSize != 0)
-        {
-            bool key = Inspect(accessUnit);
-            Write(accessUnit, key, compositionTimeMs, output);
-            return key;
-        }
+    public virtual bool WriteColorInfo(IBufferWriter<byte> output) => false;
 
-        if (!AnnexB.StartsWithStartCode(accessUnit))
-        {
-            throw new InvalidDataException("video access unit does not start with an Annex-B start code, but the video input was declared Annex-B");
-        }
-
-        ReadOnlySpan<byte> sps = default;
-        ReadOnlySpan<byte> pps = default;
-        bool keyframe = false;
-        _slices = 0;
-        _referenceSlices = 0;
-        int bound = checked(accessUnit.Length + (accessUnit.Length / 3) + 4);
-        Span<byte> span = output.GetSpan(FlvTags.VideoHeaderSize + bound);
-        int at = FlvTags.VideoHeaderSize;
-        foreach (ReadOnlySpan<byte> nal in AnnexB.EnumerateNalUnits(accessUnit))
-        {
-            Classify(nal, ref sps, ref pps, ref keyframe);
-            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(span[at..], nal.Length);
-            nal.CopyTo(span[(at + 4)..]);
-            at += 4 + nal.Length;
-        }
-
-        FlvTags.WriteVideoHeader(span, keyframe, FlvTags.AvcNalu, compositionTimeMs);
-        if (!sps.IsEmpty || !pps.IsEmpty)
-        {
-            UpdateParameterSets(sps, pps);
-        }
-
-        IsNonReference = _slices > 0 && _referenceSlices == 0;
-        output.Advance(at);
-        return keyframe;
-    }
-
-    /// <summary>Writes the NALU tag body (5-byte header, then NAL units with 4-byte lengths) with one <c>GetSpan</c>.</summary>
-    public void Write(ReadOnlySpan<byte> accessUnit, bool keyframe, int compositionTimeMs, IBufferWriter<byte> output)
-    {
-        if (_nalLengthSize == 0)
-        {
-            // Each NAL unit gains at most one byte (a 3-byte start code becomes a 4-byte length) and takes at least
-            // 3 bytes of input with its start code: a bound, so the input is scanned once, while it is converted.
-            int bound = checked(accessUnit.Length + (accessUnit.Length / 3) + 4);
-            Span<byte> span = output.GetSpan(FlvTags.VideoHeaderSize + bound);
-            FlvTags.WriteVideoHeader(span, keyframe, FlvTags.AvcNalu, compositionTimeMs);
-            int written = AnnexB.WriteLengthPrefixed(accessUnit, span[FlvTags.VideoHeaderSize..]);
-            output.Advance(FlvTags.VideoHeaderSize + written);
-        }
-        else if (_nalLengthSize == 4)
-        {
-            Span<byte> span = output.GetSpan(FlvTags.VideoHeaderSize + accessUnit.Length);
-            FlvTags.WriteVideoHeader(span, keyframe, FlvTags.AvcNalu, compositionTimeMs);
-            accessUnit.CopyTo(span[FlvTags.VideoHeaderSize..]);
-            output.Advance(FlvTags.VideoHeaderSize + accessUnit.Length);
-        }
-        else
-        {
-            // 1- or 2-byte lengths grow to 4 bytes each: at most twice the input plus the header.
-            Span<byte> span = output.GetSpan(FlvTags.VideoHeaderSize + (accessUnit.Length * 4));
-            FlvTags.WriteVideoHeader(span, keyframe, FlvTags.AvcNalu, compositionTimeMs);
-            int at = FlvTags.VideoHeaderSize;
-            foreach (ReadOnlySpan<byte> nal in LengthPrefixedNalUnits.Enumerate(accessUnit, _nalLengthSize))
-            {
-                System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(span[at..], nal.Length);
-                nal.CopyTo(span[(at + 4)..]);
-                at += 4 + nal.Length;
-            }
-
-            output.Advance(at);
-        }
-    }
-
-    /// <summary>Adopts a new AVCDecoderConfigurationRecord (a mid-stream format change), when it differs from the current one.</summary>
-    public void SetConfiguration(ReadOnlySpan<byte> decoderConfigurationRecord)
-    {
-        if (DecoderConfiguration is not null && decoderConfigurationRecord.SequenceEqual(DecoderConfiguration))
-        {
-            return;
-        }
-
-        var record = AvcDecoderConfigurationRecord.Parse(decoderConfigurationRecord);
-        if (record.SequenceParameterSets.Count > 0)
-        {
-            _sps = record.SequenceParameterSets[0];
-            SequenceParameterSet = H264SequenceParameterSet.Parse(_sps);
-        }
-
-        if (record.PictureParameterSets.Count > 0)
-        {
-            _pps = record.PictureParameterSets[0];
-        }
-
-        DecoderConfiguration = decoderConfigurationRecord.ToArray();
-        ConfigurationChanged = true;
-    }
-
-    private void Classify(ReadOnlySpan<byte> nal, ref ReadOnlySpan<byte> sps, ref ReadOnlySpan<byte> pps, ref bool keyframe)
-    {
-        if (nal.IsEmpty)
-        {
-            return;
-        }
-
-        var type = (H264NalUnitType)(nal[0] & 0x1F);
-        if (type is >= H264NalUnitType.NonIdrSlice and <= H264NalUnitType.Idr)
-        {
-            _slices++;
-            if ((nal[0] & 0x60) != 0)
-            {
-                _referenceSlices++;
-            }
-        }
-
-        switch (type)
-        {
-            case H264NalUnitType.Idr:
-                keyframe = true;
-                break;
-            case H264NalUnitType.Sps:
-                if (sps.IsEmpty)
-                {
-                    sps = nal;
-                }
-
-                break;
-            case H264NalUnitType.Pps:
-                if (pps.IsEmpty)
-                {
-                    pps = nal;
-                }
-
-                break;
-            default:
-                break;
-        }
-    }
-
-    private void UpdateParameterSets(ReadOnlySpan<byte> sps, ReadOnlySpan<byte> pps)
-    {
-        bool spsChanged = !sps.IsEmpty && (_sps is null || !sps.SequenceEqual(_sps));
-        bool ppsChanged = !pps.IsEmpty && (_pps is null || !pps.SequenceEqual(_pps));
-        if (!spsChanged && !ppsChanged)
-        {
-            return;
-        }
-
-        if (spsChanged)
-        {
-            SequenceParameterSet = H264SequenceParameterSet.Parse(sps);
-            _sps = sps.ToArray();
-        }
-
-        if (ppsChanged)
-        {
-            _pps = pps.ToArray();
-        }
-
-        if (_sps is not null && _pps is not null)
-        {
-            DecoderConfiguration = AvcDecoderConfigurationRecord.Build(_sps, _pps);
-            ConfigurationChanged = true;
-        }
-    }
+    /// <summary>Adopts a configuration record given mid-stream, when it differs from the current one.</summary>
+    /// <exception cref="InvalidDataException">The record is malformed.</exception>
+    public abstract void SetConfiguration(ReadOnlySpan<byte> decoderConfigurationRecord);
 }

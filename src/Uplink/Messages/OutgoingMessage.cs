@@ -49,8 +49,8 @@ internal readonly struct OutgoingMessage
 
     public ReadOnlySpan<byte> Payload => Buffer.AsSpan(Offset, Length);
 
-    /// <summary>A video frame a decoder can start from (FLV frame type 1), not a sequence header.</summary>
-    public bool IsVideoKeyframe => Type == RtmpMessageType.Video && !IsConfiguration && Length > 0 && Buffer[Offset] >> 4 == 1;
+    /// <summary>A video frame a decoder can start from (FLV frame type 1, legacy or extended header), not a sequence header.</summary>
+    public bool IsVideoKeyframe => Type == RtmpMessageType.Video && !IsConfiguration && Length > 0 && ((Buffer[Offset] >> 4) & 7) == 1;
 
     /// <summary>A video frame that is not a keyframe nor a sequence header (it depends on earlier frames).</summary>
     public bool IsVideoInterFrame => Type == RtmpMessageType.Video && !IsConfiguration && !IsVideoKeyframe;

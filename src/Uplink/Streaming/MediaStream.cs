@@ -38,8 +38,8 @@ internal sealed class MediaStream : IDisposable
     {
         _options = options;
         _logger = logger;
-        Video = options.Video is null ? null : new VideoTagBuilder(options.Video);
-        Audio = options.Audio is null ? null : new AudioTagBuilder(options.Audio);
+        Video = options.Video is null ? null : VideoTagBuilder.Create(options.Video);
+        Audio = options.Audio is null ? null : AudioTagBuilder.Create(options.Audio);
         _interleaver = new Interleaver(Video is not null, Audio is not null, options.InterleaveWindow);
         _tagWriter = new ArenaMessageWriter(_arena);
         _timecode = options.Timecode is { } timecode ? new TimecodeInserter(timecode, options.TimeProvider) : null;
@@ -57,10 +57,10 @@ internal sealed class MediaStream : IDisposable
     /// <summary>Audio frames written and accepted (each frame of an ADTS write).</summary>
     public long AudioFramesAccepted => Interlocked.Read(ref _audioFramesWritten);
 
-    /// <summary>Video frames the stream could not send: written before any SPS/PPS was known.</summary>
+    /// <summary>Video frames the stream could not send: written before the codec configuration was known.</summary>
     public long VideoFramesDropped => Interlocked.Read(ref _videoDropped);
 
-    /// <summary>Audio frames the stream could not send: written before any AAC configuration was known.</summary>
+    /// <summary>Audio frames the stream could not send: written before the codec configuration was known.</summary>
     public long AudioFramesDropped => Interlocked.Read(ref _audioDropped);
 
     /// <summary>Where messages go once the interleaver lets them leave.</summary>
@@ -89,6 +89,11 @@ internal sealed class MediaStream : IDisposable
             throw new ArgumentException($"video frame {_videoFramesWritten}: PTS {presentationTime} differs from DTS {decodeTime} (frames reordered for B-frames), and AllowBFrames is false.", nameof(presentationTime));
         }
 
+        if (!video.CarriesCompositionTime && presentationTime != decodeTime)
+        {
+            throw new ArgumentException($"video frame {_videoFramesWritten}: PTS {presentationTime} differs from DTS {decodeTime}, but {video.Codec} frames carry no composition offset in RTMP; write them in presentation order with PTS equal to DTS.", nameof(presentationTime));
+        }
+
         if (presentationTime < decodeTime)
         {
             throw new ArgumentException($"video frame {_videoFramesWritten}: PTS {presentationTime} is before DTS {decodeTime}; a picture cannot be shown before it is decoded (are the two swapped?).", nameof(presentationTime));
@@ -108,10 +113,7 @@ internal sealed class MediaStream : IDisposable
         catch (InvalidDataException ex)
         {
             _tagWriter.Abandon();
-            string declared = _options.Video is { NalLengthSize: > 0 } type
-                ? $"the video media type says NAL units with {type.NalLengthSize}-byte length prefixes (AVCC): is this Annex-B, or not H.264 at all?"
-                : "the video media type says Annex-B (start codes)";
-            throw new InvalidDataException($"video frame {_videoFramesWritten}: {ex.Message}; {declared}", ex);
+            throw new InvalidDataException($"video frame {_videoFramesWritten}: {ex.Message}; {video.DeclaredForm}", ex);
         }
         catch
         {
@@ -138,8 +140,13 @@ internal sealed class MediaStream : IDisposable
         {
             video.ConfigurationChanged = false;
             _scratch.Clear();
-            FlvTags.WriteAvcSequenceHeader(_scratch, video.DecoderConfiguration);
+            video.WriteSequenceHeader(_scratch, video.DecoderConfiguration);
             _interleaver.Add(true, _arena.Create(RtmpMessageType.Video, dtsMs, _scratch.WrittenSpan, isConfiguration: true));
+            _scratch.Clear();
+            if (video.WriteColorInfo(_scratch))
+            {
+                _interleaver.Add(true, _arena.Create(RtmpMessageType.Video, dtsMs, _scratch.WrittenSpan, isConfiguration: true));
+            }
         }
 
         _interleaver.Add(true, _tagWriter.Commit(RtmpMessageType.Video, dtsMs, isConfiguration: false, video.IsNonReference));
@@ -163,14 +170,31 @@ internal sealed class MediaStream : IDisposable
         }
     }
 
-    /// <summary>Adds AAC audio: one raw frame, or (ADTS input) each ADTS frame of <paramref name="frame"/> as its own message.</summary>
+    /// <summary>
+    /// Adds audio: one frame, or each frame of a write that holds several self-delimiting ones (ADTS, AC-3, E-AC-3, MP3)
+    /// as its own message, with consecutive timestamps.
+    /// </summary>
     public void WriteAudio(AudioTagBuilder audio, ReadOnlySpan<byte> frame, TimeSpan timestamp)
     {
-        // Several ADTS frames in one write get consecutive timestamps; the next write must not go before the last.
-        _lastAudioDts = audio.IsAdts ? AddAdts(audio, frame, timestamp) : timestamp;
-        if (!audio.IsAdts)
+        // The next write must not go before the last frame of this one.
+        _lastAudioDts = audio switch
         {
-            AddAudio(audio, frame, ToMilliseconds(timestamp), timestamp);
+            AacTagBuilder { IsAdts: true } aac => AddAdts(aac, frame, timestamp),
+            AacTagBuilder or ExAudioTagBuilder { Codec: AudioCodec.Opus or AudioCodec.Flac } => AddAudio(audio, frame, ToMilliseconds(timestamp), timestamp),
+            _ => AddSyncFrames(audio, frame, timestamp),
+        };
+    }
+
+    /// <summary>Queues the end of the video sequence (Enhanced RTMP SequenceEnd) behind the last frame, when the stream has one.</summary>
+    public void EndSequence()
+    {
+        if (Video is { DecoderConfiguration: not null } video && _lastVideoDts is TimeSpan last)
+        {
+            _scratch.Clear();
+            if (video.WriteSequenceEnd(_scratch))
+            {
+                _interleaver.Add(true, _arena.Create(RtmpMessageType.Video, ToMilliseconds(last), _scratch.WrittenSpan, isConfiguration: true));
+            }
         }
     }
 
@@ -191,17 +215,15 @@ internal sealed class MediaStream : IDisposable
     {
         get
         {
-            H264SequenceParameterSet? sps = Video?.SequenceParameterSet;
-            AudioSpecificConfig? asc = Audio?.Parsed;
             return new StreamMetadata(
-                Video is not null,
-                Audio is not null,
-                sps?.Width ?? _options.Video?.Width,
-                sps?.Height ?? _options.Video?.Height,
-                sps?.FrameRate ?? _options.Video?.FrameRate,
+                Video?.MetadataCodecId,
+                Audio?.MetadataCodecId,
+                Video?.Width ?? _options.Video?.Width,
+                Video?.Height ?? _options.Video?.Height,
+                Video?.FrameRate ?? _options.Video?.FrameRate,
                 _options.VideoDataRate ?? (_options.Video?.BitRate is long bps ? bps / 1000d : null),
-                asc?.SampleRate ?? _options.Audio?.SampleRate,
-                asc?.Channels ?? _options.Audio?.Channels,
+                Audio?.SampleRate ?? _options.Audio?.SampleRate,
+                Audio?.Channels ?? _options.Audio?.Channels,
                 _options.AudioDataRate);
         }
     }
@@ -216,7 +238,7 @@ internal sealed class MediaStream : IDisposable
     internal static long ToMilliseconds(TimeSpan t) => (long)Math.Floor(t.Ticks / (double)TimeSpan.TicksPerMillisecond);
 
     /// <returns>The timestamp of the last frame added.</returns>
-    private TimeSpan AddAdts(AudioTagBuilder audio, ReadOnlySpan<byte> data, TimeSpan timestamp)
+    private TimeSpan AddAdts(AacTagBuilder audio, ReadOnlySpan<byte> data, TimeSpan timestamp)
     {
         int index = 0;
         TimeSpan last = timestamp;
@@ -228,7 +250,7 @@ internal sealed class MediaStream : IDisposable
             }
 
             audio.ObserveAdts(frame.Header);
-            int rate = audio.SampleRate;
+            int rate = audio.CoreSampleRate;
             TimeSpan at = rate > 0 ? timestamp + TimeSpan.FromTicks(index * 1024L * TimeSpan.TicksPerSecond / rate) : timestamp;
             AddAudio(audio, frame.Payload, ToMilliseconds(at), at);
             last = at;
@@ -238,30 +260,70 @@ internal sealed class MediaStream : IDisposable
         return last;
     }
 
-    private void AddAudio(AudioTagBuilder audio, ReadOnlySpan<byte> raw, long timestampMs, TimeSpan timestamp)
+    /// <returns>The timestamp of the last frame added.</returns>
+    private TimeSpan AddSyncFrames(AudioTagBuilder audio, ReadOnlySpan<byte> data, TimeSpan timestamp)
+    {
+        int offset = 0;
+        long samplesBefore = 0;
+        TimeSpan last = timestamp;
+        while (offset < data.Length)
+        {
+            int length;
+            int samples, rate;
+            try
+            {
+                length = audio.NextFrame(data[offset..], out samples, out rate);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new InvalidDataException($"audio frame {_audioFramesWritten + 1} (offset {offset} of this write): {ex.Message}", ex);
+            }
+
+            TimeSpan at = rate > 0 ? timestamp + TimeSpan.FromTicks(samplesBefore * TimeSpan.TicksPerSecond / rate) : timestamp;
+            AddAudio(audio, data.Slice(offset, length), ToMilliseconds(at), at);
+            samplesBefore += samples;
+            offset += length;
+            last = at;
+        }
+
+        return last;
+    }
+
+    /// <returns>The frame's timestamp.</returns>
+    private TimeSpan AddAudio(AudioTagBuilder audio, ReadOnlySpan<byte> raw, long timestampMs, TimeSpan timestamp)
     {
         Interlocked.Increment(ref _audioFramesWritten);
-        if (audio.AudioSpecificConfig is not { } config)
+        if (audio.Configuration is not { } config)
         {
             CountDropped(ref _audioDropped, UplinkMetrics.AudioTrack);
             WriterLog.AudioWithoutConfiguration(_logger, timestamp);
-            return;
+            return timestamp;
         }
 
         if (audio.ConfigurationChanged)
         {
             audio.ConfigurationChanged = false;
             _scratch.Clear();
-            FlvTags.WriteAac(_scratch, FlvTags.AacSequenceHeader, config);
-            _interleaver.Add(false, _arena.Create(RtmpMessageType.Audio, timestampMs, _scratch.WrittenSpan, isConfiguration: true));
+            if (audio.WriteSequenceHeader(_scratch, config))
+            {
+                _interleaver.Add(false, _arena.Create(RtmpMessageType.Audio, timestampMs, _scratch.WrittenSpan, isConfiguration: true));
+            }
+
+            _scratch.Clear();
+            if (audio.WriteChannelConfiguration(_scratch))
+            {
+                _interleaver.Add(false, _arena.Create(RtmpMessageType.Audio, timestampMs, _scratch.WrittenSpan, isConfiguration: true));
+            }
         }
 
-        FlvTags.WriteAac(_tagWriter, FlvTags.AacRaw, raw);
+        audio.WriteFrame(_tagWriter, raw);
         _interleaver.Add(false, _tagWriter.Commit(RtmpMessageType.Audio, timestampMs, isConfiguration: false));
         if (Video is null)
         {
             AddTimecodeIfDue(false, timestamp, timestampMs);
         }
+
+        return timestamp;
     }
 
     /// <summary>
@@ -270,7 +332,7 @@ internal sealed class MediaStream : IDisposable
     /// </summary>
     private void AddTimecodeIfDue(bool video, TimeSpan time, long timestampMs)
     {
-        if (_timecode is not null && _timecode.TryWrite(time, Video?.SequenceParameterSet?.FrameRate ?? _options.Video?.FrameRate, _scratch))
+        if (_timecode is not null && _timecode.TryWrite(time, Video?.FrameRate ?? _options.Video?.FrameRate, _scratch))
         {
             _interleaver.Add(video, _arena.Create(RtmpMessageType.DataAmf0, timestampMs, _scratch.WrittenSpan, isConfiguration: true));
         }

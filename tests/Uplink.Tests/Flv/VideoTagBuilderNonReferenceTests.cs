@@ -26,7 +26,7 @@ public class VideoTagBuilderNonReferenceTests
     [InlineData(new byte[] { 0x06 }, false)]             // no slice at all
     public void A_picture_is_disposable_only_when_every_slice_has_nal_ref_idc_0(byte[] nalHeaders, bool disposable)
     {
-        var builder = new VideoTagBuilder(VideoMediaType.H264AnnexB);
+        var builder = new AvcTagBuilder(VideoMediaType.H264AnnexB);
         builder.Inspect(AccessUnit(nalHeaders));
         Assert.Equal(disposable, builder.IsNonReference);
     }
@@ -34,7 +34,7 @@ public class VideoTagBuilderNonReferenceTests
     [Fact]
     public void The_flag_describes_the_last_access_unit_inspected()
     {
-        var builder = new VideoTagBuilder(VideoMediaType.H264AnnexB);
+        var builder = new AvcTagBuilder(VideoMediaType.H264AnnexB);
         builder.Inspect(AccessUnit(0x01));
         Assert.True(builder.IsNonReference);
         builder.Inspect(AccessUnit(0x41));
