@@ -96,4 +96,22 @@ public static class RecordingComparison
 
         return repeated;
     }
+
+    /// <summary>
+    /// Both files decode, with FFmpeg 8.1, to the same per-stream MD5 sequences (video planes; audio as s16, encoder delay
+    /// kept); timestamps are not compared.
+    /// </summary>
+    public static async Task AssertSameDecodedFramesAsync(string source, string recording, string context)
+    {
+        var expected = await Peers.FfmpegLibraries.FrameMd5Async(source);
+        var actual = await Peers.FfmpegLibraries.FrameMd5Async(recording);
+        var problems = "";
+        foreach (var kind in new[] { MediaKind.Video, MediaKind.Audio })
+        {
+            problems += Describe($"{kind} (decoded)", expected.Frames(kind), actual.Frames(kind));
+        }
+
+        Xunit.Assert.True(expected.Streams.Count == actual.Streams.Count, $"{context}: source streams [{string.Join("; ", expected.CodecLines)}], recording [{string.Join("; ", actual.CodecLines)}]");
+        Xunit.Assert.True(problems.Length == 0, $"{context}: the recording differs from the source.\n  source:    {source}\n  recording: {recording}\n{problems}");
+    }
 }

@@ -69,6 +69,19 @@ public static class FfmpegLibraries
         return FfmpegFrameHashes.Parse(result.StandardOutput);
     }
 
+    /// <summary>FFmpeg 8.1's demuxing of <paramref name="file"/>: streams with extradata, packets in file order (packets.js --dump).</summary>
+    public static async Task<PacketDump> DumpPacketsAsync(string file)
+    {
+        var dump = Path.Combine(Path.GetDirectoryName(file)!, Path.GetFileName(file) + ".dump");
+        var result = await ExternalProcess.RunAsync(Node, [Script("packets.js"), file, "--dump", dump], TimeSpan.FromSeconds(60), PeerDirectory);
+        if (result.TimedOut || result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"FFmpeg 8.1 could not demux {file}: {result.Describe()}");
+        }
+
+        return PacketDump.Parse(await File.ReadAllBytesAsync(dump));
+    }
+
     /// <summary>
     /// Returns the path of the FFmpeg 8.1 clip for <paramref name="options"/>, encoding it on first use (once per test
     /// run, in a temp directory deleted when the test process exits).

@@ -97,7 +97,7 @@ public sealed class FfmpegLibrariesSelfCheckTests
         Assert.True(!publish.TimedOut && publish.ExitCode == 0, $"rtmp-publish.js failed.\n{publish.Describe()}");
         var recording = await listener.WaitForRecordingAsync(PeerRoundTrip.RecordingTimeout);
 
-        await AssertSameFramesAsync(clip, recording, $"rtmp-publish.js → {listener.Name}, {clip}");
+        await RecordingComparison.AssertSameDecodedFramesAsync(clip, recording, $"rtmp-publish.js → {listener.Name}, {clip}");
         Assert.Contains(video, (await FfmpegLibraries.FrameMd5Async(recording, MediaKind.Video)).Video?.Codec, StringComparison.Ordinal);
     }
 
@@ -112,7 +112,7 @@ public sealed class FfmpegLibrariesSelfCheckTests
         Assert.True(!publish.TimedOut && publish.ExitCode == 0, $"ffmpeg failed.\n{publish.Describe()}");
         var recording = await listener.WaitForRecordingAsync(PeerRoundTrip.RecordingTimeout);
 
-        await AssertSameFramesAsync(clip, recording, $"Debian ffmpeg → {listener.Name}");
+        await RecordingComparison.AssertSameDecodedFramesAsync(clip, recording, $"Debian ffmpeg → {listener.Name}");
     }
 
     /// <summary>A missing publisher fails the listener within its timeout, with a one-line reason and no recording.</summary>
@@ -127,20 +127,5 @@ public sealed class FfmpegLibrariesSelfCheckTests
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("no publisher connected", result.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("UPLINK_RECORD_CLOSED", result.StandardOutput, StringComparison.Ordinal);
-    }
-
-    /// <summary>Both files hash to the same per-stream MD5 sequences with FFmpeg 8.1 (timestamps are not compared).</summary>
-    private static async Task AssertSameFramesAsync(string source, string recording, string context)
-    {
-        var expected = await FfmpegLibraries.FrameMd5Async(source);
-        var actual = await FfmpegLibraries.FrameMd5Async(recording);
-        var problems = "";
-        foreach (var kind in new[] { MediaKind.Video, MediaKind.Audio })
-        {
-            problems += RecordingComparison.Describe($"{kind} (decoded)", expected.Frames(kind), actual.Frames(kind));
-        }
-
-        Assert.True(expected.Streams.Count == actual.Streams.Count, $"{context}: source streams [{string.Join("; ", expected.CodecLines)}], recording [{string.Join("; ", actual.CodecLines)}]");
-        Assert.True(problems.Length == 0, $"{context}: the recording differs from the source.\n  source:    {source}\n  recording: {recording}\n{problems}");
     }
 }

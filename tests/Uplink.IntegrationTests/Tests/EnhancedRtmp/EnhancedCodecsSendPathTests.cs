@@ -1,0 +1,82 @@
+using Uplink.IntegrationTests.Media;
+using Uplink.IntegrationTests.Peers;
+
+namespace Uplink.IntegrationTests.Tests.EnhancedRtmp;
+
+/// <summary>
+/// The writer's Enhanced RTMP tags, alone: packets demuxed by FFmpeg 8.1 itself (no reader of ours in between) are
+/// written with the media types the library builds from their extradata, published to FFmpeg 8.1's RTMP listener, and
+/// the recording decodes to exactly the source's frames, video and audio, every codec.
+/// </summary>
+public sealed class EnhancedCodecsSendPathTests
+{
+    /// <summary>Every video codec with B-frames where it has them, every audio codec, and the legacy pairs beside them.</summary>
+    public static TheoryData<string, bool, string, string> Pairs => new()
+    {
+        { "hevc", true, "opus", "mp4" },
+        { "hevc", false, "aac", "mkv" },
+        { "av1", false, "flac", "mp4" },
+        { "av1", false, "opus", "webm" },
+        { "vp9", false, "ac3", "mp4" },
+        { "vp9", false, "opus", "webm" },
+        { "h264", true, "eac3", "mp4" },
+        { "hevc", false, "mp3", "mkv" },
+        { "h264", false, "flac", "mkv" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Pairs))]
+    public async Task Frames_written_with_the_library_media_types_arrive_frame_identical(string video, bool bframes, string audio, string container)
+    {
+        var clip = await FfmpegLibraries.MakeClipAsync(new FfmpegClipOptions { Video = video, BFrames = bframes, Audio = audio, Container = container });
+        var dump = await FfmpegLibraries.DumpPacketsAsync(clip);
+        await using var listener = await FfmpegRtmpListener.StartAsync();
+
+        await using (var writer = new RtmpWriter(new RtmpWriterOptions
+        {
+            Url = listener.PublishUrl(),
+            Video = VideoType(dump.Video!),
+            Audio = AudioType(dump.Audio!),
+            AllowBFrames = true,
+        }))
+        {
+            await writer.ConnectAsync();
+            foreach (var packet in dump.Packets)
+            {
+                if (packet.StreamIndex == dump.Video!.Index)
+                {
+                    await writer.WriteVideoAsync(packet.Data, packet.Dts, packet.Pts);
+                }
+                else if (packet.StreamIndex == dump.Audio!.Index)
+                {
+                    await writer.WriteAudioAsync(packet.Data, packet.Pts);
+                }
+            }
+
+            await writer.DisconnectAsync();
+        }
+
+        var recording = await listener.WaitForRecordingAsync(PeerRoundTrip.RecordingTimeout);
+        await RecordingComparison.AssertSameDecodedFramesAsync(clip, recording, $"RtmpWriter → {listener.Name}, {clip}");
+    }
+
+    private static VideoMediaType VideoType(DumpedStream stream) => stream.Codec switch
+    {
+        "h264" => VideoMediaType.H264(stream.Extradata),
+        "hevc" => VideoMediaType.Hevc(stream.Extradata),
+        "av1" => stream.Extradata.Length > 0 ? VideoMediaType.Av1(stream.Extradata) : VideoMediaType.Av1(),
+        "vp9" => stream.Extradata.Length > 0 ? VideoMediaType.Vp9(stream.Extradata) : VideoMediaType.Vp9(),
+        _ => throw new NotSupportedException(stream.Codec),
+    };
+
+    private static AudioMediaType AudioType(DumpedStream stream) => stream.Codec switch
+    {
+        "aac" => AudioMediaType.Aac(stream.Extradata),
+        "opus" => AudioMediaType.Opus(stream.Extradata),
+        "flac" => AudioMediaType.Flac(stream.Extradata),
+        "ac3" => AudioMediaType.Ac3,
+        "eac3" => AudioMediaType.Eac3,
+        "mp3" => AudioMediaType.Mp3,
+        _ => throw new NotSupportedException(stream.Codec),
+    };
+}
