@@ -76,6 +76,9 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
     /// <summary>What the accepted <c>connect</c> told us, with the timings.</summary>
     public RtmpServerInfo? Info { get; private set; }
 
+    /// <summary>The properties object of the server's answer to <c>connect</c> (Enhanced RTMP servers list codecs there).</summary>
+    public AmfObject? ConnectAnswer { get; private set; }
+
     /// <summary>Handshake, our Set Chunk Size and Window Ack Size, then <c>connect</c> with <paramref name="authParameters"/>
     /// appended to app and tcUrl (as FFmpeg does for authentication).</summary>
     /// <returns>Null when the server accepted; its (unredacted) status when it refused.</returns>
@@ -111,6 +114,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
         if (result.CommandObject is { } props)
         {
             ServerVersion = props.GetString("fmsVer") ?? "";
+            ConnectAnswer = props;
         }
 
         Info = new RtmpServerInfo(ServerVersion, result.CommandObject?.GetNumber("capabilities"), System.Diagnostics.Stopwatch.GetElapsedTime(started), handshakeRoundTrip);

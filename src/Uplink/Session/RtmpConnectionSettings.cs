@@ -13,7 +13,8 @@ internal sealed record RtmpConnectionSettings(
     bool DigestHandshake = false,
     IReadOnlyList<KeyValuePair<string, object?>>? ExtraConnectProperties = null,
     int MaxIncomingMessageLength = 4 * 1024 * 1024,
-    int MaxIncomingChunkSize = 1 << 24)
+    int MaxIncomingChunkSize = 1 << 24,
+    EnhancedRtmpCapabilities? Enhanced = null)
 {
     /// <summary>The <c>connect</c> command object for <paramref name="url"/>, with <paramref name="authParameters"/> appended to app and tcUrl.</summary>
     public AmfObject BuildConnectObject(RtmpUrl url, string authParameters)
@@ -33,6 +34,8 @@ internal sealed record RtmpConnectionSettings(
             o.Add("pageUrl", PageUrl);
         }
 
+        // Before the caller's extra properties, which may override what we declare.
+        Enhanced?.AddTo(o);
         foreach (KeyValuePair<string, object?> extra in ExtraConnectProperties ?? [])
         {
             o[extra.Key] = extra.Value;

@@ -55,12 +55,19 @@ internal static class RtmpConnector
                     options.SwfUrl,
                     options.PageUrl,
                     options.DigestHandshake,
-                    options.ConnectProperties);
+                    options.ConnectProperties,
+                    Enhanced: EnhancedRtmpCapabilities.For(options));
                 connection = new RtmpClientConnection(transport, settings, logger, chunkLogger, onServerStatus);
                 progress.Stage = "in the handshake or connect";
                 RtmpServerStatus? refusal = await connection.ConnectAsync(url, authParameters, timeoutToken).ConfigureAwait(false);
                 if (refusal is null)
                 {
+                    // A server that lists the codecs it takes, and not ours, would drop or misread the stream: say so now.
+                    if (settings.Enhanced!.FindRefusal(connection.ConnectAnswer) is { } unsupported)
+                    {
+                        throw new RtmpException(RtmpErrorKind.PublishRejected, unsupported);
+                    }
+
                     return connection;
                 }
 

@@ -86,6 +86,9 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
     /// <summary>Refuse (close at once) every connection after the first, to make reconnection fail.</summary>
     public bool RefuseLaterConnections { get; set; }
 
+    /// <summary>More properties for the connect answer's properties object (an Enhanced RTMP server's codec lists).</summary>
+    public IReadOnlyList<KeyValuePair<string, object?>> ConnectAnswerProperties { get; set; } = [];
+
     /// <summary>Connections accepted so far.</summary>
     public int ConnectionCount => _connectionCount;
 
@@ -267,7 +270,13 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
                     break;
                 }
 
-                Command(writer, output, 0, "_result", msg.Transaction, new AmfObject().Add("fmsVer", "FMS/3,0,1,123").Add("capabilities", 31d), Status("status", "NetConnection.Connect.Success", "Connection succeeded."));
+                var properties = new AmfObject().Add("fmsVer", "FMS/3,0,1,123").Add("capabilities", 31d);
+                foreach (KeyValuePair<string, object?> property in ConnectAnswerProperties)
+                {
+                    properties.Add(property.Key, property.Value);
+                }
+
+                Command(writer, output, 0, "_result", msg.Transaction, properties, Status("status", "NetConnection.Connect.Success", "Connection succeeded."));
                 Command(writer, output, 0, "onBWDone", 0, null, null);
                 for (int i = 0; i < PingsAfterConnect; i++)
                 {

@@ -1,0 +1,132 @@
+using Uplink.Flv;
+using Uplink.Protocol.Amf;
+
+namespace Uplink.Session;
+
+/// <summary>
+/// The Enhanced RTMP part of <c>connect</c>: what we declare (the codecs we can send, as <c>fourCcList</c> and the
+/// <c>videoFourCcInfoMap</c>/<c>audioFourCcInfoMap</c> with CanEncode, and <c>capsEx</c>), and what the server's answer
+/// says it takes. Declared only for a stream that uses a FourCC codec, so a legacy H.264/AAC connect stays as it was.
+/// </summary>
+/// <param name="Video">The stream's video codec, null without video.</param>
+/// <param name="Audio">The stream's audio codec, null without audio.</param>
+internal sealed record EnhancedRtmpCapabilities(VideoCodec? Video, AudioCodec? Audio)
+{
+    private const int CanDecode = 0x01;
+    private const int CanEncode = 0x02;
+    private const int CanForward = 0x04;
+
+    /// <summary>CapsExMask.Reconnect: the writer follows a server's NetConnection.Connect.ReconnectRequest.</summary>
+    private const double CapsExReconnect = 0x01;
+
+    private static readonly VideoCodec[] VideoCodecs = [VideoCodec.Hevc, VideoCodec.Av1, VideoCodec.Vp9, VideoCodec.H264];
+    private static readonly AudioCodec[] AudioCodecs = [AudioCodec.Opus, AudioCodec.Flac, AudioCodec.Ac3, AudioCodec.Eac3, AudioCodec.Mp3, AudioCodec.Aac];
+
+    /// <summary>True when the stream needs Enhanced RTMP: a video codec other than H.264, or audio other than AAC and MP3.</summary>
+    public bool IsEnhanced => Video is VideoCodec v && v != VideoCodec.H264 || Audio is AudioCodec a && a is not (AudioCodec.Aac or AudioCodec.Mp3);
+
+    /// <summary>For the writer's options.</summary>
+    public static EnhancedRtmpCapabilities For(RtmpWriterOptions options) => new(options.Video?.Codec, options.Audio?.Codec);
+
+    /// <summary>Adds the Enhanced RTMP properties to a <c>connect</c> command object, when the stream needs them.</summary>
+    public void AddTo(AmfObject connect)
+    {
+        if (!IsEnhanced)
+        {
+            return;
+        }
+
+        var fourCcs = new List<object?>();
+        var video = new AmfObject();
+        foreach (VideoCodec codec in VideoCodecs)
+        {
+            string fourCc = FourCcText(FlvTags.FourCcOf(codec));
+            fourCcs.Add(fourCc);
+            video.Add(fourCc, (double)CanEncode);
+        }
+
+        var audio = new AmfObject();
+        foreach (AudioCodec codec in AudioCodecs)
+        {
+            string fourCc = FourCcText(FlvTags.FourCcOf(codec));
+            fourCcs.Add(fourCc);
+            audio.Add(fourCc, (double)CanEncode);
+        }
+
+        connect["fourCcList"] = fourCcs;
+        connect["videoFourCcInfoMap"] = video;
+        connect["audioFourCcInfoMap"] = audio;
+        connect["capsEx"] = CapsExReconnect;
+    }
+
+    /// <summary>
+    /// What the server's <c>connect</c> answer says against the stream's codecs: a codec its info map or FourCC list leaves
+    /// out. A server that says nothing about codecs (nginx-rtmp, FFmpeg's listener, Node-Media-Server) is tried, as OBS does.
+    /// </summary>
+    /// <returns>Null when nothing speaks against the stream; otherwise the one-line reason.</returns>
+    public string? FindRefusal(AmfObject? answer)
+    {
+        if (!IsEnhanced || answer is null)
+        {
+            return null;
+        }
+
+        if (Video is VideoCodec v && v != VideoCodec.H264 && Refuses(answer, "videoFourCcInfoMap", FlvTags.FourCcOf(v)) is { } videoList)
+        {
+            return $"the server does not take {Name(v)} video: its connect answer lists {videoList}";
+        }
+
+        if (Audio is AudioCodec a && a is not (AudioCodec.Aac or AudioCodec.Mp3) && Refuses(answer, "audioFourCcInfoMap", FlvTags.FourCcOf(a)) is { } audioList)
+        {
+            return $"the server does not take {Name(a)} audio: its connect answer lists {audioList}";
+        }
+
+        return null;
+    }
+
+    /// <returns>What the server lists, when it lists codecs and not this one; null when it takes it or lists nothing.</returns>
+    private static string? Refuses(AmfObject answer, string mapName, uint fourCc)
+    {
+        string wanted = FourCcText(fourCc);
+        if (answer[mapName] is AmfObject map)
+        {
+            foreach ((string key, object? value) in map.Properties)
+            {
+                if ((key == "*" || key == wanted) && value is double flags && ((int)flags & (CanDecode | CanForward)) != 0)
+                {
+                    return null;
+                }
+            }
+
+            return map.Count == 0 ? "no codec" : string.Join(", ", map.Properties.Select(p => p.Key));
+        }
+
+        if (answer["fourCcList"] is IList<object?> list && list.Count > 0)
+        {
+            return list.Any(e => e is string s && (s == "*" || s == wanted))
+                ? null
+                : string.Join(", ", list.OfType<string>());
+        }
+
+        return null;
+    }
+
+    private static string FourCcText(uint fourCc) =>
+        string.Create(4, fourCc, static (span, value) =>
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                span[i] = (char)(byte)(value >> (24 - (8 * i)));
+            }
+        });
+
+    private static string Name(VideoCodec codec) => codec switch { VideoCodec.Hevc => "HEVC", VideoCodec.Av1 => "AV1", _ => "VP9" };
+
+    private static string Name(AudioCodec codec) => codec switch
+    {
+        AudioCodec.Opus => "Opus",
+        AudioCodec.Flac => "FLAC",
+        AudioCodec.Ac3 => "AC-3",
+        _ => "E-AC-3",
+    };
+}
