@@ -373,6 +373,16 @@ internal sealed partial class RtmpDestination
         }
 
         bool video = message.Type == RtmpMessageType.Video;
+        if (message.IsConfiguration && FlvTags.IsDescriptor(video, message.Payload))
+        {
+            // Likewise a colorInfo or MultichannelConfig the start already sent.
+            byte[]? described = video ? link.SentVideoDescriptor : link.SentAudioDescriptor;
+            if (described is not null && message.Payload.SequenceEqual(described))
+            {
+                return;
+            }
+        }
+
         if (message.IsConfiguration && FlvTags.IsSequenceHeader(video, message.Payload))
         {
             // Skip a queued sequence header the start of the stream already sent.
@@ -432,6 +442,7 @@ internal sealed partial class RtmpDestination
             if (audio.WriteChannelConfiguration(_startScratch))
             {
                 connection.Enqueue(ChunkStreamIds.Audio, RtmpMessageType.Audio, 0, connection.StreamId, _startScratch.WrittenSpan);
+                link.SentAudioDescriptor = _startScratch.WrittenSpan.ToArray();
             }
         }
 
@@ -446,6 +457,7 @@ internal sealed partial class RtmpDestination
             if (video.WriteColorInfo(_startScratch))
             {
                 connection.Enqueue(ChunkStreamIds.Video, RtmpMessageType.Video, 0, connection.StreamId, _startScratch.WrittenSpan);
+                link.SentVideoDescriptor = _startScratch.WrittenSpan.ToArray();
             }
         }
     }

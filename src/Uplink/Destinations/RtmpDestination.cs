@@ -421,5 +421,10 @@ internal sealed partial class RtmpDestination : IMessageSink
         public byte[]? SentVideoHeader { get; set; }
 
         public byte[]? SentAudioHeader { get; set; }
+
+        /// <summary>The colorInfo / MultichannelConfig the start of the stream sent on this connection.</summary>
+        public byte[]? SentVideoDescriptor { get; set; }
+
+        public byte[]? SentAudioDescriptor { get; set; }
     }
 }

@@ -64,6 +64,13 @@ internal static class FlvTags
             : body[0] >> 4 == 9 ? (body[0] & 0x0F) == ExSequenceStart : body.Length > 1 && body[0] >> 4 == 10 && body[1] == AacSequenceHeader;
     }
 
+    /// <summary>
+    /// True when a tag body describes the stream beside its sequence header: a video Metadata packet (colorInfo) or an
+    /// audio MultichannelConfig (both packet type 4 of an extended header).
+    /// </summary>
+    public static bool IsDescriptor(bool video, ReadOnlySpan<byte> body) =>
+        !body.IsEmpty && (video ? (body[0] & 0x80) != 0 : body[0] >> 4 == 9) && (body[0] & 0x0F) == ExMetadata;
+
     /// <summary>Writes the 5-byte extended video header: IsExHeader, frame type, packet type, FourCC.</summary>
     public static void WriteExVideoHeader(Span<byte> destination, int frameType, int packetType, VideoCodec codec)
     {

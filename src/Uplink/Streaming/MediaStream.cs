@@ -91,7 +91,7 @@ internal sealed class MediaStream : IDisposable
 
         if (!video.CarriesCompositionTime && presentationTime != decodeTime)
         {
-            throw new ArgumentException($"video frame {_videoFramesWritten}: PTS {presentationTime} differs from DTS {decodeTime}, but {video.Codec} frames carry no composition offset in RTMP; write them in presentation order with PTS equal to DTS.", nameof(presentationTime));
+            throw new ArgumentException($"video frame {_videoFramesWritten}: PTS {presentationTime} differs from DTS {decodeTime}, but {video.CodecName} frames carry no composition offset in RTMP; write them in presentation order with PTS equal to DTS.", nameof(presentationTime));
         }
 
         if (presentationTime < decodeTime)

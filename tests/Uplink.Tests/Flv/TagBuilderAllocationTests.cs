@@ -1,0 +1,106 @@
+using Uplink.Buffers;
+using Uplink.Flv;
+using Uplink.Tests.Codecs;
+using Uplink.Tests.Codecs.Hevc;
+
+namespace Uplink.Tests.Flv;
+
+/// <summary>The Enhanced RTMP tag paths allocate nothing per frame once the stream's configuration is known.</summary>
+[Collection(MeasuredAloneCollection.Name)]
+public class TagBuilderAllocationTests
+{
+    private static readonly string TestData = Path.Combine(AppContext.BaseDirectory, "TestData");
+
+    public static TheoryData<string> VideoCases => ["hevc", "av1", "vp9"];
+
+    public static TheoryData<string> AudioCases => ["opus", "ac3", "eac3", "mp3"];
+
+    [Theory]
+    [MemberData(nameof(VideoCases))]
+    public void Writing_video_frames_allocates_nothing_in_steady_state(string codec)
+    {
+        (VideoMediaType type, IReadOnlyList<byte[]> frames) = codec switch
+        {
+            "hevc" => (VideoMediaType.HevcAnnexB, (IReadOnlyList<byte[]>)[.. HevcTestData.Main.AccessUnits.Select(u => u.Data)]),
+            "av1" => (VideoMediaType.Av1(), IvfFile.Frames(Path.Combine(TestData, "Av1", "svt-main.ivf"))),
+            _ => (VideoMediaType.Vp9(), IvfFile.Frames(Path.Combine(TestData, "Vp9", "profile0.ivf"))),
+        };
+        var builder = VideoTagBuilder.Create(type);
+        using var output = new PooledBufferWriter(256 * 1024);
+        long checksum = WriteAll(builder, frames, output);
+
+        long allocated = long.MaxValue;
+        for (int window = 0; window < 3; window++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int pass = 0; pass < 10; pass++)
+            {
+                checksum += WriteAll(builder, frames, output);
+            }
+
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        Assert.NotEqual(0, checksum);
+        Assert.Equal(0, allocated);
+    }
+
+    [Theory]
+    [MemberData(nameof(AudioCases))]
+    public void Writing_audio_frames_allocates_nothing_in_steady_state(string codec)
+    {
+        (AudioMediaType type, byte[] data) = codec switch
+        {
+            "opus" => (AudioMediaType.Opus([.. "OpusHead"u8, 1, 2, 0x38, 0x01, 0x80, 0xBB, 0, 0, 0, 0, 0]), new byte[300]),
+            "ac3" => (AudioMediaType.Ac3, File.ReadAllBytes(Path.Combine(TestData, "Audio", "six-frames.ac3"))),
+            "eac3" => (AudioMediaType.Eac3, File.ReadAllBytes(Path.Combine(TestData, "Audio", "six-frames.eac3"))),
+            _ => (AudioMediaType.Mp3, File.ReadAllBytes(Path.Combine(TestData, "Audio", "six-frames.mp3"))),
+        };
+        var builder = AudioTagBuilder.Create(type);
+        using var output = new PooledBufferWriter(64 * 1024);
+        long checksum = WriteAll(builder, data, output);
+
+        long allocated = long.MaxValue;
+        for (int window = 0; window < 3; window++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int pass = 0; pass < 50; pass++)
+            {
+                checksum += WriteAll(builder, data, output);
+            }
+
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        Assert.NotEqual(0, checksum);
+        Assert.Equal(0, allocated);
+    }
+
+    private static long WriteAll(VideoTagBuilder builder, IReadOnlyList<byte[]> frames, PooledBufferWriter output)
+    {
+        long checksum = 0;
+        for (int i = 0; i < frames.Count; i++)
+        {
+            output.Clear();
+            checksum += (builder.InspectAndWrite(frames[i], 0, output) ? 1 : 0) + output.WrittenCount;
+        }
+
+        return checksum;
+    }
+
+    private static long WriteAll(AudioTagBuilder builder, byte[] data, PooledBufferWriter output)
+    {
+        long checksum = 0;
+        int offset = 0;
+        while (offset < data.Length)
+        {
+            int length = builder.NextFrame(data.AsSpan(offset), out int samples, out _);
+            output.Clear();
+            builder.WriteFrame(output, data.AsSpan(offset, length));
+            checksum += output.WrittenCount + samples;
+            offset += length;
+        }
+
+        return checksum;
+    }
+}
