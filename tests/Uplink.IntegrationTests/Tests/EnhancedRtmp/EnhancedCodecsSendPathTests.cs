@@ -32,51 +32,9 @@ public sealed class EnhancedCodecsSendPathTests
         var dump = await FfmpegLibraries.DumpPacketsAsync(clip);
         await using var listener = await FfmpegRtmpListener.StartAsync();
 
-        await using (var writer = new RtmpWriter(new RtmpWriterOptions
-        {
-            Url = listener.PublishUrl(),
-            Video = VideoType(dump.Video!),
-            Audio = AudioType(dump.Audio!),
-            AllowBFrames = true,
-        }))
-        {
-            await writer.ConnectAsync();
-            foreach (var packet in dump.Packets)
-            {
-                if (packet.StreamIndex == dump.Video!.Index)
-                {
-                    await writer.WriteVideoAsync(packet.Data, packet.Dts, packet.Pts);
-                }
-                else if (packet.StreamIndex == dump.Audio!.Index)
-                {
-                    await writer.WriteAudioAsync(packet.Data, packet.Pts);
-                }
-            }
-
-            await writer.DisconnectAsync();
-        }
+        await DumpPublisher.PublishAsync(dump, listener.PublishUrl());
 
         var recording = await listener.WaitForRecordingAsync(PeerRoundTrip.RecordingTimeout);
         await RecordingComparison.AssertSameDecodedFramesAsync(clip, recording, $"RtmpWriter → {listener.Name}, {clip}");
     }
-
-    private static VideoMediaType VideoType(DumpedStream stream) => stream.Codec switch
-    {
-        "h264" => VideoMediaType.H264(stream.Extradata),
-        "hevc" => VideoMediaType.Hevc(stream.Extradata),
-        "av1" => stream.Extradata.Length > 0 ? VideoMediaType.Av1(stream.Extradata) : VideoMediaType.Av1(),
-        "vp9" => stream.Extradata.Length > 0 ? VideoMediaType.Vp9(stream.Extradata) : VideoMediaType.Vp9(),
-        _ => throw new NotSupportedException(stream.Codec),
-    };
-
-    private static AudioMediaType AudioType(DumpedStream stream) => stream.Codec switch
-    {
-        "aac" => AudioMediaType.Aac(stream.Extradata),
-        "opus" => AudioMediaType.Opus(stream.Extradata),
-        "flac" => AudioMediaType.Flac(stream.Extradata),
-        "ac3" => AudioMediaType.Ac3,
-        "eac3" => AudioMediaType.Eac3,
-        "mp3" => AudioMediaType.Mp3,
-        _ => throw new NotSupportedException(stream.Codec),
-    };
 }

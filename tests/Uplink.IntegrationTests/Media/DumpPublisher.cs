@@ -1,0 +1,54 @@
+namespace Uplink.IntegrationTests.Media;
+
+/// <summary>Publishes a <see cref="PacketDump"/> with <see cref="RtmpWriter"/>, using the media types the library builds from FFmpeg's extradata.</summary>
+public static class DumpPublisher
+{
+    /// <summary>Connects, writes every packet in file order, disconnects.</summary>
+    public static async Task PublishAsync(PacketDump dump, string url, RtmpTlsOptions? tls = null)
+    {
+        await using var writer = new RtmpWriter(new RtmpWriterOptions
+        {
+            Url = url,
+            Video = dump.Video is { } v ? VideoType(v) : null,
+            Audio = dump.Audio is { } a ? AudioType(a) : null,
+            AllowBFrames = true,
+            Tls = tls ?? new RtmpTlsOptions(),
+        });
+        await writer.ConnectAsync();
+        foreach (var packet in dump.Packets)
+        {
+            if (packet.StreamIndex == dump.Video?.Index)
+            {
+                await writer.WriteVideoAsync(packet.Data, packet.Dts, packet.Pts);
+            }
+            else if (packet.StreamIndex == dump.Audio?.Index)
+            {
+                await writer.WriteAudioAsync(packet.Data, packet.Pts);
+            }
+        }
+
+        await writer.DisconnectAsync();
+    }
+
+    /// <summary>The media type for FFmpeg's codec name and extradata.</summary>
+    public static VideoMediaType VideoType(DumpedStream stream) => stream.Codec switch
+    {
+        "h264" => VideoMediaType.H264(stream.Extradata),
+        "hevc" => VideoMediaType.Hevc(stream.Extradata),
+        "av1" => stream.Extradata.Length > 0 ? VideoMediaType.Av1(stream.Extradata) : VideoMediaType.Av1(),
+        "vp9" => stream.Extradata.Length > 0 ? VideoMediaType.Vp9(stream.Extradata) : VideoMediaType.Vp9(),
+        _ => throw new NotSupportedException(stream.Codec),
+    };
+
+    /// <summary>The media type for FFmpeg's codec name and extradata.</summary>
+    public static AudioMediaType AudioType(DumpedStream stream) => stream.Codec switch
+    {
+        "aac" => AudioMediaType.Aac(stream.Extradata),
+        "opus" => AudioMediaType.Opus(stream.Extradata),
+        "flac" => AudioMediaType.Flac(stream.Extradata),
+        "ac3" => AudioMediaType.Ac3,
+        "eac3" => AudioMediaType.Eac3,
+        "mp3" => AudioMediaType.Mp3,
+        _ => throw new NotSupportedException(stream.Codec),
+    };
+}
