@@ -33,10 +33,13 @@ public sealed record FfmpegClipOptions
     /// <summary>Frames per second (the GOP is one second of frames).</summary>
     public int Fps { get; init; } = 25;
 
+    /// <summary>MP4/MOV muxer flags, as <c>-movflags</c> takes them (negative_cts_offsets, frag_keyframe+empty_moov …); null for none.</summary>
+    public string? MovFlags { get; init; }
+
     /// <summary>A file name that says what the clip is.</summary>
     public string FileName => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Video}{(BFrames ? "-bf" : "")}_{Audio}_{Width}x{Height}-{Fps}fps_{Seconds}s.{Container}");
+        $"{Video}{(BFrames ? "-bf" : "")}_{Audio}_{Width}x{Height}-{Fps}fps_{Seconds}s{(MovFlags is null ? "" : "_" + MovFlags.Replace('+', '-'))}.{Container}");
 
     /// <summary>The make-clip.js arguments after the output path.</summary>
     public IReadOnlyList<string> Arguments()
@@ -50,6 +53,11 @@ public sealed record FfmpegClipOptions
         if (BFrames)
         {
             arguments.Add("--bframes");
+        }
+
+        if (MovFlags is not null)
+        {
+            arguments.AddRange(["--movflags", MovFlags]);
         }
 
         return arguments;
