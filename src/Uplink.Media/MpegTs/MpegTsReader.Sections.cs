@@ -225,7 +225,9 @@ public sealed partial class MpegTsReader
         else
         {
             _videoKind = videoPid >= 0 ? videoKind : _videoKind;
-            if (audioPid >= 0 && audioPid != _audio.Pid)
+
+            // Keeps MP3 found by CheckMpegAudioLayer when a repeated PMT lists the same MPEG audio stream.
+            if (audioPid >= 0 && !(audioPid == _audio.Pid && SameAudioCodec(audioKind, _audioKind)))
             {
                 _audioKind = audioKind;
                 _audioStreamType = audioStreamType;
@@ -267,15 +269,17 @@ public sealed partial class MpegTsReader
         $"MPEG-TS: {kind} on PID {pid} is {name} (stream type 0x{streamType:X2}), which RTMP cannot carry: {SupportedCodecs}";
 
     private static string DescribeSwitch(string? name, byte streamType, int pid, string kind, MpegTsStreamKind began) =>
-        $"MPEG-TS: {kind} on PID {pid} is {name} (stream type 0x{streamType:X2}), but the stream began in {began switch
-        {
-            MpegTsStreamKind.H264 => "H.264",
-            MpegTsStreamKind.Hevc => "HEVC",
-            MpegTsStreamKind.AacAdts => "AAC",
-            MpegTsStreamKind.Ac3 => "AC-3",
-            MpegTsStreamKind.Eac3 => "E-AC-3",
-            _ => "MP3",
-        }}: a new PMT cannot switch the codec while publishing";
+        $"MPEG-TS: {kind} on PID {pid} is {name} (stream type 0x{streamType:X2}), but the stream began in {CodecName(began)}: a new PMT cannot switch the codec while publishing";
+
+    private static string CodecName(MpegTsStreamKind kind) => kind switch
+    {
+        MpegTsStreamKind.H264 => "H.264",
+        MpegTsStreamKind.Hevc => "HEVC",
+        MpegTsStreamKind.AacAdts => "AAC",
+        MpegTsStreamKind.Ac3 => "AC-3",
+        MpegTsStreamKind.Eac3 => "E-AC-3",
+        _ => "MP3",
+    };
 
     /// <summary>MPEG audio whose layer was not yet checked counts as the MP3 it was found (or assumed) to be.</summary>
     private static bool SameAudioCodec(MpegTsStreamKind kind, MpegTsStreamKind began) =>
