@@ -9,7 +9,9 @@ namespace Uplink.IntegrationTests.Tests.Inputs;
 /// packets. Video compares one for one (one access unit per PES both ways). Audio differs in form: FFmpeg's parser
 /// splits each PES into syncframes with interpolated times, while the reader hands the whole PES payload at its PTS (the
 /// writer splits it); so each frame of ours must be a run of FFmpeg's packets — same bytes slice by slice, the run's
-/// first packet at our time — and the runs must cover every packet.
+/// first packet at our time — and the runs must cover every packet. Clips are muxed with the ffmpeg CLI's 0.7 s mux
+/// delay, so that PES packets hold several audio frames as in files the ffmpeg CLI writes (the library default of 0
+/// writes one frame per PES).
 /// </summary>
 public sealed class MpegTsEnhancedCodecsInputTests
 {
@@ -26,7 +28,7 @@ public sealed class MpegTsEnhancedCodecsInputTests
     [MemberData(nameof(Cases))]
     public async Task Frames_match_ffmpeg_packets(string video, bool bFrames, string audio)
     {
-        var clip = await FfmpegLibraries.MakeClipAsync(new FfmpegClipOptions { Video = video, BFrames = bFrames, Audio = audio, Container = "ts" });
+        var clip = await FfmpegLibraries.MakeClipAsync(new FfmpegClipOptions { Video = video, BFrames = bFrames, Audio = audio, Container = "ts", MuxDelay = 0.7 });
         var expected = await FfmpegPackets.ReadAsync(clip);
 
         var videoFrames = new List<FfmpegPacket>();
@@ -74,6 +76,7 @@ public sealed class MpegTsEnhancedCodecsInputTests
         }
 
         Assert.Equal(packets.Count, next);
+        Assert.True(audioFrames.Count < packets.Count, $"every PES held one {audio} frame ({packets.Count}): the several-frames case was not tested");
     }
 
     /// <summary>Opus in TS (private data with an 'Opus' registration) is refused naming the codec and PID.</summary>

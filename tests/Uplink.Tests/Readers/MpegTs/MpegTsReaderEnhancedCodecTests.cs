@@ -80,7 +80,7 @@ public class MpegTsReaderEnhancedCodecTests
         Assert.Equal(VideoCodec.H264, reader.Video?.Codec);
         Assert.Equal(AudioCodec.Ac3, reader.Audio?.Codec);
         List<MpegTsFrameRecord> audio = (await MpegTsFrameRecord.ReadAllAsync(reader)).FindAll(f => f.Track == MediaTrack.Audio);
-        Assert.NotEmpty(audio);
+        Assert.Equal([2924, 2926, 418], audio.ConvertAll(f => f.Data.Length)); // Debian ffmpeg's CLI packs several syncframes per PES
         Assert.All(audio, f => Assert.Equal((byte[])[0x0B, 0x77], f.Data[..2]));
     }
 
