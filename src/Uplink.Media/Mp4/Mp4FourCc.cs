@@ -51,6 +51,20 @@ internal static class Mp4FourCc
     public const uint Avc1 = 0x61766331; // 'avc1'
     public const uint Avc3 = 0x61766333; // 'avc3'
     public const uint Mp4a = 0x6D703461; // 'mp4a'
+    public const uint Hvc1 = 0x68766331; // 'hvc1'
+    public const uint Hev1 = 0x68657631; // 'hev1'
+    public const uint HvcC = 0x68766343; // 'hvcC'
+    public const uint Av01 = 0x61763031; // 'av01'
+    public const uint Av1C = 0x61763143; // 'av1C'
+    public const uint Vp09 = 0x76703039; // 'vp09'
+    public const uint VpcC = 0x76706343; // 'vpcC'
+    public const uint Opus = 0x4F707573; // 'Opus'
+    public const uint DOps = 0x644F7073; // 'dOps'
+    public const uint FLaC = 0x664C6143; // 'fLaC'
+    public const uint DfLa = 0x64664C61; // 'dfLa'
+    public const uint Ac3 = 0x61632D33; // 'ac-3'
+    public const uint Eac3 = 0x65632D33; // 'ec-3'
+    public const uint Mp3 = 0x2E6D7033; // '.mp3'
 
     /// <summary>Reads a four-character code.</summary>
     public static uint Read(ReadOnlySpan<byte> bytes) => BinaryPrimitives.ReadUInt32BigEndian(bytes);

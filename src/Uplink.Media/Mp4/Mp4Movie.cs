@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Uplink.Media.Mp4;
 
 /// <summary>
-/// What the reader takes from the moov box: the first H.264 track and the first AAC track, the movie's
+/// What the reader takes from the moov box: the first video and the first audio track RTMP can carry, the movie's
 /// duration, and whether fragments follow (mvex). Edit lists (edts/elst) are ignored: frames carry the
 /// raw sample-table times, as <c>ffprobe -ignore_editlist 1</c> shows them.
 /// </summary>

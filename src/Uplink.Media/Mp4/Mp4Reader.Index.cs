@@ -111,26 +111,12 @@ public sealed partial class Mp4Reader
         Duration = movie.Duration;
         if (_videoTrack is { } video)
         {
-            try
-            {
-                Video = VideoMediaType.H264(video.SampleEntry.DecoderConfiguration);
-            }
-            catch (ArgumentException e)
-            {
-                throw Mp4Errors.Invalid($"{video.Label}: the avcC box at offset {video.SampleEntry.ConfigurationOffset} is malformed: {e.Message}");
-            }
+            Video = Mp4MediaTypes.Video(video);
         }
 
         if (_audioTrack is { } audio)
         {
-            try
-            {
-                Audio = AudioMediaType.Aac(audio.SampleEntry.DecoderConfiguration);
-            }
-            catch (ArgumentException e)
-            {
-                throw Mp4Errors.Invalid($"{audio.Label}: the AudioSpecificConfig in the esds box at offset {audio.SampleEntry.ConfigurationOffset} is malformed: {e.Message}");
-            }
+            Audio = Mp4MediaTypes.Audio(audio);
         }
     }
 

@@ -4,16 +4,18 @@ using Uplink.Media.Mp4;
 namespace Uplink.Media;
 
 /// <summary>
-/// Reads H.264 + AAC frames from an MP4 or MOV file, progressive or fragmented, from a file or a pipe.
+/// Reads video (H.264, HEVC, AV1, VP9) and audio (AAC, Opus, FLAC, AC-3, E-AC-3, MP3) frames from an MP4 or MOV file,
+/// progressive or fragmented, from a file or a pipe.
 /// </summary>
 /// <remarks>
 /// <para>
 /// <see cref="OpenAsync"/> reads forward to the index (moov) and parses it, so <see cref="Video"/>,
-/// <see cref="Audio"/> and <see cref="Duration"/> are known before the first frame. The first H.264 (avc1/avc3)
-/// video track and the first AAC (mp4a) audio track are used; further video or audio tracks are ignored with a
-/// warning, text, subtitle, timecode and other tracks silently. A video or audio track whose codec RTMP cannot
-/// carry (HEVC, AV1, VP9, MPEG-4 Part 2, MP3, AC-3, Opus …) is a <see cref="NotSupportedException"/> when no
-/// other track of its kind can be used.
+/// <see cref="Audio"/> and <see cref="Duration"/> are known before the first frame. The first video track in
+/// avc1/avc3, hvc1/hev1, av01 or vp09 and the first audio track in mp4a (AAC, or MP3 by objectTypeIndication 0x69/0x6B),
+/// Opus, fLaC, ac-3, ec-3 or .mp3 are used; further video or audio tracks are ignored with a warning, text, subtitle,
+/// timecode and other tracks silently. Samples are passed as stored (length-prefixed H.264/HEVC, AV1 temporal units,
+/// VP9 frames, audio packets). A video or audio track whose codec RTMP cannot carry (MPEG-4 Part 2, VP8, ALAC, PCM,
+/// Vorbis …) is a <see cref="NotSupportedException"/> when no other track of its kind can be used.
 /// </para>
 /// <para>
 /// Samples are returned in file-offset order across the two tracks (so each track's decode times rise and

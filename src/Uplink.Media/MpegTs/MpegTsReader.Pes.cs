@@ -3,7 +3,7 @@ using Uplink.Media.MpegTs;
 
 namespace Uplink.Media;
 
-/// <summary>PES packets into frames: headers and timestamps, video access units, ADTS frames, drops with a warning.</summary>
+/// <summary>PES packets into frames: headers and timestamps, video access units, ADTS frames, whole-PES audio, drops with a warning.</summary>
 public sealed partial class MpegTsReader
 {
     private static long ToTicks(long value90kHz) => ((value90kHz * 1000) + 4) / 9;
@@ -11,7 +11,29 @@ public sealed partial class MpegTsReader
     private static long ReadTimestamp(ReadOnlySpan<byte> b) =>
         ((long)(b[0] >> 1 & 0x07) << 30) | ((long)b[1] << 22) | ((long)(b[2] >> 1) << 15) | ((long)b[3] << 7) | ((long)b[4] >> 1);
 
-    private static bool IsKeyframe(ReadOnlySpan<byte> accessUnit)
+    private const int HevcFirstIrap = 16; // BLA_W_LP
+    private const int HevcLastIrap = 21; // CRA_NUT; 22 and 23 are reserved
+    private const int HevcFirstNonVcl = 32;
+
+    private bool IsKeyframe(ReadOnlySpan<byte> accessUnit) =>
+        _videoKind == MpegTsStreamKind.Hevc ? IsHevcKeyframe(accessUnit) : IsH264Keyframe(accessUnit);
+
+    /// <summary>True when the first picture of the access unit is IRAP (BLA, IDR or CRA): a decoder can start there.</summary>
+    private static bool IsHevcKeyframe(ReadOnlySpan<byte> accessUnit)
+    {
+        foreach (ReadOnlySpan<byte> nal in AnnexB.EnumerateNalUnits(accessUnit))
+        {
+            int type = (nal[0] >> 1) & 0x3F;
+            if (type < HevcFirstNonVcl)
+            {
+                return type is >= HevcFirstIrap and <= HevcLastIrap;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsH264Keyframe(ReadOnlySpan<byte> accessUnit)
     {
         foreach (ReadOnlySpan<byte> nal in AnnexB.EnumerateNalUnits(accessUnit))
         {
@@ -65,6 +87,11 @@ public sealed partial class MpegTsReader
     {
         if (_scanning)
         {
+            if (unitStart && pes == _audio && _audioKind == MpegTsStreamKind.MpegAudio)
+            {
+                CheckMpegAudioLayer(payload);
+            }
+
             startSeen |= unitStart;
             if (unitStart && payload.Length >= 14 && (payload[7] & 0x80) != 0)
             {
@@ -220,11 +247,15 @@ public sealed partial class MpegTsReader
         return true;
     }
 
-    private void StartAudioPes()
+    /// <summary>
+    /// Starts delivering a completed audio PES: ADTS frames one by one from <see cref="TryNextAdtsFrame"/>, or (AC-3,
+    /// E-AC-3, MP3) the whole payload as one frame at once, returning true; the writer splits the syncframes.
+    /// </summary>
+    private bool StartAudioPes()
     {
         if (!TryParsePesHeader(_audio, out int payloadStart, out long pts, out _))
         {
-            return;
+            return false;
         }
 
         if (pts >= 0)
@@ -238,13 +269,67 @@ public sealed partial class MpegTsReader
         else
         {
             Warn($"MPEG-TS: audio PES on PID {_audio.Pid} at offset {_audio.CompletedOffset} has no timestamp and none came before; dropped");
-            return;
+            return false;
+        }
+
+        if (_audioKind != MpegTsStreamKind.AacAdts)
+        {
+            int length = _audio.CompletedLength - payloadStart;
+            if (length <= 0)
+            {
+                return false;
+            }
+
+            // Without frame durations a PES lacking a PTS keeps the previous one (a PTS is mandatory every 0.7 s).
+            _nextAudioTicks = _audioBaseTicks;
+            Current = new MediaFrame(
+                MediaTrack.Audio,
+                TimeSpan.FromTicks(_audioBaseTicks),
+                TimeSpan.FromTicks(_audioBaseTicks),
+                true,
+                false,
+                new ReadOnlyMemory<byte>(_audio.CompletedBuffer, payloadStart, length));
+            CurrentPesOffset = _audio.CompletedOffset;
+            FramesRead++;
+            return true;
         }
 
         _audioIterating = true;
         _audioPosition = payloadStart;
         _audioEnd = _audio.CompletedLength;
         _audioSamples = 0;
+        return false;
+    }
+
+    /// <summary>
+    /// In the look-ahead, at the start of an MPEG audio PES: the first frame header's layer decides between MP3 (read)
+    /// and layers I/II (refused). A packet without a frame header leaves it to the next PES start.
+    /// </summary>
+    private void CheckMpegAudioLayer(ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length < 9 || payload[0] != 0 || payload[1] != 0 || payload[2] != 1 || 9 + payload[8] > payload.Length)
+        {
+            return;
+        }
+
+        ReadOnlySpan<byte> data = payload[(9 + payload[8])..];
+        for (int i = 0; i + 1 < data.Length; i++)
+        {
+            int layer = (data[i + 1] >> 1) & 3; // 3 layer I, 2 layer II, 1 layer III, 0 reserved
+            if (data[i] != 0xFF || (data[i + 1] & 0xE0) != 0xE0 || layer == 0)
+            {
+                continue;
+            }
+
+            if (layer == 1)
+            {
+                _audioKind = MpegTsStreamKind.Mp3;
+                return;
+            }
+
+            _unsupported = Describe($"MPEG audio layer {(layer == 2 ? "II" : "I")}", _audioStreamType, _audio.Pid, "audio");
+            throw new NotSupportedException(_unsupported);
+        }
     }
 
     private bool TryNextAdtsFrame()

@@ -162,6 +162,8 @@ public sealed partial class MpegTsReader
         }
 
         int videoPid = -1, audioPid = -1;
+        MpegTsStreamKind videoKind = MpegTsStreamKind.Ignored, audioKind = MpegTsStreamKind.Ignored;
+        byte audioStreamType = 0;
         string? unsupportedVideo = null, unsupportedAudio = null;
         while (position + 5 <= end)
         {
@@ -174,22 +176,40 @@ public sealed partial class MpegTsReader
                 return;
             }
 
-            switch (MpegTsStreamTypes.Classify(streamType, section.Slice(position + 5, infoLength), out string? name))
+            MpegTsStreamKind kind = MpegTsStreamTypes.Classify(streamType, section.Slice(position + 5, infoLength), out string? name);
+            if (MpegTsStreamTypes.IsReadVideo(kind))
             {
-                case MpegTsStreamKind.H264 when videoPid < 0:
+                // After the look-ahead the media type is fixed: a stream in another codec cannot take over.
+                if (!_scanning && _hasVideo && kind != _videoKind)
+                {
+                    unsupportedVideo ??= DescribeSwitch(name, streamType, pid, "video", _videoKind);
+                }
+                else if (videoPid < 0)
+                {
                     videoPid = pid;
-                    break;
-                case MpegTsStreamKind.AacAdts when audioPid < 0:
+                    videoKind = kind;
+                }
+            }
+            else if (MpegTsStreamTypes.IsReadAudio(kind))
+            {
+                if (!_scanning && _hasAudio && !SameAudioCodec(kind, _audioKind))
+                {
+                    unsupportedAudio ??= DescribeSwitch(name, streamType, pid, "audio", _audioKind);
+                }
+                else if (audioPid < 0)
+                {
                     audioPid = pid;
-                    break;
-                case MpegTsStreamKind.UnsupportedVideo:
-                    unsupportedVideo ??= Describe(name, streamType, pid, "video");
-                    break;
-                case MpegTsStreamKind.UnsupportedAudio:
-                    unsupportedAudio ??= Describe(name, streamType, pid, "audio");
-                    break;
-                default:
-                    break;
+                    audioKind = kind;
+                    audioStreamType = streamType;
+                }
+            }
+            else if (kind == MpegTsStreamKind.UnsupportedVideo)
+            {
+                unsupportedVideo ??= Describe(name, streamType, pid, "video");
+            }
+            else if (kind == MpegTsStreamKind.UnsupportedAudio)
+            {
+                unsupportedAudio ??= Describe(name, streamType, pid, "audio");
             }
 
             position += 5 + infoLength;
@@ -201,6 +221,17 @@ public sealed partial class MpegTsReader
             audioPid = _hasAudio ? audioPid : -1;
             unsupportedVideo = _hasVideo ? unsupportedVideo : null;
             unsupportedAudio = _hasAudio ? unsupportedAudio : null;
+        }
+        else
+        {
+            _videoKind = videoPid >= 0 ? videoKind : _videoKind;
+
+            // Keeps MP3 found by CheckMpegAudioLayer when a repeated PMT lists the same MPEG audio stream.
+            if (audioPid >= 0 && !(audioPid == _audio.Pid && SameAudioCodec(audioKind, _audioKind)))
+            {
+                _audioKind = audioKind;
+                _audioStreamType = audioStreamType;
+            }
         }
 
         _unsupported = videoPid < 0 && unsupportedVideo is not null ? unsupportedVideo
@@ -235,5 +266,22 @@ public sealed partial class MpegTsReader
     }
 
     private static string Describe(string? name, byte streamType, int pid, string kind) =>
-        $"MPEG-TS: {kind} on PID {pid} is {name} (stream type 0x{streamType:X2}), which RTMP cannot carry: only H.264 video (0x1B) and AAC ADTS audio (0x0F) are supported";
+        $"MPEG-TS: {kind} on PID {pid} is {name} (stream type 0x{streamType:X2}), which RTMP cannot carry: {SupportedCodecs}";
+
+    private static string DescribeSwitch(string? name, byte streamType, int pid, string kind, MpegTsStreamKind began) =>
+        $"MPEG-TS: {kind} on PID {pid} is {name} (stream type 0x{streamType:X2}), but the stream began in {CodecName(began)}: a new PMT cannot switch the codec while publishing";
+
+    private static string CodecName(MpegTsStreamKind kind) => kind switch
+    {
+        MpegTsStreamKind.H264 => "H.264",
+        MpegTsStreamKind.Hevc => "HEVC",
+        MpegTsStreamKind.AacAdts => "AAC",
+        MpegTsStreamKind.Ac3 => "AC-3",
+        MpegTsStreamKind.Eac3 => "E-AC-3",
+        _ => "MP3",
+    };
+
+    /// <summary>MPEG audio whose layer was not yet checked counts as the MP3 it was found (or assumed) to be.</summary>
+    private static bool SameAudioCodec(MpegTsStreamKind kind, MpegTsStreamKind began) =>
+        kind == began || (kind is MpegTsStreamKind.MpegAudio or MpegTsStreamKind.Mp3 && began is MpegTsStreamKind.MpegAudio or MpegTsStreamKind.Mp3);
 }

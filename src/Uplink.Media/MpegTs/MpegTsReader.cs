@@ -4,20 +4,24 @@ using Uplink.Media.MpegTs;
 namespace Uplink.Media;
 
 /// <summary>
-/// Reads H.264 + AAC frames from an MPEG transport stream (a file, a capture card, or a pipe such as
+/// Reads H.264 or HEVC video and AAC, AC-3, E-AC-3 or MP3 audio frames from an MPEG transport stream (a file, a capture card, or a pipe such as
 /// <c>ffmpeg … -f mpegts -</c>), packet by packet, without seeking.
 /// </summary>
 /// <remarks>
 /// <para>
 /// <see cref="OpenAsync"/> finds the packet size (188, or 192 for M2TS with a 4-byte prefix) and looks ahead
 /// (at most 4 MiB or 5 s of PES timestamps, and no further than the PMT of the first program in the PAT and the start
-/// of a PES on each of its streams) to learn which of H.264 video (stream type 0x1B) and AAC ADTS audio (0x0F) the program carries.
+/// of a PES on each of its streams) to learn which video (H.264 0x1B, HEVC 0x24) and audio (AAC ADTS 0x0F; AC-3 0x81 or
+/// private data 0x06 with an AC-3 descriptor or registration; E-AC-3 0x87/0x84 or 0x06 likewise; MPEG audio 0x03/0x04 when
+/// its first frame is layer III) the program carries.
 /// The look-ahead packets stay buffered and are read again by <see cref="ReadAsync"/>, so nothing is lost.
 /// </para>
 /// <para>
-/// Video frames are whole PES payloads: one H.264 access unit in Annex-B with its in-band parameter sets, as
-/// ffmpeg and hardware encoders write them (a PES holding several access units is not split). Audio frames are
-/// single ADTS frames, header included, timed PES PTS + k × 1024 / sample rate. Timestamps are the PES DTS (or PTS
+/// Video frames are whole PES payloads: one H.264 or HEVC access unit in Annex-B with its in-band parameter sets, as
+/// ffmpeg and hardware encoders write them (a PES holding several access units is not split); a keyframe holds an IDR
+/// (H.264) or IRAP (HEVC) picture. AAC frames are single ADTS frames, header included, timed PES PTS + k × 1024 / sample
+/// rate. AC-3, E-AC-3 and MP3 frames are whole PES payloads (often several syncframes, which the writer splits) at the
+/// PES PTS. Timestamps are the PES DTS (or PTS
 /// when there is no DTS), unwrapped past 2^33 on one timeline shared by both tracks and converted exactly
 /// (ticks = 90 kHz value × 1000 / 9, rounded to nearest).
 /// </para>
@@ -28,7 +32,8 @@ namespace Uplink.Media;
 /// that does not parse, a PSI section with a bad CRC-32, a stream that ends inside a packet or PES. A PMT or PAT
 /// whose version changes is read again; a stream kind (video or audio) the program did not have at open is ignored.
 /// When a kind has several streams the first supported one is read; a kind whose only streams use codecs RTMP
-/// cannot carry (MPEG-2 video, HEVC, MP3, AC-3, …) is refused with <see cref="NotSupportedException"/>.
+/// cannot carry (MPEG-2 video, MPEG audio layer II, Opus, DTS, …) is refused with <see cref="NotSupportedException"/>,
+/// and so is a later PMT that switches a kind to another codec.
 /// Private data, subtitles, SCTE-35 and metadata streams are ignored. An instance is not thread-safe.
 /// </para>
 /// </remarks>
@@ -49,6 +54,7 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
     private const int AacSamplesPerBlock = 1024;
     private const byte CcValid = 0x10;
     private const byte CcDuplicateSeen = 0x20;
+    private const string SupportedCodecs = "supported are H.264 (0x1B) and HEVC (0x24) video, AAC ADTS (0x0F), AC-3, E-AC-3 and MP3 audio";
 
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
@@ -76,6 +82,9 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
     private bool _pmtSeen;
     private bool _hasVideo;
     private bool _hasAudio;
+    private MpegTsStreamKind _videoKind;
+    private MpegTsStreamKind _audioKind;
+    private byte _audioStreamType;
     private bool _videoStartSeen;
     private bool _audioStartSeen;
     private long _lookAheadFirstPts = -1;
@@ -110,10 +119,18 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
     public string FormatName => "MPEG-TS";
 
     /// <inheritdoc/>
-    public VideoMediaType? Video => _hasVideo ? VideoMediaType.H264AnnexB : null;
+    public VideoMediaType? Video => !_hasVideo ? null
+        : _videoKind == MpegTsStreamKind.Hevc ? VideoMediaType.HevcAnnexB
+        : VideoMediaType.H264AnnexB;
 
     /// <inheritdoc/>
-    public AudioMediaType? Audio => _hasAudio ? AudioMediaType.AacAdts : null;
+    public AudioMediaType? Audio => !_hasAudio ? null : _audioKind switch
+    {
+        MpegTsStreamKind.Ac3 => AudioMediaType.Ac3,
+        MpegTsStreamKind.Eac3 => AudioMediaType.Eac3,
+        MpegTsStreamKind.MpegAudio or MpegTsStreamKind.Mp3 => AudioMediaType.Mp3,
+        _ => AudioMediaType.AacAdts,
+    };
 
     /// <summary>The frame read by the last successful <see cref="ReadAsync"/>. Its data is valid until the next read.</summary>
     public MediaFrame Current { get; private set; }
@@ -159,7 +176,7 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
     /// <param name="cancellationToken">Cancels the reads.</param>
     /// <returns>A reader positioned before the first frame.</returns>
     /// <exception cref="InvalidDataException">
-    /// The data is not a transport stream, or has no PAT, PMT, or H.264/AAC stream within the look-ahead.
+    /// The data is not a transport stream, or has no PAT, PMT, or video or audio stream it reads within the look-ahead.
     /// </exception>
     /// <exception cref="NotSupportedException">The program's video or audio uses a codec RTMP cannot carry.</exception>
     public static ValueTask<MpegTsReader> OpenAsync(Stream stream, MediaReaderOptions? options = null, CancellationToken cancellationToken = default)
@@ -271,7 +288,11 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
             if (_audio.HasCompleted)
             {
                 _audio.HasCompleted = false;
-                StartAudioPes();
+                if (StartAudioPes())
+                {
+                    return ReadStep.Frame;
+                }
+
                 continue;
             }
 
@@ -471,7 +492,7 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
 
         if (!_hasVideo && !_hasAudio)
         {
-            throw new InvalidDataException($"MPEG-TS: program {_programNumber} (PMT on PID {_pmtPid}) has no H.264 video or AAC audio stream");
+            throw new InvalidDataException($"MPEG-TS: program {_programNumber} (PMT on PID {_pmtPid}) has no H.264/HEVC video or AAC/AC-3/E-AC-3/MP3 audio stream");
         }
 
         // Read everything again from the start, now that the program is known; same-version tables are not re-applied.

@@ -17,6 +17,13 @@ internal static class MpegTsStreamTypes
     private const byte AtscAc3Descriptor = 0x81;
     private const byte DvbOpusExtensionTag = 0x80;
 
+    /// <summary>True for the video kinds the reader reads.</summary>
+    public static bool IsReadVideo(MpegTsStreamKind kind) => kind is MpegTsStreamKind.H264 or MpegTsStreamKind.Hevc;
+
+    /// <summary>True for the audio kinds the reader reads.</summary>
+    public static bool IsReadAudio(MpegTsStreamKind kind) =>
+        kind is MpegTsStreamKind.AacAdts or MpegTsStreamKind.Ac3 or MpegTsStreamKind.Eac3 or MpegTsStreamKind.MpegAudio or MpegTsStreamKind.Mp3;
+
     /// <summary>Classifies a stream and names its codec (for messages; null for ignored streams).</summary>
     public static MpegTsStreamKind Classify(byte streamType, ReadOnlySpan<byte> descriptors, out string? codecName)
     {
@@ -26,9 +33,21 @@ internal static class MpegTsStreamTypes
             case 0x1B:
                 codecName = "H.264";
                 return MpegTsStreamKind.H264;
+            case 0x24:
+                codecName = "HEVC (H.265)";
+                return MpegTsStreamKind.Hevc;
             case 0x0F:
                 codecName = "AAC (ADTS)";
                 return MpegTsStreamKind.AacAdts;
+            case 0x81:
+                codecName = "AC-3";
+                return MpegTsStreamKind.Ac3;
+            case 0x87 or 0x84: // 0x87 ATSC, 0x84 Blu-ray (M2TS)
+                codecName = "E-AC-3";
+                return MpegTsStreamKind.Eac3;
+            case 0x03 or 0x04:
+                codecName = streamType == 0x03 ? "MPEG-1 audio" : "MPEG-2 audio";
+                return MpegTsStreamKind.MpegAudio;
             case 0x06:
                 return ClassifyPrivateData(descriptors, out codecName);
             default:
@@ -51,7 +70,6 @@ internal static class MpegTsStreamTypes
         0x1E => "MPEG-2 auxiliary video",
         0x1F => "H.264 SVC",
         0x20 => "H.264 MVC",
-        0x24 => "HEVC (H.265)",
         0x33 => "VVC (H.266)",
         0x42 => "AVS video",
         0xD1 => "Dirac video",
@@ -62,15 +80,11 @@ internal static class MpegTsStreamTypes
 
     private static string? AudioName(byte streamType) => streamType switch
     {
-        0x03 => "MPEG-1 audio (MP1/MP2/MP3)",
-        0x04 => "MPEG-2 audio (MP2/MP3)",
         0x11 => "AAC (LATM)",
         0x1C => "MPEG-4 audio (raw AAC, no ADTS)",
         0x80 => "LPCM audio",
-        0x81 => "AC-3",
         0x82 => "DTS",
         0x83 => "Dolby TrueHD",
-        0x84 or 0x87 => "E-AC-3",
         0x85 => "DTS-HD",
         _ => null,
     };
@@ -93,10 +107,10 @@ internal static class MpegTsStreamTypes
             {
                 case Ac3Descriptor or AtscAc3Descriptor:
                     codecName = "AC-3";
-                    return MpegTsStreamKind.UnsupportedAudio;
+                    return MpegTsStreamKind.Ac3;
                 case EnhancedAc3Descriptor:
                     codecName = "E-AC-3";
-                    return MpegTsStreamKind.UnsupportedAudio;
+                    return MpegTsStreamKind.Eac3;
                 case DtsDescriptor:
                     codecName = "DTS";
                     return MpegTsStreamKind.UnsupportedAudio;
@@ -124,10 +138,19 @@ internal static class MpegTsStreamTypes
 
     private static MpegTsStreamKind ClassifyRegistration(uint formatIdentifier, out string? codecName)
     {
+        switch (formatIdentifier)
+        {
+            case 0x41432D33: // "AC-3"
+                codecName = "AC-3";
+                return MpegTsStreamKind.Ac3;
+            case 0x45414333: // "EAC3"
+                codecName = "E-AC-3";
+                return MpegTsStreamKind.Eac3;
+        }
+
         codecName = formatIdentifier switch
         {
-            0x41432D33 => "AC-3", // "AC-3"
-            0x45414333 => "E-AC-3", // "EAC3"
+            // Opus in TS needs its control header stripped and frames reassembled (ETSI TS 102 366 annex); not done here.
             0x4F707573 => "Opus", // "Opus"
             0x44545331 or 0x44545332 or 0x44545333 => "DTS", // "DTS1".."DTS3"
             0x42535344 => "SMPTE 302M audio", // "BSSD"

@@ -33,10 +33,16 @@ public sealed record FfmpegClipOptions
     /// <summary>Frames per second (the GOP is one second of frames).</summary>
     public int Fps { get; init; } = 25;
 
+    /// <summary>MP4/MOV muxer flags, as <c>-movflags</c> takes them (negative_cts_offsets, frag_keyframe+empty_moov …); null for none.</summary>
+    public string? MovFlags { get; init; }
+
+    /// <summary>The muxer's max_delay in seconds, as ffmpeg's <c>-muxdelay</c> (the CLI uses 0.7; with it MPEG-TS packs several audio frames per PES); null for the library's 0.</summary>
+    public double? MuxDelay { get; init; }
+
     /// <summary>A file name that says what the clip is.</summary>
     public string FileName => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Video}{(BFrames ? "-bf" : "")}_{Audio}_{Width}x{Height}-{Fps}fps_{Seconds}s.{Container}");
+        $"{Video}{(BFrames ? "-bf" : "")}_{Audio}_{Width}x{Height}-{Fps}fps_{Seconds}s{(MovFlags is null ? "" : "_" + MovFlags.Replace('+', '-'))}{(MuxDelay is double d ? "_muxdelay" + d.ToString(CultureInfo.InvariantCulture) : "")}.{Container}");
 
     /// <summary>The make-clip.js arguments after the output path.</summary>
     public IReadOnlyList<string> Arguments()
@@ -50,6 +56,16 @@ public sealed record FfmpegClipOptions
         if (BFrames)
         {
             arguments.Add("--bframes");
+        }
+
+        if (MovFlags is not null)
+        {
+            arguments.AddRange(["--movflags", MovFlags]);
+        }
+
+        if (MuxDelay is double muxDelay)
+        {
+            arguments.AddRange(["--muxdelay", muxDelay.ToString(inv)]);
         }
 
         return arguments;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // usage: node make-clip.js OUTPUT --video hevc|av1|vp9|h264|none --audio aac|opus|flac|ac3|eac3|mp3|none
 //          [--seconds N] [--bframes] [--size WxH] [--fps N] [--gop FRAMES] [--channels 1|2] [--sample-rate HZ]
+//          [--movflags FLAGS] [--muxdelay SECONDS]
 //
 // Encodes a short synthetic clip with FFmpeg 8.1 (node-av): video from libavfilter's testsrc2 (a moving
 // test pattern: every frame differs), audio from two sine sources joined as stereo (440 Hz beeping on the
@@ -14,6 +15,9 @@
 //   h264 libx264 (ultrafast), hevc libx265 (ultrafast; --bframes: 2 B-frames), av1 libsvtav1 (preset 12),
 //   vp9 libvpx-vp9 (realtime, cpu-used 8); aac (native), opus (libopus), flac, ac3, eac3, mp3 (libmp3lame).
 // Without --bframes no encoder reorders frames (PTS = DTS); --bframes applies to h264 and hevc.
+// --movflags goes to the MP4/MOV muxer as -movflags does (e.g. negative_cts_offsets, frag_keyframe+empty_moov).
+// --muxdelay sets the muxer's max_delay as ffmpeg's -muxdelay does (the ffmpeg CLI uses 0.7 s, the library 0): with it
+// the MPEG-TS muxer packs several audio frames into one PES, as files made by the ffmpeg CLI have them.
 import { renameSync, rmSync } from "node:fs";
 import { extname } from "node:path";
 import {
@@ -42,7 +46,7 @@ import { check, fail, parseArgs, positiveNumber, run } from "./common.js";
 
 const usage =
   "node make-clip.js OUTPUT --video hevc|av1|vp9|h264|none --audio aac|opus|flac|ac3|eac3|mp3|none " +
-  "[--seconds N] [--bframes] [--size WxH] [--fps N] [--gop FRAMES] [--channels 1|2] [--sample-rate HZ]";
+  "[--seconds N] [--bframes] [--size WxH] [--fps N] [--gop FRAMES] [--channels 1|2] [--sample-rate HZ] [--movflags FLAGS] [--muxdelay SECONDS]";
 
 // SVT-AV1 prints its whole configuration on stderr unless told otherwise (1: errors only).
 process.env.SVT_LOG ??= "1";
@@ -88,7 +92,7 @@ const audioEncoders = {
 run(async () => {
   const { positionals, options } = parseArgs(
     process.argv.slice(2),
-    { video: "value", audio: "value", seconds: "value", bframes: "flag", size: "value", fps: "value", gop: "value", channels: "value", "sample-rate": "value" },
+    { video: "value", audio: "value", seconds: "value", bframes: "flag", size: "value", fps: "value", gop: "value", channels: "value", "sample-rate": "value", movflags: "value", muxdelay: "value" },
     usage,
     1,
   );
@@ -126,7 +130,11 @@ run(async () => {
     if ((muxer.oformat.flags & AVFMT_NOFILE) === 0) {
       check(await muxer.openOutput(), `cannot write ${partial}`);
     }
-    check(await muxer.writeHeader(null), `the ${formatName} muxer refused these streams (${video} + ${audio})`);
+    const muxerSettings = {};
+    if (options.movflags) muxerSettings.movflags = options.movflags;
+    if (options.muxdelay) muxerSettings.max_delay = String(Math.round(positiveNumber(options.muxdelay, "muxdelay", 0.7) * 1e6));
+    const muxerOptions = Object.keys(muxerSettings).length > 0 ? Dictionary.fromObject(muxerSettings) : null;
+    check(await muxer.writeHeader(muxerOptions), `the ${formatName} muxer refused these streams (${video} + ${audio})`);
     for (const t of tracks) t.streamTimeBase = muxer.streams[t.streamIndex].timeBase;
 
     const packet = new Packet();

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// usage: node packets.js INPUT [--dump FILE]
+// usage: node packets.js INPUT [--ignore-editlist] [--dump FILE]
 //
 // Lists the packets FFmpeg 8.1's demuxer (node-av) reads from INPUT, in file order, one line each:
 //   stream, kind (v|a), dts_ms, pts_ms, key (0|1), size, md5 of the packet data
 // preceded by one `#stream N: kind codec extradata_md5` line per video/audio stream. Timestamps are
 // rounded down to milliseconds (RTMP's unit); a missing DTS or PTS prints as "-". A reader under test
 // compares its frames with these lines: same count, order within each stream, timestamps, keyframe
-// flags and bytes (where the container's sample form is the one RTMP carries).
+// flags and bytes (where the container's sample form is the one RTMP carries). --ignore-editlist (MP4/MOV)
+// gives the raw sample-table times, as Uplink's MP4 reader does, instead of times shifted by the edit list.
 //
 // --dump FILE also writes the streams and packets to FILE, so a test can feed FFmpeg's own demuxing to
 // the writer without any reader of ours in between. Records, big-endian:
@@ -15,18 +16,20 @@
 // (timestamps in microseconds; a missing DTS or PTS is written as the other one).
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import { FormatContext, Packet, avGetCodecName } from "node-av/lib";
+import { Dictionary, FormatContext, Packet, avGetCodecName } from "node-av/lib";
 import { AVERROR_EOF, AVMEDIA_TYPE_AUDIO, AVMEDIA_TYPE_VIDEO, AV_NOPTS_VALUE, AV_PKT_FLAG_KEY } from "node-av/constants";
 import { check, fail, parseArgs, run } from "./common.js";
 
-const usage = "node packets.js INPUT [--dump FILE]";
+const usage = "node packets.js INPUT [--ignore-editlist] [--dump FILE]";
 
 run(async () => {
-  const { positionals, options } = parseArgs(process.argv.slice(2), { dump: "value" }, usage, 1);
+  const { positionals, options } = parseArgs(process.argv.slice(2), { "ignore-editlist": "flag", dump: "value" }, usage, 1);
   const dump = [];
   const [input] = positionals;
   const format = new FormatContext();
-  check(format.openInputSync(input, null, null), `cannot open ${input}`);
+  // The async open: node-av 6.1.1's sync calls with a Dictionary crash the process at exit (double free).
+  const demuxerOptions = options["ignore-editlist"] ? Dictionary.fromObject({ ignore_editlist: "1" }) : null;
+  check(await format.openInput(input, null, demuxerOptions), `cannot open ${input}`);
   check(format.findStreamInfoSync(null), `cannot read the streams of ${input}`);
 
   const out = [];

@@ -141,7 +141,7 @@ public class MpegTsReaderTests
         Assert.True(await reader.ReadAsync());
         Assert.True(await reader.ReadAsync());
         var e = await Assert.ThrowsAsync<NotSupportedException>(async () => await reader.ReadAsync());
-        Assert.Equal("MPEG-TS: video on PID 256 is HEVC (H.265) (stream type 0x24), which RTMP cannot carry: only H.264 video (0x1B) and AAC ADTS audio (0x0F) are supported", e.Message);
+        Assert.Equal("MPEG-TS: video on PID 256 is HEVC (H.265) (stream type 0x24), but the stream began in H.264: a new PMT cannot switch the codec while publishing", e.Message);
         var again = await Assert.ThrowsAsync<NotSupportedException>(async () => await reader.ReadAsync());
         Assert.Equal(e.Message, again.Message);
     }
