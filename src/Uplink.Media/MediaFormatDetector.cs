@@ -24,6 +24,11 @@ public static class MediaFormatDetector
             return MediaFormat.Matroska;
         }
 
+        if (head.Length >= 4 && head[..4].SequenceEqual("DKIF"u8))
+        {
+            return MediaFormat.Ivf;
+        }
+
         if (head.Length >= 8 && IsIsoBox(head))
         {
             return MediaFormat.Mp4;
@@ -47,7 +52,7 @@ public static class MediaFormatDetector
         return MediaFormat.Unknown;
     }
 
-    /// <summary>A display name for messages: "FLV", "MP4", "MPEG-TS", "H.264 Annex-B", "AAC ADTS", "Matroska".</summary>
+    /// <summary>A display name for messages: "FLV", "MP4", "MPEG-TS", "H.264 Annex-B", "AAC ADTS", "Matroska", "IVF".</summary>
     public static string Name(MediaFormat format) => format switch
     {
         MediaFormat.Flv => "FLV",
@@ -56,6 +61,7 @@ public static class MediaFormatDetector
         MediaFormat.H264AnnexB => "H.264 Annex-B",
         MediaFormat.AacAdts => "AAC ADTS",
         MediaFormat.Matroska => "Matroska",
+        MediaFormat.Ivf => "IVF",
         _ => "unknown",
     };
 
