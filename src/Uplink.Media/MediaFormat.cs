@@ -26,4 +26,7 @@ public enum MediaFormat
 
     /// <summary>IVF ("DKIF" header): AV1 or VP9 frames, as <c>ffmpeg -f ivf</c>, libaom, SVT-AV1 and libvpx write them.</summary>
     Ivf,
+
+    /// <summary>A raw HEVC byte stream (Annex-B start codes), as <c>ffmpeg -f hevc</c> writes it.</summary>
+    HevcAnnexB,
 }

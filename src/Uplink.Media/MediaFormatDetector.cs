@@ -44,6 +44,11 @@ public static class MediaFormatDetector
             return MediaFormat.AacAdts;
         }
 
+        if (ElementaryStreamReader.LooksLikeHevcAnnexB(head))
+        {
+            return MediaFormat.HevcAnnexB;
+        }
+
         if (ElementaryStreamReader.LooksLikeAnnexB(head))
         {
             return MediaFormat.H264AnnexB;
@@ -52,7 +57,7 @@ public static class MediaFormatDetector
         return MediaFormat.Unknown;
     }
 
-    /// <summary>A display name for messages: "FLV", "MP4", "MPEG-TS", "H.264 Annex-B", "AAC ADTS", "Matroska", "IVF".</summary>
+    /// <summary>A display name for messages: "FLV", "MP4", "MPEG-TS", "H.264 Annex-B", "AAC ADTS", "Matroska", "IVF", "HEVC Annex-B".</summary>
     public static string Name(MediaFormat format) => format switch
     {
         MediaFormat.Flv => "FLV",
@@ -62,6 +67,7 @@ public static class MediaFormatDetector
         MediaFormat.AacAdts => "AAC ADTS",
         MediaFormat.Matroska => "Matroska",
         MediaFormat.Ivf => "IVF",
+        MediaFormat.HevcAnnexB => "HEVC Annex-B",
         _ => "unknown",
     };
 
