@@ -33,14 +33,14 @@ internal sealed class InputSource
         {
             var options = new MediaReaderOptions { OnWarning = message => _warn($"{Name}: {message}") };
             (MediaFormat format, Stream input) = await MediaReader.DetectAsync(stream, leaveOpen: false, cancellationToken).ConfigureAwait(false);
-            if (_audio is not null && format != MediaFormat.H264AnnexB)
+            if (_audio is not null && format is not (MediaFormat.H264AnnexB or MediaFormat.HevcAnnexB))
             {
-                throw new InputException($"--audio goes with a raw H.264 (Annex-B) input; {Name} is {MediaFormatDetector.Name(format)}");
+                throw new InputException($"--audio goes with a raw H.264 or HEVC (Annex-B) input; {Name} is {MediaFormatDetector.Name(format)}");
             }
 
-            if (_frameRate is not null && format != MediaFormat.H264AnnexB)
+            if (_frameRate is not null && format is not (MediaFormat.H264AnnexB or MediaFormat.HevcAnnexB))
             {
-                throw new InputException($"--fps applies to raw H.264 (Annex-B) input only; {Name} is {MediaFormatDetector.Name(format)}");
+                throw new InputException($"--fps applies to raw H.264 or HEVC (Annex-B) input only; {Name} is {MediaFormatDetector.Name(format)}");
             }
 
             return await MediaReader.OpenDetectedAsync(format, input, _audio is null ? null : OpenFile(_audio), _frameRate, options, cancellationToken).ConfigureAwait(false);

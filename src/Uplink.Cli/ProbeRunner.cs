@@ -90,11 +90,11 @@ internal sealed class ProbeRunner
             sb.AppendLine();
             if (t.Type == "video")
             {
-                sb.Append(CultureInfo.InvariantCulture, $"  video: H.264 {t.Profile ?? "?"} {t.Level ?? "?"}, {t.Width}x{t.Height}, {t.FrameRate:0.###} fps, {t.Frames} frames ({t.Keyframes} keyframes, GOP {t.GopLength}{(t.BFrames == true ? ", B-frames" : "")}), {t.Duration.TotalSeconds:0.000} s");
+                sb.Append(CultureInfo.InvariantCulture, $"  video: {DisplayName(t.Codec)}{(t.Codec == "h264" ? $" {t.Profile ?? "?"} {t.Level ?? "?"}" : "")}, {t.Width}x{t.Height}, {t.FrameRate:0.###} fps, {t.Frames} frames ({t.Keyframes} keyframes, GOP {t.GopLength}{(t.BFrames == true ? ", B-frames" : "")}), {t.Duration.TotalSeconds:0.000} s");
             }
             else
             {
-                sb.Append(CultureInfo.InvariantCulture, $"  audio: AAC {t.Profile ?? "?"}, {t.SampleRate} Hz, {t.Channels} channel{(t.Channels == 1 ? "" : "s")}, {t.Frames} frames, {t.Duration.TotalSeconds:0.000} s");
+                sb.Append(CultureInfo.InvariantCulture, $"  audio: {DisplayName(t.Codec)}{(t.Codec == "aac" ? $" {t.Profile ?? "?"}" : "")}, {t.SampleRate} Hz, {t.Channels} channel{(t.Channels == 1 ? "" : "s")}, {t.Frames} frames, {t.Duration.TotalSeconds:0.000} s");
             }
         }
 
@@ -116,4 +116,20 @@ internal sealed class ProbeRunner
             w.WriteNumber(name, v);
         }
     }
+
+    /// <summary>A codec's display name for the text output (FFmpeg's short name otherwise).</summary>
+    private static string DisplayName(string codec) => codec switch
+    {
+        "h264" => "H.264",
+        "hevc" => "HEVC",
+        "av1" => "AV1",
+        "vp9" => "VP9",
+        "aac" => "AAC",
+        "opus" => "Opus",
+        "flac" => "FLAC",
+        "ac3" => "AC-3",
+        "eac3" => "E-AC-3",
+        "mp3" => "MP3",
+        _ => codec,
+    };
 }

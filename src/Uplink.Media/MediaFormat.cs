@@ -23,4 +23,10 @@ public enum MediaFormat
 
     /// <summary>Matroska or WebM (EBML, as MKV and WebM files and OBS recordings are).</summary>
     Matroska,
+
+    /// <summary>IVF ("DKIF" header): AV1 or VP9 frames, as <c>ffmpeg -f ivf</c>, libaom, SVT-AV1 and libvpx write them.</summary>
+    Ivf,
+
+    /// <summary>A raw HEVC byte stream (Annex-B start codes), as <c>ffmpeg -f hevc</c> writes it.</summary>
+    HevcAnnexB,
 }

@@ -24,6 +24,11 @@ public static class MediaFormatDetector
             return MediaFormat.Matroska;
         }
 
+        if (head.Length >= 4 && head[..4].SequenceEqual("DKIF"u8))
+        {
+            return MediaFormat.Ivf;
+        }
+
         if (head.Length >= 8 && IsIsoBox(head))
         {
             return MediaFormat.Mp4;
@@ -39,6 +44,11 @@ public static class MediaFormatDetector
             return MediaFormat.AacAdts;
         }
 
+        if (ElementaryStreamReader.LooksLikeHevcAnnexB(head))
+        {
+            return MediaFormat.HevcAnnexB;
+        }
+
         if (ElementaryStreamReader.LooksLikeAnnexB(head))
         {
             return MediaFormat.H264AnnexB;
@@ -47,7 +57,7 @@ public static class MediaFormatDetector
         return MediaFormat.Unknown;
     }
 
-    /// <summary>A display name for messages: "FLV", "MP4", "MPEG-TS", "H.264 Annex-B", "AAC ADTS", "Matroska".</summary>
+    /// <summary>A display name for messages: "FLV", "MP4", "MPEG-TS", "H.264 Annex-B", "AAC ADTS", "Matroska", "IVF", "HEVC Annex-B".</summary>
     public static string Name(MediaFormat format) => format switch
     {
         MediaFormat.Flv => "FLV",
@@ -56,6 +66,8 @@ public static class MediaFormatDetector
         MediaFormat.H264AnnexB => "H.264 Annex-B",
         MediaFormat.AacAdts => "AAC ADTS",
         MediaFormat.Matroska => "Matroska",
+        MediaFormat.Ivf => "IVF",
+        MediaFormat.HevcAnnexB => "HEVC Annex-B",
         _ => "unknown",
     };
 

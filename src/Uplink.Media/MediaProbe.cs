@@ -44,6 +44,9 @@ public static class MediaProbe
         return new MediaProbeResult(reader.FormatName, duration, tracks);
     }
 
+    /// <summary>A video codec's short name as FFmpeg spells it: h264, hevc, av1, vp9.</summary>
+    internal static string CodecName(VideoMediaType? type) => type?.Codec.ToString().ToLowerInvariant() ?? "h264";
+
     internal static string AacProfile(int objectType, bool sbr, bool ps) => (objectType, sbr, ps) switch
     {
         (_, _, true) or (29, _, _) => "HE-AACv2",
@@ -59,7 +62,7 @@ public static class MediaProbe
 
     private sealed class VideoTally(VideoMediaType? type)
     {
-        private H264SequenceParameterSet? _sps = type is { DecoderConfiguration.IsEmpty: false } t ? SpsFromRecord(t.DecoderConfiguration.Span) : null;
+        private H264SequenceParameterSet? _sps = type is { Codec: VideoCodec.H264, DecoderConfiguration.IsEmpty: false } t ? SpsFromRecord(t.DecoderConfiguration.Span) : null;
         private long _frames;
         private long _keyframes;
         private long _sinceKeyframe = -1;
@@ -73,7 +76,7 @@ public static class MediaProbe
 
         public void Add(in MediaFrame f)
         {
-            if (_sps is null && type is { NalLengthSize: 0 })
+            if (_sps is null && type is { Codec: VideoCodec.H264, NalLengthSize: 0 })
             {
                 _sps = SpsInBand(f.Data.Span);
             }
@@ -115,7 +118,7 @@ public static class MediaProbe
             TimeSpan duration = _frames == 0 ? TimeSpan.Zero : _maxPts - _minPts + frame;
             long gop = _keyframes <= 1 ? _frames : Math.Max(_gop, _sinceKeyframe);
             return new TrackProbe(
-                "video", "h264", _sps?.ProfileName, _sps?.LevelName, _sps?.Width ?? type?.Width, _sps?.Height ?? type?.Height,
+                "video", CodecName(type), _sps?.ProfileName, _sps?.LevelName, _sps?.Width ?? type?.Width, _sps?.Height ?? type?.Height,
                 rate, null, null, _frames, _keyframes, gop, _reordered, duration, _frames == 0 ? TimeSpan.Zero : _minPts);
         }
 
@@ -148,7 +151,7 @@ public static class MediaProbe
 
     private sealed class AudioTally(AudioMediaType? type)
     {
-        private AudioSpecificConfig? _config = type is { AudioSpecificConfig.IsEmpty: false } t ? Parse(t.AudioSpecificConfig.Span) : null;
+        private AudioSpecificConfig? _config = type is { Codec: AudioCodec.Aac, AudioSpecificConfig.IsEmpty: false } t ? Parse(t.AudioSpecificConfig.Span) : null;
         private long _frames;
         private TimeSpan _first;
         private TimeSpan _last;
@@ -177,7 +180,7 @@ public static class MediaProbe
             TimeSpan duration = _frames == 0 ? TimeSpan.Zero : _last - _first + frame;
             string? profile = _config is null ? null : AacProfile(_config.ObjectType, _config.ExtensionSampleRate is not null, _config.PsPresent);
             return new TrackProbe(
-                "audio", "aac", profile, null, null, null, null, rate, _config?.Channels ?? type?.Channels, _frames, null, null, null, duration, _first);
+                "audio", type?.Codec.ToString().ToLowerInvariant() ?? "aac", profile, null, null, null, null, rate, _config?.Channels ?? type?.Channels, _frames, null, null, null, duration, _first);
         }
 
         private static AudioSpecificConfig? Parse(ReadOnlySpan<byte> config)

@@ -8,7 +8,7 @@ public sealed record MediaProbeResult(string Format, TimeSpan Duration, IReadOnl
 
 /// <summary>One track's description; fields that do not apply to the track's type are null.</summary>
 /// <param name="Type"><c>video</c> or <c>audio</c>.</param>
-/// <param name="Codec"><c>h264</c> or <c>aac</c>.</param>
+/// <param name="Codec">The codec as FFmpeg names it: <c>h264</c>, <c>hevc</c>, <c>av1</c>, <c>vp9</c>, <c>aac</c>, <c>opus</c>, <c>flac</c>, <c>ac3</c>, <c>eac3</c> or <c>mp3</c>.</param>
 /// <param name="Profile">H.264 profile ("High", "Main", "Constrained Baseline", …) or AAC object type ("LC", "HE-AAC", …).</param>
 /// <param name="Level">H.264 level ("3.1").</param>
 /// <param name="Width">Picture width after cropping.</param>

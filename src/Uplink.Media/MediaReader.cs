@@ -1,6 +1,6 @@
 namespace Uplink.Media;
 
-/// <summary>Opens the right reader for an input, told by its content: FLV, MP4/MOV, MPEG-TS, Matroska/WebM, H.264 Annex-B or AAC ADTS.</summary>
+/// <summary>Opens the right reader for an input, told by its content: FLV, MP4/MOV, MPEG-TS, Matroska/WebM, IVF, H.264 or HEVC Annex-B, or AAC ADTS.</summary>
 public static class MediaReader
 {
     /// <summary>
@@ -37,7 +37,7 @@ public static class MediaReader
     }
 
     /// <summary>
-    /// Opens the reader for a format already detected (see <see cref="DetectAsync"/>). For raw H.264,
+    /// Opens the reader for a format already detected (see <see cref="DetectAsync"/>). For raw H.264 and HEVC,
     /// <paramref name="audio"/> is an ADTS stream to read beside it and <paramref name="frameRate"/> overrides the SPS's.
     /// </summary>
     public static async ValueTask<IMediaReader> OpenDetectedAsync(MediaFormat format, Stream stream, Stream? audio, double? frameRate, MediaReaderOptions? options, CancellationToken cancellationToken = default)
@@ -49,7 +49,9 @@ public static class MediaReader
             MediaFormat.Mp4 => await Mp4Reader.OpenAsync(stream, options, cancellationToken).ConfigureAwait(false),
             MediaFormat.MpegTs => await MpegTsReader.OpenAsync(stream, options, cancellationToken).ConfigureAwait(false),
             MediaFormat.Matroska => await MatroskaReader.OpenAsync(stream, options, cancellationToken).ConfigureAwait(false),
+            MediaFormat.Ivf => await IvfReader.OpenAsync(stream, options, cancellationToken).ConfigureAwait(false),
             MediaFormat.H264AnnexB => await ElementaryStreamReader.OpenAsync(stream, audio, new ElementaryStreamOptions { FrameRate = frameRate }, options, cancellationToken).ConfigureAwait(false),
+            MediaFormat.HevcAnnexB => await ElementaryStreamReader.OpenAsync(stream, audio, new ElementaryStreamOptions { FrameRate = frameRate, VideoCodec = VideoCodec.Hevc }, options, cancellationToken).ConfigureAwait(false),
             MediaFormat.AacAdts => await ElementaryStreamReader.OpenAsync(null, stream, null, options, cancellationToken).ConfigureAwait(false),
             _ => throw new InvalidDataException("not a format uplink reads"),
         };
@@ -83,7 +85,7 @@ public static class MediaReader
         MediaFormat format = MediaFormatDetector.Detect(head.AsSpan(0, length));
         if (format == MediaFormat.Unknown)
         {
-            throw new InvalidDataException($"not a format uplink reads (FLV, MP4/MOV, MPEG-TS, MKV/WebM, H.264 Annex-B, AAC ADTS): it starts with {Convert.ToHexString(head, 0, Math.Min(length, 8))}");
+            throw new InvalidDataException($"not a format uplink reads (FLV, MP4/MOV, MPEG-TS, MKV/WebM, IVF, H.264 or HEVC Annex-B, AAC ADTS): it starts with {Convert.ToHexString(head, 0, Math.Min(length, 8))}");
         }
 
         if (stream.CanSeek)

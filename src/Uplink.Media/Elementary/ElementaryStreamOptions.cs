@@ -8,4 +8,7 @@ public sealed record ElementaryStreamOptions
     /// take it from the SPS.
     /// </summary>
     public double? FrameRate { get; init; }
+
+    /// <summary>The video stream's codec: H.264 (the default) or HEVC; the others have no Annex-B byte stream.</summary>
+    public VideoCodec VideoCodec { get; init; } = VideoCodec.H264;
 }

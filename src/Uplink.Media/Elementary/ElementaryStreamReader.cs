@@ -28,7 +28,7 @@ namespace Uplink.Media;
 /// </remarks>
 public sealed class ElementaryStreamReader : IMediaReader, IDisposable
 {
-    private readonly AnnexBAccessUnitSource? _video;
+    private readonly ElementaryStreamSource? _video;
     private readonly AdtsFrameSource? _audio;
     private bool _videoPending;
     private bool _audioPending;
@@ -36,7 +36,7 @@ public sealed class ElementaryStreamReader : IMediaReader, IDisposable
     private bool _audioNeedsAdvance;
     private bool _disposed;
 
-    private ElementaryStreamReader(AnnexBAccessUnitSource? video, AdtsFrameSource? audio)
+    private ElementaryStreamReader(ElementaryStreamSource? video, AdtsFrameSource? audio)
     {
         _video = video;
         _audio = audio;
@@ -45,16 +45,23 @@ public sealed class ElementaryStreamReader : IMediaReader, IDisposable
     }
 
     /// <inheritdoc/>
-    public string FormatName => _video is null ? "AAC ADTS" : _audio is null ? "H.264 Annex-B" : "H.264 Annex-B + AAC ADTS";
+    public string FormatName => _video is null ? "AAC ADTS" : _audio is null ? VideoFormatName : VideoFormatName + " + AAC ADTS";
 
     /// <inheritdoc/>
-    public VideoMediaType? Video => _video is null ? null : VideoMediaType.H264AnnexB;
+    public VideoMediaType? Video => _video switch
+    {
+        null => null,
+        HevcAccessUnitSource => VideoMediaType.HevcAnnexB,
+        _ => VideoMediaType.H264AnnexB,
+    };
 
     /// <inheritdoc/>
     public AudioMediaType? Audio => _audio is null ? null : AudioMediaType.AacAdts;
 
     /// <inheritdoc/>
     public MediaFrame Current { get; private set; }
+
+    private string VideoFormatName => _video is HevcAccessUnitSource ? "HEVC Annex-B" : "H.264 Annex-B";
 
     /// <inheritdoc/>
     /// <remarks>A stream with no header declares no duration: always null.</remarks>
@@ -65,10 +72,20 @@ public sealed class ElementaryStreamReader : IMediaReader, IDisposable
     MediaDataRates IMediaReader.DataRates => default;
 
     /// <summary>The video frame rate in use: from <see cref="ElementaryStreamOptions.FrameRate"/> or the first SPS; null without video.</summary>
-    public double? FrameRate => _video?.FrameRate;
+    public double? FrameRate => _video switch
+    {
+        AnnexBAccessUnitSource h264 => h264.FrameRate,
+        HevcAccessUnitSource hevc => hevc.FrameRate,
+        _ => null,
+    };
 
     /// <summary>The constant delay, in frames, added to every video PTS so that PTS ≥ DTS; null without video.</summary>
-    public int? ReorderDelay => _video?.ReorderDelay;
+    public int? ReorderDelay => _video switch
+    {
+        AnnexBAccessUnitSource h264 => h264.ReorderDelay,
+        HevcAccessUnitSource => 0, // raw HEVC with reordering is refused
+        _ => null,
+    };
 
     /// <summary>How many frames <see cref="ReadAsync"/> has returned.</summary>
     public long FramesRead { get; private set; }
@@ -139,6 +156,31 @@ public sealed class ElementaryStreamReader : IMediaReader, IDisposable
         return AdtsHeader.TryParse(head[length..], out AdtsHeader second)
             && second.SamplingFrequencyIndex == first.SamplingFrequencyIndex
             && second.Profile == first.Profile;
+    }
+
+    /// <inheritdoc/>
+    /// <summary>
+    /// Whether <paramref name="head"/> starts like an HEVC Annex-B stream: a start code, then the NAL unit header of a
+    /// VPS, SPS, PPS, access unit delimiter or prefix SEI (types 32 to 35, 39) in layer 0 with a TemporalId. Checked
+    /// before <see cref="LooksLikeAnnexB"/>: an HEVC delimiter (0x46) reads as an H.264 SEI header.
+    /// </summary>
+    public static bool LooksLikeHevcAnnexB(ReadOnlySpan<byte> head)
+    {
+        int zeros = 0;
+        while (zeros < head.Length && head[zeros] == 0)
+        {
+            zeros++;
+        }
+
+        if (zeros < 2 || head.Length < zeros + 3 || head[zeros] != 1)
+        {
+            return false;
+        }
+
+        byte first = head[zeros + 1];
+        byte second = head[zeros + 2];
+        int type = (first >> 1) & 0x3F;
+        return (first & 0x81) == 0 && (second & 0xF8) == 0 && (second & 0x07) != 0 && type is 32 or 33 or 34 or 35 or 39;
     }
 
     /// <inheritdoc/>
@@ -230,7 +272,10 @@ public sealed class ElementaryStreamReader : IMediaReader, IDisposable
         bool leaveOpen = options?.LeaveOpen ?? false;
         Action<string>? onWarning = options?.OnWarning;
         var reader = new ElementaryStreamReader(
-            video is null ? null : new AnnexBAccessUnitSource(video, leaveOpen, onWarning, frameRate, maxAccessUnitSize),
+            video is null ? null
+                : elementary?.VideoCodec == VideoCodec.Hevc ? new HevcAccessUnitSource(video, leaveOpen, onWarning, frameRate, maxAccessUnitSize)
+                : elementary?.VideoCodec is null or VideoCodec.H264 ? new AnnexBAccessUnitSource(video, leaveOpen, onWarning, frameRate, maxAccessUnitSize)
+                : throw new ArgumentException($"{elementary.VideoCodec} has no Annex-B byte stream: give H264 or Hevc", nameof(elementary)),
             audio is null ? null : new AdtsFrameSource(audio, leaveOpen, onWarning));
         try
         {

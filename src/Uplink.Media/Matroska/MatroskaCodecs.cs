@@ -1,54 +1,51 @@
 namespace Uplink.Media.Matroska;
 
 /// <summary>
-/// Maps a track's CodecID (and CodecPrivate) to the media type the writer takes — today H.264 and AAC — and names the
-/// codecs it cannot map, for the refusal.
+/// Maps a track's CodecID (and CodecPrivate) to the media type the writer takes, and names the codecs it cannot map,
+/// for the refusal.
 /// </summary>
+/// <remarks>
+/// What each codec needs: H.264 and HEVC have their decoder configuration record (avcC, hvcC) as CodecPrivate and
+/// length-prefixed NAL units in the blocks; AV1 an av1C (FFmpeg omits it when the encoder gave no sequence header
+/// up front: the OBUs carry it in band); VP9 no CodecPrivate, or the WebM "codec features" list FFmpeg writes
+/// (profile, level, bit depth, chroma subsampling as ID-length-value triples), which is no vpcC, so the writer takes its
+/// configuration from the first key frame; Opus the OpusHead; FLAC "fLaC" and its metadata blocks; AC-3, E-AC-3 and MP3
+/// nothing (their frames describe themselves).
+/// </remarks>
 internal static class MatroskaCodecs
 {
     /// <summary>H.264 with an avcC CodecPrivate and length-prefixed NAL units in the blocks.</summary>
     public const string H264 = "V_MPEG4/ISO/AVC";
 
+    /// <summary>HEVC with an hvcC CodecPrivate and length-prefixed NAL units in the blocks.</summary>
+    public const string Hevc = "V_MPEGH/ISO/HEVC";
+
     /// <summary>AAC with an AudioSpecificConfig CodecPrivate and raw AAC frames in the blocks.</summary>
     public const string Aac = "A_AAC";
-
-    // Where the new media types will be mapped, as the core gains them (the track model keeps what each one needs):
-    //   V_MPEGH/ISO/HEVC  CodecPrivate = HEVCDecoderConfigurationRecord (hvcC); length-prefixed NAL units; B-frames,
-    //                     so DTS comes from the same reorder rule as H.264 (sps_max_num_reorder_pics for the delay)
-    //   V_AV1             CodecPrivate = AV1CodecConfigurationRecord (av1C, 4 bytes + config OBUs); no reordering
-    //   V_VP9, V_VP8      no CodecPrivate (VP9 may carry a CodecPrivate of profile/level features); no reordering
-    //   A_OPUS            CodecPrivate = OpusHead; CodecDelay = pre-skip (ns), SeekPreRoll = 80 ms
-    //   A_FLAC            CodecPrivate = "fLaC" + metadata blocks (STREAMINFO first)
-    //   A_AC3, A_EAC3     no CodecPrivate: the dac3/dec3 fields come from the first frame's sync frame header
-    //   A_MPEG/L3         no CodecPrivate; SamplingFrequency and Channels describe it
-    // Until then they are refused in TryCreateVideo/TryCreateAudio below, with the name CodecName gives them.
 
     /// <summary>
     /// The video media type of <paramref name="track"/>, or null with the reason in <paramref name="refusal"/> when RTMP
     /// cannot carry its codec.
     /// </summary>
-    /// <exception cref="InvalidDataException">An H.264 track's CodecPrivate is missing or is not an avcC.</exception>
+    /// <exception cref="InvalidDataException">The CodecPrivate is missing where the codec needs one, or malformed.</exception>
     public static VideoMediaType? TryCreateVideo(MatroskaTrack track, byte[]? codecPrivate, out string? refusal)
     {
         refusal = null;
-        if (track.CodecId != H264)
+        switch (track.CodecId)
         {
-            refusal = $"{CodecName(track.CodecId)} cannot be published over RTMP";
-            return null;
-        }
-
-        if (codecPrivate is null)
-        {
-            throw MatroskaErrors.Invalid($"{track.Label}: {H264} has no CodecPrivate (the avcC decoder configuration record) in the TrackEntry at offset {track.Offset}");
-        }
-
-        try
-        {
-            return VideoMediaType.H264(codecPrivate);
-        }
-        catch (ArgumentException e)
-        {
-            throw MatroskaErrors.Invalid($"{track.Label}: the avcC in the CodecPrivate at offset {track.CodecPrivateOffset} is malformed: {e.Message}");
+            case H264:
+                return Create(track, codecPrivate, "avcC", static c => VideoMediaType.H264(c));
+            case Hevc:
+                return Create(track, codecPrivate, "hvcC", static c => VideoMediaType.Hevc(c));
+            case "V_AV1":
+                return codecPrivate is { Length: > 0 } ? Create(track, codecPrivate, "av1C", static c => VideoMediaType.Av1(c)) : VideoMediaType.Av1();
+            case "V_VP9":
+                return codecPrivate is { Length: > 0 } && !IsVp9CodecFeatures(codecPrivate)
+                    ? Create(track, codecPrivate, "vpcC", static c => VideoMediaType.Vp9(c))
+                    : VideoMediaType.Vp9();
+            default:
+                refusal = $"{CodecName(track.CodecId)} cannot be published over RTMP";
+                return null;
         }
     }
 
@@ -57,19 +54,80 @@ internal static class MatroskaCodecs
     /// cannot carry its codec. AAC without a CodecPrivate (the old A_AAC/MPEG4/LC style IDs) gets an
     /// AudioSpecificConfig built from the ID, SamplingFrequency and Channels, as FFmpeg builds it.
     /// </summary>
-    /// <exception cref="InvalidDataException">The AudioSpecificConfig is malformed or cannot be built.</exception>
+    /// <exception cref="InvalidDataException">The codec's header is missing, malformed or cannot be built.</exception>
     public static AudioMediaType? TryCreateAudio(MatroskaTrack track, byte[]? codecPrivate, out string? refusal)
     {
         refusal = null;
-        if (track.CodecId != Aac && !track.CodecId.StartsWith(Aac + "/", StringComparison.Ordinal))
+        if (track.CodecId == Aac || track.CodecId.StartsWith(Aac + "/", StringComparison.Ordinal))
         {
-            refusal = $"{CodecName(track.CodecId)} cannot be published over RTMP";
-            return null;
+            return CreateAac(track, codecPrivate);
+        }
+
+        switch (track.CodecId)
+        {
+            case "A_OPUS":
+                return Create(track, codecPrivate, "OpusHead", static c => AudioMediaType.Opus(c));
+            case "A_FLAC":
+                return Create(track, codecPrivate, "FLAC stream header", static c => AudioMediaType.Flac(c));
+            case "A_AC3" or "A_AC3/BSID9" or "A_AC3/BSID10":
+                return AudioMediaType.Ac3;
+            case "A_EAC3":
+                return AudioMediaType.Eac3;
+            case "A_MPEG/L3":
+                return AudioMediaType.Mp3;
+            default:
+                refusal = $"{CodecName(track.CodecId)} cannot be published over RTMP";
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// Whether a VP9 CodecPrivate is the WebM codec features list: ID (1 profile, 2 level, 3 bit depth, 4 chroma
+    /// subsampling), length 1, value, repeated. A vpcC starts otherwise: its version byte 1 is followed by three flag
+    /// bytes of 0 (FullBox body) or, as the 8-byte record, by a level that is never 1.
+    /// </summary>
+    internal static bool IsVp9CodecFeatures(ReadOnlySpan<byte> codecPrivate)
+    {
+        if (codecPrivate.Length % 3 != 0)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < codecPrivate.Length; i += 3)
+        {
+            if (codecPrivate[i] is < 1 or > 4 || codecPrivate[i + 1] != 1)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static T Create<T>(MatroskaTrack track, byte[]? codecPrivate, string what, Func<byte[], T> create)
+        where T : class
+    {
+        if (codecPrivate is not { Length: > 0 })
+        {
+            string description = what is "avcC" or "hvcC" ? $"{what} decoder configuration record" : what;
+            throw MatroskaErrors.Invalid($"{track.Label}: {track.CodecId} has no CodecPrivate (the {description}) in the TrackEntry at offset {track.Offset}");
         }
 
         try
         {
-            return AudioMediaType.Aac(codecPrivate is { Length: > 0 } ? codecPrivate : BuildAudioSpecificConfig(track));
+            return create(codecPrivate);
+        }
+        catch (ArgumentException e)
+        {
+            throw MatroskaErrors.Invalid($"{track.Label}: the {what} in the CodecPrivate at offset {track.CodecPrivateOffset} is malformed: {e.Message}");
+        }
+    }
+
+    private static AudioMediaType CreateAac(MatroskaTrack track, byte[]? codecPrivate)
+    {
+        try
+        {
+            return AudioMediaType.Aac(codecPrivate is { Length: > 0 } ? codecPrivate : MatroskaAacConfig.Build(track));
         }
         catch (ArgumentException e)
         {
@@ -124,84 +182,5 @@ internal static class MatroskaCodecs
             _ => null,
         };
         return name is null ? $"codec {(codecId.Length == 0 ? "(no CodecID)" : codecId)}" : $"{name} ({codecId})";
-    }
-
-    /// <summary>
-    /// An AudioSpecificConfig for an AAC track without CodecPrivate: the object type from the CodecID's profile (MAIN 1,
-    /// LC 2, SSR 3, LTP 4; LC when none), the sampling frequency (its index, or the 24-bit escape) and the channel
-    /// configuration; for /SBR IDs the backward-compatible SBR signalling with the OutputSamplingFrequency (FFmpeg's form).
-    /// </summary>
-    internal static byte[] BuildAudioSpecificConfig(MatroskaTrack track)
-    {
-        string profile = track.CodecId.Length > Aac.Length ? track.CodecId[(Aac.Length + 1)..] : "";
-        int objectType = profile.Contains("MAIN", StringComparison.Ordinal) ? 1
-            : profile.Contains("SSR", StringComparison.Ordinal) ? 3
-            : profile.Contains("LTP", StringComparison.Ordinal) ? 4
-            : 2;
-        int channelConfiguration = track.Channels switch
-        {
-            >= 1 and <= 6 => (int)track.Channels,
-            8 => 7,
-            _ => throw new ArgumentException($"{track.Channels} channels have no AAC channel configuration"),
-        };
-
-        var bits = new BitPacker();
-        bits.Write(objectType, 5);
-        WriteSampleRate(ref bits, track.SamplingFrequency);
-        bits.Write(channelConfiguration, 4);
-        bits.Write(0, 3); // GASpecificConfig: 1024-sample frames, no core coder, no extension
-        if (profile.EndsWith("SBR", StringComparison.Ordinal))
-        {
-            bits.Write(0x2B7, 11); // syncExtensionType
-            bits.Write(5, 5); // SBR
-            bits.Write(1, 1); // sbrPresentFlag
-            WriteSampleRate(ref bits, track.OutputSamplingFrequency ?? (track.SamplingFrequency * 2));
-        }
-
-        return bits.ToArray();
-    }
-
-    private static void WriteSampleRate(ref BitPacker bits, double frequency)
-    {
-        if (!(frequency is >= 1 and < (1 << 24)))
-        {
-            throw new ArgumentException($"the sampling frequency {frequency} Hz is not a valid AAC sample rate");
-        }
-
-        int rate = (int)Math.Round(frequency);
-        int index = Array.IndexOf(SampleRates, rate);
-        bits.Write(index < 0 ? 15 : index, 4);
-        if (index < 0)
-        {
-            bits.Write(rate, 24);
-        }
-    }
-
-    private static readonly int[] SampleRates = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
-
-    /// <summary>Packs fields most significant bit first; at most 128 bits.</summary>
-    private struct BitPacker
-    {
-        private UInt128 _bits;
-        private int _count;
-
-        public void Write(int value, int width)
-        {
-            _bits = (_bits << width) | (UInt128)((ulong)value & ((1UL << width) - 1));
-            _count += width;
-        }
-
-        public readonly byte[] ToArray()
-        {
-            int bytes = (_count + 7) / 8;
-            UInt128 aligned = _bits << ((bytes * 8) - _count);
-            byte[] result = new byte[bytes];
-            for (int i = 0; i < bytes; i++)
-            {
-                result[i] = (byte)(aligned >> (8 * (bytes - 1 - i)));
-            }
-
-            return result;
-        }
     }
 }

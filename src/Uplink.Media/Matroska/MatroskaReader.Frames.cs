@@ -15,6 +15,8 @@ public sealed partial class MatroskaReader
     private (long Numerator, long Denominator) _videoStep = (0, 1);
     private (long Numerator, long Denominator) _audioStep = (0, 1);
     private DecodeTimeDeriver? _videoTimes;
+    private long _videoCodecDelay;
+    private long _audioCodecDelay;
     private ulong _timestampScale = MatroskaInfo.DefaultTimestampScale;
 
     // The frames of the block being delivered: sizes, where the next one starts in the buffer, and their timing.
@@ -128,7 +130,7 @@ public sealed partial class MatroskaReader
         short relative = (short)((block[length] << 8) | block[length + 1]);
         byte flags = block[length + 2];
         string? problem = MatroskaLacing.TryParse(block[(length + 3)..], flags, _laceSizes, out int count, out int laceHeader);
-        long? time = ToTicks(_clusterTimestamp + relative);
+        long? time = ToTicks(_clusterTimestamp + relative - (track == _video ? _videoCodecDelay : _audioCodecDelay));
         if (problem is not null || time is null)
         {
             Warn($"the block at offset {blockOffset} {problem ?? "has a timestamp out of range"}; it is skipped");
@@ -235,6 +237,14 @@ public sealed partial class MatroskaReader
             Warn($"{more} more {what}");
         }
     }
+
+    /// <summary>
+    /// A track's CodecDelay in TimestampScale units, rounded to the nearest (FFmpeg's av_rescale_q), which FFmpeg's
+    /// demuxer takes off every block time: an Opus, AC-3 or MP3 track starts that much before 0, its first samples being
+    /// the encoder's delay a player skips. Kept so the times are FFmpeg's; a delay over 10 s is damage and ignored.
+    /// </summary>
+    private long CodecDelayUnits(MatroskaTrack track) =>
+        track.CodecDelay is > 0 and <= 10_000_000_000 ? (long)((track.CodecDelay + (_timestampScale / 2)) / _timestampScale) : 0;
 
     /// <summary>A time in TimestampScale units as ticks (rounded down); null when out of the range the reader handles.</summary>
     private long? ToTicks(long units)

@@ -1,4 +1,5 @@
 using Uplink.Codecs;
+using Uplink.Codecs.Hevc;
 using Uplink.Media.Matroska;
 
 namespace Uplink.Media;
@@ -70,11 +71,13 @@ public sealed partial class MatroskaReader
         if (_audio is not null)
         {
             _audioStep = FrameStep(_audio, Audio);
+            _audioCodecDelay = CodecDelayUnits(_audio);
         }
 
         if (_video is not null && Video is not null)
         {
             _videoStep = FrameStep(_video, null);
+            _videoCodecDelay = CodecDelayUnits(_video);
             _videoTimes = await CreateDecodeTimeDeriverAsync(_video, Video, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -170,11 +173,42 @@ public sealed partial class MatroskaReader
     }
 
     /// <summary>
-    /// The video DTS rule's parameters: the reorder delay the SPS declares (max_num_reorder_frames), 0 for Baseline and
-    /// intra-only profiles, else the deepest reordering among the first frames; and the frame duration from the
-    /// DefaultDuration, the SPS timing or those frames.
+    /// The video DTS rule's parameters: the reorder delay the SPS declares (H.264 max_num_reorder_frames, HEVC
+    /// sps_max_num_reorder_pics), 0 for H.264 Baseline and intra-only profiles and for AV1 and VP9 (whose blocks come in
+    /// presentation order: hidden frames travel inside a temporal unit or superframe), else the deepest reordering
+    /// among the first frames; and the frame duration from the DefaultDuration, the SPS timing or those frames.
     /// </summary>
     private async ValueTask<DecodeTimeDeriver> CreateDecodeTimeDeriverAsync(MatroskaTrack track, VideoMediaType type, CancellationToken cancellationToken)
+    {
+        (int? declared, double? fps) = type.Codec switch
+        {
+            VideoCodec.H264 => H264Timing(type),
+            VideoCodec.Hevc => HevcTiming(type),
+            _ => (0, null),
+        };
+
+        long frameDuration = track.DefaultDuration is > 0 and <= MaxFrameDurationTicks * 100 ? (long)(track.DefaultDuration / 100) : 0;
+        if (frameDuration == 0 && fps is > 0 and double rate)
+        {
+            frameDuration = Math.Min(MaxFrameDurationTicks, (long)(TimeSpan.TicksPerSecond / rate));
+        }
+
+        int delay;
+        if (declared is int known)
+        {
+            delay = known;
+        }
+        else
+        {
+            (delay, long step) = await LookAheadAsync(track.Number, cancellationToken).ConfigureAwait(false);
+            frameDuration = frameDuration > 0 ? frameDuration : step;
+        }
+
+        return new DecodeTimeDeriver(delay, frameDuration);
+    }
+
+    /// <summary>H.264: the SPS's max_num_reorder_frames (0 for profiles without reordering) and frame rate.</summary>
+    private static (int? Delay, double? FrameRate) H264Timing(VideoMediaType type)
     {
         H264SequenceParameterSet? sps = null;
         try
@@ -187,28 +221,31 @@ public sealed partial class MatroskaReader
             // VideoMediaType.H264 accepted it; an SPS the parser cannot read leaves the delay to the look-ahead.
         }
 
-        long frameDuration = track.DefaultDuration is > 0 and <= MaxFrameDurationTicks * 100 ? (long)(track.DefaultDuration / 100) : 0;
-        if (frameDuration == 0 && sps?.FrameRate is > 0 and double fps)
+        int? delay = sps?.MaxNumReorderFrames ?? (sps is not null && IsWithoutReordering(sps) ? 0 : null);
+        return (delay, sps?.FrameRate);
+    }
+
+    /// <summary>
+    /// HEVC: the SPS's sps_max_num_reorder_pics of the highest sub-layer (always present, unlike H.264's) and the VUI
+    /// frame rate. FFmpeg takes the same value as the stream's reorder delay (has_b_frames).
+    /// </summary>
+    private static (int? Delay, double? FrameRate) HevcTiming(VideoMediaType type)
+    {
+        try
         {
-            frameDuration = Math.Min(MaxFrameDurationTicks, (long)(TimeSpan.TicksPerSecond / fps));
+            var record = HevcDecoderConfigurationRecord.Parse(type.DecoderConfiguration.Span);
+            if (record.SequenceParameterSets.Count > 0 && HevcSequenceParameterSet.TryParse(record.SequenceParameterSets[0], out HevcSequenceParameterSet? sps))
+            {
+                double? fps = sps.HasTimingInfo && sps.NumUnitsInTick > 0 ? (double)sps.TimeScale / sps.NumUnitsInTick : null;
+                return (sps.MaxNumReorderPics, fps);
+            }
+        }
+        catch (InvalidDataException)
+        {
+            // VideoMediaType.Hevc accepted it; an SPS the parser cannot read leaves the delay to the look-ahead.
         }
 
-        int delay;
-        if (sps?.MaxNumReorderFrames is int declared)
-        {
-            delay = declared;
-        }
-        else if (sps is not null && IsWithoutReordering(sps))
-        {
-            delay = 0;
-        }
-        else
-        {
-            (delay, long step) = await LookAheadAsync(track.Number, cancellationToken).ConfigureAwait(false);
-            frameDuration = frameDuration > 0 ? frameDuration : step;
-        }
-
-        return new DecodeTimeDeriver(delay, frameDuration);
+        return (null, null);
     }
 
     /// <summary>Baseline (and Constrained Baseline) has no B slices; the intra-only profiles no inter prediction at all.</summary>

@@ -7,7 +7,8 @@
 // test pattern: every frame differs), audio from two sine sources joined as stereo (440 Hz beeping on the
 // left, 660 Hz on the right, so a channel swap changes the hashes); mono takes the left one.
 // The container comes from OUTPUT's extension: .mp4, .mov, .mkv, .webm, .flv (FFmpeg 8.1 writes
-// Enhanced-FLV FourCC headers for HEVC/AV1/VP9 and Opus/FLAC/AC-3/E-AC-3), .ts; a combination the
+// Enhanced-FLV FourCC headers for HEVC/AV1/VP9 and Opus/FLAC/AC-3/E-AC-3), .ts, .ivf (AV1/VP9, --audio none),
+// .hevc/.h265 (raw Annex-B, --video hevc --audio none); a combination the
 // muxer refuses fails with its message. OUTPUT is written as OUTPUT.partial and renamed when complete.
 //
 // Defaults are small and fast: 2 s, 320x180, 25 fps, a keyframe every second (fixed GOP, no scene-cut
@@ -51,7 +52,11 @@ const usage =
 // SVT-AV1 prints its whole configuration on stderr unless told otherwise (1: errors only).
 process.env.SVT_LOG ??= "1";
 
-const containers = { ".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska", ".webm": "webm", ".flv": "flv", ".ts": "mpegts" };
+// .ivf (AV1 or VP9 only) and .hevc/.h265 (raw Annex-B HEVC, no audio) are video-only elementary forms.
+const containers = {
+  ".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska", ".webm": "webm", ".flv": "flv", ".ts": "mpegts",
+  ".ivf": "ivf", ".hevc": "hevc", ".h265": "hevc",
+};
 
 // x264/x265 run with one thread (the same options give the same bytes); VP9 and AV1 use both cores.
 const videoEncoders = {

@@ -9,7 +9,8 @@ namespace Uplink.IntegrationTests.Tests.Inputs;
 /// <summary>
 /// <c>uplink publish</c> on MKV (as OBS records it): clips remuxed into Matroska by ffmpeg, from a file or from a pipe
 /// (an unknown-size segment), are recorded by nginx-rtmp with exactly the frames of the file; codecs RTMP cannot carry
-/// in MKV or WebM are refused before publishing, naming the codec; <c>uplink probe</c> names the container.
+/// in MKV or WebM (VP8, MPEG-2, Vorbis, MP2: HEVC, AV1, VP9, Opus, FLAC, AC-3, E-AC-3 and MP3 are read, see
+/// <see cref="MatroskaEnhancedCodecsInputTests"/>) are refused before publishing, naming the codec; <c>uplink probe</c> names the container.
 /// </summary>
 public sealed class MatroskaInputTests(NginxRtmpFixture fixture) : IClassFixture<NginxRtmpFixture>
 {
@@ -47,10 +48,10 @@ public sealed class MatroskaInputTests(NginxRtmpFixture fixture) : IClassFixture
     /// status in the --json lines).
     /// </summary>
     [Theory]
-    [InlineData("video", "libx265", "matroska", "HEVC")]
-    [InlineData("video", "libvpx-vp9", "webm", "VP9")]
-    [InlineData("audio", "libopus", "matroska", "Opus")]
-    [InlineData("audio", "libmp3lame", "matroska", "MP3")]
+    [InlineData("video", "libvpx", "webm", "VP8")]
+    [InlineData("video", "mpeg2video", "matroska", "MPEG-2 video")]
+    [InlineData("audio", "libvorbis", "matroska", "Vorbis")]
+    [InlineData("audio", "mp2", "matroska", "MP2")]
     public async Task Publishing_an_unsupported_codec_in_mkv_exits_2_naming_the_codec(string kind, string encoder, string format, string name)
     {
         var options = kind == "video"

@@ -28,11 +28,21 @@ public class MatroskaMediaReaderTests
         Assert.Equal(expected.Count, i);
     }
 
-    [Fact]
-    public async Task A_codec_RTMP_cannot_carry_is_refused_through_MediaReader_too()
+    [Theory]
+    [InlineData("hevc.mkv", VideoCodec.Hevc, null, 5)]
+    [InlineData("vp9-opus.webm", VideoCodec.Vp9, AudioCodec.Opus, 0)]
+    public async Task The_enhanced_codecs_open_through_MediaReader_with_their_media_types(string fileName, VideoCodec video, AudioCodec? audio, int videoFrames)
     {
-        var e = await Assert.ThrowsAsync<NotSupportedException>(async () => await MediaReader.OpenAsync(MatroskaTestData.PathOf("hevc.mkv")));
-        Assert.Equal("Matroska: track 1 (video): HEVC (V_MPEGH/ISO/HEVC) cannot be published over RTMP", e.Message);
+        await using IMediaReader reader = await MediaReader.OpenAsync(MatroskaTestData.PathOf(fileName));
+        Assert.Equal(video, reader.Video!.Codec);
+        Assert.Equal(audio, reader.Audio?.Codec);
+        int frames = 0;
+        while (await reader.ReadAsync())
+        {
+            frames += reader.Current.Track == MediaTrack.Video ? 1 : 0;
+        }
+
+        Assert.True(videoFrames == 0 ? frames > 0 : frames == videoFrames, $"{frames} video frames");
     }
 
     [Fact]
