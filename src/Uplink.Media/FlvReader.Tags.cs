@@ -1,3 +1,5 @@
+using Uplink.Codecs;
+using Uplink.Codecs.Audio;
 using Uplink.Flv.Parsing;
 
 namespace Uplink.Media;
@@ -59,7 +61,7 @@ public sealed partial class FlvReader
         VideoCodec codec = header.Codec!.Value;
         if (_videoCodec is VideoCodec first && first != codec)
         {
-            throw new NotSupportedException($"FLV video tag at offset {tagOffset}: the video codec changes from {first} to {codec}, which one input cannot do");
+            throw new NotSupportedException($"FLV video tag at offset {tagOffset}: the video codec changes from {StreamDescription.Name(first)} to {StreamDescription.Name(codec)}, which one input cannot do");
         }
 
         _videoCodec = codec;
@@ -83,7 +85,7 @@ public sealed partial class FlvReader
         // codecs the media type carries the configuration, so the first and its repeats are skipped.
         return codec == VideoCodec.H264 ? TagContent.VideoConfiguration
             : payload.SequenceEqual(_videoConfiguration) ? TagContent.Ignored
-            : throw new NotSupportedException($"FLV video tag at offset {tagOffset}: the {codec} sequence start differs from the first; a configuration change mid-file is supported for H.264 only");
+            : throw new NotSupportedException($"FLV video tag at offset {tagOffset}: the {StreamDescription.Name(codec)} sequence start differs from the first; a configuration change mid-file is supported for H.264 only");
     }
 
     private TagContent DecodeAudioTag(ReadOnlySpan<byte> body, long tagOffset, ref int payloadIndex, out int payloadLength)
@@ -106,7 +108,7 @@ public sealed partial class FlvReader
         AudioCodec codec = header.Codec!.Value;
         if (_audioCodec is AudioCodec first && first != codec)
         {
-            throw new NotSupportedException($"FLV audio tag at offset {tagOffset}: the audio codec changes from {first} to {codec}, which one input cannot do");
+            throw new NotSupportedException($"FLV audio tag at offset {tagOffset}: the audio codec changes from {StreamDescription.Name(first)} to {StreamDescription.Name(codec)}, which one input cannot do");
         }
 
         _audioCodec = codec;
@@ -125,8 +127,36 @@ public sealed partial class FlvReader
         }
 
         return codec == AudioCodec.Aac ? TagContent.AudioConfiguration
-            : payload.SequenceEqual(_audioConfiguration) ? TagContent.Ignored
-            : throw new NotSupportedException($"FLV audio tag at offset {tagOffset}: the {codec} sequence start differs from the first; a configuration change mid-file is supported for AAC only");
+            : SameAudioStream(codec, _audioConfiguration, payload) ? TagContent.Ignored
+            : throw new NotSupportedException($"FLV audio tag at offset {tagOffset}: the {StreamDescription.Name(codec)} sequence start differs from the first; a configuration change mid-file is supported for AAC only");
+    }
+
+    /// <summary>
+    /// Whether a repeated audio sequence start describes the same stream. FFmpeg ends a FLAC recording with the STREAMINFO
+    /// rewritten (total samples, frame sizes, MD5 filled in), which changes nothing a decoder needs.
+    /// </summary>
+    private static bool SameAudioStream(AudioCodec codec, byte[] first, ReadOnlySpan<byte> next)
+    {
+        if (next.SequenceEqual(first))
+        {
+            return true;
+        }
+
+        if (codec != AudioCodec.Flac)
+        {
+            return false;
+        }
+
+        try
+        {
+            FlacStreamInfo.Normalize(first, out int rate, out int channels, out int bits);
+            FlacStreamInfo.Normalize(next, out int nextRate, out int nextChannels, out int nextBits);
+            return (rate, channels, bits) == (nextRate, nextChannels, nextBits);
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Whether the look-ahead has what the media type needs: a frame and, where the codec needs one, its sequence start.</summary>

@@ -19,9 +19,29 @@ internal static class FlvFourCc
 
     public static uint Read(ReadOnlySpan<byte> bytes) => BinaryPrimitives.ReadUInt32BigEndian(bytes);
 
-    /// <summary>The FourCC as text, anything unprintable as \xNN (for messages only).</summary>
+    /// <summary>The FourCC as text, anything unprintable as \xNN; the known ones without allocating (it runs per tag).</summary>
     public static string ToText(uint fourCc)
     {
+        string? known = fourCc switch
+        {
+            Avc1 => "avc1",
+            Hvc1 => "hvc1",
+            Av01 => "av01",
+            Vp09 => "vp09",
+            Vp08 => "vp08",
+            Opus => "Opus",
+            Flac => "fLaC",
+            Ac3 => "ac-3",
+            Eac3 => "ec-3",
+            Mp3 => ".mp3",
+            Mp4a => "mp4a",
+            _ => null,
+        };
+        if (known is not null)
+        {
+            return known;
+        }
+
         var text = new System.Text.StringBuilder(16);
         for (int shift = 24; shift >= 0; shift -= 8)
         {
