@@ -83,7 +83,12 @@ internal sealed class PublishStatistics
         }
         else if (header.Kind == FlvPacketKind.SequenceStart)
         {
-            Audio = DescribeAudio(header.Codec!.Value, body[header.PayloadOffset..]);
+            // FFmpeg sends an empty one for AC-3 and E-AC-3: those are described by their first frame instead.
+            if (header.Codec is not (AudioCodec.Ac3 or AudioCodec.Eac3 or AudioCodec.Mp3))
+            {
+                Audio = DescribeAudio(header.Codec!.Value, body[header.PayloadOffset..]);
+            }
+
             return;
         }
         else if (header.Kind != FlvPacketKind.CodedFrames)
