@@ -26,7 +26,8 @@ public sealed class EnhancedRtmpToServerTests : IDisposable
         string video, bool bframes, string audio, string videoReport, string audioReport, VideoCodec videoCodec, AudioCodec audioCodec)
     {
         string clip = await FfmpegLibraries.MakeClipAsync(new FfmpegClipOptions { Video = video, BFrames = bframes, Audio = audio, Container = "mkv" });
-        await using var server = new RtmpServer(new RtmpServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), RecordDirectory = _recordings });
+        var logs = new CapturingLoggerFactory();
+        await using var server = new RtmpServer(new RtmpServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), RecordDirectory = _recordings, LoggerFactory = logs });
         var ended = new TaskCompletionSource<PublishSessionSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
         server.SessionEnded += (_, s) => ended.TrySetResult(s);
         await server.StartAsync();
@@ -37,6 +38,7 @@ public sealed class EnhancedRtmpToServerTests : IDisposable
 
         Assert.Equal(videoReport, summary.Video?.ToString());
         Assert.Equal(audioReport, summary.Audio?.ToString());
+        Assert.Contains(logs.Lines, l => l.Contains($"received video {videoReport}, audio {audioReport}", StringComparison.Ordinal));
         string recording = summary.RecordingPath!;
         byte[] head = File.ReadAllBytes(recording)[..40];
         Assert.Equal(0x05, head[4]); // audio and video flags
