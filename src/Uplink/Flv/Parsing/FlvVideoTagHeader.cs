@@ -32,7 +32,7 @@ internal readonly record struct FlvVideoTagHeader(
     {
         if (body.Length <= 1)
         {
-            return new(null, FlvPacketKind.Empty, false, 0, body.Length, (body.Length == 1) && (body[0] & 0x80) != 0, "", null, false);
+            return new(null, FlvPacketKind.Empty, false, 0, body.Length, !body.IsEmpty && (body[0] & 0x80) != 0, "", null, false);
         }
 
         return (body[0] & 0x80) != 0 ? ReadEnhanced(body) : ReadLegacy(body);
