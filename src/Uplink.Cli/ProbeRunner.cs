@@ -50,6 +50,7 @@ internal sealed class ProbeRunner
                 WriteOptional(w, "level", t.Level);
                 WriteOptional(w, "width", t.Width);
                 WriteOptional(w, "height", t.Height);
+                WriteOptional(w, "hdr", t.Hdr);
                 if (t.FrameRate is double fps)
                 {
                     w.WriteNumber("frameRate", Math.Round(fps, 3));
@@ -90,16 +91,35 @@ internal sealed class ProbeRunner
             sb.AppendLine();
             if (t.Type == "video")
             {
-                sb.Append(CultureInfo.InvariantCulture, $"  video: {DisplayName(t.Codec)}{(t.Codec == "h264" ? $" {t.Profile ?? "?"} {t.Level ?? "?"}" : "")}, {t.Width}x{t.Height}, {t.FrameRate:0.###} fps, {t.Frames} frames ({t.Keyframes} keyframes, GOP {t.GopLength}{(t.BFrames == true ? ", B-frames" : "")}), {t.Duration.TotalSeconds:0.000} s");
+                string hdr = t.Hdr is null ? "" : $", HDR {t.Hdr}";
+                sb.Append(CultureInfo.InvariantCulture, $"  video: {VideoName(t.Codec)} {t.Profile ?? "?"} {t.Level ?? "?"}, {t.Width}x{t.Height}{hdr}, {t.FrameRate:0.###} fps, {t.Frames} frames ({t.Keyframes} keyframes, GOP {t.GopLength}{(t.BFrames == true ? ", B-frames" : "")}), {t.Duration.TotalSeconds:0.000} s");
             }
             else
             {
-                sb.Append(CultureInfo.InvariantCulture, $"  audio: {DisplayName(t.Codec)}{(t.Codec == "aac" ? $" {t.Profile ?? "?"}" : "")}, {t.SampleRate} Hz, {t.Channels} channel{(t.Channels == 1 ? "" : "s")}, {t.Frames} frames, {t.Duration.TotalSeconds:0.000} s");
+                string audio = t.Codec == "aac" ? $"AAC {t.Profile ?? "?"}" : AudioName(t.Codec);
+                sb.Append(CultureInfo.InvariantCulture, $"  audio: {audio}, {t.SampleRate} Hz, {t.Channels} channel{(t.Channels == 1 ? "" : "s")}, {t.Frames} frames, {t.Duration.TotalSeconds:0.000} s");
             }
         }
 
         return sb.ToString();
     }
+
+    private static string VideoName(string codec) => codec switch
+    {
+        "hevc" => "HEVC",
+        "av1" => "AV1",
+        "vp9" => "VP9",
+        _ => "H.264",
+    };
+
+    private static string AudioName(string codec) => codec switch
+    {
+        "opus" => "Opus",
+        "flac" => "FLAC",
+        "ac3" => "AC-3",
+        "eac3" => "E-AC-3",
+        _ => "MP3",
+    };
 
     private static void WriteOptional(Utf8JsonWriter w, string name, string? value)
     {
@@ -116,20 +136,4 @@ internal sealed class ProbeRunner
             w.WriteNumber(name, v);
         }
     }
-
-    /// <summary>A codec's display name for the text output (FFmpeg's short name otherwise).</summary>
-    private static string DisplayName(string codec) => codec switch
-    {
-        "h264" => "H.264",
-        "hevc" => "HEVC",
-        "av1" => "AV1",
-        "vp9" => "VP9",
-        "aac" => "AAC",
-        "opus" => "Opus",
-        "flac" => "FLAC",
-        "ac3" => "AC-3",
-        "eac3" => "E-AC-3",
-        "mp3" => "MP3",
-        _ => codec,
-    };
 }

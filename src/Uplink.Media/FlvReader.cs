@@ -3,7 +3,8 @@ using System.Buffers.Binary;
 namespace Uplink.Media;
 
 /// <summary>
-/// Reads H.264 + AAC frames from an FLV file or pipe, one tag at a time, without seeking.
+/// Reads frames from an FLV file or pipe, one tag at a time, without seeking: H.264 and AAC, and the Enhanced FLV codecs
+/// (HEVC, AV1, VP9, Opus, FLAC, AC-3, E-AC-3, MP3) as FFmpeg writes them and RTMP servers record them.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -19,8 +20,10 @@ namespace Uplink.Media;
 /// no audio and no frames. An empty stream, or one shorter than the 9-byte header, is an error.
 /// A stream that ends inside a tag (a recording cut short) ends cleanly after the last complete tag and sets
 /// <see cref="TruncatedAtOffset"/>. PreviousTagSize fields are not checked, as FFmpeg does not check them.
-/// Script tags other than the first onMetaData, AVC end-of-sequence tags, video command frames and empty
-/// audio/video tags are skipped. An instance is not thread-safe: one read at a time.
+/// Script tags other than the first onMetaData, end-of-sequence tags, video command frames, Enhanced RTMP Metadata
+/// and MultichannelConfig packets and empty audio/video tags are skipped. H.264 and AAC sequence headers are returned as
+/// configuration frames; for the other codecs the media type carries the first, its repeats are skipped, and one that
+/// differs is refused (<see cref="NotSupportedException"/>). An instance is not thread-safe: one read at a time.
 /// </para>
 /// </remarks>
 public sealed partial class FlvReader : IMediaReader, IDisposable, IBufferedFrameParser
@@ -38,10 +41,6 @@ public sealed partial class FlvReader : IMediaReader, IDisposable, IBufferedFram
     private const int AudioTagType = 8;
     private const int VideoTagType = 9;
     private const int ScriptTagType = 18;
-    private const int AvcCodecId = 7;
-    private const int AacSoundFormat = 10;
-    private const int EnhancedAudioSoundFormat = 9;
-    private const int VideoCommandFrameType = 5;
 
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
@@ -88,10 +87,10 @@ public sealed partial class FlvReader : IMediaReader, IDisposable, IBufferedFram
     /// </summary>
     public bool HasAudio { get; private set; }
 
-    /// <summary>The first AVCDecoderConfigurationRecord seen, or empty if none was seen yet.</summary>
+    /// <summary>The first video sequence header's record (avcC, hvcC, av1C or vpcC), or empty if none was seen yet.</summary>
     public ReadOnlyMemory<byte> VideoConfiguration => _videoConfiguration;
 
-    /// <summary>The first AAC AudioSpecificConfig seen, or empty if none was seen yet.</summary>
+    /// <summary>The first audio sequence header's configuration (AudioSpecificConfig, OpusHead or FLAC STREAMINFO), or empty if none was seen yet.</summary>
     public ReadOnlyMemory<byte> AudioConfiguration => _audioConfiguration;
 
     /// <summary>
@@ -113,16 +112,12 @@ public sealed partial class FlvReader : IMediaReader, IDisposable, IBufferedFram
     public string FormatName => "FLV";
 
     /// <inheritdoc/>
-    /// <exception cref="InvalidDataException">The file has H.264 video but no AVC sequence header before its frames.</exception>
-    public VideoMediaType? Video => !HasVideo ? null
-        : VideoConfiguration.IsEmpty ? throw new InvalidDataException("FLV: the H.264 video has no AVC sequence header (SPS/PPS) before its first frames")
-        : _videoMediaType ??= VideoMediaType.H264(VideoConfiguration.Span);
+    /// <exception cref="InvalidDataException">The file's H.264 or HEVC video has no sequence header before its frames.</exception>
+    public VideoMediaType? Video => !HasVideo ? null : _videoMediaType ??= CreateVideoMediaType();
 
     /// <inheritdoc/>
-    /// <exception cref="InvalidDataException">The file has AAC audio but no AAC sequence header before its frames.</exception>
-    public AudioMediaType? Audio => !HasAudio ? null
-        : AudioConfiguration.IsEmpty ? throw new InvalidDataException("FLV: the AAC audio has no sequence header (AudioSpecificConfig) before its first frames")
-        : _audioMediaType ??= AudioMediaType.Aac(AudioConfiguration.Span);
+    /// <exception cref="InvalidDataException">The file's AAC, Opus or FLAC audio has no sequence header before its frames.</exception>
+    public AudioMediaType? Audio => !HasAudio ? null : _audioMediaType ??= CreateAudioMediaType();
 
     /// <summary>The byte offset in the stream of the tag that <see cref="Current"/> came from.</summary>
     public long CurrentTagOffset { get; private set; }
@@ -144,7 +139,7 @@ public sealed partial class FlvReader : IMediaReader, IDisposable, IBufferedFram
     /// <param name="cancellationToken">Cancels the reads.</param>
     /// <returns>A reader positioned before the first frame.</returns>
     /// <exception cref="InvalidDataException">The data is not FLV, or a tag in the look-ahead is malformed.</exception>
-    /// <exception cref="NotSupportedException">A tag in the look-ahead holds a codec other than H.264 or AAC, or is encrypted.</exception>
+    /// <exception cref="NotSupportedException">A tag in the look-ahead holds a codec the reader does not take, or is encrypted.</exception>
     public static ValueTask<FlvReader> OpenAsync(Stream stream, bool leaveOpen = false, CancellationToken cancellationToken = default)
         => OpenWithLimitAsync(stream, leaveOpen, DefaultMaxTagDataSize, cancellationToken);
 
@@ -182,7 +177,7 @@ public sealed partial class FlvReader : IMediaReader, IDisposable, IBufferedFram
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns><see langword="true"/> with the frame in <see cref="Current"/>; <see langword="false"/> at the end of the stream.</returns>
     /// <exception cref="InvalidDataException">A tag is malformed.</exception>
-    /// <exception cref="NotSupportedException">A tag holds a codec other than H.264 or AAC, or is encrypted.</exception>
+    /// <exception cref="NotSupportedException">A tag holds a codec the reader does not take, changes codec or configuration, or is encrypted.</exception>
     public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -372,7 +367,7 @@ public sealed partial class FlvReader : IMediaReader, IDisposable, IBufferedFram
     private async ValueTask LookAheadAsync(CancellationToken cancellationToken)
     {
         int scanned = 0;
-        bool sawVideoConfiguration = false, sawAudioConfiguration = false, sawVideoFrame = false, sawAudioFrame = false;
+        bool sawVideoFrame = false, sawAudioFrame = false;
         bool sawTimestamp = false;
         uint firstTimestamp = 0;
         for (int tags = 0; tags < LookAheadMaxTags; tags++)
@@ -406,25 +401,14 @@ public sealed partial class FlvReader : IMediaReader, IDisposable, IBufferedFram
             int headerIndex = _input.Start + scanned;
             TagContent content = DecodeTag(headerIndex, tagType, dataSize, tagOffset, out _, out _, out _, out _);
             scanned += tagLength;
-            switch (content)
+            if (content == TagContent.Ignored)
             {
-                case TagContent.Ignored:
-                    continue;
-                case TagContent.VideoFrame:
-                    sawVideoFrame = true;
-                    break;
-                case TagContent.VideoConfiguration:
-                    sawVideoConfiguration = true;
-                    break;
-                case TagContent.AudioFrame:
-                    sawAudioFrame = true;
-                    break;
-                case TagContent.AudioConfiguration:
-                    sawAudioConfiguration = true;
-                    break;
+                continue;
             }
 
-            if (sawVideoConfiguration && sawAudioConfiguration && sawVideoFrame && sawAudioFrame)
+            sawVideoFrame |= content == TagContent.VideoFrame;
+            sawAudioFrame |= content == TagContent.AudioFrame;
+            if (VideoReady(sawVideoFrame) && AudioReady(sawAudioFrame))
             {
                 return;
             }

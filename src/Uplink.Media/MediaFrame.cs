@@ -16,7 +16,8 @@ namespace Uplink.Media;
 /// <see langword="true"/> for a sequence header: <paramref name="Data"/> is then the AVCDecoderConfigurationRecord
 /// (video) or the AudioSpecificConfig (audio). Hand it to <c>RtmpWriter.SetVideoConfigurationAsync</c> or
 /// <c>SetAudioConfigurationAsync</c> (<c>WriteAsync(MediaFrame)</c> and <c>PublishAsync</c> do): the writer sends it
-/// before the next frame. Only the FLV reader gives them (the file's sequence header tags, a change mid-file included);
+/// before the next frame. Only the FLV reader gives them, for H.264 and AAC (the file's sequence header tags, a change
+/// mid-file included; for the Enhanced FLV codecs the media type carries the configuration);
 /// MP4 and Matroska declare their configuration in the media type, and raw H.264, ADTS and MPEG-TS carry it in band.
 /// </param>
 /// <param name="Data">

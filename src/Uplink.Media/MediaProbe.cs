@@ -44,9 +44,6 @@ public static class MediaProbe
         return new MediaProbeResult(reader.FormatName, duration, tracks);
     }
 
-    /// <summary>A video codec's short name as FFmpeg spells it: h264, hevc, av1, vp9.</summary>
-    internal static string CodecName(VideoMediaType? type) => type?.Codec.ToString().ToLowerInvariant() ?? "h264";
-
     internal static string AacProfile(int objectType, bool sbr, bool ps) => (objectType, sbr, ps) switch
     {
         (_, _, true) or (29, _, _) => "HE-AACv2",
@@ -62,7 +59,9 @@ public static class MediaProbe
 
     private sealed class VideoTally(VideoMediaType? type)
     {
+        private readonly VideoCodec _codec = type?.Codec ?? VideoCodec.H264;
         private H264SequenceParameterSet? _sps = type is { Codec: VideoCodec.H264, DecoderConfiguration.IsEmpty: false } t ? SpsFromRecord(t.DecoderConfiguration.Span) : null;
+        private VideoDescription _description = Describe(type);
         private long _frames;
         private long _keyframes;
         private long _sinceKeyframe = -1;
@@ -79,6 +78,12 @@ public static class MediaProbe
             if (_sps is null && type is { Codec: VideoCodec.H264, NalLengthSize: 0 })
             {
                 _sps = SpsInBand(f.Data.Span);
+            }
+
+            // vpcC has no picture size: the first key frame's header gives it.
+            if (_codec == VideoCodec.Vp9 && _description.Width == 0 && f.IsKeyframe)
+            {
+                StreamDescription.TryAddVp9FrameSize(f.Data.Span, ref _description);
             }
 
             if (_frames == 0)
@@ -113,14 +118,37 @@ public static class MediaProbe
         public TrackProbe ToProbe()
         {
             double? measured = _frames > 1 && _lastDts > _firstDts ? Math.Round((_frames - 1) / (_lastDts - _firstDts).TotalSeconds, 3) : null;
-            double? rate = _sps?.FrameRate ?? type?.FrameRate ?? measured;
+            double? rate = _sps?.FrameRate ?? _description.FrameRate ?? type?.FrameRate ?? measured;
             TimeSpan frame = rate is > 0 ? TimeSpan.FromSeconds(1 / rate.Value) : TimeSpan.Zero;
             TimeSpan duration = _frames == 0 ? TimeSpan.Zero : _maxPts - _minPts + frame;
             long gop = _keyframes <= 1 ? _frames : Math.Max(_gop, _sinceKeyframe);
+            if (_codec != VideoCodec.H264)
+            {
+                return new TrackProbe(
+                    "video", CodecName(_codec), Optional(_description.Profile), Optional(_description.Level),
+                    _description.Width > 0 ? _description.Width : type?.Width, _description.Height > 0 ? _description.Height : type?.Height,
+                    rate, null, null, _frames, _keyframes, gop, _reordered, duration, _frames == 0 ? TimeSpan.Zero : _minPts)
+                { Hdr = _description.Hdr };
+            }
+
             return new TrackProbe(
-                "video", CodecName(type), _sps?.ProfileName, _sps?.LevelName, _sps?.Width ?? type?.Width, _sps?.Height ?? type?.Height,
+                "video", "h264", _sps?.ProfileName, _sps?.LevelName, _sps?.Width ?? type?.Width, _sps?.Height ?? type?.Height,
                 rate, null, null, _frames, _keyframes, gop, _reordered, duration, _frames == 0 ? TimeSpan.Zero : _minPts);
         }
+
+        private static VideoDescription Describe(VideoMediaType? type) =>
+            type is { Codec: not VideoCodec.H264, DecoderConfiguration.IsEmpty: false } t && StreamDescription.TryReadVideo(t.Codec, t.DecoderConfiguration.Span, out VideoDescription d)
+                ? d
+                : VideoDescription.Unknown;
+
+        private static string? Optional(string text) => text.Length == 0 ? null : text;
+
+        private static string CodecName(VideoCodec codec) => codec switch
+        {
+            VideoCodec.Hevc => "hevc",
+            VideoCodec.Av1 => "av1",
+            _ => "vp9",
+        };
 
         private static H264SequenceParameterSet? SpsFromRecord(ReadOnlySpan<byte> record)
         {
@@ -151,16 +179,25 @@ public static class MediaProbe
 
     private sealed class AudioTally(AudioMediaType? type)
     {
+        private readonly AudioCodec _codec = type?.Codec ?? AudioCodec.Aac;
         private AudioSpecificConfig? _config = type is { Codec: AudioCodec.Aac, AudioSpecificConfig.IsEmpty: false } t ? Parse(t.AudioSpecificConfig.Span) : null;
+        private int? _frameRate = type?.SampleRate;
+        private int? _frameChannels = type?.Channels;
         private long _frames;
         private TimeSpan _first;
         private TimeSpan _last;
 
         public void Add(in MediaFrame f)
         {
-            if (_config is null && type is { IsAdts: true } && AdtsHeader.TryParse(f.Data.Span, out AdtsHeader header))
+            if (_config is null && type is { Codec: AudioCodec.Aac, IsAdts: true } && AdtsHeader.TryParse(f.Data.Span, out AdtsHeader header))
             {
                 _config = Parse(AudioSpecificConfig.FromAdts(header));
+            }
+
+            // AC-3, E-AC-3 and MP3 describe themselves in every frame; the first one will do.
+            if (_frames == 0 && _frameRate is null && StreamDescription.TryReadAudioFrame(_codec, f.Data.Span, out int rate, out int channels))
+            {
+                (_frameRate, _frameChannels) = (rate, channels);
             }
 
             if (_frames == 0)
@@ -174,14 +211,32 @@ public static class MediaProbe
 
         public TrackProbe ToProbe()
         {
+            if (_codec != AudioCodec.Aac)
+            {
+                // Frame sizes vary by codec and encoder: the last frame lasts as long as the average step.
+                TimeSpan step = _frames > 1 ? (_last - _first) / (_frames - 1) : TimeSpan.Zero;
+                return new TrackProbe(
+                    "audio", CodecName(_codec), null, null, null, null, null, _frameRate, _frameChannels, _frames, null, null, null,
+                    _frames == 0 ? TimeSpan.Zero : _last - _first + step, _first);
+            }
+
             int? rate = _config?.SampleRate ?? type?.SampleRate;
             int samples = _config?.SamplesPerFrame ?? 1024;
             TimeSpan frame = rate is > 0 ? TimeSpan.FromSeconds(samples / (double)rate.Value) : TimeSpan.Zero;
             TimeSpan duration = _frames == 0 ? TimeSpan.Zero : _last - _first + frame;
             string? profile = _config is null ? null : AacProfile(_config.ObjectType, _config.ExtensionSampleRate is not null, _config.PsPresent);
             return new TrackProbe(
-                "audio", type?.Codec.ToString().ToLowerInvariant() ?? "aac", profile, null, null, null, null, rate, _config?.Channels ?? type?.Channels, _frames, null, null, null, duration, _first);
+                "audio", "aac", profile, null, null, null, null, rate, _config?.Channels ?? type?.Channels, _frames, null, null, null, duration, _first);
         }
+
+        private static string CodecName(AudioCodec codec) => codec switch
+        {
+            AudioCodec.Opus => "opus",
+            AudioCodec.Flac => "flac",
+            AudioCodec.Ac3 => "ac3",
+            AudioCodec.Eac3 => "eac3",
+            _ => "mp3",
+        };
 
         private static AudioSpecificConfig? Parse(ReadOnlySpan<byte> config)
         {

@@ -8,9 +8,9 @@ public sealed record MediaProbeResult(string Format, TimeSpan Duration, IReadOnl
 
 /// <summary>One track's description; fields that do not apply to the track's type are null.</summary>
 /// <param name="Type"><c>video</c> or <c>audio</c>.</param>
-/// <param name="Codec">The codec as FFmpeg names it: <c>h264</c>, <c>hevc</c>, <c>av1</c>, <c>vp9</c>, <c>aac</c>, <c>opus</c>, <c>flac</c>, <c>ac3</c>, <c>eac3</c> or <c>mp3</c>.</param>
-/// <param name="Profile">H.264 profile ("High", "Main", "Constrained Baseline", …) or AAC object type ("LC", "HE-AAC", …).</param>
-/// <param name="Level">H.264 level ("3.1").</param>
+/// <param name="Codec"><c>h264</c>, <c>hevc</c>, <c>av1</c>, <c>vp9</c>; <c>aac</c>, <c>opus</c>, <c>flac</c>, <c>ac3</c>, <c>eac3</c>, <c>mp3</c>.</param>
+/// <param name="Profile">The video profile ("High", "Main 10", "Main", "Profile 0", …) or AAC object type ("LC", "HE-AAC", …).</param>
+/// <param name="Level">The video level ("3.1").</param>
 /// <param name="Width">Picture width after cropping.</param>
 /// <param name="Height">Picture height after cropping.</param>
 /// <param name="FrameRate">Frames per second: from the SPS timing when present, else from the timestamps.</param>
@@ -37,4 +37,8 @@ public sealed record TrackProbe(
     long? GopLength,
     bool? BFrames,
     TimeSpan Duration,
-    TimeSpan Start);
+    TimeSpan Start)
+{
+    /// <summary>The HDR transfer the video declares: <c>PQ</c> (transfer characteristics 16) or <c>HLG</c> (18); null for SDR or unknown.</summary>
+    public string? Hdr { get; init; }
+}

@@ -1,3 +1,5 @@
+using Uplink.Codecs;
+using Uplink.Flv.Parsing;
 using Uplink.Protocol;
 
 namespace Uplink.Server;
@@ -9,6 +11,7 @@ internal sealed class PublishStatistics
     private bool _hasAudio;
     private uint _lastVideo;
     private uint _lastAudio;
+    private VideoCodec _videoCodec;
 
     public long VideoFrames { get; private set; }
 
@@ -22,7 +25,7 @@ internal sealed class PublishStatistics
 
     public ReceivedAudioConfiguration? Audio { get; private set; }
 
-    /// <summary>Counts one video message (FLV video tag body).</summary>
+    /// <summary>Counts one video message (FLV video tag body, legacy or Enhanced RTMP).</summary>
     public void OnVideo(uint timestamp, ReadOnlySpan<byte> body)
     {
         if (body.IsEmpty)
@@ -30,43 +33,25 @@ internal sealed class PublishStatistics
             return;
         }
 
-        byte first = body[0];
-        int frameType = (first >> 4) & 0x07;
-        if ((first & 0x80) != 0)
+        FlvVideoTagHeader header = FlvVideoTagHeader.Read(body);
+        if (header.Problem is not null)
         {
-            // Enhanced RTMP: the low nibble is the packet type (0 sequence start, 2 sequence end, 4 metadata).
-            int packetType = first & 0x0F;
-            if (packetType == 0 && body.Length >= 5)
-            {
-                Video = new ReceivedVideoConfiguration(System.Text.Encoding.ASCII.GetString(body.Slice(1, 4)), "", "", 0, 0);
-                return;
-            }
-
-            if (packetType is 2 or 4 || frameType == 5)
-            {
-                return;
-            }
+            // Not one Uplink reads (another legacy codec, a FourCC it does not know, multitrack): counted, named as sent.
+            Video ??= new ReceivedVideoConfiguration(header.CodecLabel.Length > 0 ? header.CodecLabel : "unreadable video", "", "", 0, 0);
         }
-        else if ((first & 0x0F) == 7 && body.Length >= 2)
+        else if (header.Kind == FlvPacketKind.SequenceStart)
         {
-            if (body[1] == 0)
-            {
-                Video = body.Length >= 5 ? DescribeAvc(body[5..]) : new ReceivedVideoConfiguration("H.264 (unreadable configuration)", "", "", 0, 0);
-                return;
-            }
-
-            if (body[1] == 2)
-            {
-                return;
-            }
+            _videoCodec = header.Codec!.Value;
+            Video = DescribeVideo(_videoCodec, body[header.PayloadOffset..]);
+            return;
         }
-        else if (frameType == 5)
+        else if (header.Kind != FlvPacketKind.CodedFrames)
         {
-            return; // video info/command frame, not a picture
+            return; // end of sequence, metadata, command frame: not pictures
         }
-        else
+        else if (header.Codec == VideoCodec.Vp9 && Video is { Width: 0 } && header.IsKeyframe && _videoCodec == VideoCodec.Vp9)
         {
-            Video ??= new ReceivedVideoConfiguration("FLV codec " + (first & 0x0F), "", "", 0, 0);
+            AddVp9FrameSize(body[header.PayloadOffset..]);
         }
 
         if (_hasVideo)
@@ -83,7 +68,7 @@ internal sealed class PublishStatistics
         VideoFrames++;
     }
 
-    /// <summary>Counts one audio message (FLV audio tag body).</summary>
+    /// <summary>Counts one audio message (FLV audio tag body, legacy or Enhanced RTMP).</summary>
     public void OnAudio(uint timestamp, ReadOnlySpan<byte> body)
     {
         if (body.IsEmpty)
@@ -91,18 +76,31 @@ internal sealed class PublishStatistics
             return;
         }
 
-        int format = body[0] >> 4;
-        if (format == 10 && body.Length >= 2)
+        FlvAudioTagHeader header = FlvAudioTagHeader.Read(body);
+        if (header.Problem is not null)
         {
-            if (body[1] == 0)
-            {
-                Audio = DescribeAac(body[2..]);
-                return;
-            }
+            Audio ??= new ReceivedAudioConfiguration(header.CodecLabel.Length > 0 ? header.CodecLabel : "unreadable audio", 0, 0);
         }
-        else
+        else if (header.Kind == FlvPacketKind.SequenceStart)
         {
-            Audio ??= new ReceivedAudioConfiguration("FLV sound format " + format, 0, 0);
+            // FFmpeg sends an empty one for AC-3 and E-AC-3: those are described by their first frame instead.
+            if (header.Codec is not (AudioCodec.Ac3 or AudioCodec.Eac3 or AudioCodec.Mp3))
+            {
+                Audio = DescribeAudio(header.Codec!.Value, body[header.PayloadOffset..]);
+            }
+
+            return;
+        }
+        else if (header.Kind != FlvPacketKind.CodedFrames)
+        {
+            return; // end of sequence, channel configuration: no samples
+        }
+        else if (Audio is null && header.Codec is AudioCodec codec)
+        {
+            // AC-3, E-AC-3 and MP3 have no sequence start: their first frame describes them (once, so no per-frame cost).
+            Audio = StreamDescription.TryReadAudioFrame(codec, body[header.PayloadOffset..], out int rate, out int channels)
+                ? new ReceivedAudioConfiguration(StreamDescription.Name(codec), rate, channels)
+                : new ReceivedAudioConfiguration(StreamDescription.Name(codec), 0, 0);
         }
 
         if (_hasAudio)
@@ -117,6 +115,41 @@ internal sealed class PublishStatistics
         _hasAudio = true;
         _lastAudio = timestamp;
         AudioFrames++;
+    }
+
+    private static ReceivedVideoConfiguration DescribeVideo(VideoCodec codec, ReadOnlySpan<byte> record)
+    {
+        string name = StreamDescription.Name(codec);
+        if (codec == VideoCodec.H264)
+        {
+            return DescribeAvc(record);
+        }
+
+        return StreamDescription.TryReadVideo(codec, record, out VideoDescription d)
+            ? new ReceivedVideoConfiguration(name, d.Profile, d.Level, d.Width, d.Height)
+            : new ReceivedVideoConfiguration(name + " (unreadable configuration)", "", "", 0, 0);
+    }
+
+    private static ReceivedAudioConfiguration DescribeAudio(AudioCodec codec, ReadOnlySpan<byte> config)
+    {
+        if (codec == AudioCodec.Aac)
+        {
+            return DescribeAac(config);
+        }
+
+        string name = StreamDescription.Name(codec);
+        return StreamDescription.TryReadAudioConfiguration(codec, config, out int rate, out int channels)
+            ? new ReceivedAudioConfiguration(name, rate, channels)
+            : new ReceivedAudioConfiguration(name + " (unreadable configuration)", 0, 0);
+    }
+
+    private void AddVp9FrameSize(ReadOnlySpan<byte> frame)
+    {
+        var description = VideoDescription.Unknown;
+        if (Video is not null && StreamDescription.TryAddVp9FrameSize(frame, ref description))
+        {
+            Video = Video with { Width = description.Width, Height = description.Height };
+        }
     }
 
     private static ReceivedVideoConfiguration DescribeAvc(ReadOnlySpan<byte> record) =>

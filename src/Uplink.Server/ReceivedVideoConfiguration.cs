@@ -1,11 +1,11 @@
 namespace Uplink.Server;
 
-/// <summary>The video codec configuration a publisher sent (from its AVC sequence header).</summary>
-/// <param name="Codec">The codec, e.g. <c>H.264</c>, or the FLV codec id / FourCC for others.</param>
-/// <param name="Profile">The H.264 profile name (e.g. <c>High</c>), or empty when unknown.</param>
-/// <param name="Level">The H.264 level (e.g. <c>3.1</c>), or empty when unknown.</param>
-/// <param name="Width">Width in pixels from the SPS, 0 when unknown.</param>
-/// <param name="Height">Height in pixels from the SPS, 0 when unknown.</param>
+/// <summary>The video codec configuration a publisher sent (from its sequence header: avcC, hvcC, av1C or vpcC).</summary>
+/// <param name="Codec">The codec: <c>H.264</c>, <c>HEVC</c>, <c>AV1</c>, <c>VP9</c>, or the FLV codec name / FourCC for others.</param>
+/// <param name="Profile">The profile name (e.g. <c>High</c>, <c>Main 10</c>, <c>Profile 0</c>), or empty when unknown.</param>
+/// <param name="Level">The level (e.g. <c>3.1</c>), or empty when unknown.</param>
+/// <param name="Width">Width in pixels (from the SPS or sequence header; for VP9 the first key frame), 0 when unknown.</param>
+/// <param name="Height">Height in pixels, 0 when unknown.</param>
 public sealed record ReceivedVideoConfiguration(string Codec, string Profile, string Level, int Width, int Height)
 {
     /// <summary>A short description: <c>H.264 High 3.1 1280x720</c>.</summary>
@@ -13,8 +13,8 @@ public sealed record ReceivedVideoConfiguration(string Codec, string Profile, st
         string.Join(' ', new[] { Codec, Profile, Level, Width > 0 ? $"{Width}x{Height}" : "" }.Where(s => s.Length > 0));
 }
 
-/// <summary>The audio codec configuration a publisher sent (from its AAC sequence header).</summary>
-/// <param name="Codec">The codec, e.g. <c>AAC</c>, or the FLV sound format for others.</param>
+/// <summary>The audio codec configuration a publisher sent (from its sequence header, or the first frame of AC-3, E-AC-3 and MP3).</summary>
+/// <param name="Codec">The codec: <c>AAC</c>, <c>Opus</c>, <c>FLAC</c>, <c>AC-3</c>, <c>E-AC-3</c>, <c>MP3</c>, or the FLV sound format name / FourCC for others.</param>
 /// <param name="SampleRate">Sample rate in Hz, 0 when unknown.</param>
 /// <param name="Channels">Channel count, 0 when unknown.</param>
 public sealed record ReceivedAudioConfiguration(string Codec, int SampleRate, int Channels)

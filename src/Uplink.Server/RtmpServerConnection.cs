@@ -519,6 +519,7 @@ internal sealed class RtmpServerConnection
         _server.Release(publish.Info.App, publish.Info.StreamName, this);
         PublishSessionSummary summary = publish.Summarize(_options.TimeProvider.GetUtcNow(), BytesReceived, reason);
         ServerLog.PublishEnded(_logger, Id, summary.App, summary.StreamName, reason, summary.VideoFrames, summary.AudioFrames, summary.Bytes);
+        ServerLog.PublishCodecs(_logger, Id, summary.App, summary.StreamName, summary.Video?.ToString() ?? "none", summary.Audio?.ToString() ?? "none");
         _server.RaiseEnded(summary);
     }
 

@@ -50,4 +50,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 3014, Level = LogLevel.Debug, Message = "Connection {Id} connect to app '{App}' answered with an authentication step: reason={Reason}")]
     public static partial void AuthenticationStep(ILogger logger, long id, string app, string reason);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Information, Message = "Connection {Id} {App}/{Stream} received video {Video}, audio {Audio}")]
+    public static partial void PublishCodecs(ILogger logger, long id, string app, string stream, string video, string audio);
 }

@@ -30,4 +30,30 @@ public class FlvReaderAllocationTests
         Assert.NotEqual(0, checksum);
         Assert.Equal(0, allocated);
     }
+
+    [Fact]
+    public async Task Steady_state_reading_of_Enhanced_FLV_allocates_nothing_per_frame()
+    {
+        // hvc1 CodedFrames (with composition time) and CodedFramesX, Opus frames, and skipped Metadata packets.
+        var writer = new FlvTestWriter().Tag(9, 0, [0x90, .. "hvc1"u8, 1, 2, 3]).Tag(8, 0, [0x90, .. "Opus"u8, 4, 5]);
+        for (uint i = 0; i < 1000; i++)
+        {
+            byte[] nal = FlvTestWriter.NalUnit(i % 50 == 0 ? 20_000 : 1_500, (byte)i);
+            writer.Tag(9, i * 40, i % 2 == 0 ? [(byte)(i % 50 == 0 ? 0x91 : 0xA1), .. "hvc1"u8, 0, 0, 80, .. nal] : [0xA3, .. "hvc1"u8, .. nal]);
+            writer.Tag(8, i * 20, [0x91, .. "Opus"u8, .. FlvTestWriter.NalUnit(300, (byte)i)]);
+            if (i % 100 == 0)
+            {
+                writer.Tag(9, i * 40, [0xD4, .. "hvc1"u8, 2, 0, 9]);
+            }
+        }
+
+        await using FlvReader reader = await FlvReader.OpenAsync(new NonSeekableChunkedStream(writer.ToArray(), seed: 3, maxChunk: 8192));
+        long checksum = ReaderAllocation.ReadSynchronously(reader, 200);
+
+        long allocated = ReaderAllocation.QuietestWindow(reader, 3, 500, ref checksum);
+
+        Assert.Equal(1700, reader.FramesRead);
+        Assert.NotEqual(0, checksum);
+        Assert.Equal(0, allocated);
+    }
 }

@@ -11,15 +11,21 @@ namespace Uplink.Tests.Readers;
 [Collection(MeasuredAloneCollection.Name)]
 public class FlvReaderFuzzTests
 {
-    private const int Cases = 3000;
-
-    [Fact]
-    public async Task Mutated_files_end_cleanly_or_fail_with_a_data_error_without_hangs_or_runaway_allocation()
+    // The Enhanced FLV samples (FFmpeg 8.1: ex headers, FourCCs, Metadata and MultichannelConfig packets) are smaller
+    // and newer, so fewer cases each; together they exercise the shared tag header parser on every codec.
+    [Theory]
+    [InlineData("sample-h264-aac.flv", 3000)]
+    [InlineData("sample-hevc-opus.flv", 800)]
+    [InlineData("sample-av1-flac.flv", 800)]
+    [InlineData("sample-vp9-ac3.flv", 800)]
+    [InlineData("sample-hevc-eac3.flv", 500)]
+    [InlineData("sample-h264-mp3.flv", 500)]
+    public async Task Mutated_files_end_cleanly_or_fail_with_a_data_error_without_hangs_or_runaway_allocation(string sample, int cases)
     {
-        byte[] original = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "TestData", "Flv", "sample-h264-aac.flv"));
+        byte[] original = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "TestData", "Flv", sample));
         List<(int Offset, int Length)> tags = Tags(original);
         var outcomes = new Dictionary<string, int>();
-        for (int i = 0; i < Cases; i++)
+        for (int i = 0; i < cases; i++)
         {
             var random = new Random(i);
             byte[] input = Mutate(original, tags, random, out string mutation);
@@ -35,8 +41,8 @@ public class FlvReaderFuzzTests
         }
 
         // The mutations reach the parser (errors) and the reader survives many of them (clean ends).
-        Assert.True(outcomes.GetValueOrDefault("end") > 300, string.Join(", ", outcomes));
-        Assert.True(outcomes.GetValueOrDefault(nameof(InvalidDataException)) + outcomes.GetValueOrDefault(nameof(NotSupportedException)) > 300, string.Join(", ", outcomes));
+        Assert.True(outcomes.GetValueOrDefault("end") > cases / 10, string.Join(", ", outcomes));
+        Assert.True(outcomes.GetValueOrDefault(nameof(InvalidDataException)) + outcomes.GetValueOrDefault(nameof(NotSupportedException)) > cases / 10, string.Join(", ", outcomes));
     }
 
     /// <summary>Offsets and lengths (header, data and PreviousTagSize) of every tag after the 13-byte file header.</summary>

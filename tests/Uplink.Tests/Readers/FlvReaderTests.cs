@@ -199,20 +199,19 @@ public class FlvReaderTests
     [InlineData(4, "VP6")]
     [InlineData(5, "VP6 alpha")]
     [InlineData(6, "Screen video 2")]
-    [InlineData(12, "HEVC (non-standard)")]
-    public async Task A_video_codec_other_than_H264_is_not_supported_and_named(int codecId, string name)
+    [InlineData(13, "AV1 (non-standard id 13)")]
+    public async Task A_legacy_video_codec_other_than_H264_and_HEVC_is_not_supported_and_named(int codecId, string name)
     {
         var writer = new FlvTestWriter();
         long offset = writer.Offset;
         byte[] bytes = writer.Video(0, (byte)(0x10 | codecId), 1, 0, [1, 2, 3]).ToArray();
         var error = await Assert.ThrowsAsync<NotSupportedException>(() => OpenAsync(bytes));
-        Assert.Equal($"video codec {name} (FLV codec id {codecId}) at offset {offset}: only H.264 is supported", error.Message);
+        Assert.Equal($"FLV video tag at offset {offset}: video codec {name} (FLV codec id {codecId}) is not supported: H.264, HEVC, AV1 and VP9 are", error.Message);
     }
 
     [Theory]
     [InlineData(0, "PCM")]
     [InlineData(1, "ADPCM")]
-    [InlineData(2, "MP3")]
     [InlineData(3, "PCM LE")]
     [InlineData(4, "Nellymoser 16 kHz mono")]
     [InlineData(5, "Nellymoser 8 kHz mono")]
@@ -220,35 +219,33 @@ public class FlvReaderTests
     [InlineData(7, "G.711 A-law")]
     [InlineData(8, "G.711 mu-law")]
     [InlineData(11, "Speex")]
-    [InlineData(14, "MP3 8 kHz")]
     [InlineData(15, "device-specific")]
-    public async Task An_audio_format_other_than_AAC_is_not_supported_and_named(int soundFormat, string name)
+    public async Task A_legacy_audio_format_other_than_AAC_and_MP3_is_not_supported_and_named(int soundFormat, string name)
     {
         var writer = new FlvTestWriter().AvcSequenceHeader(0, AvcRecord);
         long offset = writer.Offset;
         byte[] bytes = writer.Audio(0, (byte)(soundFormat << 4 | 0x0F), 1, [1, 2, 3]).ToArray();
         var error = await Assert.ThrowsAsync<NotSupportedException>(() => OpenAsync(bytes));
-        Assert.Equal($"audio format {name} (FLV sound format {soundFormat}) at offset {offset}: only AAC is supported", error.Message);
+        Assert.Equal($"FLV audio tag at offset {offset}: audio format {name} (FLV sound format {soundFormat}) is not supported: AAC, MP3, Opus, FLAC, AC-3 and E-AC-3 are", error.Message);
     }
 
     [Theory]
-    [InlineData("hvc1")]
-    [InlineData("av01")]
-    [InlineData("vp09")]
-    public async Task Enhanced_RTMP_video_is_not_supported_and_names_its_FourCC(string fourCc)
+    [InlineData("vp08")]
+    [InlineData("VVC1")]
+    public async Task Enhanced_RTMP_video_with_an_unknown_FourCC_is_not_supported_and_named(string fourCc)
     {
         byte[] data = [0x90, .. System.Text.Encoding.ASCII.GetBytes(fourCc), 1, 2, 3];
         byte[] bytes = new FlvTestWriter().Tag(9, 0, data).ToArray();
         var error = await Assert.ThrowsAsync<NotSupportedException>(() => OpenAsync(bytes));
-        Assert.Equal($"Enhanced RTMP video with FourCC '{fourCc}' at offset 13: only H.264 (FLV codec id 7) is supported", error.Message);
+        Assert.Equal($"FLV video tag at offset 13: Enhanced RTMP video FourCC '{fourCc}' is not supported: hvc1, av01, vp09 and avc1 are", error.Message);
     }
 
     [Fact]
-    public async Task Enhanced_RTMP_audio_is_not_supported_and_names_its_FourCC()
+    public async Task Enhanced_RTMP_audio_with_an_unknown_FourCC_is_not_supported_and_named()
     {
-        byte[] bytes = new FlvTestWriter().Tag(8, 0, [0x91, .. "Opus"u8, 1, 2]).ToArray();
+        byte[] bytes = new FlvTestWriter().Tag(8, 0, [0x91, .. "Spex"u8, 1, 2]).ToArray();
         var error = await Assert.ThrowsAsync<NotSupportedException>(() => OpenAsync(bytes));
-        Assert.Equal("Enhanced RTMP audio with FourCC 'Opus' at offset 13: only AAC (FLV sound format 10) is supported", error.Message);
+        Assert.Equal("FLV audio tag at offset 13: Enhanced RTMP audio FourCC 'Spex' is not supported: Opus, fLaC, ac-3, ec-3, .mp3 and mp4a are", error.Message);
     }
 
     [Fact]
@@ -281,10 +278,10 @@ public class FlvReaderTests
         }
 
         long offset = writer.Offset;
-        byte[] bytes = writer.Audio(700, 0x2F, 1, [1, 2]).ToArray();
+        byte[] bytes = writer.Audio(700, 0xBF, 1, [1, 2]).ToArray();
         await using FlvReader reader = await OpenAsync(bytes);
         var error = await Assert.ThrowsAsync<NotSupportedException>(() => FlvFrameRecord.ReadAllAsync(reader));
-        Assert.Equal($"audio format MP3 (FLV sound format 2) at offset {offset}: only AAC is supported", error.Message);
+        Assert.Equal($"FLV audio tag at offset {offset}: audio format Speex (FLV sound format 11) is not supported: AAC, MP3, Opus, FLAC, AC-3 and E-AC-3 are", error.Message);
         Assert.Equal(606, reader.FramesRead);
         var again = await Assert.ThrowsAsync<NotSupportedException>(() => reader.ReadAsync().AsTask());
         Assert.Equal(error.Message, again.Message);
