@@ -8,12 +8,12 @@ using Uplink.Media;   // package Uplink.Media: the readers
 
 string input = args.Length > 0 ? args[0] : "samples/sample.flv";
 string url = args.Length > 1 ? args[1] : "rtmp://127.0.0.1/live/demo";
-await using IMediaReader reader = await MediaReader.OpenAsync(input);   // FLV, MP4, MPEG-TS, H.264, ADTS: told by content
+await using IMediaReader reader = await MediaReader.OpenAsync(input);   // FLV, MP4, MPEG-TS, MKV, IVF, H.264/HEVC, ADTS: told by content
 await using var writer = new RtmpWriter(new RtmpWriterOptions
 {
     Url = url,
-    Video = reader.Video,   // or VideoMediaType.H264AnnexB, .H264(avcDecoderConfigurationRecord), .FromDirectShow(…)
-    Audio = reader.Audio,   // or AudioMediaType.AacAdts, .Aac(audioSpecificConfig); null = no audio
+    Video = reader.Video,   // or VideoMediaType.H264AnnexB, .H264(avcC), .Hevc(hvcC), .Av1(), .Vp9(), .FromDirectShow(…)
+    Audio = reader.Audio,   // or AudioMediaType.AacAdts, .Aac(asc), .Opus(opusHead), .Flac(streamInfo), .Ac3; null = none
 });
 writer.StatusChanged += (_, e) => Console.WriteLine($"{e.Status}: {e.Reason}");
 await writer.ConnectAsync();                  // the connection test: connect and publish before any frame

@@ -67,7 +67,7 @@ internal static class Program
     internal static RootCommand BuildCommand()
     {
         Command publish = PublishCommand.Create();
-        var root = new RootCommand("uplink: publish H.264 and AAC to RTMP servers, and keep the stream on air.");
+        var root = new RootCommand("uplink: publish H.264, HEVC, AV1 or VP9 with AAC, Opus, FLAC, AC-3, E-AC-3 or MP3 to RTMP servers, and keep the stream on air.");
         root.Subcommands.Add(publish);
         root.Subcommands.Add(ProbeCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());

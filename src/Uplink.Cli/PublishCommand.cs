@@ -14,7 +14,7 @@ internal static class PublishCommand
     /// <summary>Builds the <c>publish</c> command.</summary>
     public static Command Create()
     {
-        var input = new Argument<string>("input") { Description = "What to publish: an FLV, MP4/MOV, MPEG-TS, MKV/WebM, raw H.264 (Annex-B) or ADTS AAC file, told apart by content; - reads stdin." };
+        var input = new Argument<string>("input") { Description = "What to publish: an FLV (Enhanced FLV included), MP4/MOV, MPEG-TS, MKV/WebM, IVF, raw H.264 or HEVC (Annex-B) or ADTS AAC file, told apart by content; - reads stdin." };
         var url = new Argument<string?>("url") { Description = "Where to publish: rtmp://host[:port]/app/stream, rtmps://…, or rtmp:host/app+stream. Left out: the embedded server, in this process.", Arity = ArgumentArity.ZeroOrOne };
         var reconnectAttempts = new Option<int>("--reconnect-attempts") { Description = "Reconnect this many times after the connection is lost, while reading goes on (0 = never).", DefaultValueFactory = _ => 5 };
         var reconnectDelay = new Option<double>("--reconnect-delay") { Description = "Seconds before the first reconnection attempt; later ones back off (doubling, with jitter, up to 30 s).", DefaultValueFactory = _ => 2 };

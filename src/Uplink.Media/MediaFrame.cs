@@ -13,18 +13,18 @@ namespace Uplink.Media;
 /// <see langword="true"/> for a video keyframe (FLV frame type 1 or 4); always <see langword="true"/> for audio.
 /// </param>
 /// <param name="IsConfiguration">
-/// <see langword="true"/> for a sequence header: <paramref name="Data"/> is then the AVCDecoderConfigurationRecord
-/// (video) or the AudioSpecificConfig (audio). Hand it to <c>RtmpWriter.SetVideoConfigurationAsync</c> or
-/// <c>SetAudioConfigurationAsync</c> (<c>WriteAsync(MediaFrame)</c> and <c>PublishAsync</c> do): the writer sends it
-/// before the next frame. Only the FLV reader gives them, for H.264 and AAC (the file's sequence header tags, a change
-/// mid-file included; for the Enhanced FLV codecs the media type carries the configuration);
-/// MP4 and Matroska declare their configuration in the media type, and raw H.264, ADTS and MPEG-TS carry it in band.
+/// <see langword="true"/> for an H.264 or AAC sequence header in an FLV input: <paramref name="Data"/> is then the
+/// AVCDecoderConfigurationRecord (video) or the AudioSpecificConfig (audio). Hand it to
+/// <c>RtmpWriter.SetVideoConfigurationAsync</c> or <c>SetAudioConfigurationAsync</c> (<c>WriteAsync(MediaFrame)</c> and
+/// <c>PublishAsync</c> do): the writer sends it before the next frame. Only the FLV reader gives them (the file's sequence
+/// header tags, a change mid-file included); the other readers, and FLV for the Enhanced RTMP codecs, declare their
+/// configuration in the media type or carry it in band.
 /// </param>
 /// <param name="Data">
 /// The payload, in the form the reader's media type declares — which is the form the writer expects when given that
-/// media type. Video: length-prefixed NAL units (AVCC) from FLV, MP4 and Matroska (<c>VideoMediaType.H264(record)</c>);
-/// Annex-B with start codes from raw H.264 and MPEG-TS (<c>VideoMediaType.H264AnnexB</c>). Audio: one raw AAC frame from
-/// FLV, MP4 and Matroska (<c>AudioMediaType.Aac(config)</c>); ADTS frames from raw AAC and MPEG-TS (<c>AudioMediaType.AacAdts</c>).
+/// media type: length-prefixed NAL units (H.264, HEVC from FLV, MP4, Matroska) or Annex-B (raw H.264/HEVC, MPEG-TS);
+/// an AV1 temporal unit; a VP9 frame; one raw AAC, Opus or FLAC frame; ADTS, AC-3, E-AC-3 or MP3 frames (one or more,
+/// from MPEG-TS a whole PES payload).
 /// The memory belongs to the reader and is valid only until its next read.
 /// </param>
 public readonly record struct MediaFrame(

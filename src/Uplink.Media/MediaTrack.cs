@@ -3,9 +3,9 @@ namespace Uplink.Media;
 /// <summary>Which of the two inputs a frame belongs to.</summary>
 public enum MediaTrack
 {
-    /// <summary>The video input (H.264).</summary>
+    /// <summary>The video input.</summary>
     Video,
 
-    /// <summary>The audio input (AAC).</summary>
+    /// <summary>The audio input.</summary>
     Audio,
 }

@@ -99,8 +99,8 @@ public sealed class RtmpWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes one H.264 access unit (all NAL units of one picture).</summary>
-    /// <param name="accessUnit">Annex-B, or length-prefixed as the video media type's configuration record says.</param>
+    /// <summary>Writes one video frame: an H.264 or HEVC access unit (all NAL units of one picture), an AV1 temporal unit, a VP9 frame or superframe.</summary>
+    /// <param name="accessUnit">In the form the video media type declares: Annex-B or length-prefixed NAL units (H.264, HEVC), low-overhead OBUs (AV1), a VP9 frame.</param>
     /// <param name="decodeTime">Decode timestamp (DTS); must not go backwards.</param>
     /// <param name="presentationTime">Presentation timestamp (PTS); differs from DTS when B-frames reorder pictures.</param>
     /// <param name="cancellationToken">Cancels waiting for the connection or the socket.</param>
@@ -142,12 +142,12 @@ public sealed class RtmpWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes one H.264 access unit whose presentation time equals its decode time (no B-frames).</summary>
+    /// <summary>Writes one video frame whose presentation time equals its decode time (no B-frames).</summary>
     public ValueTask WriteVideoAsync(ReadOnlyMemory<byte> accessUnit, TimeSpan timestamp, CancellationToken cancellationToken = default)
         => WriteVideoAsync(accessUnit, timestamp, timestamp, cancellationToken);
 
-    /// <summary>Writes AAC audio: one raw frame, or (ADTS input) one or more ADTS frames, each sent as its own message.</summary>
-    /// <param name="frame">Raw AAC (with the media type's AudioSpecificConfig) or ADTS.</param>
+    /// <summary>Writes audio: one frame (raw AAC, Opus, FLAC), or one or more self-delimiting frames (ADTS, AC-3, E-AC-3, MP3), each sent as its own message.</summary>
+    /// <param name="frame">In the form the audio media type declares.</param>
     /// <param name="timestamp">Presentation time of the (first) frame; must not go backwards.</param>
     /// <param name="cancellationToken">Cancels waiting for the connection or the socket.</param>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -196,7 +196,7 @@ public sealed class RtmpWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Replaces the video configuration (AVCDecoderConfigurationRecord) mid-stream; a new sequence header goes out before the next frame.</summary>
+    /// <summary>Replaces the video configuration record (avcC, hvcC, av1C, vpcC) mid-stream; a new sequence header goes out before the next frame.</summary>
     public async ValueTask SetVideoConfigurationAsync(ReadOnlyMemory<byte> decoderConfigurationRecord, CancellationToken cancellationToken = default)
     {
         VideoTagBuilder video = _stream.Video ?? throw new InvalidOperationException("This writer has no video input (RtmpWriterOptions.Video is null).");
@@ -211,7 +211,7 @@ public sealed class RtmpWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Replaces the AAC AudioSpecificConfig mid-stream; a new sequence header goes out before the next frame.</summary>
+    /// <summary>Replaces the audio configuration (AAC AudioSpecificConfig, OpusHead, FLAC STREAMINFO) mid-stream; a new sequence header goes out before the next frame.</summary>
     public async ValueTask SetAudioConfigurationAsync(ReadOnlyMemory<byte> audioSpecificConfig, CancellationToken cancellationToken = default)
     {
         AudioTagBuilder audio = _stream.Audio ?? throw new InvalidOperationException("This writer has no audio input (RtmpWriterOptions.Audio is null).");
