@@ -84,6 +84,25 @@ internal sealed record EnhancedRtmpCapabilities(VideoCodec? Video, AudioCodec? A
         return null;
     }
 
+    /// <summary>
+    /// nginx-rtmp (1.2.2 and the forks that kept its status texts) predates Enhanced RTMP: it takes the publish, then waits
+    /// for a keyframe it can recognise, which an extended video header never is, so no picture reaches its players or
+    /// recordings (Enhanced audio passes). It says nothing about codecs in <c>connect</c>; its publish answer,
+    /// "Start publishing", is what tells it apart from servers that do carry the stream. A fork that lists the codec in
+    /// its connect answer is believed instead.
+    /// </summary>
+    /// <returns>Null when nothing speaks against the stream; otherwise the one-line reason.</returns>
+    public string? FindPublishRefusal(AmfObject? connectAnswer, RtmpServerStatus published)
+    {
+        bool listsCodecs = connectAnswer is not null && (connectAnswer["videoFourCcInfoMap"] is AmfObject || connectAnswer["fourCcList"] is IList<object?>);
+        if (Video is VideoCodec v && v != VideoCodec.H264 && !listsCodecs && published.Description == "Start publishing")
+        {
+            return $"the server looks like nginx-rtmp (it answered publish with \"Start publishing\" and lists no Enhanced RTMP codecs), which drops {Name(v)} video: it would reach neither its players nor its recordings; publish H.264 to it";
+        }
+
+        return null;
+    }
+
     /// <returns>What the server lists, when it lists codecs and not this one; null when it takes it or lists nothing.</returns>
     private static string? Refuses(AmfObject answer, string mapName, uint fourCc)
     {

@@ -125,7 +125,13 @@ internal static class RtmpConnector
         try
         {
             progress.Stage = "publishing";
-            return (connection, await connection.PublishAsync(url.StreamName, timeout.Token).ConfigureAwait(false));
+            RtmpServerStatus published = await connection.PublishAsync(url.StreamName, timeout.Token).ConfigureAwait(false);
+            if (EnhancedRtmpCapabilities.For(options).FindPublishRefusal(connection.ConnectAnswer, published) is { } refusal)
+            {
+                throw new RtmpException(RtmpErrorKind.PublishRejected, refusal, published.Code, published.Description);
+            }
+
+            return (connection, published);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -80,4 +80,43 @@ public class EnhancedRtmpConnectTests
 
     private static byte[] OpusHead(int channels) =>
         [.. "OpusHead"u8, 1, (byte)channels, 0x38, 0x01, 0x80, 0xBB, 0, 0, 0, 0, 0];
+
+    [Fact]
+    public async Task Hevc_to_a_server_that_answers_publish_as_nginx_rtmp_does_is_refused_naming_it()
+    {
+        await using var server = new ScriptedRtmpServer { PublishStartDescription = "Start publishing" };
+        await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), Video = VideoMediaType.HevcAnnexB, Audio = null });
+
+        var failure = await Assert.ThrowsAsync<RtmpException>(() => writer.ConnectAsync());
+
+        Assert.Equal(RtmpErrorKind.PublishRejected, failure.Kind);
+        Assert.StartsWith("the server looks like nginx-rtmp (it answered publish with \"Start publishing\"", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("drops HEVC video", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_nginx_fork_that_lists_hevc_in_its_connect_answer_is_believed()
+    {
+        await using var server = new ScriptedRtmpServer
+        {
+            PublishStartDescription = "Start publishing",
+            ConnectAnswerProperties = [new("videoFourCcInfoMap", new AmfObject().Add("hvc1", 4d))],
+        };
+        await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), Video = VideoMediaType.HevcAnnexB, Audio = null });
+
+        await writer.ConnectAsync();
+
+        Assert.Equal(RtmpWriterStatus.Connected, writer.Status);
+    }
+
+    [Fact]
+    public async Task H264_with_enhanced_audio_to_nginx_rtmp_is_published_since_nginx_passes_the_audio()
+    {
+        await using var server = new ScriptedRtmpServer { PublishStartDescription = "Start publishing" };
+        await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), Video = VideoMediaType.H264AnnexB, Audio = AudioMediaType.Ac3 });
+
+        await writer.ConnectAsync();
+
+        Assert.Equal(RtmpWriterStatus.Connected, writer.Status);
+    }
 }

@@ -86,6 +86,9 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
     /// <summary>Refuse (close at once) every connection after the first, to make reconnection fail.</summary>
     public bool RefuseLaterConnections { get; set; }
 
+    /// <summary>The description of NetStream.Publish.Start ("Start publishing" is nginx-rtmp's).</summary>
+    public string PublishStartDescription { get; set; } = "Publishing started.";
+
     /// <summary>More properties for the connect answer's properties object (an Enhanced RTMP server's codec lists).</summary>
     public IReadOnlyList<KeyValuePair<string, object?>> ConnectAnswerProperties { get; set; } = [];
 
@@ -302,7 +305,7 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
             case "publish":
                 AmfObject status = RefusePublish is { } deny
                     ? Status("error", deny.Code, deny.Description)
-                    : Status("status", "NetStream.Publish.Start", "Start publishing");
+                    : Status("status", "NetStream.Publish.Start", PublishStartDescription);
                 Command(writer, output, 1, "onStatus", 0, null, status);
                 if (AcknowledgeAfterPublish > 0)
                 {
