@@ -1,4 +1,5 @@
 using System.Buffers;
+using Uplink.Flv.Parsing;
 
 namespace Uplink.Flv;
 
@@ -34,21 +35,21 @@ internal static class FlvTags
     /// <summary>The Enhanced RTMP FourCC of a video codec, big-endian as it goes on the wire and into onMetaData.</summary>
     public static uint FourCcOf(VideoCodec codec) => codec switch
     {
-        VideoCodec.Hevc => 0x68766331, // hvc1
-        VideoCodec.Av1 => 0x61763031,  // av01
-        VideoCodec.Vp9 => 0x76703039,  // vp09
-        _ => 0x61766331,               // avc1
+        VideoCodec.Hevc => FlvFourCc.Hvc1,
+        VideoCodec.Av1 => FlvFourCc.Av01,
+        VideoCodec.Vp9 => FlvFourCc.Vp09,
+        _ => FlvFourCc.Avc1,
     };
 
     /// <summary>The Enhanced RTMP FourCC of an audio codec.</summary>
     public static uint FourCcOf(AudioCodec codec) => codec switch
     {
-        AudioCodec.Opus => 0x4F707573, // Opus
-        AudioCodec.Flac => 0x664C6143, // fLaC
-        AudioCodec.Ac3 => 0x61632D33,  // ac-3
-        AudioCodec.Eac3 => 0x65632D33, // ec-3
-        AudioCodec.Mp3 => 0x2E6D7033,  // .mp3
-        _ => 0x6D703461,               // mp4a
+        AudioCodec.Opus => FlvFourCc.Opus,
+        AudioCodec.Flac => FlvFourCc.Flac,
+        AudioCodec.Ac3 => FlvFourCc.Ac3,
+        AudioCodec.Eac3 => FlvFourCc.Eac3,
+        AudioCodec.Mp3 => FlvFourCc.Mp3,
+        _ => FlvFourCc.Mp4a,
     };
 
     /// <summary>True when a tag body is a sequence header: AVC/AAC packet type 0, or an extended SequenceStart.</summary>

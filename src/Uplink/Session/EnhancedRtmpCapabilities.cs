@@ -1,4 +1,5 @@
 using Uplink.Flv;
+using Uplink.Flv.Parsing;
 using Uplink.Protocol.Amf;
 
 namespace Uplink.Session;
@@ -130,14 +131,7 @@ internal sealed record EnhancedRtmpCapabilities(VideoCodec? Video, AudioCodec? A
         return null;
     }
 
-    private static string FourCcText(uint fourCc) =>
-        string.Create(4, fourCc, static (span, value) =>
-        {
-            for (int i = 0; i < 4; i++)
-            {
-                span[i] = (char)(byte)(value >> (24 - (8 * i)));
-            }
-        });
+    private static string FourCcText(uint fourCc) => FlvFourCc.ToText(fourCc);
 
     private static string Name(VideoCodec codec) => codec switch { VideoCodec.Hevc => "HEVC", VideoCodec.Av1 => "AV1", _ => "VP9" };
 

@@ -16,7 +16,10 @@ public sealed class EnhancedCodecsCliTests(NodeMediaServerRtmpsFixture fixture) 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private readonly string _recordings = Directory.CreateTempSubdirectory("uplink-enhanced-").FullName;
 
-    /// <summary>Every video codec × every audio codec at least once, from MP4 and from MKV/WebM.</summary>
+    /// <summary>
+    /// Every video codec and every audio codec at least once, from MP4 and from MKV/WebM; and from an Enhanced FLV (a
+    /// recording publishes again) and MPEG-TS.
+    /// </summary>
     public static TheoryData<string, bool, string, string> ListenerPairs => new()
     {
         { "hevc", true, "aac", "mp4" },
@@ -29,6 +32,9 @@ public sealed class EnhancedCodecsCliTests(NodeMediaServerRtmpsFixture fixture) 
         { "vp9", false, "opus", "webm" },
         { "vp9", false, "flac", "mkv" },
         { "h264", true, "mp3", "mkv" },
+        { "hevc", true, "opus", "flv" },
+        { "av1", false, "eac3", "flv" },
+        { "hevc", true, "ac3", "ts" },
     };
 
     public static TheoryData<string, string, string> ServerPairs => new()
