@@ -28,7 +28,7 @@ namespace Uplink.Media;
 /// Times are the raw sample-table (stts/ctts) or track-run (tfdt/trun) times converted exactly from the
 /// track's timescale; edit lists are ignored (as <c>ffprobe -ignore_editlist 1</c> shows them), so a video
 /// track written with B-frames starts with Pts &gt; Dts and an AAC track includes its priming frame. Composition
-/// offsets may be negative (ctts version 1). Empty (zero-size) samples are skipped. A stream that ends inside a sample or box (a recording cut short)
+/// offsets may be negative (ctts version 1; decode times then move back by the most negative one, as FFmpeg's dts_shift, so PTS ≥ DTS). Empty (zero-size) samples are skipped. A stream that ends inside a sample or box (a recording cut short)
 /// ends cleanly after the last complete sample, with a warning. The sample tables stay in the buffered moov and
 /// are walked with cursors, so steady-state reading does not allocate. An instance is not thread-safe.
 /// </para>
@@ -348,8 +348,8 @@ public sealed partial class Mp4Reader : IMediaReader, IDisposable, IBufferedFram
             }
 
             Mp4Track track = sample.Track == MediaTrack.Video ? _videoTrack! : _audioTrack!;
-            TimeSpan dts = Mp4Time.ToTimeSpan(sample.Dts, track.Timescale);
-            TimeSpan pts = sample.CompositionOffset == 0 ? dts : Mp4Time.ToTimeSpan(sample.Dts + sample.CompositionOffset, track.Timescale);
+            TimeSpan dts = Mp4Time.ToTimeSpan(sample.Dts - track.DtsShift, track.Timescale);
+            TimeSpan pts = sample.CompositionOffset == 0 && track.DtsShift == 0 ? dts : Mp4Time.ToTimeSpan(sample.Dts + sample.CompositionOffset, track.Timescale);
             Current = new MediaFrame(sample.Track, dts, pts, sample.IsSync, false, new ReadOnlyMemory<byte>(_input.Array, _input.Start, sample.Size));
             CurrentOffset = sample.Offset;
             FramesRead++;

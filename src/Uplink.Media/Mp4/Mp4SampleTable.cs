@@ -74,6 +74,9 @@ internal sealed class Mp4SampleTable
     /// <summary>The number of samples stsz/stz2 declares.</summary>
     public uint SampleCount => _sampleCount;
 
+    /// <summary>The most negative ctts offset (version 1 tables may hold some), 0 when none is negative.</summary>
+    public int MinCompositionOffset { get; private init; }
+
     /// <summary>The sum of the stts durations: where a following movie fragment without tfdt continues.</summary>
     public long TotalDuration { get; private init; }
 
@@ -175,7 +178,17 @@ internal sealed class Mp4SampleTable
             totalDuration = Math.Min(totalDuration, long.MaxValue / 4);
         }
 
-        return new Mp4SampleTable(moov, moovOffset, track, trackId, layout) { TotalDuration = totalDuration };
+        int minCompositionOffset = 0;
+        for (int i = 0; i < layout.CttsCount; i++)
+        {
+            int at = layout.CttsAt + (i * 8);
+            if (BinaryPrimitives.ReadUInt32BigEndian(moov.AsSpan(at)) > 0)
+            {
+                minCompositionOffset = Math.Min(minCompositionOffset, (int)BinaryPrimitives.ReadUInt32BigEndian(moov.AsSpan(at + 4)));
+            }
+        }
+
+        return new Mp4SampleTable(moov, moovOffset, track, trackId, layout) { TotalDuration = totalDuration, MinCompositionOffset = minCompositionOffset };
     }
 
     /// <summary>Reads the next sample; false when the track has no more.</summary>

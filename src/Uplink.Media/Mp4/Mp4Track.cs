@@ -38,7 +38,15 @@ internal sealed class Mp4Track
         stbl.MoveNext(out Mp4Box box);
         Samples = Mp4SampleTable.Parse(moov, moovOffset, box, Kind, TrackId);
         NextFragmentDecodeTime = Samples.TotalDuration;
+        DtsShift = -Samples.MinCompositionOffset;
     }
+
+    /// <summary>
+    /// What every decode time is moved back by so that no picture is shown before it is decoded: the largest negative
+    /// composition offset of the moov's ctts (version 1 tables, as <c>-movflags negative_cts_offsets</c> writes them),
+    /// as FFmpeg's dts_shift. 0 for most files. RTMP's writer, like any decoder, needs PTS ≥ DTS.
+    /// </summary>
+    public long DtsShift { get; private set; }
 
     /// <summary>The trex default sample duration.</summary>
     public uint DefaultDuration { get; set; }

@@ -60,6 +60,23 @@ public sealed class EnhancedCodecsCliTests(NodeMediaServerRtmpsFixture fixture) 
         await RecordingComparison.AssertSameDecodedFramesAsync(clip, recording, $"uplink publish → {listener.Name}");
     }
 
+    /// <summary>
+    /// An MP4 with negative composition offsets (<c>-movflags negative_cts_offsets</c>, ctts version 1): its decode times
+    /// move back as FFmpeg's do, so the B-frames are published instead of refused as shown before they are decoded.
+    /// </summary>
+    [Fact]
+    public async Task An_mp4_with_negative_composition_offsets_is_published_frame_identical()
+    {
+        var clip = await FfmpegLibraries.MakeClipAsync(new FfmpegClipOptions { Video = "hevc", BFrames = true, Audio = "aac", Container = "mp4", MovFlags = "negative_cts_offsets" });
+        await using var listener = await FfmpegRtmpListener.StartAsync();
+
+        var result = await UplinkCli.RunAsync(["publish", clip, listener.PublishUrl(), "--no-realtime"], Timeout);
+
+        Assert.True(!result.TimedOut && result.ExitCode == 0, result.Describe());
+        var recording = await listener.WaitForRecordingAsync(PeerRoundTrip.RecordingTimeout);
+        await RecordingComparison.AssertSameDecodedFramesAsync(clip, recording, $"uplink publish (negative ctts) → {listener.Name}");
+    }
+
     [Theory]
     [MemberData(nameof(ServerPairs))]
     public async Task Published_to_node_media_server_over_rtmp_and_rtmps_the_recordings_are_frame_identical(string video, string audio, string container)
