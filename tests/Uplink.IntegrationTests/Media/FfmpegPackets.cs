@@ -32,8 +32,15 @@ public sealed record FfmpegPacket(MediaKind Kind, long DtsMs, long PtsMs, bool I
 /// <summary>The packets FFmpeg 8.1's demuxer reads from a file (tests/peers/node-av/packets.js), per stream kind.</summary>
 public sealed record FfmpegPackets(IReadOnlyList<string> StreamLines, IReadOnlyList<FfmpegPacket> Packets)
 {
+    /// <summary>A DTS or PTS FFmpeg does not have (its Matroska demuxer leaves the first reordered frames' DTS unset).</summary>
+    public const long NoTime = long.MinValue;
+
     /// <summary>The packets of one kind, in file order.</summary>
     public IReadOnlyList<FfmpegPacket> Of(MediaKind kind) => [.. Packets.Where(p => p.Kind == kind)];
+
+    /// <summary>FFmpeg's codec name (hevc, av1, vp9, opus …) of the first stream of <paramref name="kind"/>.</summary>
+    public string Codec(MediaKind kind) =>
+        StreamLines.Select(l => l.Split(' ')).First(f => f.Length >= 4 && f[2] == (kind == MediaKind.Video ? "v" : "a"))[3];
 
     /// <summary>Runs packets.js on <paramref name="file"/>; <paramref name="ignoreEditList"/> asks for raw MP4 sample-table times.</summary>
     public static async Task<FfmpegPackets> ReadAsync(string file, bool ignoreEditList = false)
@@ -73,6 +80,6 @@ public sealed record FfmpegPackets(IReadOnlyList<string> StreamLines, IReadOnlyL
         return new FfmpegPackets(streams, packets);
     }
 
-    /// <summary>A time in ms; "-" (no timestamp) as long.MinValue, which no frame of ours has.</summary>
-    private static long ParseMs(string text) => text == "-" ? long.MinValue : long.Parse(text, CultureInfo.InvariantCulture);
+    /// <summary>A time in ms; "-" (no timestamp) as <see cref="NoTime"/>, which no frame of ours has.</summary>
+    private static long ParseMs(string text) => text == "-" ? NoTime : long.Parse(text, CultureInfo.InvariantCulture);
 }

@@ -16,9 +16,9 @@ public sealed class HevcAnnexBInputTests
     public async Task Access_units_match_FFmpegs_parser_and_are_timed_by_the_frame_rate()
     {
         var clip = await FfmpegLibraries.MakeClipAsync(new FfmpegClipOptions { Video = "hevc", Audio = "none", Container = "hevc" });
-        var expected = await DemuxedPackets.ReadAsync(clip);
+        var expected = await FfmpegPackets.ReadAsync(clip);
         var warnings = new List<string>();
-        (IMediaReader reader, List<ReadFrame> frames) = await ReaderPacketComparison.ReadAllAsync(clip, warnings);
+        (IMediaReader reader, List<FfmpegPacket> frames) = await ReaderPacketComparison.ReadAllAsync(clip, warnings);
         await using (reader)
         {
             Assert.Equal(("HEVC Annex-B", VideoCodec.Hevc), (reader.FormatName, reader.Video!.Codec));
@@ -28,7 +28,7 @@ public sealed class HevcAnnexBInputTests
         ReaderPacketComparison.AssertSame(expected, frames, MediaKind.Video, clip);
         Assert.Equal(Enumerable.Range(0, frames.Count).Select(n => n * 40L), frames.Select(f => f.DtsMs));
         Assert.Equal(frames.Select(f => f.DtsMs), frames.Select(f => f.PtsMs));
-        Assert.Equal(2, frames.Count(f => f.Key));
+        Assert.Equal(2, frames.Count(f => f.IsKeyframe));
         Assert.Empty(warnings);
     }
 

@@ -17,9 +17,9 @@ public sealed class IvfInputTests
     public async Task Frames_match_FFmpegs_demuxer(string video, VideoCodec codec)
     {
         var clip = await FfmpegLibraries.MakeClipAsync(new FfmpegClipOptions { Video = video, Audio = "none", Container = "ivf" });
-        var expected = await DemuxedPackets.ReadAsync(clip);
+        var expected = await FfmpegPackets.ReadAsync(clip);
         var warnings = new List<string>();
-        (IMediaReader reader, List<ReadFrame> frames) = await ReaderPacketComparison.ReadAllAsync(clip, warnings);
+        (IMediaReader reader, List<FfmpegPacket> frames) = await ReaderPacketComparison.ReadAllAsync(clip, warnings);
         await using (reader)
         {
             Assert.IsType<IvfReader>(reader);
@@ -29,7 +29,7 @@ public sealed class IvfInputTests
         }
 
         ReaderPacketComparison.AssertSame(expected, frames, MediaKind.Video, clip);
-        Assert.Equal(2, frames.Count(f => f.Key)); // 2 s at a keyframe a second
+        Assert.Equal(2, frames.Count(f => f.IsKeyframe)); // 2 s at a keyframe a second
         Assert.Empty(warnings);
     }
 }

@@ -28,13 +28,13 @@ public sealed class MatroskaEnhancedCodecsInputTests
     public async Task Frames_match_FFmpegs_demuxer(string video, string audio, string container, bool bframes)
     {
         var clip = await FfmpegLibraries.MakeClipAsync(new FfmpegClipOptions { Video = video, Audio = audio, Container = container, BFrames = bframes });
-        var expected = await DemuxedPackets.ReadAsync(clip);
+        var expected = await FfmpegPackets.ReadAsync(clip);
         var warnings = new List<string>();
-        (IMediaReader reader, List<ReadFrame> frames) = await ReaderPacketComparison.ReadAllAsync(clip, warnings);
+        (IMediaReader reader, List<FfmpegPacket> frames) = await ReaderPacketComparison.ReadAllAsync(clip, warnings);
         await using (reader)
         {
-            Assert.Equal(Codec(expected.Codecs[MediaKind.Video]), reader.Video!.Codec.ToString());
-            Assert.Equal(Codec(expected.Codecs[MediaKind.Audio]), reader.Audio!.Codec.ToString());
+            Assert.Equal(Codec(expected.Codec(MediaKind.Video)), reader.Video!.Codec.ToString());
+            Assert.Equal(Codec(expected.Codec(MediaKind.Audio)), reader.Audio!.Codec.ToString());
         }
 
         ReaderPacketComparison.AssertSame(expected, frames, MediaKind.Video, clip);
