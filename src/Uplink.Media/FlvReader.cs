@@ -42,14 +42,11 @@ public sealed partial class FlvReader : IMediaReader, IDisposable, IBufferedFram
     private const int VideoTagType = 9;
     private const int ScriptTagType = 18;
 
-    private readonly Stream _stream;
-    private readonly bool _leaveOpen;
     private Action<string>? _onWarning;
     private bool _truncationReported;
     private readonly int _maxTagDataSize;
 
     private readonly StreamReadBuffer _input;
-    private bool _disposed;
     private TimestampUnwrapper _timestamps = new(32);
     private byte[]? _videoConfiguration;
     private byte[]? _audioConfiguration;
@@ -57,10 +54,8 @@ public sealed partial class FlvReader : IMediaReader, IDisposable, IBufferedFram
 
     private FlvReader(Stream stream, bool leaveOpen, int maxTagDataSize)
     {
-        _stream = stream;
-        _leaveOpen = leaveOpen;
         _maxTagDataSize = maxTagDataSize;
-        _input = new StreamReadBuffer(stream);
+        _input = new StreamReadBuffer(stream, ownsStream: !leaveOpen);
     }
 
     private enum TagContent
@@ -178,18 +173,11 @@ public sealed partial class FlvReader : IMediaReader, IDisposable, IBufferedFram
     /// <returns><see langword="true"/> with the frame in <see cref="Current"/>; <see langword="false"/> at the end of the stream.</returns>
     /// <exception cref="InvalidDataException">A tag is malformed.</exception>
     /// <exception cref="NotSupportedException">A tag holds a codec the reader does not take, changes codec or configuration, or is encrypted.</exception>
-    public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<bool>(cancellationToken);
-        }
-
-        // Stays synchronous (and allocation-free, even in Debug builds where async state machines are
-        // classes) as long as the data is buffered or the stream's reads complete synchronously.
-        return _input.ReadFrameAsync(this, cancellationToken);
-    }
+    /// <remarks>
+    /// Stays synchronous (and allocation-free, even in Debug builds where async state machines are classes) as long as
+    /// the data is buffered or the stream's reads complete synchronously.
+    /// </remarks>
+    public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default) => _input.ReadNextAsync(this, cancellationToken);
 
     private void ReportTruncation()
     {
@@ -203,32 +191,19 @@ public sealed partial class FlvReader : IMediaReader, IDisposable, IBufferedFram
     /// <inheritdoc/>
     public void Dispose()
     {
-        if (ReleaseBuffer() && !_leaveOpen)
+        if (_input.Close())
         {
-            _stream.Dispose();
+            Current = default;
         }
     }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        if (ReleaseBuffer() && !_leaveOpen)
+        if (await _input.CloseAsync().ConfigureAwait(false))
         {
-            await _stream.DisposeAsync().ConfigureAwait(false);
+            Current = default;
         }
-    }
-
-    private bool ReleaseBuffer()
-    {
-        if (_disposed)
-        {
-            return false;
-        }
-
-        _disposed = true;
-        Current = default;
-        _input.Dispose();
-        return true;
     }
 
     ReadStep IBufferedFrameParser.TryParseFrame(out int needed)

@@ -11,8 +11,9 @@ namespace Uplink.Media;
 /// </summary>
 /// <remarks>
 /// The buffer grows by doubling at most, and only when a read would otherwise have too little room, so a large
-/// size declared by the data in a short stream never allocates that size at once. The stream itself is not owned:
-/// disposing returns the array to the pool and leaves the stream alone. Not thread-safe.
+/// size declared by the data in a short stream never allocates that size at once. Disposing returns the array to the
+/// pool and leaves the stream alone; <see cref="Close"/> also disposes the stream when the buffer owns it (a reader
+/// not told to leave it open), and is the one end of a reader's input. Not thread-safe.
 /// </remarks>
 internal sealed class StreamReadBuffer : IDisposable
 {
@@ -29,11 +30,15 @@ internal sealed class StreamReadBuffer : IDisposable
     internal const int MinReadSize = 16 * 1024;
 
     private readonly Stream _stream;
+    private readonly bool _ownsStream;
 
     /// <summary>Rents the first array; nothing is read until asked.</summary>
-    public StreamReadBuffer(Stream stream)
+    /// <param name="stream">The input.</param>
+    /// <param name="ownsStream">Whether <see cref="Close"/> disposes <paramref name="stream"/>.</param>
+    public StreamReadBuffer(Stream stream, bool ownsStream = false)
     {
         _stream = stream;
+        _ownsStream = ownsStream;
         Array = ArrayPool<byte>.Shared.Rent(IsLarge(stream) ? LargeInputSize : InitialSize);
     }
 
@@ -171,6 +176,67 @@ internal sealed class StreamReadBuffer : IDisposable
                     break;
             }
         }
+    }
+
+    /// <summary><see langword="true"/> once <see cref="Close"/> or <see cref="CloseAsync"/> ran.</summary>
+    public bool IsClosed { get; private set; }
+
+    /// <summary>
+    /// A reader's <c>ReadAsync</c>: refuses a closed input and a cancelled token, then <see cref="ReadFrameAsync"/>.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The input was closed (the reader disposed).</exception>
+    public ValueTask<bool> ReadNextAsync(IBufferedFrameParser parser, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(IsClosed, parser);
+        return cancellationToken.IsCancellationRequested
+            ? ValueTask.FromCanceled<bool>(cancellationToken)
+            : ReadFrameAsync(parser, cancellationToken);
+    }
+
+    /// <summary>Ends the input: returns the array to the pool, and disposes the stream when owned.</summary>
+    /// <returns><see langword="false"/> when it was closed already (nothing done).</returns>
+    public bool Close()
+    {
+        if (!MarkClosed())
+        {
+            return false;
+        }
+
+        if (_ownsStream)
+        {
+            _stream.Dispose();
+        }
+
+        return true;
+    }
+
+    /// <summary><see cref="Close"/>, disposing an owned stream asynchronously.</summary>
+    /// <returns><see langword="false"/> when it was closed already (nothing done).</returns>
+    public async ValueTask<bool> CloseAsync()
+    {
+        if (!MarkClosed())
+        {
+            return false;
+        }
+
+        if (_ownsStream)
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    private bool MarkClosed()
+    {
+        if (IsClosed)
+        {
+            return false;
+        }
+
+        IsClosed = true;
+        Dispose();
+        return true;
     }
 
     /// <summary>Reads until at least <paramref name="needed"/> bytes from <see cref="Start"/> are buffered or the stream ends.</summary>

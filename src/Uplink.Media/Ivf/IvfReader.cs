@@ -25,8 +25,6 @@ public sealed class IvfReader : IMediaReader, IDisposable, IBufferedFrameParser
 
     private static readonly MediaReaderOptions DefaultOptions = new();
 
-    private readonly Stream _stream;
-    private readonly bool _leaveOpen;
     private readonly Action<string>? _onWarning;
     private readonly StreamReadBuffer _input;
     private IvfHeader _header;
@@ -34,14 +32,11 @@ public sealed class IvfReader : IMediaReader, IDisposable, IBufferedFrameParser
     private Vp9SampleInspector? _vp9;
     private WarningRun _unparsed;
     private bool _ended;
-    private bool _disposed;
 
     private IvfReader(Stream stream, MediaReaderOptions options)
     {
-        _stream = stream;
-        _leaveOpen = options.LeaveOpen;
         _onWarning = options.OnWarning;
-        _input = new StreamReadBuffer(stream);
+        _input = new StreamReadBuffer(stream, ownsStream: !options.LeaveOpen);
     }
 
     /// <inheritdoc/>
@@ -96,32 +91,23 @@ public sealed class IvfReader : IMediaReader, IDisposable, IBufferedFrameParser
     }
 
     /// <inheritdoc/>
-    public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<bool>(cancellationToken);
-        }
-
-        return _input.ReadFrameAsync(this, cancellationToken);
-    }
+    public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default) => _input.ReadNextAsync(this, cancellationToken);
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        if (Release() && !_leaveOpen)
+        if (_input.Close())
         {
-            _stream.Dispose();
+            Current = default;
         }
     }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        if (Release() && !_leaveOpen)
+        if (await _input.CloseAsync().ConfigureAwait(false))
         {
-            await _stream.DisposeAsync().ConfigureAwait(false);
+            Current = default;
         }
     }
 
@@ -258,19 +244,6 @@ public sealed class IvfReader : IMediaReader, IDisposable, IBufferedFrameParser
         _ended = true;
         Current = default;
         return ReadStep.End;
-    }
-
-    private bool Release()
-    {
-        if (_disposed)
-        {
-            return false;
-        }
-
-        _disposed = true;
-        Current = default;
-        _input.Dispose();
-        return true;
     }
 
     private void Warn(string message) => _onWarning?.Invoke("IVF: " + message);

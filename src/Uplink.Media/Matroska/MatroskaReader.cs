@@ -47,22 +47,19 @@ public sealed partial class MatroskaReader : IMediaReader, IDisposable, IBuffere
     private static readonly MediaReaderOptions DefaultOptions = new();
 
     private readonly Stream _stream;
-    private readonly bool _leaveOpen;
     private readonly Action<string>? _onWarning;
     private readonly bool _canSeek;
     private readonly long _origin;
     private readonly StreamReadBuffer _input;
     private byte[] _scratch = [];
-    private bool _disposed;
 
     private MatroskaReader(Stream stream, MediaReaderOptions options)
     {
         _stream = stream;
-        _leaveOpen = options.LeaveOpen;
         _onWarning = options.OnWarning;
         _canSeek = stream.CanSeek;
         _origin = _canSeek ? stream.Position : 0;
-        _input = new StreamReadBuffer(stream);
+        _input = new StreamReadBuffer(stream, ownsStream: !options.LeaveOpen);
     }
 
     private enum SkipResult
@@ -131,33 +128,24 @@ public sealed partial class MatroskaReader : IMediaReader, IDisposable, IBuffere
     /// <summary>Advances to the next frame in file order.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns><see langword="true"/> with the frame in <see cref="Current"/>; <see langword="false"/> at the end.</returns>
-    public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<bool>(cancellationToken);
-        }
-
-        // Stays synchronous (and allocation-free) as long as the data is buffered or the stream's reads complete synchronously.
-        return _input.ReadFrameAsync(this, cancellationToken);
-    }
+    /// <remarks>Stays synchronous (and allocation-free) as long as the data is buffered or the stream's reads complete synchronously.</remarks>
+    public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default) => _input.ReadNextAsync(this, cancellationToken);
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        if (ReleaseBuffers() && !_leaveOpen)
+        if (_input.Close())
         {
-            _stream.Dispose();
+            ReleaseScratch();
         }
     }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        if (ReleaseBuffers() && !_leaveOpen)
+        if (await _input.CloseAsync().ConfigureAwait(false))
         {
-            await _stream.DisposeAsync().ConfigureAwait(false);
+            ReleaseScratch();
         }
     }
 
@@ -165,24 +153,15 @@ public sealed partial class MatroskaReader : IMediaReader, IDisposable, IBuffere
 
     void IBufferedFrameParser.OnBufferShifted(int by) => _laceIndex -= by;
 
-    private bool ReleaseBuffers()
+    private void ReleaseScratch()
     {
-        if (_disposed)
-        {
-            return false;
-        }
-
-        _disposed = true;
         Current = default;
         _laceCount = 0;
-        _input.Dispose();
         if (_scratch.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(_scratch);
             _scratch = [];
         }
-
-        return true;
     }
 
     /// <summary>

@@ -44,14 +44,12 @@ public sealed partial class Mp4Reader : IMediaReader, IDisposable, IBufferedFram
     private static readonly MediaReaderOptions DefaultOptions = new();
 
     private readonly Stream _stream;
-    private readonly bool _leaveOpen;
     private readonly Action<string>? _onWarning;
     private readonly bool _canSeek;
     private readonly long _origin;
     private readonly Mp4FragmentSamples _fragment = new();
 
     private readonly StreamReadBuffer _input;
-    private bool _disposed;
 
     private Mp4Track? _videoTrack;
     private Mp4Track? _audioTrack;
@@ -71,11 +69,10 @@ public sealed partial class Mp4Reader : IMediaReader, IDisposable, IBufferedFram
     private Mp4Reader(Stream stream, MediaReaderOptions options)
     {
         _stream = stream;
-        _leaveOpen = options.LeaveOpen;
         _onWarning = options.OnWarning;
         _canSeek = stream.CanSeek;
         _origin = _canSeek ? stream.Position : 0;
-        _input = new StreamReadBuffer(stream);
+        _input = new StreamReadBuffer(stream, ownsStream: !options.LeaveOpen);
     }
 
     private enum ReaderState
@@ -151,48 +148,25 @@ public sealed partial class Mp4Reader : IMediaReader, IDisposable, IBufferedFram
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns><see langword="true"/> with the frame in <see cref="Current"/>; <see langword="false"/> at the end.</returns>
     /// <exception cref="InvalidDataException">A fragment or sample is malformed (the message names the offset).</exception>
-    public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<bool>(cancellationToken);
-        }
-
-        // Stays synchronous (and allocation-free) as long as the data is buffered or the stream's reads
-        // complete synchronously.
-        return _input.ReadFrameAsync(this, cancellationToken);
-    }
+    /// <remarks>Stays synchronous (and allocation-free) as long as the data is buffered or the stream's reads complete synchronously.</remarks>
+    public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default) => _input.ReadNextAsync(this, cancellationToken);
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        if (ReleaseBuffer() && !_leaveOpen)
+        if (_input.Close())
         {
-            _stream.Dispose();
+            Current = default;
         }
     }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        if (ReleaseBuffer() && !_leaveOpen)
+        if (await _input.CloseAsync().ConfigureAwait(false))
         {
-            await _stream.DisposeAsync().ConfigureAwait(false);
+            Current = default;
         }
-    }
-
-    private bool ReleaseBuffer()
-    {
-        if (_disposed)
-        {
-            return false;
-        }
-
-        _disposed = true;
-        Current = default;
-        _input.Dispose();
-        return true;
     }
 
     ReadStep IBufferedFrameParser.TryParseFrame(out int needed) => TryReadBuffered(out needed);

@@ -56,8 +56,6 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
     private const byte CcDuplicateSeen = 0x20;
     private const string SupportedCodecs = "supported are H.264 (0x1B) and HEVC (0x24) video, AAC ADTS (0x0F), AC-3, E-AC-3 and MP3 audio";
 
-    private readonly Stream _stream;
-    private readonly bool _leaveOpen;
     private readonly Action<string>? _onWarning;
     private readonly int _maxPesSize;
     private readonly PesAssembler _video;
@@ -68,7 +66,6 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
 
     private readonly StreamReadBuffer _input;
     private bool _finished;
-    private bool _disposed;
     private int _packetSize = PacketSize;
     private int _prefix;
     private bool _scanning;
@@ -106,13 +103,11 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
 
     private MpegTsReader(Stream stream, MediaReaderOptions options, int maxPesSize)
     {
-        _stream = stream;
-        _leaveOpen = options.LeaveOpen;
         _onWarning = options.OnWarning;
         _maxPesSize = maxPesSize;
         _video = new PesAssembler(maxPesSize);
         _audio = new PesAssembler(maxPesSize);
-        _input = new StreamReadBuffer(stream);
+        _input = new StreamReadBuffer(stream, ownsStream: !options.LeaveOpen);
     }
 
     /// <inheritdoc/>
@@ -206,50 +201,33 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns><see langword="true"/> with the frame in <see cref="Current"/>; <see langword="false"/> at the end of the stream.</returns>
     /// <exception cref="NotSupportedException">A new PMT switched the video or audio to a codec RTMP cannot carry.</exception>
-    public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<bool>(cancellationToken);
-        }
-
-        // Stays synchronous (and allocation-free) as long as the data is buffered or the stream's reads complete synchronously.
-        return _input.ReadFrameAsync(this, cancellationToken);
-    }
+    /// <remarks>Stays synchronous (and allocation-free) as long as the data is buffered or the stream's reads complete synchronously.</remarks>
+    public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default) => _input.ReadNextAsync(this, cancellationToken);
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        if (ReleaseBuffers() && !_leaveOpen)
+        if (_input.Close())
         {
-            _stream.Dispose();
+            ReleaseAssemblers();
         }
     }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        if (ReleaseBuffers() && !_leaveOpen)
+        if (await _input.CloseAsync().ConfigureAwait(false))
         {
-            await _stream.DisposeAsync().ConfigureAwait(false);
+            ReleaseAssemblers();
         }
     }
 
-    private bool ReleaseBuffers()
+    private void ReleaseAssemblers()
     {
-        if (_disposed)
-        {
-            return false;
-        }
-
-        _disposed = true;
         Current = default;
         _audioIterating = false;
-        _input.Dispose();
         _video.Dispose();
         _audio.Dispose();
-        return true;
     }
 
     ReadStep IBufferedFrameParser.TryParseFrame(out int needed) => TryReadBuffered(out needed);
