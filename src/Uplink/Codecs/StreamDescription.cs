@@ -73,7 +73,10 @@ internal static class StreamDescription
         }
     }
 
-    /// <summary>Adds the picture size of a VP9 key frame (the one thing vpcC lacks) to <paramref name="description"/>.</summary>
+    /// <summary>
+    /// Adds the picture size of a VP9 key frame (the one thing vpcC lacks) to <paramref name="description"/>, and the
+    /// profile, level and colour when there was no vpcC (VP9 in Matroska or IVF carries none).
+    /// </summary>
     public static bool TryAddVp9FrameSize(ReadOnlySpan<byte> frame, ref VideoDescription description)
     {
         try
@@ -82,6 +85,11 @@ internal static class StreamDescription
             if (!header.IsKeyFrame || !header.HasFrameSize)
             {
                 return false;
+            }
+
+            if (description.Profile.Length == 0)
+            {
+                description = ReadVp9(Vp9CodecConfigurationRecord.FromFrameHeader(header).ToFullBoxBody());
             }
 
             description = description with { Width = header.Width, Height = header.Height };

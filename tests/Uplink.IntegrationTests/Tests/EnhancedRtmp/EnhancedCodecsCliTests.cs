@@ -116,4 +116,21 @@ public sealed class EnhancedCodecsCliTests(NodeMediaServerRtmpsFixture fixture) 
         Assert.StartsWith(audio switch { "opus" => "Opus", _ => "FLAC" }, received.GetProperty("audio").GetString(), StringComparison.Ordinal);
         await RecordingComparison.AssertSameDecodedFramesAsync(clip, received.GetProperty("recording").GetString()!, "uplink publish → embedded server");
     }
+
+    /// <summary><c>uplink probe</c> names the Enhanced RTMP codecs with profile, level, size, rate and channels.</summary>
+    [Theory]
+    [InlineData("hevc", "opus", "mkv", "video: HEVC Main ", "audio: Opus, 48000 Hz, 2 channels, 101 frames")]
+    [InlineData("av1", "flac", "mp4", "video: AV1 Main ", "audio: FLAC, 48000 Hz, 2 channels, 21 frames")]
+    [InlineData("vp9", "eac3", "mkv", "video: VP9 Profile 0 ", "audio: E-AC-3, 48000 Hz, 2 channels, 63 frames")]
+    public async Task Probe_names_the_codecs(string video, string audio, string container, string videoLine, string audioLine)
+    {
+        var clip = await FfmpegLibraries.MakeClipAsync(new FfmpegClipOptions { Video = video, Audio = audio, Container = container });
+
+        var result = await UplinkCli.RunAsync(["probe", clip], Timeout);
+
+        Assert.True(!result.TimedOut && result.ExitCode == 0, result.Describe());
+        Assert.Contains($"  {videoLine}", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(", 320x180, 25 fps, 50 frames (2 keyframes", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"  {audioLine}", result.StandardOutput, StringComparison.Ordinal);
+    }
 }
