@@ -115,6 +115,12 @@ internal sealed class MediaStream : IDisposable
             _tagWriter.Abandon();
             throw new InvalidDataException($"video frame {_videoFramesWritten}: {ex.Message}; {video.DeclaredForm}", ex);
         }
+        catch (NotSupportedException ex)
+        {
+            // A stream the codec allows but RTMP's configuration record cannot describe (VP9 4:4:0).
+            _tagWriter.Abandon();
+            throw new NotSupportedException($"video frame {_videoFramesWritten}: {ex.Message}", ex);
+        }
         catch
         {
             _tagWriter.Abandon();
