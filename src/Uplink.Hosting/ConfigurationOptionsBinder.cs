@@ -25,8 +25,11 @@ internal static class ConfigurationOptionsBinder
             Set(options, Video, video.ToUpperInvariant() switch
             {
                 "H264" or "H264ANNEXB" => VideoMediaType.H264AnnexB,
+                "HEVC" or "HEVCANNEXB" => VideoMediaType.HevcAnnexB,
+                "AV1" => VideoMediaType.Av1(),
+                "VP9" => VideoMediaType.Vp9(),
                 "NONE" or "" => null,
-                _ => throw Invalid(section, Video, video, "H264AnnexB (H.264 with in-band parameter sets) or None"),
+                _ => throw Invalid(section, Video, video, "H264AnnexB, HevcAnnexB (parameter sets in band), Av1 (sequence header in band), Vp9 or None"),
             });
         }
 
@@ -35,8 +38,11 @@ internal static class ConfigurationOptionsBinder
             Set(options, Audio, audio.ToUpperInvariant() switch
             {
                 "AAC" or "AACADTS" => AudioMediaType.AacAdts,
+                "AC3" => AudioMediaType.Ac3,
+                "EAC3" => AudioMediaType.Eac3,
+                "MP3" => AudioMediaType.Mp3,
                 "NONE" or "" => null,
-                _ => throw Invalid(section, Audio, audio, "AacAdts (AAC in ADTS) or None"),
+                _ => throw Invalid(section, Audio, audio, "AacAdts (AAC in ADTS), Ac3, Eac3, Mp3 or None (Opus and FLAC need their header: set them in code)"),
             });
         }
     }

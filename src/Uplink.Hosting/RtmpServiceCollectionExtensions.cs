@@ -21,7 +21,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <remarks>
 /// Settings are the options' property names (<c>"Url"</c>, <c>"LiveMode"</c>, <c>"OutputBufferSize"</c>,
 /// <c>"Reconnect": { "Attempts": 5 }</c>, <c>"Credentials": { "UserName": …, "Password": … }</c>, TimeSpans as
-/// <c>"00:00:05"</c>); <c>"Video"</c> is <c>H264AnnexB</c> or <c>None</c>, <c>"Audio"</c> <c>AacAdts</c> or <c>None</c>, the
+/// <c>"00:00:05"</c>); <c>"Video"</c> is <c>H264AnnexB</c>, <c>HevcAnnexB</c>, <c>Av1</c>, <c>Vp9</c> or <c>None</c>, <c>"Audio"</c>
+/// <c>AacAdts</c>, <c>Ac3</c>, <c>Eac3</c>, <c>Mp3</c> or <c>None</c> (the forms that carry their configuration in band), the
 /// server's <c>"Listen"</c> an address and port. A key that names no setting fails when the service is first resolved.
 /// Without a <c>LoggerFactory</c> of their own, the writer and server log through the host's; a <see cref="TimeProvider"/>
 /// registered with the host replaces the system clock. Writers and the server are made when the host starts, in the order

@@ -47,6 +47,23 @@ public class ConfigurationBindingTests
         Assert.Same(provider.GetRequiredService<ILoggerFactory>(), writer.Options.LoggerFactory);
     }
 
+    [Theory]
+    [InlineData("HevcAnnexB", "Ac3", VideoCodec.Hevc, AudioCodec.Ac3)]
+    [InlineData("av1", "eac3", VideoCodec.Av1, AudioCodec.Eac3)]
+    [InlineData("VP9", "MP3", VideoCodec.Vp9, AudioCodec.Mp3)]
+    public async Task The_codecs_that_carry_their_configuration_in_band_are_named_in_configuration(string video, string audio, VideoCodec videoCodec, AudioCodec audioCodec)
+    {
+        IConfiguration config = Config(("W:Url", "rtmp://127.0.0.1/live/x"), ("W:Video", video), ("W:Audio", audio));
+        var services = new ServiceCollection();
+        services.AddRtmpWriter(config.GetSection("W"));
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        RtmpWriter writer = provider.GetRequiredService<RtmpWriter>();
+        Assert.Equal(videoCodec, writer.Options.Video?.Codec);
+        Assert.True(writer.Options.Video!.DecoderConfiguration.IsEmpty);
+        Assert.Equal(audioCodec, writer.Options.Audio?.Codec);
+    }
+
     [Fact]
     public async Task Code_finishes_what_configuration_cannot_say()
     {
@@ -77,8 +94,8 @@ public class ConfigurationBindingTests
 
     [Theory]
     [InlineData("Uplink:Writer:LiveMod", "true", "Uplink:Writer", "LiveMod")]
-    [InlineData("Uplink:Writer:Audio", "mp3", "Uplink:Writer:Audio", "AacAdts")]
-    [InlineData("Uplink:Writer:Video", "hevc", "Uplink:Writer:Video", "H264AnnexB")]
+    [InlineData("Uplink:Writer:Audio", "opus", "Uplink:Writer:Audio", "AacAdts")]
+    [InlineData("Uplink:Writer:Video", "vp8", "Uplink:Writer:Video", "H264AnnexB")]
     [InlineData("Uplink:Writer:ChunkSize", "big", "Uplink:Writer", "ChunkSize")]
     public async Task A_setting_that_is_not_one_fails_naming_where_it_is(string key, string value, string path, string named)
     {
