@@ -45,6 +45,13 @@ public sealed record RtmpWriterOptions
     /// <summary>The video input's media type; null when there is no video. Default: H.264 Annex-B with in-band parameter sets.</summary>
     public VideoMediaType? Video { get; init; } = VideoMediaType.H264AnnexB;
 
+    /// <summary>
+    /// Send H.264 in the Enhanced RTMP form (FourCC <c>avc1</c>: SequenceStart, CodedFrames or CodedFramesX, SequenceEnd)
+    /// instead of the legacy tag with codec id 7. Off by default: every server reads the legacy tag, while Node-Media-Server
+    /// 4.4.3 misfiles the extended one as audio and nginx-rtmp drops it (the publish is refused there, as for HEVC).
+    /// </summary>
+    public bool EnhancedH264 { get; init; }
+
     /// <summary>The audio input's media type; null when there is no audio. Default: AAC in ADTS (set null for a video-only stream:
     /// the writer otherwise holds the stream's first <see cref="InterleaveWindow"/> of video waiting for audio, then sends
     /// video as it comes until audio is written).</summary>

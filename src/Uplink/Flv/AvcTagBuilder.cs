@@ -5,20 +5,24 @@ namespace Uplink.Flv;
 
 /// <summary>
 /// Turns H.264 access units from the video pin (Annex-B, or length-prefixed with a configuration record)
-/// into FLV AVC NALU tag bodies with 4-byte NAL lengths, tracks the parameter sets (in-band SPS/PPS that
+/// into FLV AVC NALU tag bodies with 4-byte NAL lengths (the legacy tag, or on request the Enhanced RTMP avc1 one), tracks the parameter sets (in-band SPS/PPS that
 /// differ from the current ones make a new AVCDecoderConfigurationRecord) and marks keyframes from IDR slices.
 /// </summary>
 internal sealed class AvcTagBuilder : VideoTagBuilder
 {
     private readonly int _nalLengthSize;
+    private readonly bool _enhanced;
     private byte[]? _sps;
     private byte[]? _pps;
     private int _slices;
     private int _referenceSlices;
 
-    public AvcTagBuilder(VideoMediaType mediaType)
+    /// <param name="mediaType">The video input's media type.</param>
+    /// <param name="enhanced">Send the Enhanced RTMP <c>avc1</c> form instead of the legacy tag.</param>
+    public AvcTagBuilder(VideoMediaType mediaType, bool enhanced = false)
     {
         _nalLengthSize = mediaType.NalLengthSize;
+        _enhanced = enhanced;
         if (!mediaType.DecoderConfiguration.IsEmpty)
         {
             SetConfiguration(mediaType.DecoderConfiguration.Span);
@@ -100,8 +104,8 @@ internal sealed class AvcTagBuilder : VideoTagBuilder
         _slices = 0;
         _referenceSlices = 0;
         int bound = checked(accessUnit.Length + (accessUnit.Length / 3) + 4);
-        Span<byte> span = output.GetSpan(FlvTags.VideoHeaderSize + bound);
-        int at = FlvTags.VideoHeaderSize;
+        Span<byte> span = output.GetSpan(HeaderSize(compositionTimeMs) + bound);
+        int at = HeaderSize(compositionTimeMs);
         foreach (ReadOnlySpan<byte> nal in AnnexB.EnumerateNalUnits(accessUnit))
         {
             Classify(nal, ref sps, ref pps, ref keyframe);
@@ -110,7 +114,7 @@ internal sealed class AvcTagBuilder : VideoTagBuilder
             at += 4 + nal.Length;
         }
 
-        FlvTags.WriteVideoHeader(span, keyframe, FlvTags.AvcNalu, compositionTimeMs);
+        WriteHeader(span, keyframe, compositionTimeMs);
         if (!sps.IsEmpty || !pps.IsEmpty)
         {
             UpdateParameterSets(sps, pps);
@@ -130,24 +134,24 @@ internal sealed class AvcTagBuilder : VideoTagBuilder
             // Each NAL unit gains at most one byte (a 3-byte start code becomes a 4-byte length) and takes at least
             // 3 bytes of input with its start code: a bound, so the input is scanned once, while it is converted.
             int bound = checked(accessUnit.Length + (accessUnit.Length / 3) + 4);
-            Span<byte> span = output.GetSpan(FlvTags.VideoHeaderSize + bound);
-            FlvTags.WriteVideoHeader(span, keyframe, FlvTags.AvcNalu, compositionTimeMs);
-            int written = AnnexB.WriteLengthPrefixed(accessUnit, span[FlvTags.VideoHeaderSize..]);
-            output.Advance(FlvTags.VideoHeaderSize + written);
+            Span<byte> span = output.GetSpan(HeaderSize(compositionTimeMs) + bound);
+            WriteHeader(span, keyframe, compositionTimeMs);
+            int written = AnnexB.WriteLengthPrefixed(accessUnit, span[HeaderSize(compositionTimeMs)..]);
+            output.Advance(HeaderSize(compositionTimeMs) + written);
         }
         else if (_nalLengthSize == 4)
         {
-            Span<byte> span = output.GetSpan(FlvTags.VideoHeaderSize + accessUnit.Length);
-            FlvTags.WriteVideoHeader(span, keyframe, FlvTags.AvcNalu, compositionTimeMs);
-            accessUnit.CopyTo(span[FlvTags.VideoHeaderSize..]);
-            output.Advance(FlvTags.VideoHeaderSize + accessUnit.Length);
+            Span<byte> span = output.GetSpan(HeaderSize(compositionTimeMs) + accessUnit.Length);
+            WriteHeader(span, keyframe, compositionTimeMs);
+            accessUnit.CopyTo(span[HeaderSize(compositionTimeMs)..]);
+            output.Advance(HeaderSize(compositionTimeMs) + accessUnit.Length);
         }
         else
         {
             // 1- or 2-byte lengths grow to 4 bytes each: at most twice the input plus the header.
-            Span<byte> span = output.GetSpan(FlvTags.VideoHeaderSize + (accessUnit.Length * 4));
-            FlvTags.WriteVideoHeader(span, keyframe, FlvTags.AvcNalu, compositionTimeMs);
-            int at = FlvTags.VideoHeaderSize;
+            Span<byte> span = output.GetSpan(HeaderSize(compositionTimeMs) + (accessUnit.Length * 4));
+            WriteHeader(span, keyframe, compositionTimeMs);
+            int at = HeaderSize(compositionTimeMs);
             foreach (ReadOnlySpan<byte> nal in LengthPrefixedNalUnits.Enumerate(accessUnit, _nalLengthSize))
             {
                 System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(span[at..], nal.Length);
@@ -159,8 +163,43 @@ internal sealed class AvcTagBuilder : VideoTagBuilder
         }
     }
 
-    public override void WriteSequenceHeader(IBufferWriter<byte> output, ReadOnlySpan<byte> configuration) =>
-        FlvTags.WriteAvcSequenceHeader(output, configuration);
+    public override void WriteSequenceHeader(IBufferWriter<byte> output, ReadOnlySpan<byte> configuration)
+    {
+        if (_enhanced)
+        {
+            FlvTags.WriteExSequenceStart(output, VideoCodec.H264, configuration);
+        }
+        else
+        {
+            FlvTags.WriteAvcSequenceHeader(output, configuration);
+        }
+    }
+
+    public override bool IsEnhanced => _enhanced;
+
+    /// <summary>The frame header's size: 5 bytes legacy; extended, 8 with a composition time and 5 without (CodedFramesX).</summary>
+    private int HeaderSize(int compositionTimeMs) => _enhanced && compositionTimeMs != 0 ? FlvTags.ExVideoHeaderSize + 3 : FlvTags.VideoHeaderSize;
+
+    private void WriteHeader(Span<byte> span, bool keyframe, int compositionTimeMs)
+    {
+        if (!_enhanced)
+        {
+            FlvTags.WriteVideoHeader(span, keyframe, FlvTags.AvcNalu, compositionTimeMs);
+            return;
+        }
+
+        int frameType = keyframe ? FlvTags.KeyFrame : FlvTags.InterFrame;
+        if (compositionTimeMs == 0)
+        {
+            FlvTags.WriteExVideoHeader(span, frameType, FlvTags.ExCodedFramesX, VideoCodec.H264);
+            return;
+        }
+
+        FlvTags.WriteExVideoHeader(span, frameType, FlvTags.ExCodedFrames, VideoCodec.H264);
+        span[5] = (byte)(compositionTimeMs >> 16);
+        span[6] = (byte)(compositionTimeMs >> 8);
+        span[7] = (byte)compositionTimeMs;
+    }
 
     public override string DeclaredForm => _nalLengthSize > 0
         ? $"the video media type says H.264 NAL units with {_nalLengthSize}-byte length prefixes (AVCC): is this Annex-B, or not H.264 at all?"

@@ -41,15 +41,18 @@ internal abstract class VideoTagBuilder
     /// <summary>Frame rate from the configuration, when known.</summary>
     public abstract double? FrameRate { get; }
 
-    /// <summary>The <c>videocodecid</c> onMetaData gives: 7 for H.264, the FourCC as a number for the others.</summary>
-    public double MetadataCodecId => Codec == VideoCodec.H264 ? 7 : FlvTags.FourCcOf(Codec);
+    /// <summary>True when the tags carry the Enhanced RTMP header (a FourCC); false for the legacy H.264 tag.</summary>
+    public virtual bool IsEnhanced => true;
+
+    /// <summary>The <c>videocodecid</c> onMetaData gives: 7 for legacy H.264, the FourCC as a number otherwise.</summary>
+    public double MetadataCodecId => IsEnhanced ? FlvTags.FourCcOf(Codec) : 7;
 
     /// <summary>What the media type declares, for the message of a frame that is not in that form.</summary>
     public abstract string DeclaredForm { get; }
 
-    public static VideoTagBuilder Create(VideoMediaType mediaType) => mediaType.Codec switch
+    public static VideoTagBuilder Create(VideoMediaType mediaType, bool enhancedH264 = false) => mediaType.Codec switch
     {
-        VideoCodec.H264 => new AvcTagBuilder(mediaType),
+        VideoCodec.H264 => new AvcTagBuilder(mediaType, enhancedH264),
         VideoCodec.Hevc => new HevcTagBuilder(mediaType),
         VideoCodec.Av1 => new Av1TagBuilder(mediaType),
         VideoCodec.Vp9 => new Vp9TagBuilder(mediaType),
@@ -68,7 +71,7 @@ internal abstract class VideoTagBuilder
     /// <returns>False when nothing was written.</returns>
     public virtual bool WriteSequenceEnd(IBufferWriter<byte> output)
     {
-        if (Codec == VideoCodec.H264)
+        if (!IsEnhanced)
         {
             return false;
         }

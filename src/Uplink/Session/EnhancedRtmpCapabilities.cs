@@ -11,7 +11,8 @@ namespace Uplink.Session;
 /// </summary>
 /// <param name="Video">The stream's video codec, null without video.</param>
 /// <param name="Audio">The stream's audio codec, null without audio.</param>
-internal sealed record EnhancedRtmpCapabilities(VideoCodec? Video, AudioCodec? Audio)
+/// <param name="EnhancedH264">H.264 goes out in the Enhanced RTMP form (<see cref="RtmpWriterOptions.EnhancedH264"/>).</param>
+internal sealed record EnhancedRtmpCapabilities(VideoCodec? Video, AudioCodec? Audio, bool EnhancedH264 = false)
 {
     private const int CanDecode = 0x01;
     private const int CanEncode = 0x02;
@@ -24,10 +25,13 @@ internal sealed record EnhancedRtmpCapabilities(VideoCodec? Video, AudioCodec? A
     private static readonly AudioCodec[] AudioCodecs = [AudioCodec.Opus, AudioCodec.Flac, AudioCodec.Ac3, AudioCodec.Eac3, AudioCodec.Mp3, AudioCodec.Aac];
 
     /// <summary>True when the stream needs Enhanced RTMP: a video codec other than H.264, or audio other than AAC and MP3.</summary>
-    public bool IsEnhanced => Video is VideoCodec v && v != VideoCodec.H264 || Audio is AudioCodec a && a is not (AudioCodec.Aac or AudioCodec.Mp3);
+    public bool IsEnhanced => EnhancedVideo || Audio is AudioCodec a && a is not (AudioCodec.Aac or AudioCodec.Mp3);
+
+    /// <summary>True when the video goes out with a FourCC: any codec but legacy H.264.</summary>
+    private bool EnhancedVideo => Video is VideoCodec v && (v != VideoCodec.H264 || EnhancedH264);
 
     /// <summary>For the writer's options.</summary>
-    public static EnhancedRtmpCapabilities For(RtmpWriterOptions options) => new(options.Video?.Codec, options.Audio?.Codec);
+    public static EnhancedRtmpCapabilities For(RtmpWriterOptions options) => new(options.Video?.Codec, options.Audio?.Codec, options.EnhancedH264);
 
     /// <summary>Adds the Enhanced RTMP properties to a <c>connect</c> command object, when the stream needs them.</summary>
     public void AddTo(AmfObject connect)
@@ -72,7 +76,7 @@ internal sealed record EnhancedRtmpCapabilities(VideoCodec? Video, AudioCodec? A
             return null;
         }
 
-        if (Video is VideoCodec v && v != VideoCodec.H264 && Refuses(answer, "videoFourCcInfoMap", FlvTags.FourCcOf(v)) is { } videoList)
+        if (EnhancedVideo && Video is VideoCodec v && Refuses(answer, "videoFourCcInfoMap", FlvTags.FourCcOf(v)) is { } videoList)
         {
             return $"the server does not take {Name(v)} video: its connect answer lists {videoList}";
         }
@@ -96,7 +100,7 @@ internal sealed record EnhancedRtmpCapabilities(VideoCodec? Video, AudioCodec? A
     public string? FindPublishRefusal(AmfObject? connectAnswer, RtmpServerStatus published)
     {
         bool listsCodecs = connectAnswer is not null && (connectAnswer["videoFourCcInfoMap"] is AmfObject || connectAnswer["fourCcList"] is IList<object?>);
-        if (Video is VideoCodec v && v != VideoCodec.H264 && !listsCodecs && published.Description == "Start publishing")
+        if (EnhancedVideo && Video is VideoCodec v && !listsCodecs && published.Description == "Start publishing")
         {
             return $"the server looks like nginx-rtmp (it answered publish with \"Start publishing\" and lists no Enhanced RTMP codecs), which drops {Name(v)} video: it would reach neither its players nor its recordings; publish H.264 to it";
         }
@@ -133,7 +137,7 @@ internal sealed record EnhancedRtmpCapabilities(VideoCodec? Video, AudioCodec? A
 
     private static string FourCcText(uint fourCc) => FlvFourCc.ToText(fourCc);
 
-    private static string Name(VideoCodec codec) => codec switch { VideoCodec.Hevc => "HEVC", VideoCodec.Av1 => "AV1", _ => "VP9" };
+    private static string Name(VideoCodec codec) => codec switch { VideoCodec.Hevc => "HEVC", VideoCodec.Av1 => "AV1", VideoCodec.Vp9 => "VP9", _ => "Enhanced RTMP H.264" };
 
     private static string Name(AudioCodec codec) => codec switch
     {

@@ -38,7 +38,7 @@ internal sealed class MediaStream : IDisposable
     {
         _options = options;
         _logger = logger;
-        Video = options.Video is null ? null : VideoTagBuilder.Create(options.Video);
+        Video = options.Video is null ? null : VideoTagBuilder.Create(options.Video, options.EnhancedH264);
         Audio = options.Audio is null ? null : AudioTagBuilder.Create(options.Audio);
         _interleaver = new Interleaver(Video is not null, Audio is not null, options.InterleaveWindow);
         _tagWriter = new ArenaMessageWriter(_arena);

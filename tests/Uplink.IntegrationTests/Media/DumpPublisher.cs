@@ -4,7 +4,7 @@ namespace Uplink.IntegrationTests.Media;
 public static class DumpPublisher
 {
     /// <summary>Connects, writes every packet in file order, disconnects.</summary>
-    public static async Task PublishAsync(PacketDump dump, string url, RtmpTlsOptions? tls = null)
+    public static async Task PublishAsync(PacketDump dump, string url, RtmpTlsOptions? tls = null, bool enhancedH264 = false)
     {
         await using var writer = new RtmpWriter(new RtmpWriterOptions
         {
@@ -12,6 +12,7 @@ public static class DumpPublisher
             Video = dump.Video is { } v ? VideoType(v) : null,
             Audio = dump.Audio is { } a ? AudioType(a) : null,
             AllowBFrames = true,
+            EnhancedH264 = enhancedH264,
             Tls = tls ?? new RtmpTlsOptions(),
         });
         await writer.ConnectAsync();

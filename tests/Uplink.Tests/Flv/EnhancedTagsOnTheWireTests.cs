@@ -34,6 +34,23 @@ public class EnhancedTagsOnTheWireTests
     }
 
     [Fact]
+    public async Task H264_goes_out_as_avc1_when_asked_and_in_the_legacy_tag_otherwise()
+    {
+        var units = Session.ElementaryStreams.VideoAccessUnits();
+        var enhanced = await PublishVideoAsync(VideoMediaType.H264AnnexB, units.Take(2), compositionMs: [0, 80], enhancedH264: true);
+        var legacy = await PublishVideoAsync(VideoMediaType.H264AnnexB, units.Take(2), compositionMs: [0, 80]);
+
+        Assert.Equal("90-61-76-63-31-01", BitConverter.ToString(enhanced[0].Payload, 0, 6)); // SequenceStart avc1, avcC version 1
+        Assert.Equal("93-61-76-63-31", BitConverter.ToString(enhanced[1].Payload, 0, 5)); // key, CodedFramesX
+        Assert.Equal("A1-61-76-63-31-00-00-50", BitConverter.ToString(enhanced[2].Payload, 0, 8)); // inter, CodedFrames, CTS 80
+        Assert.Equal("92-61-76-63-31", BitConverter.ToString(enhanced[^1].Payload));
+        Assert.Equal(enhanced[1].Payload[5..], legacy[1].Payload[5..]); // the same NAL units either way
+        Assert.Equal("17-00-00-00-00", BitConverter.ToString(legacy[0].Payload, 0, 5));
+        Assert.Equal("27-01-00-00-50", BitConverter.ToString(legacy[2].Payload, 0, 5));
+        Assert.Equal(3, legacy.Count); // no SequenceEnd in the legacy form
+    }
+
+    [Fact]
     public async Task Av1_goes_out_as_av01_without_temporal_delimiters_and_without_composition_time()
     {
         var units = IvfFile.Frames(Path.Combine(AppContext.BaseDirectory, "TestData", "Av1", "svt-main.ivf"));
@@ -171,10 +188,10 @@ public class EnhancedTagsOnTheWireTests
         Assert.Equal(48000d, properties["audiosamplerate"]);
     }
 
-    private static async Task<List<ReceivedMessage>> PublishVideoAsync(VideoMediaType type, IEnumerable<byte[]> frames, int[] compositionMs)
+    private static async Task<List<ReceivedMessage>> PublishVideoAsync(VideoMediaType type, IEnumerable<byte[]> frames, int[] compositionMs, bool enhancedH264 = false)
     {
         await using var server = new ScriptedRtmpServer();
-        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), Video = type, Audio = null, AllowBFrames = true }))
+        await using (var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), Video = type, Audio = null, AllowBFrames = true, EnhancedH264 = enhancedH264 }))
         {
             int i = 0;
             foreach (byte[] frame in frames)

@@ -37,4 +37,18 @@ public sealed class EnhancedCodecsSendPathTests
         var recording = await listener.WaitForRecordingAsync(PeerRoundTrip.RecordingTimeout);
         await RecordingComparison.AssertSameDecodedFramesAsync(clip, recording, $"RtmpWriter → {listener.Name}, {clip}");
     }
+
+    /// <summary>H.264 in the Enhanced RTMP form (<see cref="RtmpWriterOptions.EnhancedH264"/>), B-frames included, arrives frame-identical.</summary>
+    [Fact]
+    public async Task H264_sent_as_avc1_arrives_frame_identical()
+    {
+        var clip = await FfmpegLibraries.MakeClipAsync(new FfmpegClipOptions { Video = "h264", BFrames = true, Audio = "aac", Container = "mp4" });
+        var dump = await FfmpegLibraries.DumpPacketsAsync(clip);
+        await using var listener = await FfmpegRtmpListener.StartAsync();
+
+        await DumpPublisher.PublishAsync(dump, listener.PublishUrl(), enhancedH264: true);
+
+        var recording = await listener.WaitForRecordingAsync(PeerRoundTrip.RecordingTimeout);
+        await RecordingComparison.AssertSameDecodedFramesAsync(clip, recording, $"RtmpWriter (avc1) → {listener.Name}, {clip}");
+    }
 }
