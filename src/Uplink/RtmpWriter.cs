@@ -109,6 +109,8 @@ public sealed class RtmpWriter : IAsyncDisposable
     /// of the frame is sent; the writer stays usable).</exception>
     /// <exception cref="InvalidDataException">The access unit is malformed or not in the form the video media type declares (the
     /// message names the frame).</exception>
+    /// <exception cref="NotSupportedException">The frame is valid for its codec but RTMP cannot describe it (a VP9 4:4:0 key
+    /// frame; the message names the frame).</exception>
     /// <exception cref="RtmpException">The connection failed or was lost.</exception>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteVideoAsync(ReadOnlyMemory<byte> accessUnit, TimeSpan decodeTime, TimeSpan presentationTime, CancellationToken cancellationToken = default)

@@ -178,27 +178,18 @@ internal sealed class AvcTagBuilder : VideoTagBuilder
     public override bool IsEnhanced => _enhanced;
 
     /// <summary>The frame header's size: 5 bytes legacy; extended, 8 with a composition time and 5 without (CodedFramesX).</summary>
-    private int HeaderSize(int compositionTimeMs) => _enhanced && compositionTimeMs != 0 ? FlvTags.ExVideoHeaderSize + 3 : FlvTags.VideoHeaderSize;
+    private int HeaderSize(int compositionTimeMs) => _enhanced ? FlvTags.ExCodedFramesHeaderSize(compositionTimeMs) : FlvTags.VideoHeaderSize;
 
     private void WriteHeader(Span<byte> span, bool keyframe, int compositionTimeMs)
     {
-        if (!_enhanced)
+        if (_enhanced)
+        {
+            FlvTags.WriteExCodedFramesHeader(span, keyframe, VideoCodec.H264, compositionTimeMs);
+        }
+        else
         {
             FlvTags.WriteVideoHeader(span, keyframe, FlvTags.AvcNalu, compositionTimeMs);
-            return;
         }
-
-        int frameType = keyframe ? FlvTags.KeyFrame : FlvTags.InterFrame;
-        if (compositionTimeMs == 0)
-        {
-            FlvTags.WriteExVideoHeader(span, frameType, FlvTags.ExCodedFramesX, VideoCodec.H264);
-            return;
-        }
-
-        FlvTags.WriteExVideoHeader(span, frameType, FlvTags.ExCodedFrames, VideoCodec.H264);
-        span[5] = (byte)(compositionTimeMs >> 16);
-        span[6] = (byte)(compositionTimeMs >> 8);
-        span[7] = (byte)compositionTimeMs;
     }
 
     public override string DeclaredForm => _nalLengthSize > 0

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Uplink.Codecs;
 using Uplink.Codecs.Audio;
 
 namespace Uplink.Flv;
@@ -67,10 +68,7 @@ internal sealed class ExAudioTagBuilder : AudioTagBuilder
 
     public override bool WriteSequenceHeader(IBufferWriter<byte> output, ReadOnlySpan<byte> configuration)
     {
-        Span<byte> span = output.GetSpan(FlvTags.ExAudioHeaderSize + configuration.Length);
-        FlvTags.WriteExAudioHeader(span, FlvTags.ExSequenceStart, Codec);
-        configuration.CopyTo(span[FlvTags.ExAudioHeaderSize..]);
-        output.Advance(FlvTags.ExAudioHeaderSize + configuration.Length);
+        FlvTags.WriteExAudio(output, FlvTags.ExSequenceStart, Codec, configuration);
         return true;
     }
 
@@ -91,13 +89,8 @@ internal sealed class ExAudioTagBuilder : AudioTagBuilder
         return true;
     }
 
-    public override void WriteFrame(IBufferWriter<byte> output, ReadOnlySpan<byte> frame)
-    {
-        Span<byte> span = output.GetSpan(FlvTags.ExAudioHeaderSize + frame.Length);
-        FlvTags.WriteExAudioHeader(span, FlvTags.ExCodedFrames, Codec);
-        frame.CopyTo(span[FlvTags.ExAudioHeaderSize..]);
-        output.Advance(FlvTags.ExAudioHeaderSize + frame.Length);
-    }
+    public override void WriteFrame(IBufferWriter<byte> output, ReadOnlySpan<byte> frame) =>
+        FlvTags.WriteExAudio(output, FlvTags.ExCodedFrames, Codec, frame);
 
     public override void SetConfiguration(ReadOnlySpan<byte> configuration)
     {
@@ -126,7 +119,7 @@ internal sealed class ExAudioTagBuilder : AudioTagBuilder
         ConfigurationChanged = true;
     }
 
-    private string Name => Codec == AudioCodec.Ac3 ? "AC-3" : "E-AC-3";
+    private string Name => StreamDescription.Name(Codec);
 
     private Ac3SyncFrame ReadSyncFrame(ReadOnlySpan<byte> data, int offset)
     {

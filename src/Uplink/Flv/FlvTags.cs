@@ -79,6 +79,37 @@ internal static class FlvTags
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(destination[1..], FourCcOf(codec));
     }
 
+    /// <summary>The size of an extended coded-frames header: 8 with an SI24 composition time, 5 without (CodedFramesX).</summary>
+    public static int ExCodedFramesHeaderSize(int compositionTimeMs) => compositionTimeMs == 0 ? ExVideoHeaderSize : ExVideoHeaderSize + 3;
+
+    /// <summary>
+    /// Writes the header of an H.264 or HEVC frame in the extended form: CodedFramesX when the composition time is 0,
+    /// else CodedFrames with it (<see cref="ExCodedFramesHeaderSize"/> bytes).
+    /// </summary>
+    public static void WriteExCodedFramesHeader(Span<byte> destination, bool keyframe, VideoCodec codec, int compositionTimeMs)
+    {
+        int frameType = keyframe ? KeyFrame : InterFrame;
+        if (compositionTimeMs == 0)
+        {
+            WriteExVideoHeader(destination, frameType, ExCodedFramesX, codec);
+            return;
+        }
+
+        WriteExVideoHeader(destination, frameType, ExCodedFrames, codec);
+        destination[5] = (byte)(compositionTimeMs >> 16);
+        destination[6] = (byte)(compositionTimeMs >> 8);
+        destination[7] = (byte)compositionTimeMs;
+    }
+
+    /// <summary>Writes an extended audio tag body: the header with <paramref name="packetType"/>, then <paramref name="body"/>.</summary>
+    public static void WriteExAudio(IBufferWriter<byte> output, int packetType, AudioCodec codec, ReadOnlySpan<byte> body)
+    {
+        Span<byte> span = output.GetSpan(ExAudioHeaderSize + body.Length);
+        WriteExAudioHeader(span, packetType, codec);
+        body.CopyTo(span[ExAudioHeaderSize..]);
+        output.Advance(ExAudioHeaderSize + body.Length);
+    }
+
     /// <summary>Writes the 5-byte extended audio header: SoundFormat 9 (ExHeader), packet type, FourCC.</summary>
     public static void WriteExAudioHeader(Span<byte> destination, int packetType, AudioCodec codec)
     {

@@ -10,7 +10,6 @@ namespace Uplink.Flv;
 /// </summary>
 internal sealed class HevcTagBuilder : VideoTagBuilder
 {
-    private const int CompositionTimeSize = 3;
     private readonly int _nalLengthSize;
     private readonly HevcParameterSets _parameterSets = new();
 
@@ -49,21 +48,9 @@ internal sealed class HevcTagBuilder : VideoTagBuilder
             ConfigurationChanged = true;
         }
 
-        int header = compositionTimeMs == 0 ? FlvTags.ExVideoHeaderSize : FlvTags.ExVideoHeaderSize + CompositionTimeSize;
+        int header = FlvTags.ExCodedFramesHeaderSize(compositionTimeMs);
         Span<byte> span = output.GetSpan(header + info.SampleSize);
-        int frameType = info.IsKeyframe ? FlvTags.KeyFrame : FlvTags.InterFrame;
-        if (compositionTimeMs == 0)
-        {
-            FlvTags.WriteExVideoHeader(span, frameType, FlvTags.ExCodedFramesX, VideoCodec.Hevc);
-        }
-        else
-        {
-            FlvTags.WriteExVideoHeader(span, frameType, FlvTags.ExCodedFrames, VideoCodec.Hevc);
-            span[5] = (byte)(compositionTimeMs >> 16);
-            span[6] = (byte)(compositionTimeMs >> 8);
-            span[7] = (byte)compositionTimeMs;
-        }
-
+        FlvTags.WriteExCodedFramesHeader(span, info.IsKeyframe, VideoCodec.Hevc, compositionTimeMs);
         int written = HevcAccessUnit.WriteSample(accessUnit, _nalLengthSize, span[header..]);
         IsNonReference = info.IsNonReference;
         output.Advance(header + written);

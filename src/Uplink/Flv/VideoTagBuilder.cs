@@ -1,5 +1,7 @@
 using System.Buffers;
 
+using Uplink.Codecs;
+
 namespace Uplink.Flv;
 
 /// <summary>
@@ -12,13 +14,7 @@ internal abstract class VideoTagBuilder
     public abstract VideoCodec Codec { get; }
 
     /// <summary>The codec as messages name it: H.264, HEVC, AV1, VP9.</summary>
-    public string CodecName => Codec switch
-    {
-        VideoCodec.H264 => "H.264",
-        VideoCodec.Hevc => "HEVC",
-        VideoCodec.Av1 => "AV1",
-        _ => "VP9",
-    };
+    public string CodecName => StreamDescription.Name(Codec);
 
     /// <summary>The current decoder configuration record (avcC, hvcC, av1C, vpcC), null until known.</summary>
     public byte[]? DecoderConfiguration { get; protected set; }

@@ -65,14 +65,7 @@ public sealed partial class AudioMediaType
 
     private string DescribeEnhanced()
     {
-        string name = Codec switch
-        {
-            AudioCodec.Opus => "Opus",
-            AudioCodec.Flac => "FLAC",
-            AudioCodec.Ac3 => "AC-3",
-            AudioCodec.Eac3 => "E-AC-3",
-            _ => "MP3",
-        };
+        string name = Codecs.StreamDescription.Name(Codec);
         return name + DescribeRateAndChannels();
     }
 }

@@ -99,12 +99,7 @@ public sealed partial class VideoMediaType
 
     private string DescribeEnhanced()
     {
-        var text = new StringBuilder(Codec switch
-        {
-            VideoCodec.Hevc => "HEVC",
-            VideoCodec.Av1 => "AV1",
-            _ => "VP9",
-        });
+        var text = new StringBuilder(Codecs.StreamDescription.Name(Codec));
         if (DecoderConfiguration.IsEmpty)
         {
             return text.Append(Codec switch

@@ -1,3 +1,4 @@
+using Uplink.Codecs;
 using Uplink.Flv;
 using Uplink.Flv.Parsing;
 using Uplink.Protocol.Amf;
@@ -45,7 +46,7 @@ internal sealed record EnhancedRtmpCapabilities(VideoCodec? Video, AudioCodec? A
         var video = new AmfObject();
         foreach (VideoCodec codec in VideoCodecs)
         {
-            string fourCc = FourCcText(FlvTags.FourCcOf(codec));
+            string fourCc = FlvFourCc.ToText(FlvTags.FourCcOf(codec));
             fourCcs.Add(fourCc);
             video.Add(fourCc, (double)CanEncode);
         }
@@ -53,7 +54,7 @@ internal sealed record EnhancedRtmpCapabilities(VideoCodec? Video, AudioCodec? A
         var audio = new AmfObject();
         foreach (AudioCodec codec in AudioCodecs)
         {
-            string fourCc = FourCcText(FlvTags.FourCcOf(codec));
+            string fourCc = FlvFourCc.ToText(FlvTags.FourCcOf(codec));
             fourCcs.Add(fourCc);
             audio.Add(fourCc, (double)CanEncode);
         }
@@ -83,7 +84,7 @@ internal sealed record EnhancedRtmpCapabilities(VideoCodec? Video, AudioCodec? A
 
         if (Audio is AudioCodec a && a is not (AudioCodec.Aac or AudioCodec.Mp3) && Refuses(answer, "audioFourCcInfoMap", FlvTags.FourCcOf(a)) is { } audioList)
         {
-            return $"the server does not take {Name(a)} audio: its connect answer lists {audioList}";
+            return $"the server does not take {StreamDescription.Name(a)} audio: its connect answer lists {audioList}";
         }
 
         return null;
@@ -111,7 +112,7 @@ internal sealed record EnhancedRtmpCapabilities(VideoCodec? Video, AudioCodec? A
     /// <returns>What the server lists, when it lists codecs and not this one; null when it takes it or lists nothing.</returns>
     private static string? Refuses(AmfObject answer, string mapName, uint fourCc)
     {
-        string wanted = FourCcText(fourCc);
+        string wanted = FlvFourCc.ToText(fourCc);
         if (answer[mapName] is AmfObject map)
         {
             foreach ((string key, object? value) in map.Properties)
@@ -135,15 +136,5 @@ internal sealed record EnhancedRtmpCapabilities(VideoCodec? Video, AudioCodec? A
         return null;
     }
 
-    private static string FourCcText(uint fourCc) => FlvFourCc.ToText(fourCc);
-
-    private static string Name(VideoCodec codec) => codec switch { VideoCodec.Hevc => "HEVC", VideoCodec.Av1 => "AV1", VideoCodec.Vp9 => "VP9", _ => "Enhanced RTMP H.264" };
-
-    private static string Name(AudioCodec codec) => codec switch
-    {
-        AudioCodec.Opus => "Opus",
-        AudioCodec.Flac => "FLAC",
-        AudioCodec.Ac3 => "AC-3",
-        _ => "E-AC-3",
-    };
+    private static string Name(VideoCodec codec) => codec == VideoCodec.H264 ? "Enhanced RTMP H.264" : StreamDescription.Name(codec);
 }
