@@ -38,7 +38,7 @@ internal sealed class ExAudioTagBuilder : AudioTagBuilder
             return base.NextFrame(data, out samples, out sampleRate);
         }
 
-        Ac3SyncFrame frame = ReadSyncFrame(data, 0);
+        Ac3SyncFrame frame = ReadSyncFrame(data);
         int length = frame.Length;
 
         // An E-AC-3 access unit is an independent frame and the dependent substreams that extend it: one message.
@@ -49,7 +49,7 @@ internal sealed class ExAudioTagBuilder : AudioTagBuilder
 
         if (length > data.Length)
         {
-            throw new InvalidDataException($"{Name} frame at offset 0 declares {length} bytes but only {data.Length} remain");
+            throw new InvalidDataException($"{Name} frame declares {length} bytes but only {data.Length} remain");
         }
 
         if (Configuration is null || frame.SampleRate != _sampleRate || frame.Channels != _channels)
@@ -121,21 +121,22 @@ internal sealed class ExAudioTagBuilder : AudioTagBuilder
 
     private string Name => StreamDescription.Name(Codec);
 
-    private Ac3SyncFrame ReadSyncFrame(ReadOnlySpan<byte> data, int offset)
+    /// <summary>The independent syncframe at the start of <paramref name="data"/> (the rest of the write).</summary>
+    private Ac3SyncFrame ReadSyncFrame(ReadOnlySpan<byte> data)
     {
-        if (Ac3SyncFrame.TryRead(data[offset..], out string? problem) is not { } frame)
+        if (Ac3SyncFrame.TryRead(data, out string? problem) is not { } frame)
         {
-            throw new InvalidDataException($"no valid {Name} syncframe at offset {offset}: {problem}");
+            throw new InvalidDataException($"no valid {Name} syncframe: {problem}");
         }
 
         if (frame.IsEnhanced != (Codec == AudioCodec.Eac3))
         {
-            throw new InvalidDataException($"the frame at offset {offset} is {(frame.IsEnhanced ? "E-AC-3" : "AC-3")}, but the audio media type says {Name}");
+            throw new InvalidDataException($"the frame is {(frame.IsEnhanced ? "E-AC-3" : "AC-3")}, but the audio media type says {Name}");
         }
 
         if (frame.IsDependent)
         {
-            throw new InvalidDataException($"the E-AC-3 frame at offset {offset} is a dependent substream with no independent frame before it");
+            throw new InvalidDataException("the E-AC-3 frame is a dependent substream with no independent frame before it");
         }
 
         return frame;

@@ -24,12 +24,12 @@ internal sealed class Mp3TagBuilder : AudioTagBuilder
     {
         if (MpegAudioFrameHeader.TryRead(data, out string? problem) is not { } header)
         {
-            throw new InvalidDataException($"no valid MP3 frame header at offset 0: {problem}");
+            throw new InvalidDataException($"no valid MP3 frame header: {problem}");
         }
 
         if (header.Length > data.Length)
         {
-            throw new InvalidDataException($"MP3 frame at offset 0 declares {header.Length} bytes but only {data.Length} remain");
+            throw new InvalidDataException($"MP3 frame declares {header.Length} bytes but only {data.Length} remain");
         }
 
         if (Configuration is null || header.SampleRate != _sampleRate || header.Channels != _channels)

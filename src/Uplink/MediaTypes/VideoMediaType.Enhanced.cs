@@ -22,9 +22,6 @@ public sealed partial class VideoMediaType
 
     private static VideoMediaType Vp9InBand { get; } = new(0, [], null, VideoCodec.Vp9);
 
-    /// <summary>The profile and level the configuration states, for example "Main 10 4.1"; null when unknown.</summary>
-    public string? ProfileAndLevel => _profileAndLevel;
-
     /// <summary>Length-prefixed HEVC samples described by an HEVCDecoderConfigurationRecord.</summary>
     /// <param name="hevcDecoderConfigurationRecord">The hvcC; its lengthSizeMinusOne gives the samples' NAL length size.</param>
     /// <exception cref="ArgumentException">The record is malformed or holds no SPS.</exception>

@@ -163,7 +163,7 @@ public class EnhancedTagsOnTheWireTests
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(async () => await writer.WriteAudioAsync(six, TimeSpan.Zero));
 
-        Assert.Equal("audio frame 2 (offset 768 of this write): no valid AC-3 syncframe at offset 0: no AC-3 syncword (0x0B77)", error.Message);
+        Assert.Equal("audio frame 2 (offset 768 of this write): no valid AC-3 syncframe: no AC-3 syncword (0x0B77)", error.Message);
     }
 
     [Fact]
