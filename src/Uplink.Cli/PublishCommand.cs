@@ -88,6 +88,7 @@ internal static class PublishCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only warnings and errors on stderr: no status lines, progress or summary (--json output is unchanged)." };
         var timecode = new Option<double?>("--timecode") { Description = "Embed timecode: an onFI data message (date sd, time st of the wall clock at the stream's start, advanced by media time) every SECONDS of media (default 1), as Flash Media Live Encoder does.", Arity = ArgumentArity.ZeroOrOne, HelpName = "SECONDS" };
         var smpteTimecode = new Option<bool>("--smpte-timecode") { Description = "Also send tc (implies --timecode 1 when that is not given), the SMPTE timecode HH:MM:SS:FF (non-drop-frame) of the stream time at the video's frame rate (or --fps)." };
+        var enhancedH264 = new Option<bool>("--enhanced-h264") { Description = "Send H.264 in the Enhanced RTMP form (FourCC avc1) instead of the legacy tag every server reads; for servers that want it (FFmpeg 8, YouTube)." };
         var noBFrames = new Option<bool>("--no-b-frames") { Description = "Refuse B-frames: a video frame whose PTS differs from its DTS fails the publish (exit 2) naming the frame." };
         OptionChecks.Add(timecode, (r, value) =>
         {
@@ -160,6 +161,7 @@ internal static class PublishCommand
         publish.Options.Add(timecode);
         publish.Options.Add(smpteTimecode);
         publish.Options.Add(noBFrames);
+        publish.Options.Add(enhancedH264);
         var publishConnection = new ConnectionOptions();
         publishConnection.AddTo(publish);
         publish.SetAction((result, cancellationToken) =>
@@ -188,7 +190,8 @@ internal static class PublishCommand
                 result.GetValue(smpteTimecode),
                 result.GetValue(noBFrames),
                 result.GetValue(quiet),
-                result.GetValue(waitForServer));
+                result.GetValue(waitForServer),
+                result.GetValue(enhancedH264));
             return new PublishRunner(settings, Console.Out, Console.Error).RunAsync(cancellationToken);
         });
 

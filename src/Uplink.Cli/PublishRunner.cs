@@ -80,6 +80,7 @@ internal sealed class PublishRunner
                     ? new RtmpTimecodeOptions { Interval = TimeSpan.FromSeconds(timecodeSeconds), SmpteTimecode = _settings.SmpteTimecode, FrameRate = _settings.FrameRate }
                     : null,
                 AllowBFrames = !_settings.NoBFrames,
+                EnhancedH264 = _settings.EnhancedH264,
             };
             options = _settings.Connection.Apply(options, url, _output) with
             {

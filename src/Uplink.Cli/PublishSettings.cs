@@ -25,4 +25,5 @@ internal sealed record PublishSettings(
     bool SmpteTimecode = false,
     bool NoBFrames = false,
     bool Quiet = false,
-    bool WaitForServer = false);
+    bool WaitForServer = false,
+    bool EnhancedH264 = false);

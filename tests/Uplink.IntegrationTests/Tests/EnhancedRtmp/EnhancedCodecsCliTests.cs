@@ -60,6 +60,20 @@ public sealed class EnhancedCodecsCliTests(NodeMediaServerRtmpsFixture fixture) 
         await RecordingComparison.AssertSameDecodedFramesAsync(clip, recording, $"uplink publish → {listener.Name}");
     }
 
+    /// <summary><c>--enhanced-h264</c>: H.264 with B-frames as <c>avc1</c> arrives frame-identical.</summary>
+    [Fact]
+    public async Task Enhanced_h264_from_the_cli_is_recorded_frame_identical()
+    {
+        var clip = await FfmpegLibraries.MakeClipAsync(new FfmpegClipOptions { Video = "h264", BFrames = true, Audio = "opus", Container = "mkv" });
+        await using var listener = await FfmpegRtmpListener.StartAsync();
+
+        var result = await UplinkCli.RunAsync(["publish", clip, listener.PublishUrl(), "--no-realtime", "--enhanced-h264"], Timeout);
+
+        Assert.True(!result.TimedOut && result.ExitCode == 0, result.Describe());
+        var recording = await listener.WaitForRecordingAsync(PeerRoundTrip.RecordingTimeout);
+        await RecordingComparison.AssertSameDecodedFramesAsync(clip, recording, $"uplink publish --enhanced-h264 → {listener.Name}");
+    }
+
     /// <summary>
     /// An MP4 with negative composition offsets (<c>-movflags negative_cts_offsets</c>, ctts version 1): its decode times
     /// move back as FFmpeg's do, so the B-frames are published instead of refused as shown before they are decoded.

@@ -28,6 +28,18 @@ public sealed class EnhancedCodecsNginxTests(NginxRtmpFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Enhanced_h264_to_nginx_rtmp_exits_3_and_the_legacy_form_is_published()
+    {
+        var clip = await FfmpegLibraries.MakeClipAsync(new FfmpegClipOptions { Video = "h264", Audio = "aac", Container = "mp4" });
+
+        var enhanced = await UplinkCli.RunAsync(["publish", clip, fixture.Peer.PublishUrl(StreamNames.Next("nginx-avc1")), "--no-realtime", "--enhanced-h264"], Timeout);
+        var legacy = await UplinkCli.RunAsync(["publish", clip, fixture.Peer.PublishUrl(StreamNames.Next("nginx-avc")), "--no-realtime"], Timeout);
+
+        Assert.Contains("drops Enhanced RTMP H.264 video", CliAssert.FailedWithOneErrorLine(enhanced, 3), StringComparison.Ordinal);
+        Assert.True(!legacy.TimedOut && legacy.ExitCode == 0, legacy.Describe());
+    }
+
+    [Fact]
     public async Task H264_with_opus_to_nginx_rtmp_is_recorded_frame_identical()
     {
         var clip = await FfmpegLibraries.MakeClipAsync(new FfmpegClipOptions { Video = "h264", Audio = "opus", Container = "mkv" });
