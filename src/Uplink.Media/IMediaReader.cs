@@ -16,6 +16,16 @@ public interface IMediaReader : IAsyncDisposable
     AudioMediaType? Audio { get; }
 
     /// <summary>
+    /// Every video track the reader can deliver, the default one (<see cref="Video"/>) first; a frame's
+    /// <see cref="MediaFrame.TrackIndex"/> indexes this list. Frames of tracks after the first come only with
+    /// <see cref="MediaReaderOptions.AllTracks"/>.
+    /// </summary>
+    IReadOnlyList<VideoMediaType> VideoTracks => Video is null ? [] : [Video];
+
+    /// <summary>Every audio track the reader can deliver, the default one (<see cref="Audio"/>) first (see <see cref="VideoTracks"/>).</summary>
+    IReadOnlyList<AudioMediaType> AudioTracks => Audio is null ? [] : [Audio];
+
+    /// <summary>
     /// The input's duration as its header declares it (FLV onMetaData, MP4 moov, Matroska Info), known before the first
     /// frame; null when it declares none (MPEG-TS, raw H.264 or AAC, an FLV without a positive duration, a live MKV).
     /// </summary>

@@ -27,10 +27,16 @@ namespace Uplink.Media;
 /// from MPEG-TS a whole PES payload).
 /// The memory belongs to the reader and is valid only until its next read.
 /// </param>
+/// <param name="TrackIndex">
+/// Which track of its kind the frame belongs to: the index into <see cref="IMediaReader.VideoTracks"/> or
+/// <see cref="IMediaReader.AudioTracks"/>, 0 being the input's default track. Readers give frames of other tracks than 0
+/// only when opened with <see cref="MediaReaderOptions.AllTracks"/>.
+/// </param>
 public readonly record struct MediaFrame(
     MediaTrack Track,
     TimeSpan Dts,
     TimeSpan Pts,
     bool IsKeyframe,
     bool IsConfiguration,
-    ReadOnlyMemory<byte> Data);
+    ReadOnlyMemory<byte> Data,
+    int TrackIndex = 0);

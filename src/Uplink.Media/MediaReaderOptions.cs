@@ -7,6 +7,13 @@ public sealed record MediaReaderOptions
     public bool LeaveOpen { get; init; }
 
     /// <summary>
+    /// Deliver the frames of every video and audio track (<see cref="IMediaReader.VideoTracks"/>,
+    /// <see cref="IMediaReader.AudioTracks"/>), each frame naming its track in <see cref="MediaFrame.TrackIndex"/>;
+    /// false (the default) delivers the default video and audio track only.
+    /// </summary>
+    public bool AllTracks { get; init; }
+
+    /// <summary>
     /// Called with one line for each piece of damage the reader skipped and went on (a lost sync byte, a
     /// continuity gap, a truncated last frame); null to ignore them.
     /// </summary>
