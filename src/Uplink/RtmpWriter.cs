@@ -9,7 +9,8 @@ using Uplink.Streaming;
 namespace Uplink;
 
 /// <summary>
-/// Publishes H.264 video and AAC audio as a live RTMP stream. Connect first (the connection test) or let the
+/// Publishes video and audio (H.264, HEVC, AV1, VP9; AAC, Opus, FLAC, AC-3, E-AC-3, MP3) as a live RTMP stream, one
+/// track of each kind or several (Enhanced RTMP Multitrack: <see cref="RtmpWriterOptions.AdditionalVideoTracks"/>). Connect first (the connection test) or let the
 /// first write connect; write access units and audio frames from one or two threads; disconnect to end the
 /// stream cleanly. What reaches the server is interleaved by timestamp; each track's DTS must not go backwards.
 /// </summary>
@@ -112,10 +113,25 @@ public sealed class RtmpWriter : IAsyncDisposable
     /// <exception cref="NotSupportedException">The frame is valid for its codec but RTMP cannot describe it (a VP9 4:4:0 key
     /// frame; the message names the frame).</exception>
     /// <exception cref="RtmpException">The connection failed or was lost.</exception>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask WriteVideoAsync(ReadOnlyMemory<byte> accessUnit, TimeSpan decodeTime, TimeSpan presentationTime, CancellationToken cancellationToken = default)
+    public ValueTask WriteVideoAsync(ReadOnlyMemory<byte> accessUnit, TimeSpan decodeTime, TimeSpan presentationTime, CancellationToken cancellationToken = default)
     {
         VideoTagBuilder video = _stream.Video ?? throw new InvalidOperationException("This writer has no video input (RtmpWriterOptions.Video is null).");
+        return WriteVideoCoreAsync(video, accessUnit, decodeTime, presentationTime, cancellationToken);
+    }
+
+    /// <summary>Writes one video frame to video track <paramref name="track"/> (0, <see cref="RtmpWriterOptions.Video"/>; 1 and up, <see cref="RtmpWriterOptions.AdditionalVideoTracks"/>).</summary>
+    /// <param name="track">The track: its DTS order, configuration and keyframes are its own.</param>
+    /// <param name="accessUnit">In the form the track's media type declares.</param>
+    /// <param name="decodeTime">Decode timestamp (DTS); must not go backwards within the track.</param>
+    /// <param name="presentationTime">Presentation timestamp (PTS).</param>
+    /// <param name="cancellationToken">Cancels waiting for the connection or the socket.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The writer has no such video track.</exception>
+    public ValueTask WriteVideoAsync(int track, ReadOnlyMemory<byte> accessUnit, TimeSpan decodeTime, TimeSpan presentationTime, CancellationToken cancellationToken = default) =>
+        WriteVideoCoreAsync(_stream.VideoTrack(track), accessUnit, decodeTime, presentationTime, cancellationToken);
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WriteVideoCoreAsync(VideoTagBuilder video, ReadOnlyMemory<byte> accessUnit, TimeSpan decodeTime, TimeSpan presentationTime, CancellationToken cancellationToken)
+    {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -152,16 +168,30 @@ public sealed class RtmpWriter : IAsyncDisposable
     /// <param name="frame">In the form the audio media type declares.</param>
     /// <param name="timestamp">Presentation time of the (first) frame; must not go backwards.</param>
     /// <param name="cancellationToken">Cancels waiting for the connection or the socket.</param>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask WriteAudioAsync(ReadOnlyMemory<byte> frame, TimeSpan timestamp, CancellationToken cancellationToken = default)
+    public ValueTask WriteAudioAsync(ReadOnlyMemory<byte> frame, TimeSpan timestamp, CancellationToken cancellationToken = default)
     {
         AudioTagBuilder audio = _stream.Audio ?? throw new InvalidOperationException("This writer has no audio input (RtmpWriterOptions.Audio is null).");
+        return WriteAudioCoreAsync(audio, frame, timestamp, cancellationToken);
+    }
+
+    /// <summary>Writes audio to audio track <paramref name="track"/> (0, <see cref="RtmpWriterOptions.Audio"/>; 1 and up, <see cref="RtmpWriterOptions.AdditionalAudioTracks"/>).</summary>
+    /// <param name="track">The track: its timestamp order and configuration are its own.</param>
+    /// <param name="frame">In the form the track's media type declares.</param>
+    /// <param name="timestamp">Presentation time of the (first) frame; must not go backwards within the track.</param>
+    /// <param name="cancellationToken">Cancels waiting for the connection or the socket.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The writer has no such audio track.</exception>
+    public ValueTask WriteAudioAsync(int track, ReadOnlyMemory<byte> frame, TimeSpan timestamp, CancellationToken cancellationToken = default) =>
+        WriteAudioCoreAsync(_stream.AudioTrack(track), frame, timestamp, cancellationToken);
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WriteAudioCoreAsync(AudioTagBuilder audio, ReadOnlyMemory<byte> frame, TimeSpan timestamp, CancellationToken cancellationToken)
+    {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             await _destination.EnsureWritableAsync(cancellationToken).ConfigureAwait(false);
-            _stream.CheckAudioOrder(frame.Span, timestamp);
+            _stream.CheckAudioOrder(audio, frame.Span, timestamp);
             if (_stream.Video is null)
             {
                 // Audio alone: every frame is a place to follow a server's ReconnectRequest.
@@ -199,9 +229,19 @@ public sealed class RtmpWriter : IAsyncDisposable
     }
 
     /// <summary>Replaces the video configuration record (avcC, hvcC, av1C, vpcC) mid-stream; a new sequence header goes out before the next frame.</summary>
-    public async ValueTask SetVideoConfigurationAsync(ReadOnlyMemory<byte> decoderConfigurationRecord, CancellationToken cancellationToken = default)
+    public ValueTask SetVideoConfigurationAsync(ReadOnlyMemory<byte> decoderConfigurationRecord, CancellationToken cancellationToken = default)
     {
         VideoTagBuilder video = _stream.Video ?? throw new InvalidOperationException("This writer has no video input (RtmpWriterOptions.Video is null).");
+        return SetVideoConfigurationCoreAsync(video, decoderConfigurationRecord, cancellationToken);
+    }
+
+    /// <summary>Replaces video track <paramref name="track"/>'s configuration record mid-stream (see <see cref="SetVideoConfigurationAsync(ReadOnlyMemory{byte}, CancellationToken)"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The writer has no such video track.</exception>
+    public ValueTask SetVideoConfigurationAsync(int track, ReadOnlyMemory<byte> decoderConfigurationRecord, CancellationToken cancellationToken = default) =>
+        SetVideoConfigurationCoreAsync(_stream.VideoTrack(track), decoderConfigurationRecord, cancellationToken);
+
+    private async ValueTask SetVideoConfigurationCoreAsync(VideoTagBuilder video, ReadOnlyMemory<byte> decoderConfigurationRecord, CancellationToken cancellationToken)
+    {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -214,9 +254,19 @@ public sealed class RtmpWriter : IAsyncDisposable
     }
 
     /// <summary>Replaces the audio configuration (AAC AudioSpecificConfig, OpusHead, FLAC STREAMINFO) mid-stream; a new sequence header goes out before the next frame.</summary>
-    public async ValueTask SetAudioConfigurationAsync(ReadOnlyMemory<byte> audioSpecificConfig, CancellationToken cancellationToken = default)
+    public ValueTask SetAudioConfigurationAsync(ReadOnlyMemory<byte> audioSpecificConfig, CancellationToken cancellationToken = default)
     {
         AudioTagBuilder audio = _stream.Audio ?? throw new InvalidOperationException("This writer has no audio input (RtmpWriterOptions.Audio is null).");
+        return SetAudioConfigurationCoreAsync(audio, audioSpecificConfig, cancellationToken);
+    }
+
+    /// <summary>Replaces audio track <paramref name="track"/>'s configuration mid-stream (see <see cref="SetAudioConfigurationAsync(ReadOnlyMemory{byte}, CancellationToken)"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The writer has no such audio track.</exception>
+    public ValueTask SetAudioConfigurationAsync(int track, ReadOnlyMemory<byte> audioSpecificConfig, CancellationToken cancellationToken = default) =>
+        SetAudioConfigurationCoreAsync(_stream.AudioTrack(track), audioSpecificConfig, cancellationToken);
+
+    private async ValueTask SetAudioConfigurationCoreAsync(AudioTagBuilder audio, ReadOnlyMemory<byte> audioSpecificConfig, CancellationToken cancellationToken)
+    {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

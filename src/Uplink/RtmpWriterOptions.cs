@@ -57,6 +57,18 @@ public sealed record RtmpWriterOptions
     /// video as it comes until audio is written).</summary>
     public AudioMediaType? Audio { get; init; } = AudioMediaType.AacAdts;
 
+    /// <summary>
+    /// Video tracks beside <see cref="Video"/> (track 0, the default): tracks 1, 2, … in list order, each with its own codec
+    /// and media type — a rendition ladder, another camera. They go out as Enhanced RTMP Multitrack packets (the default
+    /// track stays in the form every server reads); write them with <see cref="RtmpWriter.WriteVideoAsync(int, ReadOnlyMemory{byte}, TimeSpan, TimeSpan, CancellationToken)"/>.
+    /// A server that cannot take Multitrack (nginx-rtmp, or one whose connect answer lacks the capability) is sent the
+    /// default tracks only, with a warning. In live mode, congestion drops the highest-bitrate video tracks first. At most 255.
+    /// </summary>
+    public IReadOnlyList<VideoMediaType> AdditionalVideoTracks { get; init; } = [];
+
+    /// <summary>Audio tracks beside <see cref="Audio"/> (track 0, the default): another language, a commentary (see <see cref="AdditionalVideoTracks"/>).</summary>
+    public IReadOnlyList<AudioMediaType> AdditionalAudioTracks { get; init; } = [];
+
     /// <summary>Outgoing chunk size, sent to the server before <c>connect</c> (<see cref="MinChunkSize"/> to <see cref="MaxChunkSize"/>; default 4096).</summary>
     public int ChunkSize { get; init; } = 4096;
 
@@ -234,12 +246,42 @@ public sealed record RtmpWriterOptions
         {
             throw new ArgumentException("At least one of Video and Audio must be set.", nameof(Video));
         }
+
+        ValidateTracks(AdditionalVideoTracks, Video is not null, nameof(AdditionalVideoTracks), nameof(Video));
+        ValidateTracks(AdditionalAudioTracks, Audio is not null, nameof(AdditionalAudioTracks), nameof(Audio));
+    }
+
+    private static void ValidateTracks<T>(IReadOnlyList<T>? tracks, bool hasDefault, string name, string defaultName)
+        where T : class
+    {
+        if (tracks is null)
+        {
+            throw new ArgumentException($"{name} must not be null (an empty list for none).", name);
+        }
+
+        if (tracks.Count > 0 && !hasDefault)
+        {
+            throw new ArgumentException($"{name} needs {defaultName} set: track 0 is the default track, which every server is sent.", name);
+        }
+
+        if (tracks.Count > byte.MaxValue)
+        {
+            throw new ArgumentException($"{name} holds {tracks.Count} tracks; Enhanced RTMP track ids go up to 255.", name);
+        }
+
+        for (int i = 0; i < tracks.Count; i++)
+        {
+            if (tracks[i] is null)
+            {
+                throw new ArgumentException($"{name}[{i}] (track {i + 1}) is null.", name);
+            }
+        }
     }
 
     /// <summary>Shows the settings without secrets (the URL's password and stream name are masked).</summary>
     public override string ToString()
     {
         string url = RtmpUrl.TryParse(Url, out RtmpUrl? parsed, out _) ? parsed.ToString() : "(invalid URL)";
-        return $"RtmpWriterOptions {{ Url = {url}, Video = {Video?.ToString() ?? "none"}, Audio = {Audio?.ToString() ?? "none"}, ChunkSize = {ChunkSize}, TcpNoDelay = {TcpNoDelay}, OutputBufferSize = {OutputBufferSize}, LiveMode = {LiveMode} }}";
+        return $"RtmpWriterOptions {{ Url = {url}, Video = {Video?.ToString() ?? "none"}, Audio = {Audio?.ToString() ?? "none"}, {(AdditionalVideoTracks.Count + AdditionalAudioTracks.Count > 0 ? $"AdditionalVideoTracks = {AdditionalVideoTracks.Count}, AdditionalAudioTracks = {AdditionalAudioTracks.Count}, " : "")}ChunkSize = {ChunkSize}, TcpNoDelay = {TcpNoDelay}, OutputBufferSize = {OutputBufferSize}, LiveMode = {LiveMode} }}";
     }
 }

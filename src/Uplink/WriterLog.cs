@@ -34,4 +34,13 @@ internal static partial class WriterLog
 
     [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Audio frame at {Pts} dropped: no AAC configuration known yet")]
     public static partial void AudioWithoutConfiguration(ILogger logger, TimeSpan pts);
+
+    [LoggerMessage(EventId = 1110, Level = LogLevel.Warning, Message = "The server gets the default video and audio tracks only, in the form every server reads: {Reason}")]
+    public static partial void DefaultTracksOnly(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1111, Level = LogLevel.Warning, Message = "Live mode stopped sending video track {Track} (the highest bitrate left) to keep the lower renditions on air; it resumes at a keyframe once the network keeps up")]
+    public static partial void RenditionSuspended(ILogger logger, int track);
+
+    [LoggerMessage(EventId = 1112, Level = LogLevel.Information, Message = "Live mode sends video track {Track} again, from its next keyframe")]
+    public static partial void RenditionResumed(ILogger logger, int track);
 }

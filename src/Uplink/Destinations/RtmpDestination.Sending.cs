@@ -232,15 +232,28 @@ internal sealed partial class RtmpDestination
                 {
                     while (_queue.TryPeekUnsent(out OutgoingMessage message))
                     {
-                        if (link.WaitForKeyframe && message.IsVideoInterFrame)
+                        if (!link.Carries(message))
                         {
-                            // After a reconnect whose GOP start was not kept: video resumes on the next keyframe.
+                            // A server without Multitrack gets the default tracks only.
+                            _queue.MarkSent(0);
+                            continue;
+                        }
+
+                        bool video = message.Type == RtmpMessageType.Video;
+                        if (video && link.WaitForKeyframe[message.Track] && message.IsVideoInterFrame)
+                        {
+                            // After a reconnect whose GOP start was not kept (or on a track whose GOPs do not line up with
+                            // the default track's): the track resumes on its next keyframe.
                             _queue.MarkSent(0);
                             CountDropped(1, 0);
                             continue;
                         }
 
-                        link.WaitForKeyframe &= !message.IsVideoKeyframe;
+                        if (video && message.IsVideoKeyframe)
+                        {
+                            link.WaitForKeyframe[message.Track] = false;
+                        }
+
                         if (measureLatency && message.QueuedAt != 0)
                         {
                             NoteQueued(message.QueuedAt);
@@ -376,7 +389,7 @@ internal sealed partial class RtmpDestination
         if (message.IsConfiguration && FlvTags.IsDescriptor(video, message.Payload))
         {
             // Likewise a colorInfo or MultichannelConfig the start already sent.
-            byte[]? described = video ? link.SentVideoDescriptor : link.SentAudioDescriptor;
+            byte[]? described = (video ? link.SentVideoDescriptor : link.SentAudioDescriptor)[message.Track];
             if (described is not null && message.Payload.SequenceEqual(described))
             {
                 return;
@@ -386,20 +399,13 @@ internal sealed partial class RtmpDestination
         if (message.IsConfiguration && FlvTags.IsSequenceHeader(video, message.Payload))
         {
             // Skip a queued sequence header the start of the stream already sent.
-            byte[]? sent = video ? link.SentVideoHeader : link.SentAudioHeader;
-            if (sent is not null && message.Payload.SequenceEqual(sent))
+            byte[]?[] sent = video ? link.SentVideoHeader : link.SentAudioHeader;
+            if (sent[message.Track] is { } last && message.Payload.SequenceEqual(last))
             {
                 return;
             }
 
-            if (video)
-            {
-                link.SentVideoHeader = message.Payload.ToArray();
-            }
-            else
-            {
-                link.SentAudioHeader = message.Payload.ToArray();
-            }
+            sent[message.Track] = message.Payload.ToArray();
         }
 
         long ts = Math.Max(0, message.TimestampMs - _baseMs);
@@ -420,21 +426,26 @@ internal sealed partial class RtmpDestination
         }
     }
 
-    /// <summary>onMetaData, then the AAC and AVC sequence headers known so far, before the first frame on a connection.</summary>
+    /// <summary>onMetaData, then the sequence headers known so far (audio, then video; each track the server takes), before the first frame on a connection.</summary>
     private void SendStart(Link link)
     {
         RtmpClientConnection connection = link.Connection;
         _startScratch.Clear();
-        MetadataBuilder.Write(_startScratch, _stream.Metadata);
+        MetadataBuilder.Write(_startScratch, _stream.GetMetadata(allTracks: !link.DefaultTracksOnly));
         connection.Enqueue(ChunkStreamIds.Data, RtmpMessageType.DataAmf0, 0, connection.StreamId, _startScratch.WrittenSpan);
-
-        if (_stream.Audio is { Configuration: { } audioConfig } audio)
+        int tracks = link.DefaultTracksOnly ? 1 : int.MaxValue;
+        foreach (AudioTagBuilder audio in _stream.AudioTracks.Take(tracks))
         {
+            if (audio.Configuration is not { } audioConfig)
+            {
+                continue;
+            }
+
             _startScratch.Clear();
             if (audio.WriteSequenceHeader(_startScratch, audioConfig))
             {
                 connection.Enqueue(ChunkStreamIds.Audio, RtmpMessageType.Audio, 0, connection.StreamId, _startScratch.WrittenSpan);
-                link.SentAudioHeader = _startScratch.WrittenSpan.ToArray();
+                link.SentAudioHeader[audio.TrackId] = _startScratch.WrittenSpan.ToArray();
                 WriterLog.SequenceHeaderSent(_logger, "audio", audioConfig.Length);
             }
 
@@ -442,22 +453,27 @@ internal sealed partial class RtmpDestination
             if (audio.WriteChannelConfiguration(_startScratch))
             {
                 connection.Enqueue(ChunkStreamIds.Audio, RtmpMessageType.Audio, 0, connection.StreamId, _startScratch.WrittenSpan);
-                link.SentAudioDescriptor = _startScratch.WrittenSpan.ToArray();
+                link.SentAudioDescriptor[audio.TrackId] = _startScratch.WrittenSpan.ToArray();
             }
         }
 
-        if (_stream.Video is { DecoderConfiguration: { } videoConfig } video)
+        foreach (VideoTagBuilder video in _stream.VideoTracks.Take(tracks))
         {
+            if (video.DecoderConfiguration is not { } videoConfig)
+            {
+                continue;
+            }
+
             _startScratch.Clear();
             video.WriteSequenceHeader(_startScratch, videoConfig);
             connection.Enqueue(ChunkStreamIds.Video, RtmpMessageType.Video, 0, connection.StreamId, _startScratch.WrittenSpan);
-            link.SentVideoHeader = _startScratch.WrittenSpan.ToArray();
+            link.SentVideoHeader[video.TrackId] = _startScratch.WrittenSpan.ToArray();
             WriterLog.SequenceHeaderSent(_logger, "video", videoConfig.Length);
             _startScratch.Clear();
             if (video.WriteColorInfo(_startScratch))
             {
                 connection.Enqueue(ChunkStreamIds.Video, RtmpMessageType.Video, 0, connection.StreamId, _startScratch.WrittenSpan);
-                link.SentVideoDescriptor = _startScratch.WrittenSpan.ToArray();
+                link.SentVideoDescriptor[video.TrackId] = _startScratch.WrittenSpan.ToArray();
             }
         }
     }

@@ -353,7 +353,18 @@ internal sealed partial class RtmpDestination : IMessageSink
     /// <param name="waitForKeyframe">Video resumes on the next keyframe (a replay whose GOP start was not kept).</param>
     private void Install(RtmpClientConnection connection, bool waitForKeyframe)
     {
-        _link = new Link(connection) { WaitForKeyframe = waitForKeyframe && _stream.Video is not null, InstalledAt = _options.TimeProvider.GetTimestamp() };
+        _link = new Link(connection, _stream.VideoTracks.Count, _stream.AudioTracks.Count) { InstalledAt = _options.TimeProvider.GetTimestamp() };
+        for (int track = 0; track < _stream.VideoTracks.Count; track++)
+        {
+            // The other tracks' keyframes need not line up with the default track's, where a replay starts.
+            _link.WaitForKeyframe[track] = waitForKeyframe || track > 0;
+        }
+
+        if (connection.MultitrackRefusal is { } refusal)
+        {
+            WriterLog.DefaultTracksOnly(_logger, refusal);
+        }
+
         _everConnected = true;
         _lostReason = null;
         ServerInfo = connection.Info;
@@ -405,26 +416,37 @@ internal sealed partial class RtmpDestination : IMessageSink
         }
     }
 
-    /// <summary>One connection's part of the sending: what the start of the stream on it has sent, and where video may resume.</summary>
-    private sealed class Link(RtmpClientConnection connection)
+    /// <summary>
+    /// One connection's part of the sending: what the start of the stream on it has sent (per track), where each video
+    /// track may resume, and whether the server takes the tracks after the default ones.
+    /// </summary>
+    private sealed class Link(RtmpClientConnection connection, int videoTracks, int audioTracks)
     {
         public RtmpClientConnection Connection { get; } = connection;
 
         /// <summary>onMetaData and the sequence headers known so far have gone out on this connection.</summary>
         public bool StartSent { get; set; }
 
-        public bool WaitForKeyframe { get; set; }
+        /// <summary>By video track: inter frames are skipped until the track's next keyframe.</summary>
+        public bool[] WaitForKeyframe { get; } = new bool[videoTracks];
+
+        /// <summary>The server cannot take Multitrack packets: only track 0 of each kind goes out.</summary>
+        public bool DefaultTracksOnly { get; } = connection.MultitrackRefusal is not null;
 
         /// <summary>When the connection was installed (the options' TimeProvider's timestamp).</summary>
         public long InstalledAt { get; init; }
 
-        public byte[]? SentVideoHeader { get; set; }
+        /// <summary>By track: the sequence header last sent on this connection.</summary>
+        public byte[]?[] SentVideoHeader { get; } = new byte[]?[videoTracks];
 
-        public byte[]? SentAudioHeader { get; set; }
+        public byte[]?[] SentAudioHeader { get; } = new byte[]?[audioTracks];
 
-        /// <summary>The colorInfo / MultichannelConfig the start of the stream sent on this connection.</summary>
-        public byte[]? SentVideoDescriptor { get; set; }
+        /// <summary>By track: the colorInfo / MultichannelConfig last sent on this connection.</summary>
+        public byte[]?[] SentVideoDescriptor { get; } = new byte[]?[videoTracks];
 
-        public byte[]? SentAudioDescriptor { get; set; }
+        public byte[]?[] SentAudioDescriptor { get; } = new byte[]?[audioTracks];
+
+        /// <summary>Whether a message of this track goes out on this connection.</summary>
+        public bool Carries(in OutgoingMessage message) => message.Track == 0 || !DefaultTracksOnly;
     }
 }

@@ -38,11 +38,29 @@ internal sealed class AacTagBuilder : AudioTagBuilder
 
     public override bool WriteSequenceHeader(IBufferWriter<byte> output, ReadOnlySpan<byte> configuration)
     {
-        FlvTags.WriteAac(output, FlvTags.AacSequenceHeader, configuration);
+        if (TrackId > 0)
+        {
+            FlvTags.WriteExAudio(output, FlvTags.ExSequenceStart, AudioCodec.Aac, configuration, Form);
+        }
+        else
+        {
+            FlvTags.WriteAac(output, FlvTags.AacSequenceHeader, configuration);
+        }
+
         return true;
     }
 
-    public override void WriteFrame(IBufferWriter<byte> output, ReadOnlySpan<byte> frame) => FlvTags.WriteAac(output, FlvTags.AacRaw, frame);
+    public override void WriteFrame(IBufferWriter<byte> output, ReadOnlySpan<byte> frame)
+    {
+        if (TrackId > 0)
+        {
+            FlvTags.WriteExAudio(output, FlvTags.ExCodedFrames, AudioCodec.Aac, frame, Form);
+        }
+        else
+        {
+            FlvTags.WriteAac(output, FlvTags.AacRaw, frame);
+        }
+    }
 
     /// <summary>Adopts the configuration an ADTS header describes, when it differs from the current one.</summary>
     public void ObserveAdts(in AdtsHeader header)

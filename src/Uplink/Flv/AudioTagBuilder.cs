@@ -11,6 +11,15 @@ internal abstract class AudioTagBuilder
 {
     public abstract AudioCodec Codec { get; }
 
+    /// <summary>The track this builder writes (0, the default track; others go out as Multitrack packets naming it).</summary>
+    public byte TrackId { get; init; }
+
+    /// <summary>The sub-millisecond part of the timestamp of the frame being written, in ns (ModEx); 0 otherwise.</summary>
+    public int NanoOffset { get; set; }
+
+    /// <summary>The extended header's form for what is written now.</summary>
+    protected ExTrack Form => new(TrackId, NanoOffset);
+
     /// <summary>
     /// What the sequence header carries (AudioSpecificConfig, OpusHead, FLAC STREAMINFO; empty for AC-3, E-AC-3 and MP3
     /// once their first frame is seen); null until known, and frames before it cannot be sent.
@@ -27,16 +36,18 @@ internal abstract class AudioTagBuilder
     /// <summary>The <c>audiocodecid</c> onMetaData gives: 10 for AAC, 2 for MP3, the FourCC as a number for the others.</summary>
     public double MetadataCodecId => Codec switch
     {
-        AudioCodec.Aac => 10,
-        AudioCodec.Mp3 => 2,
+        AudioCodec.Aac when TrackId == 0 => 10,
+        AudioCodec.Mp3 when TrackId == 0 => 2,
         _ => FlvTags.FourCcOf(Codec),
     };
 
-    public static AudioTagBuilder Create(AudioMediaType mediaType) => mediaType.Codec switch
+    /// <param name="mediaType">The track's media type.</param>
+    /// <param name="trackId">The track's id: AAC and MP3 go in the legacy tag on track 0, in the extended one (<c>mp4a</c>, <c>.mp3</c>) on the others.</param>
+    public static AudioTagBuilder Create(AudioMediaType mediaType, byte trackId = 0) => mediaType.Codec switch
     {
-        AudioCodec.Aac => new AacTagBuilder(mediaType),
-        AudioCodec.Mp3 => new Mp3TagBuilder(),
-        _ => new ExAudioTagBuilder(mediaType),
+        AudioCodec.Aac => new AacTagBuilder(mediaType) { TrackId = trackId },
+        AudioCodec.Mp3 => new Mp3TagBuilder() { TrackId = trackId },
+        _ => new ExAudioTagBuilder(mediaType) { TrackId = trackId },
     };
 
     /// <summary>

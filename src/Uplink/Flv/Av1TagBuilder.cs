@@ -47,29 +47,30 @@ internal sealed class Av1TagBuilder : VideoTagBuilder
             ConfigurationChanged = true;
         }
 
-        Span<byte> span = output.GetSpan(FlvTags.ExVideoHeaderSize + info.KeptLength);
-        FlvTags.WriteExVideoHeader(span, info.IsKeyframe ? FlvTags.KeyFrame : FlvTags.InterFrame, FlvTags.ExCodedFrames, VideoCodec.Av1);
+        ExTrack form = Form;
+        Span<byte> span = output.GetSpan(form.HeaderSize + info.KeptLength);
+        int header = FlvTags.WriteExVideoHeader(span, info.IsKeyframe ? FlvTags.KeyFrame : FlvTags.InterFrame, FlvTags.ExCodedFrames, VideoCodec.Av1, form);
         if (info.KeptOffset >= 0)
         {
-            accessUnit.Slice(info.KeptOffset, info.KeptLength).CopyTo(span[FlvTags.ExVideoHeaderSize..]);
+            accessUnit.Slice(info.KeptOffset, info.KeptLength).CopyTo(span[header..]);
         }
         else
         {
-            Av1TemporalUnitInspector.CopyKept(accessUnit, span[FlvTags.ExVideoHeaderSize..]);
+            Av1TemporalUnitInspector.CopyKept(accessUnit, span[header..]);
         }
 
         IsNonReference = info.IsDisposable;
-        output.Advance(FlvTags.ExVideoHeaderSize + info.KeptLength);
+        output.Advance(header + info.KeptLength);
         return info.IsKeyframe;
     }
 
     public override void WriteSequenceHeader(IBufferWriter<byte> output, ReadOnlySpan<byte> configuration) =>
-        FlvTags.WriteExSequenceStart(output, VideoCodec.Av1, configuration);
+        FlvTags.WriteExSequenceStart(output, VideoCodec.Av1, configuration, Form);
 
     public override bool WriteColorInfo(IBufferWriter<byte> output)
     {
         Av1ColorConfig? color = _inspector.SequenceHeader?.ColorConfig;
-        return color is not null && ColorInfo.Write(output, VideoCodec.Av1, color.BitDepth, color.ColorPrimaries, color.TransferCharacteristics, color.MatrixCoefficients);
+        return color is not null && ColorInfo.Write(output, VideoCodec.Av1, Form, color.BitDepth, color.ColorPrimaries, color.TransferCharacteristics, color.MatrixCoefficients);
     }
 
     public override void SetConfiguration(ReadOnlySpan<byte> decoderConfigurationRecord)

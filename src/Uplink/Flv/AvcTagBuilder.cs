@@ -167,7 +167,7 @@ internal sealed class AvcTagBuilder : VideoTagBuilder
     {
         if (_enhanced)
         {
-            FlvTags.WriteExSequenceStart(output, VideoCodec.H264, configuration);
+            FlvTags.WriteExSequenceStart(output, VideoCodec.H264, configuration, Form);
         }
         else
         {
@@ -178,13 +178,13 @@ internal sealed class AvcTagBuilder : VideoTagBuilder
     public override bool IsEnhanced => _enhanced;
 
     /// <summary>The frame header's size: 5 bytes legacy; extended, 8 with a composition time and 5 without (CodedFramesX).</summary>
-    private int HeaderSize(int compositionTimeMs) => _enhanced ? FlvTags.ExCodedFramesHeaderSize(compositionTimeMs) : FlvTags.VideoHeaderSize;
+    private int HeaderSize(int compositionTimeMs) => _enhanced ? FlvTags.ExCodedFramesHeaderSize(compositionTimeMs, Form) : FlvTags.VideoHeaderSize;
 
     private void WriteHeader(Span<byte> span, bool keyframe, int compositionTimeMs)
     {
         if (_enhanced)
         {
-            FlvTags.WriteExCodedFramesHeader(span, keyframe, VideoCodec.H264, compositionTimeMs);
+            FlvTags.WriteExCodedFramesHeader(span, keyframe, VideoCodec.H264, compositionTimeMs, Form);
         }
         else
         {

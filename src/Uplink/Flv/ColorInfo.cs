@@ -15,16 +15,15 @@ internal static class ColorInfo
 
     /// <summary>Writes the packet when the transfer characteristics are HDR (PQ or HLG).</summary>
     /// <returns>False, writing nothing, for any other transfer: SDR needs no hint.</returns>
-    public static bool Write(IBufferWriter<byte> output, VideoCodec codec, int bitDepth, int primaries, int transfer, int matrix)
+    public static bool Write(IBufferWriter<byte> output, VideoCodec codec, ExTrack track, int bitDepth, int primaries, int transfer, int matrix)
     {
         if (transfer is not (TransferPq or TransferHlg))
         {
             return false;
         }
 
-        Span<byte> header = output.GetSpan(FlvTags.ExVideoHeaderSize);
-        FlvTags.WriteExVideoHeader(header, FlvTags.InfoFrame, FlvTags.ExMetadata, codec);
-        output.Advance(FlvTags.ExVideoHeaderSize);
+        Span<byte> header = output.GetSpan(track.HeaderSize);
+        output.Advance(FlvTags.WriteExVideoHeader(header, FlvTags.InfoFrame, FlvTags.ExMetadata, codec, track));
         Amf0Writer.WriteString(output, "colorInfo");
         var colorConfig = new AmfObject()
             .Add("bitDepth", (double)bitDepth)

@@ -68,7 +68,7 @@ internal sealed class ExAudioTagBuilder : AudioTagBuilder
 
     public override bool WriteSequenceHeader(IBufferWriter<byte> output, ReadOnlySpan<byte> configuration)
     {
-        FlvTags.WriteExAudio(output, FlvTags.ExSequenceStart, Codec, configuration);
+        FlvTags.WriteExAudio(output, FlvTags.ExSequenceStart, Codec, configuration, Form);
         return true;
     }
 
@@ -80,17 +80,18 @@ internal sealed class ExAudioTagBuilder : AudioTagBuilder
         }
 
         // Channel order 1 (native): the channels present, as a mask of the spec's AudioChannelMask (FFmpeg's layout bits).
-        Span<byte> span = output.GetSpan(FlvTags.ExAudioHeaderSize + 6);
-        FlvTags.WriteExAudioHeader(span, FlvTags.ExMultichannelConfig, Codec);
-        span[5] = 1;
-        span[6] = (byte)channels;
-        BinaryPrimitives.WriteUInt32BigEndian(span[7..], _channelMask);
-        output.Advance(FlvTags.ExAudioHeaderSize + 6);
+        ExTrack form = Form;
+        Span<byte> span = output.GetSpan(form.HeaderSize + 6);
+        int at = FlvTags.WriteExAudioHeader(span, FlvTags.ExMultichannelConfig, Codec, form);
+        span[at] = 1;
+        span[at + 1] = (byte)channels;
+        BinaryPrimitives.WriteUInt32BigEndian(span[(at + 2)..], _channelMask);
+        output.Advance(at + 6);
         return true;
     }
 
     public override void WriteFrame(IBufferWriter<byte> output, ReadOnlySpan<byte> frame) =>
-        FlvTags.WriteExAudio(output, FlvTags.ExCodedFrames, Codec, frame);
+        FlvTags.WriteExAudio(output, FlvTags.ExCodedFrames, Codec, frame, Form);
 
     public override void SetConfiguration(ReadOnlySpan<byte> configuration)
     {

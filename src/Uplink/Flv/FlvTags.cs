@@ -25,6 +25,15 @@ internal static class FlvTags
     public const int ExCodedFramesX = 3;
     public const int ExMetadata = 4;
     public const int ExMultichannelConfig = 4;
+    public const int ExAudioMultitrack = 5;
+    public const int ExVideoMultitrack = 6;
+    public const int ExModEx = 7;
+
+    /// <summary>ModEx type 0: the data is a UI24 of nanoseconds to add to the message timestamp.</summary>
+    public const int ModExTimestampOffsetNano = 0;
+
+    /// <summary>AvMultitrackType OneTrack: one track's packet, with its id but no size.</summary>
+    public const int MultitrackOneTrack = 0;
 
     /// <summary>Size of the extended video header: the frame type/packet type byte, then the FourCC.</summary>
     public const int ExVideoHeaderSize = 5;
@@ -52,7 +61,7 @@ internal static class FlvTags
         _ => FlvFourCc.Mp4a,
     };
 
-    /// <summary>True when a tag body is a sequence header: AVC/AAC packet type 0, or an extended SequenceStart.</summary>
+    /// <summary>True when a tag body is a sequence header: AVC/AAC packet type 0, or an extended SequenceStart (of any track).</summary>
     public static bool IsSequenceHeader(bool video, ReadOnlySpan<byte> body)
     {
         if (body.IsEmpty)
@@ -60,9 +69,14 @@ internal static class FlvTags
             return false;
         }
 
+        if (IsExtended(video, body))
+        {
+            return ExPacketType(video, body) == ExSequenceStart;
+        }
+
         return video
-            ? (body[0] & 0x80) != 0 ? (body[0] & 0x0F) == ExSequenceStart : body.Length > 1 && (body[0] & 0x0F) == 7 && body[1] == AvcSequenceHeader
-            : body[0] >> 4 == 9 ? (body[0] & 0x0F) == ExSequenceStart : body.Length > 1 && body[0] >> 4 == 10 && body[1] == AacSequenceHeader;
+            ? body.Length > 1 && (body[0] & 0x0F) == 7 && body[1] == AvcSequenceHeader
+            : body.Length > 1 && body[0] >> 4 == 10 && body[1] == AacSequenceHeader;
     }
 
     /// <summary>
@@ -70,60 +84,86 @@ internal static class FlvTags
     /// audio MultichannelConfig (both packet type 4 of an extended header).
     /// </summary>
     public static bool IsDescriptor(bool video, ReadOnlySpan<byte> body) =>
-        !body.IsEmpty && (video ? (body[0] & 0x80) != 0 : body[0] >> 4 == 9) && (body[0] & 0x0F) == ExMetadata;
+        !body.IsEmpty && IsExtended(video, body) && ExPacketType(video, body) == ExMetadata;
 
-    /// <summary>Writes the 5-byte extended video header: IsExHeader, frame type, packet type, FourCC.</summary>
-    public static void WriteExVideoHeader(Span<byte> destination, int frameType, int packetType, VideoCodec codec)
+    private static bool IsExtended(bool video, ReadOnlySpan<byte> body) => video ? (body[0] & 0x80) != 0 : body[0] >> 4 == 9;
+
+    /// <summary>The packet type of a body this class wrote in the extended form, past a ModEx and a OneTrack Multitrack wrapper; -1 when cut short.</summary>
+    private static int ExPacketType(bool video, ReadOnlySpan<byte> body)
     {
-        destination[0] = (byte)(0x80 | (frameType << 4) | packetType);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(destination[1..], FourCcOf(codec));
+        int type = body[0] & 0x0F;
+        int at = 1;
+        if (type == ExModEx)
+        {
+            // Only what ExTrack writes: the size − 1, one block of data, then ModEx type/next packet type.
+            if (body.Length < 2 || body.Length <= 2 + body[1] + 1)
+            {
+                return -1;
+            }
+
+            at = 2 + body[1] + 1;
+            type = body[at] & 0x0F;
+            at++;
+        }
+
+        if (type == (video ? ExVideoMultitrack : ExAudioMultitrack))
+        {
+            return body.Length > at ? body[at] & 0x0F : -1;
+        }
+
+        return type;
     }
 
-    /// <summary>The size of an extended coded-frames header: 8 with an SI24 composition time, 5 without (CodedFramesX).</summary>
-    public static int ExCodedFramesHeaderSize(int compositionTimeMs) => compositionTimeMs == 0 ? ExVideoHeaderSize : ExVideoHeaderSize + 3;
+    /// <summary>Writes the extended video header (see <see cref="ExTrack"/>).</summary>
+    /// <returns>The bytes written: <paramref name="track"/>'s <see cref="ExTrack.HeaderSize"/>.</returns>
+    public static int WriteExVideoHeader(Span<byte> destination, int frameType, int packetType, VideoCodec codec, ExTrack track) =>
+        track.Write(destination, 0x80 | (frameType << 4), packetType, ExVideoMultitrack, FourCcOf(codec));
+
+    /// <summary>The size of an extended coded-frames header: 3 bytes more than the track's header with an SI24 composition time, none without (CodedFramesX).</summary>
+    public static int ExCodedFramesHeaderSize(int compositionTimeMs, ExTrack track) => track.HeaderSize + (compositionTimeMs == 0 ? 0 : 3);
 
     /// <summary>
     /// Writes the header of an H.264 or HEVC frame in the extended form: CodedFramesX when the composition time is 0,
     /// else CodedFrames with it (<see cref="ExCodedFramesHeaderSize"/> bytes).
     /// </summary>
-    public static void WriteExCodedFramesHeader(Span<byte> destination, bool keyframe, VideoCodec codec, int compositionTimeMs)
+    public static void WriteExCodedFramesHeader(Span<byte> destination, bool keyframe, VideoCodec codec, int compositionTimeMs, ExTrack track)
     {
         int frameType = keyframe ? KeyFrame : InterFrame;
         if (compositionTimeMs == 0)
         {
-            WriteExVideoHeader(destination, frameType, ExCodedFramesX, codec);
+            WriteExVideoHeader(destination, frameType, ExCodedFramesX, codec, track);
             return;
         }
 
-        WriteExVideoHeader(destination, frameType, ExCodedFrames, codec);
-        destination[5] = (byte)(compositionTimeMs >> 16);
-        destination[6] = (byte)(compositionTimeMs >> 8);
-        destination[7] = (byte)compositionTimeMs;
+        int at = WriteExVideoHeader(destination, frameType, ExCodedFrames, codec, track);
+        destination[at] = (byte)(compositionTimeMs >> 16);
+        destination[at + 1] = (byte)(compositionTimeMs >> 8);
+        destination[at + 2] = (byte)compositionTimeMs;
     }
 
     /// <summary>Writes an extended audio tag body: the header with <paramref name="packetType"/>, then <paramref name="body"/>.</summary>
-    public static void WriteExAudio(IBufferWriter<byte> output, int packetType, AudioCodec codec, ReadOnlySpan<byte> body)
+    public static void WriteExAudio(IBufferWriter<byte> output, int packetType, AudioCodec codec, ReadOnlySpan<byte> body, ExTrack track)
     {
-        Span<byte> span = output.GetSpan(ExAudioHeaderSize + body.Length);
-        WriteExAudioHeader(span, packetType, codec);
-        body.CopyTo(span[ExAudioHeaderSize..]);
-        output.Advance(ExAudioHeaderSize + body.Length);
+        int header = track.HeaderSize;
+        Span<byte> span = output.GetSpan(header + body.Length);
+        WriteExAudioHeader(span, packetType, codec, track);
+        body.CopyTo(span[header..]);
+        output.Advance(header + body.Length);
     }
 
-    /// <summary>Writes the 5-byte extended audio header: SoundFormat 9 (ExHeader), packet type, FourCC.</summary>
-    public static void WriteExAudioHeader(Span<byte> destination, int packetType, AudioCodec codec)
-    {
-        destination[0] = (byte)(0x90 | packetType);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(destination[1..], FourCcOf(codec));
-    }
+    /// <summary>Writes the extended audio header: SoundFormat 9 (ExHeader), packet type, FourCC (see <see cref="ExTrack"/>).</summary>
+    /// <returns>The bytes written.</returns>
+    public static int WriteExAudioHeader(Span<byte> destination, int packetType, AudioCodec codec, ExTrack track) =>
+        track.Write(destination, 0x90, packetType, ExAudioMultitrack, FourCcOf(codec));
 
     /// <summary>Writes an extended video SequenceStart tag body: keyframe, the FourCC, the configuration record.</summary>
-    public static void WriteExSequenceStart(IBufferWriter<byte> output, VideoCodec codec, ReadOnlySpan<byte> configuration)
+    public static void WriteExSequenceStart(IBufferWriter<byte> output, VideoCodec codec, ReadOnlySpan<byte> configuration, ExTrack track)
     {
-        Span<byte> span = output.GetSpan(ExVideoHeaderSize + configuration.Length);
-        WriteExVideoHeader(span, KeyFrame, ExSequenceStart, codec);
-        configuration.CopyTo(span[ExVideoHeaderSize..]);
-        output.Advance(ExVideoHeaderSize + configuration.Length);
+        int header = track.HeaderSize;
+        Span<byte> span = output.GetSpan(header + configuration.Length);
+        WriteExVideoHeader(span, KeyFrame, ExSequenceStart, codec, track);
+        configuration.CopyTo(span[header..]);
+        output.Advance(header + configuration.Length);
     }
 
     /// <summary>AAC sound byte: format 10, 44 kHz, 16-bit, stereo — the spec fixes these fields for AAC; the real values live in the AudioSpecificConfig.</summary>

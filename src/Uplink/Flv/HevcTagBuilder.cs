@@ -48,9 +48,10 @@ internal sealed class HevcTagBuilder : VideoTagBuilder
             ConfigurationChanged = true;
         }
 
-        int header = FlvTags.ExCodedFramesHeaderSize(compositionTimeMs);
+        ExTrack form = Form;
+        int header = FlvTags.ExCodedFramesHeaderSize(compositionTimeMs, form);
         Span<byte> span = output.GetSpan(header + info.SampleSize);
-        FlvTags.WriteExCodedFramesHeader(span, info.IsKeyframe, VideoCodec.Hevc, compositionTimeMs);
+        FlvTags.WriteExCodedFramesHeader(span, info.IsKeyframe, VideoCodec.Hevc, compositionTimeMs, form);
         int written = HevcAccessUnit.WriteSample(accessUnit, _nalLengthSize, span[header..]);
         IsNonReference = info.IsNonReference;
         output.Advance(header + written);
@@ -58,12 +59,12 @@ internal sealed class HevcTagBuilder : VideoTagBuilder
     }
 
     public override void WriteSequenceHeader(IBufferWriter<byte> output, ReadOnlySpan<byte> configuration) =>
-        FlvTags.WriteExSequenceStart(output, VideoCodec.Hevc, configuration);
+        FlvTags.WriteExSequenceStart(output, VideoCodec.Hevc, configuration, Form);
 
     public override bool WriteColorInfo(IBufferWriter<byte> output)
     {
         HevcSequenceParameterSet? sps = _parameterSets.SequenceParameterSet;
-        return sps is not null && ColorInfo.Write(output, VideoCodec.Hevc, sps.BitDepthLuma, sps.ColourPrimaries, sps.TransferCharacteristics, sps.MatrixCoefficients);
+        return sps is not null && ColorInfo.Write(output, VideoCodec.Hevc, Form, sps.BitDepthLuma, sps.ColourPrimaries, sps.TransferCharacteristics, sps.MatrixCoefficients);
     }
 
     public override void SetConfiguration(ReadOnlySpan<byte> decoderConfigurationRecord)

@@ -50,6 +50,13 @@ internal sealed class Mp3TagBuilder : AudioTagBuilder
 
     public override void WriteFrame(IBufferWriter<byte> output, ReadOnlySpan<byte> frame)
     {
+        if (TrackId > 0)
+        {
+            // A Multitrack packet has no legacy form: the extended .mp3 one, which needs no sequence header either.
+            FlvTags.WriteExAudio(output, FlvTags.ExCodedFrames, AudioCodec.Mp3, frame, Form);
+            return;
+        }
+
         Span<byte> span = output.GetSpan(1 + frame.Length);
         span[0] = _soundByte;
         frame.CopyTo(span[1..]);

@@ -13,6 +13,15 @@ internal abstract class VideoTagBuilder
 {
     public abstract VideoCodec Codec { get; }
 
+    /// <summary>The track this builder writes (0, the default track; others go out as Multitrack packets naming it).</summary>
+    public byte TrackId { get; init; }
+
+    /// <summary>The sub-millisecond part of the timestamp of the frame being written, in ns (ModEx); 0 otherwise.</summary>
+    public int NanoOffset { get; set; }
+
+    /// <summary>The extended header's form for what is written now.</summary>
+    protected ExTrack Form => new(TrackId, NanoOffset);
+
     /// <summary>The codec as messages name it: H.264, HEVC, AV1, VP9.</summary>
     public string CodecName => StreamDescription.Name(Codec);
 
@@ -46,12 +55,15 @@ internal abstract class VideoTagBuilder
     /// <summary>What the media type declares, for the message of a frame that is not in that form.</summary>
     public abstract string DeclaredForm { get; }
 
-    public static VideoTagBuilder Create(VideoMediaType mediaType, bool enhancedH264 = false) => mediaType.Codec switch
+    /// <param name="mediaType">The track's media type.</param>
+    /// <param name="enhancedH264">Send H.264 in the extended <c>avc1</c> form (always so on tracks other than 0: a Multitrack packet has no legacy form).</param>
+    /// <param name="trackId">The track's id.</param>
+    public static VideoTagBuilder Create(VideoMediaType mediaType, bool enhancedH264 = false, byte trackId = 0) => mediaType.Codec switch
     {
-        VideoCodec.H264 => new AvcTagBuilder(mediaType, enhancedH264),
-        VideoCodec.Hevc => new HevcTagBuilder(mediaType),
-        VideoCodec.Av1 => new Av1TagBuilder(mediaType),
-        VideoCodec.Vp9 => new Vp9TagBuilder(mediaType),
+        VideoCodec.H264 => new AvcTagBuilder(mediaType, enhancedH264 || trackId > 0) { TrackId = trackId },
+        VideoCodec.Hevc => new HevcTagBuilder(mediaType) { TrackId = trackId },
+        VideoCodec.Av1 => new Av1TagBuilder(mediaType) { TrackId = trackId },
+        VideoCodec.Vp9 => new Vp9TagBuilder(mediaType) { TrackId = trackId },
         _ => throw new NotSupportedException($"video codec {mediaType.Codec} is not supported"),
     };
 
@@ -72,9 +84,9 @@ internal abstract class VideoTagBuilder
             return false;
         }
 
-        Span<byte> span = output.GetSpan(FlvTags.ExVideoHeaderSize);
-        FlvTags.WriteExVideoHeader(span, FlvTags.KeyFrame, FlvTags.ExSequenceEnd, Codec);
-        output.Advance(FlvTags.ExVideoHeaderSize);
+        ExTrack form = Form;
+        Span<byte> span = output.GetSpan(form.HeaderSize);
+        output.Advance(FlvTags.WriteExVideoHeader(span, FlvTags.KeyFrame, FlvTags.ExSequenceEnd, Codec, form));
         return true;
     }
 

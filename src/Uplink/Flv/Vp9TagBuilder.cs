@@ -49,16 +49,17 @@ internal sealed class Vp9TagBuilder : VideoTagBuilder
             }
         }
 
-        Span<byte> span = output.GetSpan(FlvTags.ExVideoHeaderSize + accessUnit.Length);
-        FlvTags.WriteExVideoHeader(span, info.IsKeyframe ? FlvTags.KeyFrame : FlvTags.InterFrame, FlvTags.ExCodedFrames, VideoCodec.Vp9);
-        accessUnit.CopyTo(span[FlvTags.ExVideoHeaderSize..]);
+        ExTrack form = Form;
+        Span<byte> span = output.GetSpan(form.HeaderSize + accessUnit.Length);
+        int header = FlvTags.WriteExVideoHeader(span, info.IsKeyframe ? FlvTags.KeyFrame : FlvTags.InterFrame, FlvTags.ExCodedFrames, VideoCodec.Vp9, form);
+        accessUnit.CopyTo(span[header..]);
         IsNonReference = false;
-        output.Advance(FlvTags.ExVideoHeaderSize + accessUnit.Length);
+        output.Advance(header + accessUnit.Length);
         return info.IsKeyframe;
     }
 
     public override void WriteSequenceHeader(IBufferWriter<byte> output, ReadOnlySpan<byte> configuration) =>
-        FlvTags.WriteExSequenceStart(output, VideoCodec.Vp9, configuration);
+        FlvTags.WriteExSequenceStart(output, VideoCodec.Vp9, configuration, Form);
 
     public override bool WriteColorInfo(IBufferWriter<byte> output)
     {
@@ -68,7 +69,7 @@ internal sealed class Vp9TagBuilder : VideoTagBuilder
         }
 
         Vp9CodecConfigurationRecord record = Vp9CodecConfigurationRecord.Parse(DecoderConfiguration);
-        return ColorInfo.Write(output, VideoCodec.Vp9, record.BitDepth, record.ColourPrimaries, record.TransferCharacteristics, record.MatrixCoefficients);
+        return ColorInfo.Write(output, VideoCodec.Vp9, Form, record.BitDepth, record.ColourPrimaries, record.TransferCharacteristics, record.MatrixCoefficients);
     }
 
     public override void SetConfiguration(ReadOnlySpan<byte> decoderConfigurationRecord)

@@ -41,6 +41,9 @@ internal readonly struct OutgoingMessage
 
     public bool IsConfiguration { get; }
 
+    /// <summary>The track of its kind the message belongs to (0, the default track; others are Multitrack packets).</summary>
+    public byte Track { get; init; }
+
     /// <summary>A video frame no other frame refers to (non-reference picture): live mode drops these first.</summary>
     public bool IsNonReference { get; }
 

@@ -13,26 +13,42 @@ namespace Uplink.Session;
 /// <param name="Video">The stream's video codec, null without video.</param>
 /// <param name="Audio">The stream's audio codec, null without audio.</param>
 /// <param name="EnhancedH264">H.264 goes out in the Enhanced RTMP form (<see cref="RtmpWriterOptions.EnhancedH264"/>).</param>
-internal sealed record EnhancedRtmpCapabilities(VideoCodec? Video, AudioCodec? Audio, bool EnhancedH264 = false)
+/// <param name="AdditionalVideo">The codecs of the video tracks after the default one (Multitrack packets).</param>
+/// <param name="AdditionalAudio">The codecs of the audio tracks after the default one.</param>
+internal sealed record EnhancedRtmpCapabilities(VideoCodec? Video, AudioCodec? Audio, bool EnhancedH264 = false, IReadOnlyList<VideoCodec>? AdditionalVideo = null, IReadOnlyList<AudioCodec>? AdditionalAudio = null)
 {
     private const int CanDecode = 0x01;
     private const int CanEncode = 0x02;
     private const int CanForward = 0x04;
 
     /// <summary>CapsExMask.Reconnect: the writer follows a server's NetConnection.Connect.ReconnectRequest.</summary>
-    private const double CapsExReconnect = 0x01;
+    private const int CapsExReconnect = 0x01;
+
+    /// <summary>CapsExMask.Multitrack: several tracks of a kind in one stream.</summary>
+    private const int CapsExMultitrack = 0x02;
+
+    /// <summary>CapsExMask.ModEx: packets may carry ModEx (the writer's TimestampOffsetNano, on tracks after the first).</summary>
+    private const int CapsExModEx = 0x04;
 
     private static readonly VideoCodec[] VideoCodecs = [VideoCodec.Hevc, VideoCodec.Av1, VideoCodec.Vp9, VideoCodec.H264];
     private static readonly AudioCodec[] AudioCodecs = [AudioCodec.Opus, AudioCodec.Flac, AudioCodec.Ac3, AudioCodec.Eac3, AudioCodec.Mp3, AudioCodec.Aac];
 
     /// <summary>True when the stream needs Enhanced RTMP: a video codec other than H.264, or audio other than AAC and MP3.</summary>
-    public bool IsEnhanced => EnhancedVideo || Audio is AudioCodec a && a is not (AudioCodec.Aac or AudioCodec.Mp3);
+    public bool IsEnhanced => EnhancedVideo || Audio is AudioCodec a && a is not (AudioCodec.Aac or AudioCodec.Mp3) || IsMultitrack;
+
+    /// <summary>True when the stream has more than one track of a kind: its other tracks need Multitrack packets.</summary>
+    public bool IsMultitrack => AdditionalVideo is { Count: > 0 } || AdditionalAudio is { Count: > 0 };
 
     /// <summary>True when the video goes out with a FourCC: any codec but legacy H.264.</summary>
     private bool EnhancedVideo => Video is VideoCodec v && (v != VideoCodec.H264 || EnhancedH264);
 
     /// <summary>For the writer's options.</summary>
-    public static EnhancedRtmpCapabilities For(RtmpWriterOptions options) => new(options.Video?.Codec, options.Audio?.Codec, options.EnhancedH264);
+    public static EnhancedRtmpCapabilities For(RtmpWriterOptions options) => new(
+        options.Video?.Codec,
+        options.Audio?.Codec,
+        options.EnhancedH264,
+        options.AdditionalVideoTracks.Select(t => t.Codec).ToArray(),
+        options.AdditionalAudioTracks.Select(t => t.Codec).ToArray());
 
     /// <summary>Adds the Enhanced RTMP properties to a <c>connect</c> command object, when the stream needs them.</summary>
     public void AddTo(AmfObject connect)
@@ -62,7 +78,54 @@ internal sealed record EnhancedRtmpCapabilities(VideoCodec? Video, AudioCodec? A
         connect["fourCcList"] = fourCcs;
         connect["videoFourCcInfoMap"] = video;
         connect["audioFourCcInfoMap"] = audio;
-        connect["capsEx"] = CapsExReconnect;
+        connect["capsEx"] = (double)(CapsExReconnect | (IsMultitrack ? CapsExMultitrack | CapsExModEx : 0));
+    }
+
+    /// <summary>
+    /// Whether a destination may be sent the tracks after the default ones (Multitrack packets), from what it said: a
+    /// connect answer with <c>capsEx</c> must have the Multitrack bit, one that lists codecs must list the tracks' codecs,
+    /// and nginx-rtmp (told apart by its publish answer, see <see cref="FindPublishRefusal"/>) cannot. A server that says
+    /// nothing (FFmpeg's listener) is sent every track.
+    /// </summary>
+    /// <returns>Null when it may; otherwise why not, for the warning that it gets the default tracks only.</returns>
+    public string? FindMultitrackRefusal(AmfObject? connectAnswer, RtmpServerStatus published)
+    {
+        if (!IsMultitrack)
+        {
+            return null;
+        }
+
+        if (connectAnswer?["capsEx"] is double caps && ((int)caps & CapsExMultitrack) == 0)
+        {
+            return $"its connect answer's capsEx ({(int)caps}) lacks the Multitrack capability";
+        }
+
+        if (connectAnswer is not null)
+        {
+            foreach (VideoCodec codec in AdditionalVideo ?? [])
+            {
+                if (Refuses(connectAnswer, "videoFourCcInfoMap", FlvTags.FourCcOf(codec)) is { } list)
+                {
+                    return $"it does not take {StreamDescription.Name(codec)} video: its connect answer lists {list}";
+                }
+            }
+
+            foreach (AudioCodec codec in AdditionalAudio ?? [])
+            {
+                if (Refuses(connectAnswer, "audioFourCcInfoMap", FlvTags.FourCcOf(codec)) is { } list)
+                {
+                    return $"it does not take {StreamDescription.Name(codec)} audio: its connect answer lists {list}";
+                }
+            }
+        }
+
+        bool listsCodecs = connectAnswer is not null && (connectAnswer["videoFourCcInfoMap"] is AmfObject || connectAnswer["fourCcList"] is IList<object?>);
+        if (!listsCodecs && connectAnswer?["capsEx"] is null && published.Description == "Start publishing")
+        {
+            return "it looks like nginx-rtmp (it answered publish with \"Start publishing\" and says nothing of Enhanced RTMP), which would record the other tracks' packets as the default track's";
+        }
+
+        return null;
     }
 
     /// <summary>

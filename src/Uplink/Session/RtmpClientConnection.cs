@@ -76,6 +76,9 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
     /// <summary>What the accepted <c>connect</c> told us, with the timings.</summary>
     public RtmpServerInfo? Info { get; private set; }
 
+    /// <summary>Why this server gets the stream's default tracks only (it cannot take Multitrack packets); null when it gets every track.</summary>
+    public string? MultitrackRefusal { get; set; }
+
     /// <summary>The properties object of the server's answer to <c>connect</c> (Enhanced RTMP servers list codecs there).</summary>
     public AmfObject? ConnectAnswer { get; private set; }
 

@@ -126,10 +126,13 @@ internal static class RtmpConnector
         {
             progress.Stage = "publishing";
             RtmpServerStatus published = await connection.PublishAsync(url.StreamName, timeout.Token).ConfigureAwait(false);
-            if (EnhancedRtmpCapabilities.For(options).FindPublishRefusal(connection.ConnectAnswer, published) is { } refusal)
+            EnhancedRtmpCapabilities enhanced = EnhancedRtmpCapabilities.For(options);
+            if (enhanced.FindPublishRefusal(connection.ConnectAnswer, published) is { } refusal)
             {
                 throw new RtmpException(RtmpErrorKind.PublishRejected, refusal, published.Code, published.Description);
             }
+
+            connection.MultitrackRefusal = enhanced.FindMultitrackRefusal(connection.ConnectAnswer, published);
 
             return (connection, published);
         }

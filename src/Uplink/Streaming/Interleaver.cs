@@ -3,101 +3,99 @@ using Uplink.Messages;
 namespace Uplink.Streaming;
 
 /// <summary>
-/// Orders the two tracks' messages by timestamp before they reach the wire. A message leaves when the other
-/// track has something at least as late, when the other track is absent, or when its own track has run more
-/// than the window ahead (the other track is silent); so memory is bounded by the window, not by the caller.
-/// A track found silent stops holding the other back until it writes again: a video-only stream with the default
-/// audio input waits one window at its start, not one window per frame.
+/// Orders the tracks' messages by timestamp before they reach the wire: one queue per track (video tracks first, then
+/// audio). The earliest queued message leaves once every other track either has something at least as late, is absent,
+/// or was found silent: a track that has written nothing while another ran more than the window ahead stops holding
+/// the others back until it writes again. So memory is bounded by the window, not by the caller, and a video-only
+/// stream with the default audio input waits one window at its start, not one window per frame.
 /// </summary>
 internal sealed class Interleaver
 {
-    private readonly Queue<OutgoingMessage> _video = new();
-    private readonly Queue<OutgoingMessage> _audio = new();
-    private readonly bool _hasVideo;
-    private readonly bool _hasAudio;
+    private readonly Queue<OutgoingMessage>[] _queues;
+    private readonly long[] _newest;
+    private readonly bool[] _silent;
     private readonly long _windowMs;
-    private long _videoNewest = long.MinValue;
-    private long _audioNewest = long.MinValue;
-    private bool _videoSilent;
-    private bool _audioSilent;
 
-    public Interleaver(bool hasVideo, bool hasAudio, TimeSpan window)
+    /// <param name="queues">How many tracks (queues); a stream whose tracks of a kind are absent simply has fewer.</param>
+    /// <param name="window">How far one track may run ahead of a silent one before the silent one stops holding it.</param>
+    public Interleaver(int queues, TimeSpan window)
     {
-        _hasVideo = hasVideo;
-        _hasAudio = hasAudio;
+        _queues = new Queue<OutgoingMessage>[queues];
+        _newest = new long[queues];
+        _silent = new bool[queues];
+        for (int i = 0; i < queues; i++)
+        {
+            _queues[i] = new Queue<OutgoingMessage>();
+            _newest[i] = long.MinValue;
+        }
+
         _windowMs = (long)window.TotalMilliseconds;
     }
 
-    public void Add(bool video, in OutgoingMessage message)
+    public void Add(int queue, in OutgoingMessage message)
     {
-        if (video)
-        {
-            _video.Enqueue(message);
-            _videoNewest = Math.Max(_videoNewest, message.TimestampMs);
-            _videoSilent = false;
-        }
-        else
-        {
-            _audio.Enqueue(message);
-            _audioNewest = Math.Max(_audioNewest, message.TimestampMs);
-            _audioSilent = false;
-        }
+        _queues[queue].Enqueue(message);
+        _newest[queue] = Math.Max(_newest[queue], message.TimestampMs);
+        _silent[queue] = false;
     }
 
     /// <summary>Takes the next message that may leave now (or, with <paramref name="drain"/>, any message in order).</summary>
     public bool TryTake(bool drain, out OutgoingMessage message)
     {
-        bool haveVideo = _video.TryPeek(out OutgoingMessage v);
-        bool haveAudio = _audio.TryPeek(out OutgoingMessage a);
-        if (haveVideo && haveAudio)
+        // The earliest head; on a tie the lower queue (video before audio, track 0 first).
+        int pick = -1;
+        long at = 0;
+        for (int i = 0; i < _queues.Length; i++)
         {
-            message = a.TimestampMs < v.TimestampMs ? _audio.Dequeue() : _video.Dequeue();
-            return true;
-        }
-
-        if (haveVideo)
-        {
-            if (!_audioSilent && _hasAudio && _videoNewest - v.TimestampMs >= _windowMs)
+            if (_queues[i].TryPeek(out OutgoingMessage head) && (pick < 0 || head.TimestampMs < at))
             {
-                _audioSilent = true;
-            }
-
-            if (drain || !_hasAudio || _audioSilent || _audioNewest >= v.TimestampMs)
-            {
-                message = _video.Dequeue();
-                return true;
+                pick = i;
+                at = head.TimestampMs;
             }
         }
 
-        if (haveAudio)
+        if (pick < 0)
         {
-            if (!_videoSilent && _hasVideo && _audioNewest - a.TimestampMs >= _windowMs)
-            {
-                _videoSilent = true;
-            }
+            message = default;
+            return false;
+        }
 
-            if (drain || !_hasVideo || _videoSilent || _videoNewest >= a.TimestampMs)
+        if (!drain)
+        {
+            for (int i = 0; i < _queues.Length; i++)
             {
-                message = _audio.Dequeue();
-                return true;
+                if (i == pick || _queues[i].Count > 0)
+                {
+                    continue;
+                }
+
+                if (!_silent[i] && _newest[pick] - at >= _windowMs)
+                {
+                    _silent[i] = true;
+                }
+
+                if (!_silent[i] && _newest[i] < at)
+                {
+                    // That track may still write something earlier.
+                    message = default;
+                    return false;
+                }
             }
         }
 
-        message = default;
-        return false;
+        message = _queues[pick].Dequeue();
+        return true;
     }
 
     /// <summary>Releases every queued buffer (on failure or disposal).</summary>
     public void Clear()
     {
-        while (_video.TryDequeue(out OutgoingMessage m))
+        foreach (Queue<OutgoingMessage> queue in _queues)
         {
-            m.Release();
-        }
-
-        while (_audio.TryDequeue(out OutgoingMessage m))
-        {
-            m.Release();
+            while (queue.TryDequeue(out OutgoingMessage m))
+            {
+                m.Release();
+            }
         }
     }
 }

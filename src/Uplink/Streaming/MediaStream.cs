@@ -13,7 +13,8 @@ namespace Uplink.Streaming;
 /// each track's order (DTS never backwards, B-frames only when allowed), builds the FLV tag bodies straight into the
 /// <see cref="MessageArena"/>, splits ADTS, sends a sequence header before the first frame of a new configuration,
 /// inserts timecode, and interleaves the tracks by timestamp. What may leave the interleaver goes to the
-/// <see cref="IMessageSink"/> (the destination's send queue).
+/// <see cref="IMessageSink"/> (the destination's send queue). A stream may have several tracks of a kind (Enhanced RTMP
+/// Multitrack): each has its own tag builder, order checks and interleaver queue, and its messages name it.
 /// </summary>
 /// <remarks>Not thread-safe: the writer calls it under its write lock, and so does a destination taking messages.</remarks>
 internal sealed class MediaStream : IDisposable
@@ -26,9 +27,10 @@ internal sealed class MediaStream : IDisposable
     private readonly ArenaMessageWriter _tagWriter;
     private readonly TimecodeInserter? _timecode;
     private IMessageSink? _sink;
-    private TimeSpan? _lastVideoDts;
-    private TimeSpan? _lastAudioDts;
-    private long _videoFramesWritten;
+    private readonly VideoTagBuilder[] _video;
+    private readonly AudioTagBuilder[] _audio;
+    private readonly TrackOrder[] _videoOrder;
+    private readonly TrackOrder[] _audioOrder;
     private long _audioFramesWritten;
     private long _videoFramesAccepted;
     private long _videoDropped;
@@ -38,18 +40,59 @@ internal sealed class MediaStream : IDisposable
     {
         _options = options;
         _logger = logger;
-        Video = options.Video is null ? null : VideoTagBuilder.Create(options.Video, options.EnhancedH264);
-        Audio = options.Audio is null ? null : AudioTagBuilder.Create(options.Audio);
-        _interleaver = new Interleaver(Video is not null, Audio is not null, options.InterleaveWindow);
+        VideoMediaType[] video = options.Video is null ? [] : [options.Video, .. options.AdditionalVideoTracks];
+        AudioMediaType[] audio = options.Audio is null ? [] : [options.Audio, .. options.AdditionalAudioTracks];
+        _video = new VideoTagBuilder[video.Length];
+        _audio = new AudioTagBuilder[audio.Length];
+        _videoOrder = new TrackOrder[video.Length];
+        _audioOrder = new TrackOrder[audio.Length];
+        for (int i = 0; i < video.Length; i++)
+        {
+            _video[i] = VideoTagBuilder.Create(video[i], options.EnhancedH264, (byte)i);
+            _videoOrder[i] = new TrackOrder(i == 0 ? "video" : $"video track {i}");
+        }
+
+        for (int i = 0; i < audio.Length; i++)
+        {
+            _audio[i] = AudioTagBuilder.Create(audio[i], (byte)i);
+            _audioOrder[i] = new TrackOrder(i == 0 ? "audio" : $"audio track {i}");
+        }
+
+        _interleaver = new Interleaver(_video.Length + _audio.Length, options.InterleaveWindow);
         _tagWriter = new ArenaMessageWriter(_arena);
         _timecode = options.Timecode is { } timecode ? new TimecodeInserter(timecode, options.TimeProvider) : null;
     }
 
-    /// <summary>The video track's tag builder (its current configuration and SPS); null without video.</summary>
-    public VideoTagBuilder? Video { get; }
+    /// <summary>The default video track's tag builder (its current configuration and SPS); null without video.</summary>
+    public VideoTagBuilder? Video => _video.Length > 0 ? _video[0] : null;
 
-    /// <summary>The audio track's tag builder (its current configuration); null without audio.</summary>
-    public AudioTagBuilder? Audio { get; }
+    /// <summary>The default audio track's tag builder (its current configuration); null without audio.</summary>
+    public AudioTagBuilder? Audio => _audio.Length > 0 ? _audio[0] : null;
+
+    /// <summary>Every video track's tag builder, by track id (0, the default, first).</summary>
+    public IReadOnlyList<VideoTagBuilder> VideoTracks => _video;
+
+    /// <summary>Every audio track's tag builder, by track id.</summary>
+    public IReadOnlyList<AudioTagBuilder> AudioTracks => _audio;
+
+    /// <summary>True when some kind has more than one track (tracks after the first go out as Multitrack packets).</summary>
+    public bool IsMultitrack => _video.Length > 1 || _audio.Length > 1;
+
+    /// <summary>The video track <paramref name="track"/>'s builder.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The stream has no such video track.</exception>
+    public VideoTagBuilder VideoTrack(int track) => track >= 0 && track < _video.Length
+        ? _video[track]
+        : throw new ArgumentOutOfRangeException(nameof(track), track, _video.Length == 0
+            ? "This writer has no video input (RtmpWriterOptions.Video is null)."
+            : $"This writer has video tracks 0 to {_video.Length - 1} (RtmpWriterOptions.Video and {_video.Length - 1} AdditionalVideoTracks).");
+
+    /// <summary>The audio track <paramref name="track"/>'s builder.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The stream has no such audio track.</exception>
+    public AudioTagBuilder AudioTrack(int track) => track >= 0 && track < _audio.Length
+        ? _audio[track]
+        : throw new ArgumentOutOfRangeException(nameof(track), track, _audio.Length == 0
+            ? "This writer has no audio input (RtmpWriterOptions.Audio is null)."
+            : $"This writer has audio tracks 0 to {_audio.Length - 1} (RtmpWriterOptions.Audio and {_audio.Length - 1} AdditionalAudioTracks).");
 
     /// <summary>Video frames written and accepted (a refused frame is not counted).</summary>
     public long VideoFramesAccepted => Interlocked.Read(ref _videoFramesAccepted);
@@ -73,39 +116,41 @@ internal sealed class MediaStream : IDisposable
     /// <returns>Whether the frame is a keyframe.</returns>
     public bool BeginVideo(VideoTagBuilder video, ReadOnlySpan<byte> accessUnit, TimeSpan decodeTime, TimeSpan presentationTime)
     {
-        _videoFramesWritten++;
+        TrackOrder order = _videoOrder[video.TrackId];
+        order.FramesWritten++;
         if (accessUnit.IsEmpty)
         {
-            throw new ArgumentException($"video frame {_videoFramesWritten} is empty; an access unit holds the NAL units of one picture.", nameof(accessUnit));
+            throw new ArgumentException($"{order.Name} frame {order.FramesWritten} is empty; an access unit holds the NAL units of one picture.", nameof(accessUnit));
         }
 
-        if (_lastVideoDts is TimeSpan last && decodeTime < last)
+        if (order.LastDts is TimeSpan last && decodeTime < last)
         {
-            throw new ArgumentException($"video DTS went backwards at frame {_videoFramesWritten}: {decodeTime} after {last}; frames must be written in decode order.", nameof(decodeTime));
+            throw new ArgumentException($"{order.Name} DTS went backwards at frame {order.FramesWritten}: {decodeTime} after {last}; frames must be written in decode order.", nameof(decodeTime));
         }
 
         if (!_options.AllowBFrames && presentationTime != decodeTime)
         {
-            throw new ArgumentException($"video frame {_videoFramesWritten}: PTS {presentationTime} differs from DTS {decodeTime} (frames reordered for B-frames), and AllowBFrames is false.", nameof(presentationTime));
+            throw new ArgumentException($"{order.Name} frame {order.FramesWritten}: PTS {presentationTime} differs from DTS {decodeTime} (frames reordered for B-frames), and AllowBFrames is false.", nameof(presentationTime));
         }
 
         if (!video.CarriesCompositionTime && presentationTime != decodeTime)
         {
-            throw new ArgumentException($"video frame {_videoFramesWritten}: PTS {presentationTime} differs from DTS {decodeTime}, but {video.CodecName} frames carry no composition offset in RTMP; write them in presentation order with PTS equal to DTS.", nameof(presentationTime));
+            throw new ArgumentException($"{order.Name} frame {order.FramesWritten}: PTS {presentationTime} differs from DTS {decodeTime}, but {video.CodecName} frames carry no composition offset in RTMP; write them in presentation order with PTS equal to DTS.", nameof(presentationTime));
         }
 
         if (presentationTime < decodeTime)
         {
-            throw new ArgumentException($"video frame {_videoFramesWritten}: PTS {presentationTime} is before DTS {decodeTime}; a picture cannot be shown before it is decoded (are the two swapped?).", nameof(presentationTime));
+            throw new ArgumentException($"{order.Name} frame {order.FramesWritten}: PTS {presentationTime} is before DTS {decodeTime}; a picture cannot be shown before it is decoded (are the two swapped?).", nameof(presentationTime));
         }
 
         long compositionMs = ToMilliseconds(presentationTime) - ToMilliseconds(decodeTime);
         if (compositionMs is > FlvTags.MaxCompositionTime or < -FlvTags.MaxCompositionTime - 1)
         {
-            throw new ArgumentException($"video frame {_videoFramesWritten}: PTS − DTS is {compositionMs} ms, which does not fit RTMP's signed 24-bit composition offset.", nameof(presentationTime));
+            throw new ArgumentException($"{order.Name} frame {order.FramesWritten}: PTS − DTS is {compositionMs} ms, which does not fit RTMP's signed 24-bit composition offset.", nameof(presentationTime));
         }
 
         // Written into the arena while inspected: one pass over the access unit.
+        video.NanoOffset = NanoOffset(video.TrackId, decodeTime);
         try
         {
             return video.InspectAndWrite(accessUnit, (int)compositionMs, _tagWriter);
@@ -113,27 +158,32 @@ internal sealed class MediaStream : IDisposable
         catch (InvalidDataException ex)
         {
             _tagWriter.Abandon();
-            throw new InvalidDataException($"video frame {_videoFramesWritten}: {ex.Message}; {video.DeclaredForm}", ex);
+            throw new InvalidDataException($"{order.Name} frame {order.FramesWritten}: {ex.Message}; {video.DeclaredForm}", ex);
         }
         catch (NotSupportedException ex)
         {
             // A stream the codec allows but RTMP's configuration record cannot describe (VP9 4:4:0).
             _tagWriter.Abandon();
-            throw new NotSupportedException($"video frame {_videoFramesWritten}: {ex.Message}", ex);
+            throw new NotSupportedException($"{order.Name} frame {order.FramesWritten}: {ex.Message}", ex);
         }
         catch
         {
             _tagWriter.Abandon();
             throw;
         }
+        finally
+        {
+            video.NanoOffset = 0;
+        }
     }
 
     /// <summary>Makes the frame begun by <see cref="BeginVideo"/> part of the stream (after a sequence header if one is due).</summary>
     public void CommitVideo(VideoTagBuilder video, TimeSpan decodeTime)
     {
-        _lastVideoDts = decodeTime;
+        _videoOrder[video.TrackId].LastDts = decodeTime;
         Interlocked.Increment(ref _videoFramesAccepted);
         long dtsMs = ToMilliseconds(decodeTime);
+        int queue = video.TrackId;
         if (video.DecoderConfiguration is null)
         {
             _tagWriter.Abandon();
@@ -147,32 +197,36 @@ internal sealed class MediaStream : IDisposable
             video.ConfigurationChanged = false;
             _scratch.Clear();
             video.WriteSequenceHeader(_scratch, video.DecoderConfiguration);
-            _interleaver.Add(true, _arena.Create(RtmpMessageType.Video, dtsMs, _scratch.WrittenSpan, isConfiguration: true));
+            _interleaver.Add(queue, Configuration(RtmpMessageType.Video, dtsMs, video.TrackId));
             _scratch.Clear();
             if (video.WriteColorInfo(_scratch))
             {
-                _interleaver.Add(true, _arena.Create(RtmpMessageType.Video, dtsMs, _scratch.WrittenSpan, isConfiguration: true));
+                _interleaver.Add(queue, Configuration(RtmpMessageType.Video, dtsMs, video.TrackId));
             }
         }
 
-        _interleaver.Add(true, _tagWriter.Commit(RtmpMessageType.Video, dtsMs, isConfiguration: false, video.IsNonReference));
-        AddTimecodeIfDue(true, decodeTime, dtsMs);
+        _interleaver.Add(queue, _tagWriter.Commit(RtmpMessageType.Video, dtsMs, isConfiguration: false, video.IsNonReference) with { Track = video.TrackId });
+        if (video.TrackId == 0)
+        {
+            AddTimecodeIfDue(queue, decodeTime, dtsMs);
+        }
     }
 
     /// <summary>Gives back the frame begun by <see cref="BeginVideo"/>.</summary>
     public void AbandonVideo() => _tagWriter.Abandon();
 
-    /// <summary>Refuses an empty audio frame, or a timestamp before the last one written.</summary>
-    public void CheckAudioOrder(ReadOnlySpan<byte> frame, TimeSpan timestamp)
+    /// <summary>Refuses an empty audio frame, or a timestamp before the last one written on its track.</summary>
+    public void CheckAudioOrder(AudioTagBuilder audio, ReadOnlySpan<byte> frame, TimeSpan timestamp)
     {
+        TrackOrder order = _audioOrder[audio.TrackId];
         if (frame.IsEmpty)
         {
-            throw new ArgumentException($"audio frame {_audioFramesWritten + 1} is empty.", nameof(frame));
+            throw new ArgumentException($"{order.Name} frame {order.FramesWritten + 1} is empty.", nameof(frame));
         }
 
-        if (_lastAudioDts is TimeSpan last && timestamp < last)
+        if (order.LastDts is TimeSpan last && timestamp < last)
         {
-            throw new ArgumentException($"audio timestamp went backwards at frame {_audioFramesWritten + 1}: {timestamp} after {last}.", nameof(timestamp));
+            throw new ArgumentException($"{order.Name} timestamp went backwards at frame {order.FramesWritten + 1}: {timestamp} after {last}.", nameof(timestamp));
         }
     }
 
@@ -183,23 +237,26 @@ internal sealed class MediaStream : IDisposable
     public void WriteAudio(AudioTagBuilder audio, ReadOnlySpan<byte> frame, TimeSpan timestamp)
     {
         // The next write must not go before the last frame of this one.
-        _lastAudioDts = audio switch
+        _audioOrder[audio.TrackId].LastDts = audio switch
         {
             AacTagBuilder { IsAdts: true } aac => AddAdts(aac, frame, timestamp),
-            AacTagBuilder or ExAudioTagBuilder { Codec: AudioCodec.Opus or AudioCodec.Flac } => AddAudio(audio, frame, ToMilliseconds(timestamp), timestamp),
+            AacTagBuilder or ExAudioTagBuilder { Codec: AudioCodec.Opus or AudioCodec.Flac } => AddAudio(audio, frame, timestamp),
             _ => AddSyncFrames(audio, frame, timestamp),
         };
     }
 
-    /// <summary>Queues the end of the video sequence (Enhanced RTMP SequenceEnd) behind the last frame, when the stream has one.</summary>
+    /// <summary>Queues the end of each video track's sequence (Enhanced RTMP SequenceEnd) behind its last frame, when it has one.</summary>
     public void EndSequence()
     {
-        if (Video is { DecoderConfiguration: not null } video && _lastVideoDts is TimeSpan last)
+        foreach (VideoTagBuilder video in _video)
         {
-            _scratch.Clear();
-            if (video.WriteSequenceEnd(_scratch))
+            if (video.DecoderConfiguration is not null && _videoOrder[video.TrackId].LastDts is TimeSpan last)
             {
-                _interleaver.Add(true, _arena.Create(RtmpMessageType.Video, ToMilliseconds(last), _scratch.WrittenSpan, isConfiguration: true));
+                _scratch.Clear();
+                if (video.WriteSequenceEnd(_scratch))
+                {
+                    _interleaver.Add(video.TrackId, Configuration(RtmpMessageType.Video, ToMilliseconds(last), video.TrackId));
+                }
             }
         }
     }
@@ -216,22 +273,28 @@ internal sealed class MediaStream : IDisposable
     /// <summary>Releases what waits in the interleaver (the stream was stopped or failed).</summary>
     public void Clear() => _interleaver.Clear();
 
-    /// <summary>What <c>onMetaData</c> says now: what the parameter sets tell, else what the media types declare.</summary>
-    public StreamMetadata Metadata
+    /// <summary>
+    /// What <c>onMetaData</c> says now: what the parameter sets tell, else what the media types declare; with
+    /// <paramref name="allTracks"/>, the other tracks in <c>videoTrackIdInfoMap</c>/<c>audioTrackIdInfoMap</c>.
+    /// </summary>
+    public StreamMetadata GetMetadata(bool allTracks = true)
     {
-        get
+        VideoTagBuilder? video = Video;
+        AudioTagBuilder? audio = Audio;
+        return new StreamMetadata(
+            video?.MetadataCodecId,
+            audio?.MetadataCodecId,
+            video?.Width ?? _options.Video?.Width,
+            video?.Height ?? _options.Video?.Height,
+            video?.FrameRate ?? _options.Video?.FrameRate,
+            _options.VideoDataRate ?? (_options.Video?.BitRate is long bps ? bps / 1000d : null),
+            audio?.SampleRate ?? _options.Audio?.SampleRate,
+            audio?.Channels ?? _options.Audio?.Channels,
+            _options.AudioDataRate)
         {
-            return new StreamMetadata(
-                Video?.MetadataCodecId,
-                Audio?.MetadataCodecId,
-                Video?.Width ?? _options.Video?.Width,
-                Video?.Height ?? _options.Video?.Height,
-                Video?.FrameRate ?? _options.Video?.FrameRate,
-                _options.VideoDataRate ?? (_options.Video?.BitRate is long bps ? bps / 1000d : null),
-                Audio?.SampleRate ?? _options.Audio?.SampleRate,
-                Audio?.Channels ?? _options.Audio?.Channels,
-                _options.AudioDataRate);
-        }
+            AdditionalVideo = allTracks && _video.Length > 1 ? [.. _video.Skip(1).Select(DescribeVideo)] : null,
+            AdditionalAudio = allTracks && _audio.Length > 1 ? [.. _audio.Skip(1).Select(DescribeAudio)] : null,
+        };
     }
 
     public void Dispose()
@@ -242,6 +305,31 @@ internal sealed class MediaStream : IDisposable
     }
 
     internal static long ToMilliseconds(TimeSpan t) => (long)Math.Floor(t.Ticks / (double)TimeSpan.TicksPerMillisecond);
+
+    /// <summary>
+    /// The sub-millisecond part of a timestamp in ns, sent as a ModEx TimestampOffsetNano on the tracks after the first
+    /// (those only reach servers that take Multitrack, which came with ModEx); the default track, which every server is
+    /// sent, carries none.
+    /// </summary>
+    private static int NanoOffset(byte trackId, TimeSpan time) =>
+        trackId == 0 ? 0 : (int)(time.Ticks - (ToMilliseconds(time) * TimeSpan.TicksPerMillisecond)) * 100;
+
+    private TrackMetadata DescribeVideo(VideoTagBuilder video)
+    {
+        VideoMediaType declared = video.TrackId == 0 ? _options.Video! : _options.AdditionalVideoTracks[video.TrackId - 1];
+        return new TrackMetadata(video.TrackId, video.MetadataCodecId, video.Width ?? declared.Width, video.Height ?? declared.Height,
+            video.FrameRate ?? declared.FrameRate, declared.BitRate is long bps ? bps / 1000d : null, null, null);
+    }
+
+    private TrackMetadata DescribeAudio(AudioTagBuilder audio)
+    {
+        AudioMediaType declared = audio.TrackId == 0 ? _options.Audio! : _options.AdditionalAudioTracks[audio.TrackId - 1];
+        return new TrackMetadata(audio.TrackId, audio.MetadataCodecId, null, null, null, null, audio.SampleRate ?? declared.SampleRate, audio.Channels ?? declared.Channels);
+    }
+
+    /// <summary>A configuration message (sequence header, descriptor) from what <see cref="_scratch"/> holds.</summary>
+    private OutgoingMessage Configuration(RtmpMessageType type, long timestampMs, byte track) =>
+        _arena.Create(type, timestampMs, _scratch.WrittenSpan, isConfiguration: true) with { Track = track };
 
     /// <returns>The timestamp of the last frame added.</returns>
     private TimeSpan AddAdts(AacTagBuilder audio, ReadOnlySpan<byte> data, TimeSpan timestamp)
@@ -258,7 +346,7 @@ internal sealed class MediaStream : IDisposable
             audio.ObserveAdts(frame.Header);
             int rate = audio.CoreSampleRate;
             TimeSpan at = rate > 0 ? timestamp + TimeSpan.FromTicks(index * 1024L * TimeSpan.TicksPerSecond / rate) : timestamp;
-            AddAudio(audio, frame.Payload, ToMilliseconds(at), at);
+            AddAudio(audio, frame.Payload, at);
             last = at;
             index++;
         }
@@ -282,11 +370,12 @@ internal sealed class MediaStream : IDisposable
             }
             catch (InvalidDataException ex)
             {
-                throw new InvalidDataException($"audio frame {_audioFramesWritten + 1} (offset {offset} of this write): {ex.Message}", ex);
+                TrackOrder order = _audioOrder[audio.TrackId];
+                throw new InvalidDataException($"{order.Name} frame {order.FramesWritten + 1} (offset {offset} of this write): {ex.Message}", ex);
             }
 
             TimeSpan at = rate > 0 ? timestamp + TimeSpan.FromTicks(samplesBefore * TimeSpan.TicksPerSecond / rate) : timestamp;
-            AddAudio(audio, data.Slice(offset, length), ToMilliseconds(at), at);
+            AddAudio(audio, data.Slice(offset, length), at);
             samplesBefore += samples;
             offset += length;
             last = at;
@@ -296,9 +385,12 @@ internal sealed class MediaStream : IDisposable
     }
 
     /// <returns>The frame's timestamp.</returns>
-    private TimeSpan AddAudio(AudioTagBuilder audio, ReadOnlySpan<byte> raw, long timestampMs, TimeSpan timestamp)
+    private TimeSpan AddAudio(AudioTagBuilder audio, ReadOnlySpan<byte> raw, TimeSpan timestamp)
     {
+        long timestampMs = ToMilliseconds(timestamp);
+        int queue = _video.Length + audio.TrackId;
         Interlocked.Increment(ref _audioFramesWritten);
+        _audioOrder[audio.TrackId].FramesWritten++;
         if (audio.Configuration is not { } config)
         {
             CountDropped(ref _audioDropped, UplinkMetrics.AudioTrack);
@@ -312,35 +404,44 @@ internal sealed class MediaStream : IDisposable
             _scratch.Clear();
             if (audio.WriteSequenceHeader(_scratch, config))
             {
-                _interleaver.Add(false, _arena.Create(RtmpMessageType.Audio, timestampMs, _scratch.WrittenSpan, isConfiguration: true));
+                _interleaver.Add(queue, Configuration(RtmpMessageType.Audio, timestampMs, audio.TrackId));
             }
 
             _scratch.Clear();
             if (audio.WriteChannelConfiguration(_scratch))
             {
-                _interleaver.Add(false, _arena.Create(RtmpMessageType.Audio, timestampMs, _scratch.WrittenSpan, isConfiguration: true));
+                _interleaver.Add(queue, Configuration(RtmpMessageType.Audio, timestampMs, audio.TrackId));
             }
         }
 
-        audio.WriteFrame(_tagWriter, raw);
-        _interleaver.Add(false, _tagWriter.Commit(RtmpMessageType.Audio, timestampMs, isConfiguration: false));
-        if (Video is null)
+        audio.NanoOffset = NanoOffset(audio.TrackId, timestamp);
+        try
         {
-            AddTimecodeIfDue(false, timestamp, timestampMs);
+            audio.WriteFrame(_tagWriter, raw);
+        }
+        finally
+        {
+            audio.NanoOffset = 0;
+        }
+
+        _interleaver.Add(queue, _tagWriter.Commit(RtmpMessageType.Audio, timestampMs, isConfiguration: false) with { Track = audio.TrackId });
+        if (_video.Length == 0 && audio.TrackId == 0)
+        {
+            AddTimecodeIfDue(queue, timestamp, timestampMs);
         }
 
         return timestamp;
     }
 
     /// <summary>
-    /// Queues an <c>onFI</c> right behind the frame just queued on its track, with its timestamp, so it never leaves
-    /// before the frame it labels. Marked as configuration: live mode never drops it.
+    /// Queues an <c>onFI</c> right behind the frame just queued on the default track, with its timestamp, so it never
+    /// leaves before the frame it labels. Marked as configuration: live mode never drops it.
     /// </summary>
-    private void AddTimecodeIfDue(bool video, TimeSpan time, long timestampMs)
+    private void AddTimecodeIfDue(int queue, TimeSpan time, long timestampMs)
     {
         if (_timecode is not null && _timecode.TryWrite(time, Video?.FrameRate ?? _options.Video?.FrameRate, _scratch))
         {
-            _interleaver.Add(video, _arena.Create(RtmpMessageType.DataAmf0, timestampMs, _scratch.WrittenSpan, isConfiguration: true));
+            _interleaver.Add(queue, _arena.Create(RtmpMessageType.DataAmf0, timestampMs, _scratch.WrittenSpan, isConfiguration: true));
         }
     }
 
@@ -348,5 +449,15 @@ internal sealed class MediaStream : IDisposable
     {
         Interlocked.Increment(ref count);
         UplinkMetrics.FramesDropped.Add(1, track);
+    }
+
+    /// <summary>One track's order checks: its name in messages, its last DTS, the frames written to it.</summary>
+    private sealed class TrackOrder(string name)
+    {
+        public string Name { get; } = name;
+
+        public TimeSpan? LastDts { get; set; }
+
+        public long FramesWritten { get; set; }
     }
 }
