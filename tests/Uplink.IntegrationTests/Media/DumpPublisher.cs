@@ -31,6 +31,41 @@ public static class DumpPublisher
         await writer.DisconnectAsync();
     }
 
+    /// <summary>
+    /// Publishes every stream of the dump as a multitrack stream: the first video and audio streams are tracks 0 (the
+    /// default tracks), the others tracks 1, 2, … of their kind in stream order.
+    /// </summary>
+    public static async Task PublishAllTracksAsync(PacketDump dump, string url)
+    {
+        DumpedStream[] video = [.. dump.Streams.Where(s => s.Kind == MediaKind.Video)];
+        DumpedStream[] audio = [.. dump.Streams.Where(s => s.Kind == MediaKind.Audio)];
+        await using var writer = new RtmpWriter(new RtmpWriterOptions
+        {
+            Url = url,
+            Video = video.Length > 0 ? VideoType(video[0]) : null,
+            Audio = audio.Length > 0 ? AudioType(audio[0]) : null,
+            AdditionalVideoTracks = [.. video.Skip(1).Select(VideoType)],
+            AdditionalAudioTracks = [.. audio.Skip(1).Select(AudioType)],
+            AllowBFrames = true,
+        });
+        await writer.ConnectAsync();
+        foreach (var packet in dump.Packets)
+        {
+            int v = Array.FindIndex(video, s => s.Index == packet.StreamIndex);
+            int a = Array.FindIndex(audio, s => s.Index == packet.StreamIndex);
+            if (v >= 0)
+            {
+                await writer.WriteVideoAsync(v, packet.Data, packet.Dts, packet.Pts);
+            }
+            else if (a >= 0)
+            {
+                await writer.WriteAudioAsync(a, packet.Data, packet.Pts);
+            }
+        }
+
+        await writer.DisconnectAsync();
+    }
+
     /// <summary>The media type for FFmpeg's codec name and extradata.</summary>
     public static VideoMediaType VideoType(DumpedStream stream) => stream.Codec switch
     {

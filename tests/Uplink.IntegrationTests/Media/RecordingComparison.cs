@@ -114,4 +114,38 @@ public static class RecordingComparison
         Xunit.Assert.True(expected.Streams.Count == actual.Streams.Count, $"{context}: source streams [{string.Join("; ", expected.CodecLines)}], recording [{string.Join("; ", actual.CodecLines)}]");
         Xunit.Assert.True(problems.Length == 0, $"{context}: the recording differs from the source.\n  source:    {source}\n  recording: {recording}\n{problems}");
     }
+
+    /// <summary>
+    /// Like <see cref="AssertSameDecodedFramesAsync"/> for every track: the n-th video stream of the recording decodes to
+    /// exactly the n-th video stream of the source, likewise audio, and the recording has the source's tracks of each kind,
+    /// no more, no fewer.
+    /// </summary>
+    public static async Task AssertSameDecodedTracksAsync(string source, string recording, string context)
+    {
+        var expected = await Peers.FfmpegLibraries.FrameMd5Async(source);
+        var actual = await Peers.FfmpegLibraries.FrameMd5Async(recording);
+        var problems = "";
+        foreach (var kind in new[] { MediaKind.Video, MediaKind.Audio })
+        {
+            var expectedTracks = expected.Streams.Where(s => s.Kind == kind).ToList();
+            var actualTracks = actual.Streams.Where(s => s.Kind == kind).ToList();
+            if (expectedTracks.Count != actualTracks.Count)
+            {
+                problems += $"  {kind}: source {expectedTracks.Count} tracks [{string.Join("; ", expectedTracks)}], recording {actualTracks.Count} [{string.Join("; ", actualTracks)}]\n";
+                continue;
+            }
+
+            for (var i = 0; i < expectedTracks.Count; i++)
+            {
+                problems += Describe($"{kind} track {i} ({expectedTracks[i].Description}, decoded)", expectedTracks[i].Frames, actualTracks[i].Frames);
+            }
+        }
+
+        if (expected.Streams.Count == 0)
+        {
+            problems += "  the source has no streams at all, so nothing was tested\n";
+        }
+
+        Xunit.Assert.True(problems.Length == 0, $"{context}: the recording differs from the source.\n  source:    {source}\n  recording: {recording}\n{problems}");
+    }
 }

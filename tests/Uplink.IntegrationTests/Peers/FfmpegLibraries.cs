@@ -18,6 +18,7 @@ public static class FfmpegLibraries
     public const string InstallCommand = "npm ci --prefix tests/peers/node-av --ignore-scripts --no-audit --no-fund";
 
     private static readonly ConcurrentDictionary<FfmpegClipOptions, Lazy<Task<string>>> Clips = new();
+    private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> MultiTrackClips = new();
     private static readonly Lazy<string> RunDirectory = new(CreateRunDirectory);
 
     /// <summary>The directory holding package.json, package-lock.json and the scripts.</summary>
@@ -102,6 +103,33 @@ public static class FfmpegLibraries
         }
 
         return ExternalProcess.RunAsync(Node, arguments, timeout, PeerDirectory);
+    }
+
+    /// <summary>
+    /// A clip with several tracks: each part made alone by make-clip.js (one video or one audio track each: set the other
+    /// kind to "none"), then stream-copied into one <paramref name="container"/> file by mux.js, video tracks first, then
+    /// audio, each in the order given (the first of each kind is the file's default track).
+    /// </summary>
+    public static Task<string> MakeMultiTrackClipAsync(string container, params FfmpegClipOptions[] parts)
+    {
+        string name = string.Join("+", parts.Select(p => Path.GetFileNameWithoutExtension(p.FileName))) + "." + container;
+        return MultiTrackClips.GetOrAdd(name, n => new Lazy<Task<string>>(async () =>
+        {
+            var inputs = new List<string>();
+            foreach (var part in parts)
+            {
+                inputs.Add(await MakeClipAsync(part));
+            }
+
+            var path = Path.Combine(RunDirectory.Value, n);
+            var result = await ExternalProcess.RunAsync(Node, [Script("mux.js"), .. inputs, path], TimeSpan.FromSeconds(120), PeerDirectory);
+            if (result.TimedOut || result.ExitCode != 0 || !File.Exists(path))
+            {
+                throw new InvalidOperationException($"FFmpeg 8.1 could not mux {n}: {result.Describe()}");
+            }
+
+            return path;
+        })).Value;
     }
 
     /// <summary>The path of one of the peer's scripts.</summary>
