@@ -13,4 +13,12 @@ public sealed record RtmpLiveDropPolicy
 
     /// <summary>Buffered media duration past which inter frames are dropped until the next keyframe (default 900 ms).</summary>
     public TimeSpan InterFrames { get; init; } = TimeSpan.FromMilliseconds(900);
+
+    /// <summary>
+    /// A multitrack stream (<see cref="RtmpWriterOptions.AdditionalVideoTracks"/>) first stops sending whole tracks, highest
+    /// bitrate first, when the buffered media passes <see cref="InterFrames"/>, keeping the lowest video rendition and the
+    /// default audio track to the last. A stopped track is sent again (video from its next keyframe) once the buffer has
+    /// stayed under half of <see cref="DisposableFrames"/> for this much stream time (default 10 s).
+    /// </summary>
+    public TimeSpan RenditionRecovery { get; init; } = TimeSpan.FromSeconds(10);
 }

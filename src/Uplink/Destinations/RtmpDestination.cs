@@ -129,6 +129,14 @@ internal sealed partial class RtmpDestination : IMessageSink
     /// <summary>The stream's messages arrive here in their final order (under the write lock); live mode may drop.</summary>
     public void Enqueue(in OutgoingMessage message)
     {
+        if (message.Track > 0 && _link is { DefaultTracksOnly: true })
+        {
+            // A server without Multitrack: the other tracks neither take room nor count in live mode's drops. (Messages
+            // queued while there was no connection are skipped when sent instead.)
+            message.Release();
+            return;
+        }
+
         lock (_queue)
         {
             // A reconnect's or a move's backlog is never dropped: it is what an outage shorter than the buffer must not lose.
@@ -140,6 +148,18 @@ internal sealed partial class RtmpDestination : IMessageSink
                 // Once: a caller writing a file faster than real time in live mode sees why frames vanish.
                 _warnedLiveDrops = true;
                 WriterLog.LiveDropsStarted(_logger, Interlocked.Read(ref _videoDropped), Interlocked.Read(ref _audioDropped));
+            }
+
+            if (live && _queue.TakeRenditionChange() is (byte track, bool shed))
+            {
+                if (shed)
+                {
+                    WriterLog.RenditionSuspended(_logger, track);
+                }
+                else
+                {
+                    WriterLog.RenditionResumed(_logger, track);
+                }
             }
         }
     }
@@ -356,8 +376,8 @@ internal sealed partial class RtmpDestination : IMessageSink
         _link = new Link(connection, _stream.VideoTracks.Count, _stream.AudioTracks.Count) { InstalledAt = _options.TimeProvider.GetTimestamp() };
         for (int track = 0; track < _stream.VideoTracks.Count; track++)
         {
-            // The other tracks' keyframes need not line up with the default track's, where a replay starts.
-            _link.WaitForKeyframe[track] = waitForKeyframe || track > 0;
+            // A multitrack replay starts at the earliest of the tracks' keyframes: each track resumes at its own.
+            _link.WaitForKeyframe[track] = waitForKeyframe || _stream.IsMultitrack;
         }
 
         if (connection.MultitrackRefusal is { } refusal)

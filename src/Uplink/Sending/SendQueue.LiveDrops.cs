@@ -6,42 +6,59 @@ namespace Uplink.Sending;
 /// <summary>
 /// Live mode's drops, as OBS makes them: when too much media waits unsent, non-reference frames go first, then every
 /// inter frame until the next keyframe; past the byte bound keyframes go (with the frames that depend on them), audio
-/// last. Sequence headers and timecode are never dropped.
+/// last. A multitrack stream first sheds whole tracks, highest bitrate first (<see cref="RenditionLadder"/>), and
+/// applies those drops only to the lowest rendition and the default audio. Each video track waits for its own
+/// keyframe. Sequence headers and timecode are never dropped.
 /// </summary>
 internal sealed partial class SendQueue
 {
+    private const int MaxTracks = 256;
+
+    private readonly bool[] _dropUntilKeyframe = new bool[MaxTracks];
+    private readonly RenditionLadder _ladder = new();
     private int _liveFrom;
-    private bool _dropUntilKeyframe;
 
     /// <summary>
     /// Live mode: keeps a message unless the policy drops it, after dropping queued frames by priority when the unsent
     /// media written since the last (re)connection spans too long or the unsent bytes pass <paramref name="maxUnsentBytes"/>:
-    /// non-reference frames first, then every inter frame until the next keyframe, then (for bytes) keyframes, audio last.
-    /// Sequence headers are never dropped.
+    /// whole tracks of a multitrack stream first, then non-reference frames, then every inter frame until the next
+    /// keyframe, then (for bytes) keyframes, audio last. Sequence headers are never dropped.
     /// </summary>
     /// <returns>How many frames (video, audio) were dropped, the new one included.</returns>
     public (int Video, int Audio) AddLive(in OutgoingMessage message, LiveDropThresholds thresholds, long maxUnsentBytes)
     {
         var dropped = default(DropCount);
-        if (message.IsVideoKeyframe)
-        {
-            _dropUntilKeyframe = false;
-        }
-        else if (_dropUntilKeyframe && message.IsVideoInterFrame)
+        _ladder.Observe(message);
+        bool video = message.Type == RtmpMessageType.Video;
+        if (_ladder.Holds(message) || (video && _dropUntilKeyframe[message.Track] && message.IsVideoInterFrame))
         {
             dropped.Count(message);
             message.Release();
             return (dropped.Video, dropped.Audio);
         }
 
-        int start = Math.Max(_next, _liveFrom);
-        long span = FirstPresentTimestamp(start) is long first ? message.TimestampMs - first : 0;
-        bool dropIncoming = false;
-        if (span >= thresholds.InterFramesMs)
+        if (message.IsVideoKeyframe)
         {
-            bool any = DropQueued(start, DropKind.InterFrames, ref dropped);
+            _dropUntilKeyframe[message.Track] = false;
+        }
+
+        int start = Math.Max(_next, _liveFrom);
+        long? first = FirstPresentTimestamp(start);
+        long span = first is long f ? message.TimestampMs - f : 0;
+        _ladder.Recover(span, message.TimestampMs, thresholds, thresholds.RenditionRecoveryMs);
+        bool dropIncoming = false;
+        if (span >= thresholds.InterFramesMs && _ladder.CanShed(first))
+        {
+            dropIncoming = ShedTrack(start, message, ref dropped);
+        }
+        else if (span >= thresholds.InterFramesMs && !_ladder.Cooling(first))
+        {
+            DropQueued(start, DropKind.InterFrames, ref dropped);
             dropIncoming = message.IsVideoInterFrame;
-            _dropUntilKeyframe |= (any || dropIncoming) && !message.IsVideoKeyframe;
+            if (dropIncoming)
+            {
+                _dropUntilKeyframe[message.Track] = true;
+            }
         }
         else if (span >= thresholds.DisposableFramesMs)
         {
@@ -49,12 +66,21 @@ internal sealed partial class SendQueue
             dropIncoming = message.IsNonReference && message.IsVideoInterFrame;
         }
 
+        if (!dropIncoming && _unsentBytes + message.Length > maxUnsentBytes && _ladder.CanShed(first, ignoreCooling: true))
+        {
+            dropIncoming = ShedTrack(start, message, ref dropped);
+        }
+
         if (!dropIncoming && _unsentBytes + message.Length > maxUnsentBytes)
         {
             // Over the byte bound: inter frames first (the new one rather than older ones), then the oldest of anything.
-            bool any = DropQueued(start, DropKind.InterFrames, ref dropped);
+            DropQueued(start, DropKind.InterFrames, ref dropped);
             dropIncoming = message.IsVideoInterFrame;
-            _dropUntilKeyframe |= (any || dropIncoming) && !message.IsVideoKeyframe;
+            if (dropIncoming)
+            {
+                _dropUntilKeyframe[message.Track] = true;
+            }
+
             // Then keyframes, oldest first; audio only when no video is left to drop.
             for (int pass = 0; pass < 2 && !dropIncoming; pass++)
             {
@@ -73,7 +99,11 @@ internal sealed partial class SendQueue
 
         if (dropIncoming)
         {
-            _dropUntilKeyframe |= message.IsVideoKeyframe;
+            if (message.IsVideoKeyframe)
+            {
+                _dropUntilKeyframe[message.Track] = true;
+            }
+
             dropped.Count(message);
             message.Release();
             SkipDropped();
@@ -83,18 +113,39 @@ internal sealed partial class SendQueue
 
         if (message.IsVideoKeyframe)
         {
-            _dropUntilKeyframe = false;
+            // The inter frames dropped above came before this keyframe: its track goes on from it.
+            _dropUntilKeyframe[message.Track] = false;
         }
 
-        (int video, int audio) = Add(message);
-        return (dropped.Video + video, dropped.Audio + audio);
+        (int video2, int audio) = Add(message);
+        return (dropped.Video + video2, dropped.Audio + audio);
     }
 
     /// <summary>What is queued from now on is subject to live dropping; what is already queued (a reconnect's backlog) is sent in full.</summary>
     public void StartLiveRegion()
     {
         _liveFrom = _entries.Count;
-        _dropUntilKeyframe = false;
+        Array.Clear(_dropUntilKeyframe);
+    }
+
+    /// <summary>The video track shed or sent again since the last call (live mode, multitrack), for the log.</summary>
+    public (byte Track, bool Shed)? TakeRenditionChange() => _ladder.TakeChange();
+
+    /// <summary>Sheds the highest-bitrate track: drops its unsent frames and, from now on, the ones it writes.</summary>
+    /// <returns>Whether <paramref name="incoming"/> belongs to it (and so goes too).</returns>
+    private bool ShedTrack(int start, in OutgoingMessage incoming, ref DropCount dropped)
+    {
+        (bool video, byte track) = _ladder.Shed(incoming.TimestampMs);
+        RtmpMessageType type = video ? RtmpMessageType.Video : RtmpMessageType.Audio;
+        for (int i = start; i < _entries.Count; i++)
+        {
+            if (_entries[i].Message is { IsPresent: true, IsConfiguration: false } m && m.Type == type && m.Track == track)
+            {
+                DropOne(i, ref dropped);
+            }
+        }
+
+        return !incoming.IsConfiguration && incoming.Type == type && incoming.Track == track;
     }
 
     /// <returns>Whether anything was dropped.</returns>
@@ -107,6 +158,12 @@ internal sealed partial class SendQueue
             if (m.IsPresent && m.IsVideoInterFrame && (kind == DropKind.InterFrames || m.IsNonReference))
             {
                 Drop(i, ref dropped);
+                if (kind == DropKind.InterFrames)
+                {
+                    // Later inter frames of its track depend on it: they go until the track's next keyframe.
+                    _dropUntilKeyframe[m.Track] = true;
+                }
+
                 any = true;
             }
         }
@@ -115,16 +172,13 @@ internal sealed partial class SendQueue
     }
 
     /// <summary>Releases an unsent message and leaves an empty place (sending skips it). A dropped keyframe takes the
-    /// inter frames after it along (they cannot be decoded without it), up to the next keyframe or from now on.</summary>
+    /// inter frames of its track after it along (they cannot be decoded without it), up to the track's next keyframe or
+    /// from now on.</summary>
     private void Drop(int index, ref DropCount dropped)
     {
         OutgoingMessage m = _entries[index].Message;
         bool keyframe = m.IsVideoKeyframe;
-        dropped.Count(m);
-        _unsentBytes -= m.Length;
-        _bytes -= m.Length;
-        m.Release();
-        _entries[index] = new Entry(default, -1);
+        DropOne(index, ref dropped);
         if (!keyframe)
         {
             return;
@@ -133,18 +187,33 @@ internal sealed partial class SendQueue
         for (int i = index + 1; i < _entries.Count; i++)
         {
             OutgoingMessage later = _entries[i].Message;
+            if (!later.IsPresent || later.Type != RtmpMessageType.Video || later.Track != m.Track)
+            {
+                continue;
+            }
+
             if (later.IsVideoKeyframe)
             {
                 return;
             }
 
-            if (later.IsPresent && later.IsVideoInterFrame)
+            if (later.IsVideoInterFrame)
             {
-                Drop(i, ref dropped);
+                DropOne(i, ref dropped);
             }
         }
 
-        _dropUntilKeyframe = true;
+        _dropUntilKeyframe[m.Track] = true;
+    }
+
+    private void DropOne(int index, ref DropCount dropped)
+    {
+        OutgoingMessage m = _entries[index].Message;
+        dropped.Count(m);
+        _unsentBytes -= m.Length;
+        _bytes -= m.Length;
+        m.Release();
+        _entries[index] = new Entry(default, -1);
     }
 
     private enum DropKind

@@ -202,7 +202,8 @@ internal sealed partial class SendQueue
         _next = 0;
         _liveFrom = 0;
         _barrier = -1;
-        _dropUntilKeyframe = false;
+        Array.Clear(_dropUntilKeyframe);
+        _ladder.Reset();
         _unsentBytes = 0;
         Volatile.Write(ref _bytes, 0);
         Snapshot();
@@ -239,19 +240,54 @@ internal sealed partial class SendQueue
             firstUnacknowledged++;
         }
 
-        bool hasVideo = false;
-        for (int i = firstUnacknowledged; i >= _head; i--)
+        // Back from there to a keyframe of every video track met on the way (each track's GOP holding its first
+        // unacknowledged frame), so that no track loses what the server had not confirmed.
+        Span<bool> met = stackalloc bool[MaxTracks];
+        Span<bool> found = stackalloc bool[MaxTracks];
+        int waiting = 0;
+        int start = firstUnacknowledged;
+        for (int i = Math.Min(firstUnacknowledged, _entries.Count - 1); i >= _head; i--)
         {
-            if (i < _entries.Count && _entries[i].Message.IsVideoKeyframe)
+            OutgoingMessage m = _entries[i].Message;
+            if (!m.IsPresent || m.Type != RtmpMessageType.Video || m.IsConfiguration || found[m.Track])
             {
-                return i;
+                continue;
             }
 
-            hasVideo |= i < _entries.Count && _entries[i].Message.Type == RtmpMessageType.Video;
+            if (!met[m.Track])
+            {
+                met[m.Track] = true;
+                waiting++;
+            }
+
+            if (m.IsVideoKeyframe)
+            {
+                found[m.Track] = true;
+                waiting--;
+                start = i;
+                if (waiting == 0 && !MoreVideoTracksBefore(i, met))
+                {
+                    return start;
+                }
+            }
         }
 
-        // No keyframe retained: an audio-only stream starts anywhere; with video, keep what there is.
-        return hasVideo ? _head : firstUnacknowledged;
+        // A track without a retained keyframe: keep what there is (an audio-only stream starts anywhere).
+        return waiting > 0 ? _head : start;
+    }
+
+    /// <summary>Whether a video track not yet met appears before <paramref name="index"/> (its GOP may reach past the start found so far).</summary>
+    private bool MoreVideoTracksBefore(int index, ReadOnlySpan<bool> met)
+    {
+        for (int i = index - 1; i >= _head; i--)
+        {
+            if (_entries[i].Message is { IsPresent: true, IsConfiguration: false, Type: RtmpMessageType.Video } m && !met[m.Track])
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void Snapshot()
