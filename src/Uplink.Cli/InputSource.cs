@@ -13,8 +13,16 @@ internal sealed class InputSource
     private readonly double? _frameRate;
     private readonly Action<string> _warn;
 
-    public InputSource(string input, string? audio, double? frameRate, Action<string> warn)
+    private readonly bool _allTracks;
+
+    /// <param name="input">The file, or "-" for stdin.</param>
+    /// <param name="audio">--audio's file, beside raw H.264 or HEVC.</param>
+    /// <param name="frameRate">--fps, for raw H.264 or HEVC.</param>
+    /// <param name="warn">Where the reader's warnings go.</param>
+    /// <param name="allTracks">Open readers that deliver every track (--all-tracks, --track).</param>
+    public InputSource(string input, string? audio, double? frameRate, Action<string> warn, bool allTracks = false)
     {
+        _allTracks = allTracks;
         _input = input;
         _audio = audio;
         _frameRate = frameRate;
@@ -31,7 +39,7 @@ internal sealed class InputSource
         Stream stream = IsStdin ? Console.OpenStandardInput() : OpenFile(_input);
         try
         {
-            var options = new MediaReaderOptions { OnWarning = message => _warn($"{Name}: {message}") };
+            var options = new MediaReaderOptions { OnWarning = message => _warn($"{Name}: {message}"), AllTracks = _allTracks };
             (MediaFormat format, Stream input) = await MediaReader.DetectAsync(stream, leaveOpen: false, cancellationToken).ConfigureAwait(false);
             if (_audio is not null && format is not (MediaFormat.H264AnnexB or MediaFormat.HevcAnnexB))
             {

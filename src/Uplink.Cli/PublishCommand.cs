@@ -89,6 +89,8 @@ internal static class PublishCommand
         var timecode = new Option<double?>("--timecode") { Description = "Embed timecode: an onFI data message (date sd, time st of the wall clock at the stream's start, advanced by media time) every SECONDS of media (default 1), as Flash Media Live Encoder does.", Arity = ArgumentArity.ZeroOrOne, HelpName = "SECONDS" };
         var smpteTimecode = new Option<bool>("--smpte-timecode") { Description = "Also send tc (implies --timecode 1 when that is not given), the SMPTE timecode HH:MM:SS:FF (non-drop-frame) of the stream time at the video's frame rate (or --fps)." };
         var enhancedH264 = new Option<bool>("--enhanced-h264") { Description = "Send H.264 in the Enhanced RTMP form (FourCC avc1) instead of the legacy tag every server reads; for servers that want it (FFmpeg 8, YouTube)." };
+        var allTracks = new Option<bool>("--all-tracks") { Description = "Send every video and audio track of the input as one Enhanced RTMP multitrack stream (the input's first video and audio are the default tracks). A server that cannot take multitrack (nginx-rtmp) gets the default tracks only, with a warning." };
+        var track = new Option<string[]>("--track") { Description = "Send this track of the input, v:N or a:N as 'uplink probe' lists them; repeat it to send several (a multitrack stream). The first of each kind is the default track. Without --track or --all-tracks: v:0 and a:0.", HelpName = "v:N|a:N", Arity = ArgumentArity.OneOrMore };
         var noBFrames = new Option<bool>("--no-b-frames") { Description = "Refuse B-frames: a video frame whose PTS differs from its DTS fails the publish (exit 2) naming the frame." };
         OptionChecks.Add(timecode, (r, value) =>
         {
@@ -162,6 +164,8 @@ internal static class PublishCommand
         publish.Options.Add(smpteTimecode);
         publish.Options.Add(noBFrames);
         publish.Options.Add(enhancedH264);
+        publish.Options.Add(allTracks);
+        publish.Options.Add(track);
         var publishConnection = new ConnectionOptions();
         publishConnection.AddTo(publish);
         publish.SetAction((result, cancellationToken) =>
@@ -191,7 +195,9 @@ internal static class PublishCommand
                 result.GetValue(noBFrames),
                 result.GetValue(quiet),
                 result.GetValue(waitForServer),
-                result.GetValue(enhancedH264));
+                result.GetValue(enhancedH264),
+                result.GetValue(allTracks),
+                result.GetValue(track) is { Length: > 0 } tracks ? tracks : null);
             return new PublishRunner(settings, Console.Out, Console.Error).RunAsync(cancellationToken);
         });
 

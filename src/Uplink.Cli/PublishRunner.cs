@@ -18,7 +18,7 @@ internal sealed class PublishRunner
     {
         _settings = settings;
         _output = new CommandOutput(stdout, stderr, settings.Json, settings.Verbose);
-        _input = new InputSource(settings.Input, settings.Audio, settings.FrameRate, _output.Warn);
+        _input = new InputSource(settings.Input, settings.Audio, settings.FrameRate, _output.Warn, settings.AllTracks || settings.Tracks is not null);
     }
 
     public Task<int> RunAsync(CancellationToken cancellationToken) => _output.RunAsync(PublishAsync, () => _input.Name, cancellationToken);
@@ -38,6 +38,11 @@ internal sealed class PublishRunner
         if (_input.IsStdin && _settings.Loop != 1)
         {
             throw new InputException("--loop needs a file: stdin cannot be read twice");
+        }
+
+        if (_settings.AllTracks && _settings.Tracks is not null)
+        {
+            throw new InputException("--all-tracks sends every track; --track picks some: give one or the other");
         }
 
         if (_settings.Live && !_settings.Realtime)
@@ -62,11 +67,10 @@ internal sealed class PublishRunner
                 throw new InputException($"{_input.Name}: no H.264 video or AAC audio found");
             }
 
+            MediaTrackMap tracks = TrackMap(reader);
             var options = new RtmpWriterOptions
             {
                 Url = urlText,
-                Video = reader.Video,
-                Audio = reader.Audio,
                 ChunkSize = _settings.ChunkSize,
                 OnStatusChanged = ReportStatus,
                 Reconnect = new RtmpReconnectOptions(_settings.ReconnectAttempts, TimeSpan.FromSeconds(_settings.ReconnectDelaySeconds)) { RetryFirstConnect = _settings.WaitForServer },
@@ -82,6 +86,7 @@ internal sealed class PublishRunner
                 AllowBFrames = !_settings.NoBFrames,
                 EnhancedH264 = _settings.EnhancedH264,
             };
+            options = tracks.ApplyTo(options, reader);
             options = _settings.Connection.Apply(options, url, _output) with
             {
                 LoggerFactory = log,
@@ -100,7 +105,7 @@ internal sealed class PublishRunner
             Task statsLoop = _output.Json is not null || liveLine || statsLog is not null ? ReportStatsAsync(writer, liveLine, statsLog, stopStats.Token) : Task.CompletedTask;
             try
             {
-                await StreamAsync(reader, writer, cancellationToken).ConfigureAwait(false);
+                await StreamAsync(reader, writer, tracks, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -211,17 +216,36 @@ internal sealed class PublishRunner
 
     /// <summary>Plays the input (N times with --loop), pacing frames at their timestamps unless --no-realtime.
     /// Each loop continues the timestamps where the previous one ended.</summary>
-    private Task StreamAsync(IMediaReader first, RtmpWriter writer, CancellationToken cancellationToken) =>
+    private Task StreamAsync(IMediaReader first, RtmpWriter writer, MediaTrackMap tracks, CancellationToken cancellationToken) =>
         writer.PublishAsync(
             first,
             new MediaPublishOptions
             {
+                Tracks = tracks,
                 RealTime = _settings.Realtime,
                 Loops = _settings.Loop,
                 Reopen = ct => new ValueTask<IMediaReader>(_input.OpenAsync(ct)),
                 Progress = p => (_mediaPosition, _loopsDone) = (p.Position, p.Loops),
             },
             cancellationToken);
+
+    /// <summary>The tracks to send: --track's, every one with --all-tracks, else the input's default video and audio.</summary>
+    private MediaTrackMap TrackMap(IMediaReader reader)
+    {
+        if (_settings.Tracks is { } selections)
+        {
+            try
+            {
+                return MediaTrackMap.Parse(selections, reader);
+            }
+            catch (FormatException ex)
+            {
+                throw new InputException($"--track: {ex.Message} in {_input.Name}");
+            }
+        }
+
+        return _settings.AllTracks ? MediaTrackMap.All(reader) : MediaTrackMap.Default(reader);
+    }
 
     private void ReportStatus(RtmpWriterStatusChangedEventArgs e)
     {

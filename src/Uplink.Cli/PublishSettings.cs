@@ -26,4 +26,6 @@ internal sealed record PublishSettings(
     bool NoBFrames = false,
     bool Quiet = false,
     bool WaitForServer = false,
-    bool EnhancedH264 = false);
+    bool EnhancedH264 = false,
+    bool AllTracks = false,
+    IReadOnlyList<string>? Tracks = null);

@@ -164,6 +164,11 @@ public sealed class RtmpWriter : IAsyncDisposable
     public ValueTask WriteVideoAsync(ReadOnlyMemory<byte> accessUnit, TimeSpan timestamp, CancellationToken cancellationToken = default)
         => WriteVideoAsync(accessUnit, timestamp, timestamp, cancellationToken);
 
+    /// <summary>Writes one video frame to video track <paramref name="track"/>, its presentation time equal to its decode time (no B-frames).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The writer has no such video track.</exception>
+    public ValueTask WriteVideoAsync(int track, ReadOnlyMemory<byte> accessUnit, TimeSpan timestamp, CancellationToken cancellationToken = default)
+        => WriteVideoAsync(track, accessUnit, timestamp, timestamp, cancellationToken);
+
     /// <summary>Writes audio: one frame (raw AAC, Opus, FLAC), or one or more self-delimiting frames (ADTS, AC-3, E-AC-3, MP3), each sent as its own message.</summary>
     /// <param name="frame">In the form the audio media type declares.</param>
     /// <param name="timestamp">Presentation time of the (first) frame; must not go backwards.</param>

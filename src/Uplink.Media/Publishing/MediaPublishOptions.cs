@@ -15,6 +15,13 @@ public sealed record MediaPublishOptions
     /// <summary>Told where publishing is after each frame and at the end of each pass; called on the publishing thread.</summary>
     public Action<MediaPublishProgress>? Progress { get; init; }
 
+    /// <summary>
+    /// Which of the reader's tracks go to which of the writer's (see <see cref="MediaTrackMap"/>); frames of other tracks are
+    /// skipped. Null: each frame goes to the writer track of its <see cref="MediaFrame.TrackIndex"/> (the default tracks,
+    /// unless the reader was opened with <see cref="MediaReaderOptions.AllTracks"/>).
+    /// </summary>
+    public MediaTrackMap? Tracks { get; init; }
+
     /// <summary>The clock real-time pacing follows (tests pass a fake one).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -1,7 +1,7 @@
 namespace Uplink.Media;
 
 /// <summary>
-/// The bridge from a reader to a writer: one frame (<see cref="WriteAsync"/>), or a whole input with real-time pacing,
+/// The bridge from a reader to a writer: one frame (<see cref="WriteAsync(RtmpWriter, MediaFrame, TimeSpan, CancellationToken)"/>), or a whole input with real-time pacing,
 /// loops and cancellation (<see cref="PublishAsync"/>) — the loop every publishing program needs, written once.
 /// </summary>
 public static class RtmpWriterMediaExtensions
@@ -14,21 +14,30 @@ public static class RtmpWriterMediaExtensions
     /// <param name="frame">The frame; its memory need only live until this call returns.</param>
     /// <param name="offset">Added to the frame's timestamps (a later pass of a loop continues where the last one ended).</param>
     /// <param name="cancellationToken">Cancels waiting for the connection or the socket.</param>
-    public static async ValueTask WriteAsync(this RtmpWriter writer, MediaFrame frame, TimeSpan offset = default, CancellationToken cancellationToken = default)
+    public static ValueTask WriteAsync(this RtmpWriter writer, MediaFrame frame, TimeSpan offset = default, CancellationToken cancellationToken = default) =>
+        WriteAsync(writer, frame, frame.TrackIndex, offset, cancellationToken);
+
+    /// <summary>Writes one frame to writer track <paramref name="track"/> of its kind (see <see cref="MediaTrackMap"/>).</summary>
+    /// <param name="writer">The writer.</param>
+    /// <param name="frame">The frame; its memory need only live until this call returns.</param>
+    /// <param name="track">The writer's track of the frame's kind (0, the default track).</param>
+    /// <param name="offset">Added to the frame's timestamps.</param>
+    /// <param name="cancellationToken">Cancels waiting for the connection or the socket.</param>
+    public static async ValueTask WriteAsync(this RtmpWriter writer, MediaFrame frame, int track, TimeSpan offset = default, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(writer);
         bool video = frame.Track == MediaTrack.Video;
         if (frame.IsConfiguration)
         {
-            await (video ? writer.SetVideoConfigurationAsync(frame.Data, cancellationToken) : writer.SetAudioConfigurationAsync(frame.Data, cancellationToken)).ConfigureAwait(false);
+            await (video ? writer.SetVideoConfigurationAsync(track, frame.Data, cancellationToken) : writer.SetAudioConfigurationAsync(track, frame.Data, cancellationToken)).ConfigureAwait(false);
         }
         else if (video)
         {
-            await writer.WriteVideoAsync(frame.Data, frame.Dts + offset, frame.Pts + offset, cancellationToken).ConfigureAwait(false);
+            await writer.WriteVideoAsync(track, frame.Data, frame.Dts + offset, frame.Pts + offset, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await writer.WriteAudioAsync(frame.Data, frame.Dts + offset, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAudioAsync(track, frame.Data, frame.Dts + offset, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -67,9 +76,15 @@ public static class RtmpWriterMediaExtensions
                 while (await current.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     MediaFrame frame = current.Current;
+                    int track = frame.TrackIndex;
+                    if (options.Tracks is { } map && !map.TryMap(frame, out track))
+                    {
+                        continue;
+                    }
+
                     if (frame.IsConfiguration)
                     {
-                        await writer.WriteAsync(frame, offset, cancellationToken).ConfigureAwait(false);
+                        await writer.WriteAsync(frame, track, offset, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
 
@@ -84,7 +99,7 @@ public static class RtmpWriterMediaExtensions
                         }
                     }
 
-                    await writer.WriteAsync(frame, offset, cancellationToken).ConfigureAwait(false);
+                    await writer.WriteAsync(frame, track, offset, cancellationToken).ConfigureAwait(false);
                     span.Add(frame);
                     position = dts - origin.Value;
                     options.Progress?.Invoke(new MediaPublishProgress(position, loops));
