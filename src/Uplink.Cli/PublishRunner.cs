@@ -240,7 +240,7 @@ internal sealed class PublishRunner
             }
             catch (FormatException ex)
             {
-                throw new InputException($"--track: {ex.Message} in {_input.Name}");
+                throw new InputException($"--{ex.Message} ({_input.Name})");
             }
         }
 
