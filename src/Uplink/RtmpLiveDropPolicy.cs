@@ -16,8 +16,9 @@ public sealed record RtmpLiveDropPolicy
 
     /// <summary>
     /// A multitrack stream (<see cref="RtmpWriterOptions.AdditionalVideoTracks"/>) first stops sending whole tracks, highest
-    /// bitrate first, when the buffered media passes <see cref="InterFrames"/>, keeping the lowest video rendition and the
-    /// default audio track to the last. A stopped track is sent again (video from its next keyframe) once the buffer has
+    /// bitrate first, when the buffered media passes <see cref="DisposableFrames"/>, one at a time (the next only once what
+    /// was buffered before has gone out), keeping the lowest video rendition and the default audio track to the last: only
+    /// when nothing else is left do their frames go as above. A stopped track is sent again (video from its next keyframe) once the buffer has
     /// stayed under half of <see cref="DisposableFrames"/> for this much stream time (default 10 s).
     /// </summary>
     public TimeSpan RenditionRecovery { get; init; } = TimeSpan.FromSeconds(10);

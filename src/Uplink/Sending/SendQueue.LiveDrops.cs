@@ -47,11 +47,16 @@ internal sealed partial class SendQueue
         long span = first is long f ? message.TimestampMs - f : 0;
         _ladder.Recover(span, message.TimestampMs, thresholds, thresholds.RenditionRecoveryMs);
         bool dropIncoming = false;
-        if (span >= thresholds.InterFramesMs && _ladder.CanShed(first))
+        if (_ladder.CanShed(first) && span >= thresholds.DisposableFramesMs)
         {
+            // A multitrack stream sheds a rendition before touching any frame of the others.
             dropIncoming = ShedTrack(start, message, ref dropped);
         }
-        else if (span >= thresholds.InterFramesMs && !_ladder.Cooling(first))
+        else if (_ladder.Cooling(first))
+        {
+            // The backlog from before the last shed is still going out: give the shed its chance before shedding or dropping more.
+        }
+        else if (span >= thresholds.InterFramesMs)
         {
             DropQueued(start, DropKind.InterFrames, ref dropped);
             dropIncoming = message.IsVideoInterFrame;
