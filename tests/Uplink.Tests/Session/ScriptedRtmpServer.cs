@@ -80,7 +80,7 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
     /// unless <see cref="AcknowledgeBeforeDrop"/>.</summary>
     public int DropEveryConnectionAfterMediaMessages { get; set; }
 
-    /// <summary>Before a <see cref="DropEveryConnectionAfterMediaMessages"/> drop, acknowledge every byte up to the last message kept.</summary>
+    /// <summary>Before a drop (<see cref="DropAfterMediaMessages"/>, <see cref="DropEveryConnectionAfterMediaMessages"/>), acknowledge every byte up to the last message kept.</summary>
     public bool AcknowledgeBeforeDrop { get; set; }
 
     /// <summary>Refuse (close at once) every connection after the first, to make reconnection fail.</summary>
@@ -215,7 +215,7 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
                     && Messages.Count(m => m.Connection == connection && m.Type is RtmpMessageType.Audio or RtmpMessageType.Video) >= DropEveryConnectionAfterMediaMessages;
                 if ((connection == 1 && DropAfterMediaMessages > 0 && Messages.Count(m => m.Type is RtmpMessageType.Audio or RtmpMessageType.Video) >= DropAfterMediaMessages) || dropEvery)
                 {
-                    if (dropEvery && AcknowledgeBeforeDrop)
+                    if (AcknowledgeBeforeDrop)
                     {
                         Control(writer, output, RtmpMessageType.Acknowledgement, (uint)ends[i]);
                         await stream.WriteAsync(output.WrittenMemory, ct);
