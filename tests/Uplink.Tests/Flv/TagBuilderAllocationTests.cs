@@ -11,13 +11,14 @@ public class TagBuilderAllocationTests
 {
     private static readonly string TestData = Path.Combine(AppContext.BaseDirectory, "TestData");
 
-    public static TheoryData<string> VideoCases => ["hevc", "av1", "vp9"];
+    /// <summary>Each codec as the default track, and some as track 1 (a Multitrack packet with a ModEx nanosecond offset).</summary>
+    public static TheoryData<string, byte> VideoCases => new() { { "hevc", 0 }, { "av1", 0 }, { "vp9", 0 }, { "hevc", 1 }, { "vp9", 1 } };
 
-    public static TheoryData<string> AudioCases => ["opus", "ac3", "eac3", "mp3"];
+    public static TheoryData<string, byte> AudioCases => new() { { "opus", 0 }, { "ac3", 0 }, { "eac3", 0 }, { "mp3", 0 }, { "opus", 1 }, { "mp3", 1 } };
 
     [Theory]
     [MemberData(nameof(VideoCases))]
-    public void Writing_video_frames_allocates_nothing_in_steady_state(string codec)
+    public void Writing_video_frames_allocates_nothing_in_steady_state(string codec, byte track)
     {
         (VideoMediaType type, IReadOnlyList<byte[]> frames) = codec switch
         {
@@ -25,7 +26,8 @@ public class TagBuilderAllocationTests
             "av1" => (VideoMediaType.Av1(), IvfFile.Frames(Path.Combine(TestData, "Av1", "svt-main.ivf"))),
             _ => (VideoMediaType.Vp9(), IvfFile.Frames(Path.Combine(TestData, "Vp9", "profile0.ivf"))),
         };
-        var builder = VideoTagBuilder.Create(type);
+        var builder = VideoTagBuilder.Create(type, trackId: track);
+        builder.NanoOffset = track * 333_300;
         using var output = new PooledBufferWriter(256 * 1024);
         long checksum = WriteAll(builder, frames, output);
 
@@ -35,7 +37,7 @@ public class TagBuilderAllocationTests
 
     [Theory]
     [MemberData(nameof(AudioCases))]
-    public void Writing_audio_frames_allocates_nothing_in_steady_state(string codec)
+    public void Writing_audio_frames_allocates_nothing_in_steady_state(string codec, byte track)
     {
         (AudioMediaType type, byte[] data) = codec switch
         {
@@ -44,7 +46,8 @@ public class TagBuilderAllocationTests
             "eac3" => (AudioMediaType.Eac3, File.ReadAllBytes(Path.Combine(TestData, "Audio", "six-frames.eac3"))),
             _ => (AudioMediaType.Mp3, File.ReadAllBytes(Path.Combine(TestData, "Audio", "six-frames.mp3"))),
         };
-        var builder = AudioTagBuilder.Create(type);
+        var builder = AudioTagBuilder.Create(type, track);
+        builder.NanoOffset = track * 333_300;
         using var output = new PooledBufferWriter(64 * 1024);
         long checksum = WriteAll(builder, data, output);
 
