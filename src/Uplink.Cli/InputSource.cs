@@ -12,9 +12,16 @@ internal sealed class InputSource
     private readonly string? _audio;
     private readonly double? _frameRate;
     private readonly Action<string> _warn;
+    private readonly bool _allTracks;
 
-    public InputSource(string input, string? audio, double? frameRate, Action<string> warn)
+    /// <param name="input">The file, or <c>-</c>.</param>
+    /// <param name="audio">The <c>--audio</c> file, or null.</param>
+    /// <param name="frameRate">The <c>--fps</c> value, or null.</param>
+    /// <param name="warn">Where the reader's warnings go.</param>
+    /// <param name="allTracks">Open the reader with <see cref="MediaReaderOptions.AllTracks"/>.</param>
+    public InputSource(string input, string? audio, double? frameRate, Action<string> warn, bool allTracks = false)
     {
+        _allTracks = allTracks;
         _input = input;
         _audio = audio;
         _frameRate = frameRate;
@@ -31,7 +38,7 @@ internal sealed class InputSource
         Stream stream = IsStdin ? Console.OpenStandardInput() : OpenFile(_input);
         try
         {
-            var options = new MediaReaderOptions { OnWarning = message => _warn($"{Name}: {message}") };
+            var options = new MediaReaderOptions { OnWarning = message => _warn($"{Name}: {message}"), AllTracks = _allTracks };
             (MediaFormat format, Stream input) = await MediaReader.DetectAsync(stream, leaveOpen: false, cancellationToken).ConfigureAwait(false);
             if (_audio is not null && format is not (MediaFormat.H264AnnexB or MediaFormat.HevcAnnexB))
             {
