@@ -47,6 +47,8 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
     private const byte SyncByte = PacketSync.SyncByte;
     private const int SyncRepeats = PacketSync.SyncRepeats;
     private const int NullPid = 0x1FFF;
+    private const int MaxPrograms = 64;
+    private const int MaxStreams = 64;
     private const int PatPid = 0;
     private const int SyncSearchMaxBytes = 256 * 1024;
     private const int LookAheadMaxBytes = 4 * 1024 * 1024;
@@ -58,11 +60,21 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
 
     private readonly Action<string>? _onWarning;
     private readonly int _maxPesSize;
-    private readonly PesAssembler _video;
-    private readonly PesAssembler _audio;
+    private readonly bool _allTracks;
     private readonly SectionBuffer _patSection = new();
-    private readonly SectionBuffer _pmtSection = new();
     private readonly byte[] _continuity = new byte[8192];
+
+    // The programs read (the first in the PAT, or with AllTracks each of them) and the streams read, in PMT order.
+    private readonly List<MpegTsProgram> _programs = [];
+    private readonly List<MpegTsStream> _streamList = [];
+    private readonly MpegTsStream?[] _streamByPid = new MpegTsStream?[8192];
+    private readonly List<(int Program, MediaTrack Track, string Refusal, string Warning)> _refused = [];
+    private MpegTsStream[] _streams = [];
+    private MpegTsStream? _defaultVideo;
+    private MpegTsStream? _defaultAudio;
+    private MpegTsStream? _iterating;
+    private IReadOnlyList<VideoMediaType> _videoTypes = [];
+    private IReadOnlyList<AudioMediaType> _audioTypes = [];
 
     private readonly StreamReadBuffer _input;
     private bool _finished;
@@ -73,17 +85,6 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
 
     private bool _patSeen;
     private int _patVersion = -1;
-    private int _programNumber = -1;
-    private int _pmtPid = -1;
-    private int _pmtVersion = -1;
-    private bool _pmtSeen;
-    private bool _hasVideo;
-    private bool _hasAudio;
-    private MpegTsStreamKind _videoKind;
-    private MpegTsStreamKind _audioKind;
-    private byte _audioStreamType;
-    private bool _videoStartSeen;
-    private bool _audioStartSeen;
     private long _lookAheadFirstPts = -1;
     private string? _unsupported;
     private bool _lookAheadTimedOut;
@@ -92,21 +93,12 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
     private const int MpegTimestampBits = 33;
 
     private TimestampUnwrapper _timestamps = new(MpegTimestampBits);
-    private long _lastVideoDtsTicks = -1;
-    private long _lastVideoPtsTicks = -1;
-    private long _nextAudioTicks = -1;
-    private bool _audioIterating;
-    private int _audioPosition;
-    private int _audioEnd;
-    private long _audioBaseTicks;
-    private long _audioSamples;
 
     private MpegTsReader(Stream stream, MediaReaderOptions options, int maxPesSize)
     {
         _onWarning = options.OnWarning;
+        _allTracks = options.AllTracks;
         _maxPesSize = maxPesSize;
-        _video = new PesAssembler(maxPesSize);
-        _audio = new PesAssembler(maxPesSize);
         _input = new StreamReadBuffer(stream, ownsStream: !options.LeaveOpen);
     }
 
@@ -114,18 +106,21 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
     public string FormatName => "MPEG-TS";
 
     /// <inheritdoc/>
-    public VideoMediaType? Video => !_hasVideo ? null
-        : _videoKind == MpegTsStreamKind.Hevc ? VideoMediaType.HevcAnnexB
-        : VideoMediaType.H264AnnexB;
+    public VideoMediaType? Video => _defaultVideo is { } stream ? VideoType(stream.Kind) : null;
 
     /// <inheritdoc/>
-    public AudioMediaType? Audio => !_hasAudio ? null : _audioKind switch
-    {
-        MpegTsStreamKind.Ac3 => AudioMediaType.Ac3,
-        MpegTsStreamKind.Eac3 => AudioMediaType.Eac3,
-        MpegTsStreamKind.MpegAudio or MpegTsStreamKind.Mp3 => AudioMediaType.Mp3,
-        _ => AudioMediaType.AacAdts,
-    };
+    public AudioMediaType? Audio => _defaultAudio is { } stream ? AudioType(stream.Kind) : null;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// With <see cref="MediaReaderOptions.AllTracks"/> every video stream read, in PMT order (programs in PAT order, then
+    /// streams in their PMT's order); without it just the default one (the first of the first program).
+    /// </remarks>
+    public IReadOnlyList<VideoMediaType> VideoTracks => _videoTypes;
+
+    /// <inheritdoc/>
+    /// <remarks>As <see cref="VideoTracks"/>.</remarks>
+    public IReadOnlyList<AudioMediaType> AudioTracks => _audioTypes;
 
     /// <summary>The frame read by the last successful <see cref="ReadAsync"/>. Its data is valid until the next read.</summary>
     public MediaFrame Current { get; private set; }
@@ -154,10 +149,10 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
     internal int TransportPacketSize => _packetSize;
 
     /// <summary>The PID of the video stream read, or -1.</summary>
-    internal int VideoPid => _video.Pid;
+    internal int VideoPid => _defaultVideo?.Pes.Pid ?? -1;
 
     /// <summary>The PID of the audio stream read, or -1.</summary>
-    internal int AudioPid => _audio.Pid;
+    internal int AudioPid => _defaultAudio?.Pes.Pid ?? -1;
 
     /// <summary>The byte offset of the transport packet that started the PES <see cref="Current"/> came from.</summary>
     internal long CurrentPesOffset { get; private set; }
@@ -225,9 +220,14 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
     private void ReleaseAssemblers()
     {
         Current = default;
-        _audioIterating = false;
-        _video.Dispose();
-        _audio.Dispose();
+        _iterating = null;
+        foreach (MpegTsStream stream in _streamList)
+        {
+            stream.Dispose();
+        }
+
+        _streamList.Clear();
+        _streams = [];
     }
 
     ReadStep IBufferedFrameParser.TryParseFrame(out int needed) => TryReadBuffered(out needed);
@@ -247,42 +247,18 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
 
         while (true)
         {
-            if (_audioIterating && TryNextAdtsFrame())
+            if (_iterating is { } adts && TryNextAdtsFrame(adts))
             {
                 return ReadStep.Frame;
             }
 
-            if (_video.HasCompleted)
+            if (TryDeliverCompleted(out bool progressed))
             {
-                _video.HasCompleted = false;
-                if (TryDeliverVideo())
-                {
-                    return ReadStep.Frame;
-                }
-
-                continue;
+                return ReadStep.Frame;
             }
 
-            if (_audio.HasCompleted)
+            if (progressed)
             {
-                _audio.HasCompleted = false;
-                if (StartAudioPes())
-                {
-                    return ReadStep.Frame;
-                }
-
-                continue;
-            }
-
-            if (_video.IsCompleteByLength)
-            {
-                _video.Complete();
-                continue;
-            }
-
-            if (_audio.IsCompleteByLength)
-            {
-                _audio.Complete();
                 continue;
             }
 
@@ -343,6 +319,36 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
         }
     }
 
+    /// <summary>
+    /// Delivers a completed PES of any stream (true when it gave a frame), or completes a PES whose declared length is
+    /// reached; <paramref name="progressed"/> says whether either happened (then the caller looks again).
+    /// </summary>
+    private bool TryDeliverCompleted(out bool progressed)
+    {
+        foreach (MpegTsStream stream in _streams)
+        {
+            if (stream.Pes.HasCompleted)
+            {
+                stream.Pes.HasCompleted = false;
+                progressed = true;
+                return stream.Track == MediaTrack.Video ? TryDeliverVideo(stream) : StartAudioPes(stream);
+            }
+        }
+
+        foreach (MpegTsStream stream in _streams)
+        {
+            if (stream.Pes.IsCompleteByLength)
+            {
+                stream.Pes.Complete();
+                progressed = true;
+                return false;
+            }
+        }
+
+        progressed = false;
+        return false;
+    }
+
     /// <summary>At the end of the stream: reports a partial last packet, then completes or drops the PES packets in progress.</summary>
     private void FinishStream()
     {
@@ -354,8 +360,9 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
             Warn($"MPEG-TS: the stream ends inside a packet at offset {_input.StartOffset} ({available} of {_packetSize} bytes)");
 
             // The stream was cut: a PES without a declared length may have lost its end too.
-            foreach (PesAssembler pes in (ReadOnlySpan<PesAssembler>)[_video, _audio])
+            foreach (MpegTsStream stream in _streams)
             {
+                PesAssembler pes = stream.Pes;
                 if (pes.IsCollecting && (pes.DeclaredLength == 0 || pid == pes.Pid))
                 {
                     DropWithWarning(pes, "the stream was cut inside a packet, so its end may be missing");
@@ -365,8 +372,10 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
             _input.Consume(available);
         }
 
-        FinishPes(_video);
-        FinishPes(_audio);
+        foreach (MpegTsStream stream in _streams)
+        {
+            FinishPes(stream.Pes);
+        }
     }
 
     /// <summary>
@@ -415,7 +424,7 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
     {
         _scanning = true;
         int scanned = 0;
-        while (!(_pmtSeen && (_video.Pid < 0 || _videoStartSeen) && (_audio.Pid < 0 || _audioStartSeen)))
+        while (!LookAheadDone())
         {
             if (scanned >= LookAheadMaxBytes || _lookAheadTimedOut)
             {
@@ -462,23 +471,118 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
             throw new InvalidDataException($"not an MPEG-TS stream: no PAT (program association table) in the first {scanned} bytes");
         }
 
-        if (!_pmtSeen)
+        MpegTsProgram first = _programs[0];
+        if (!first.Seen)
         {
             throw new InvalidDataException(
-                $"MPEG-TS: no PMT (program map table) for program {_programNumber} on PID {_pmtPid} in the first {scanned} bytes");
+                $"MPEG-TS: no PMT (program map table) for program {first.Number} on PID {first.PmtPid} in the first {scanned} bytes");
         }
 
-        if (!_hasVideo && !_hasAudio)
+        SettleStreams();
+        if (_streams.Length == 0)
         {
-            throw new InvalidDataException($"MPEG-TS: program {_programNumber} (PMT on PID {_pmtPid}) has no H.264/HEVC video or AAC/AC-3/E-AC-3/MP3 audio stream");
+            throw new InvalidDataException($"MPEG-TS: program {first.Number} (PMT on PID {first.PmtPid}) has no H.264/HEVC video or AAC/AC-3/E-AC-3/MP3 audio stream");
         }
 
-        // Read everything again from the start, now that the program is known; same-version tables are not re-applied.
+        // Read everything again from the start, now that the programs are known; same-version tables are not re-applied.
         _scanning = false;
+        foreach ((_, _, _, string warning) in _allTracks ? _refused : [])
+        {
+            Warn(warning);
+        }
+
+        _refused.Clear();
         _patSection.Reset();
-        _pmtSection.Reset();
+        foreach (MpegTsProgram program in _programs)
+        {
+            program.Section.Reset();
+        }
+
         Array.Clear(_continuity);
     }
+
+    /// <summary>True when the look-ahead has every program's PMT and a PES start on every stream.</summary>
+    private bool LookAheadDone()
+    {
+        if (_programs.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (MpegTsProgram program in _programs)
+        {
+            if (!program.Seen)
+            {
+                return false;
+            }
+        }
+
+        foreach (MpegTsStream stream in _streamList)
+        {
+            if (!stream.StartSeen && stream.Refusal is null && stream.Pes.Pid >= 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// At the end of the look-ahead: drops the streams found unreadable (refusing a kind left with none), numbers the
+    /// rest by kind in PMT order and fixes the tracks the reader lists.
+    /// </summary>
+    private void SettleStreams()
+    {
+        foreach (MpegTsStream stream in _streamList.Where(s => s.Refusal is not null).ToList())
+        {
+            _refused.Add((stream.Program, stream.Track, stream.Refusal!, stream.SkipWarning!));
+            RemoveStream(stream);
+        }
+
+        foreach (MediaTrack kind in (ReadOnlySpan<MediaTrack>)[MediaTrack.Video, MediaTrack.Audio])
+        {
+            if (!_streamList.Any(s => s.Track == kind) && _refused.FirstOrDefault(r => r.Track == kind && r.Refusal.Length > 0) is { Refusal: { Length: > 0 } refusal })
+            {
+                _unsupported = refusal;
+                throw new NotSupportedException(refusal);
+            }
+        }
+
+        _streams = [.. _streamList];
+        int videos = 0, audios = 0;
+        foreach (MpegTsStream stream in _streams)
+        {
+            stream.Index = stream.Track == MediaTrack.Video ? videos++ : audios++;
+        }
+
+        _defaultVideo = _streams.FirstOrDefault(s => s.Track == MediaTrack.Video);
+        _defaultAudio = _streams.FirstOrDefault(s => s.Track == MediaTrack.Audio);
+        _videoTypes = [.. _streams.Where(s => s.Track == MediaTrack.Video).Select(s => VideoType(s.Kind))];
+        _audioTypes = [.. _streams.Where(s => s.Track == MediaTrack.Audio).Select(s => AudioType(s.Kind))];
+    }
+
+    private void RemoveStream(MpegTsStream stream)
+    {
+        if (stream.Pes.Pid >= 0 && _streamByPid[stream.Pes.Pid] == stream)
+        {
+            _streamByPid[stream.Pes.Pid] = null;
+        }
+
+        _streamList.Remove(stream);
+        stream.Dispose();
+    }
+
+    private static VideoMediaType VideoType(MpegTsStreamKind kind) =>
+        kind == MpegTsStreamKind.Hevc ? VideoMediaType.HevcAnnexB : VideoMediaType.H264AnnexB;
+
+    private static AudioMediaType AudioType(MpegTsStreamKind kind) => kind switch
+    {
+        MpegTsStreamKind.Ac3 => AudioMediaType.Ac3,
+        MpegTsStreamKind.Eac3 => AudioMediaType.Eac3,
+        MpegTsStreamKind.MpegAudio or MpegTsStreamKind.Mp3 => AudioMediaType.Mp3,
+        _ => AudioMediaType.AacAdts,
+    };
 
     private void Warn(string message)
     {
