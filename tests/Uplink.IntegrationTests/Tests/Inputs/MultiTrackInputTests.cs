@@ -1,4 +1,6 @@
 using Uplink.IntegrationTests.Media;
+using Uplink.IntegrationTests.Peers;
+using Uplink.IntegrationTests.Processes;
 using Uplink.Media;
 using static Uplink.IntegrationTests.Tests.Inputs.MultiTrackClips;
 
@@ -33,6 +35,51 @@ public sealed class MultiTrackInputTests
         var file = await MuxAsync("multi_hevc-h264-aac-ac3.ts", Hevc("ts"), H264("ts"), AudioOnly("aac", "ts"), AudioOnly("ac3", "ts"));
         var expected = await FfmpegPackets.ReadAsync(file);
         await AssertEveryTrackAsync(file, expected, [VideoCodec.Hevc, VideoCodec.H264], [AudioCodec.Aac, AudioCodec.Ac3], splitAudioPes: true);
+    }
+
+    /// <summary>
+    /// Two programs (Debian's ffmpeg remuxes the four streams: program 1 H.264 + AC-3, program 2 HEVC + AAC, so the PIDs'
+    /// order is not the programs'): the reader lists program 1's streams first, and each matches FFmpeg's stream of its codec.
+    /// The video bytes are compared in the one-program test only: on this file FFmpeg 8.1's HEVC parser re-splits the
+    /// access units the older muxer wrote, moving a start code's leading zero byte to the previous packet, while the reader
+    /// gives the PES payloads as written (the packets FFmpeg 5.1's ffprobe shows).
+    /// </summary>
+    [Fact]
+    public async Task MpegTs_lists_the_programs_in_pat_order_then_their_streams()
+    {
+        var source = await MuxAsync("multi_hevc-h264-aac-ac3.ts", Hevc("ts"), H264("ts"), AudioOnly("aac", "ts"), AudioOnly("ac3", "ts"));
+        var file = Path.Combine(Path.GetDirectoryName(source)!, "multi_two-programs.ts");
+        if (!File.Exists(file))
+        {
+            var remux = await ExternalProcess.RunAsync(RequiredTools.Ffmpeg,
+            [
+                "-hide_banner", "-nostdin", "-v", "error", "-y", "-i", source, "-map", "0", "-c", "copy",
+                "-program", "program_num=1:st=1:st=3", "-program", "program_num=2:st=0:st=2", file,
+            ], TimeSpan.FromSeconds(60));
+            Assert.True(remux.ExitCode == 0 && !remux.TimedOut, $"ffmpeg could not remux {source} into two programs: {remux.Describe()}");
+        }
+
+        var expected = await FfmpegPackets.ReadAsync(file);
+        var all = await ReadAsync(file, allTracks: true);
+        Assert.Equal([VideoCodec.H264, VideoCodec.Hevc], all.Video.Select(t => t.Codec));
+        Assert.Equal([AudioCodec.Ac3, AudioCodec.Aac], all.Audio.Select(t => t.Codec));
+        Assert.Empty(all.Warnings);
+        var streams = Streams(expected);
+        Assert.Equal(4, streams.Count);
+        string[] videoOrder = ["h264", "hevc"], audioOrder = ["ac3", "aac"];
+        foreach (var (stream, kind, codec) in streams)
+        {
+            int index = Array.IndexOf(kind == MediaKind.Video ? videoOrder : audioOrder, codec);
+            Assert.True(index >= 0, $"{file}: FFmpeg's stream {stream} is {codec}");
+            AssertTrack(expected, all.Frames, stream, kind, index, file, splitPes: kind == MediaKind.Audio, bytes: kind == MediaKind.Audio);
+        }
+
+        var single = await ReadAsync(file, allTracks: false);
+        Assert.Equal([VideoCodec.H264], single.Video.Select(t => t.Codec));
+        Assert.Equal([AudioCodec.Ac3], single.Audio.Select(t => t.Codec));
+        Assert.Equal(
+            all.Frames.Where(f => f.TrackIndex == 0).Select(f => f.Packet.ToString()),
+            single.Frames.Select(f => f.Packet.ToString()));
     }
 
     /// <summary>
