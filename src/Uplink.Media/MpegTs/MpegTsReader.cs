@@ -549,7 +549,8 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
             }
         }
 
-        _streams = [.. _streamList];
+        // The PMTs may come in any order: programs go in PAT order, each one's streams in its PMT's order.
+        _streams = [.. _streamList.OrderBy(s => s.Program)];
         int videos = 0, audios = 0;
         foreach (MpegTsStream stream in _streams)
         {
