@@ -21,6 +21,29 @@ public sealed class MultiTrackInputTests
         await AssertEveryTrackAsync(file, expected, [VideoCodec.Hevc, VideoCodec.H264], [AudioCodec.Aac, AudioCodec.Opus]);
     }
 
+    /// <summary>Fragmented (Debian's ffmpeg remuxes the four-track MP4 into moof + mdat pairs): every traf's samples go to their track.</summary>
+    [Fact]
+    public async Task Fragmented_mp4_delivers_every_track_as_ffmpeg_demuxes_it()
+    {
+        var source = await MuxAsync("multi_hevc-h264-aac-opus.mp4", Hevc("mp4"), H264("mp4"), AudioOnly("aac", "mp4"), AudioOnly("opus", "mkv"));
+        var file = Path.Combine(Path.GetDirectoryName(source)!, "multi_fragmented.mp4");
+        if (!File.Exists(file))
+        {
+            var remux = await ExternalProcess.RunAsync(RequiredTools.Ffmpeg,
+                ["-hide_banner", "-nostdin", "-v", "error", "-y", "-i", source, "-map", "0", "-c", "copy", "-movflags", "frag_keyframe+empty_moov+default_base_moof", file],
+                TimeSpan.FromSeconds(60));
+            Assert.True(remux.ExitCode == 0 && !remux.TimedOut, $"ffmpeg could not fragment {source}: {remux.Describe()}");
+        }
+
+        await using (var reader = await MediaReader.OpenAsync(file))
+        {
+            Assert.Equal("fragmented MP4", reader.FormatName);
+        }
+
+        var expected = await FfmpegPackets.ReadAsync(file, ignoreEditList: true);
+        await AssertEveryTrackAsync(file, expected, [VideoCodec.Hevc, VideoCodec.H264], [AudioCodec.Aac, AudioCodec.Opus]);
+    }
+
     [Fact]
     public async Task Matroska_delivers_every_track_as_ffmpeg_demuxes_it()
     {
