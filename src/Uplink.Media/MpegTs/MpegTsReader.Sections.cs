@@ -320,13 +320,15 @@ public sealed partial class MpegTsReader
             int match = FindEntry(entries, claimed, stream, Compatible);
             if (match < 0)
             {
+                // Only a free entry can have taken the stream's place: one another stream of the program kept is no switch.
                 string noun = stream.Track == MediaTrack.Video ? "video" : "audio";
-                foreach (PmtEntry entry in entries)
+                for (int i = 0; i < entries.Count; i++)
                 {
+                    PmtEntry entry = entries[i];
                     bool sameClass = stream.Track == MediaTrack.Video
                         ? MpegTsStreamTypes.IsReadVideo(entry.Kind) || entry.Kind == MpegTsStreamKind.UnsupportedVideo
                         : MpegTsStreamTypes.IsReadAudio(entry.Kind) || entry.Kind == MpegTsStreamKind.UnsupportedAudio;
-                    if (sameClass)
+                    if (sameClass && !claimed[i])
                     {
                         _unsupported = entry.Kind is MpegTsStreamKind.UnsupportedVideo or MpegTsStreamKind.UnsupportedAudio
                             ? Describe(entry.Name, entry.StreamType, entry.Pid, noun)

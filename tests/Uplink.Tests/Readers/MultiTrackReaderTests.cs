@@ -144,6 +144,31 @@ public class MultiTrackReaderTests
     }
 
     [Fact]
+    public async Task MpegTs_a_new_pmt_that_drops_one_of_two_audio_streams_stops_that_track_only()
+    {
+        const int A2 = 0x102;
+        var writer = new MpegTsTestWriter().Pat().Pmt(0, (0x1B, V, []), (0x0F, A, []), (0x0F, A2, []));
+        for (int i = 0; i < 4; i++)
+        {
+            if (i == 2)
+            {
+                writer.Pmt(1, (0x1B, V, []), (0x0F, A, []));
+            }
+
+            writer.Pes(V, 3600 * (i + 1), null, MpegTsTestWriter.AccessUnit(i == 0, 20, 1))
+                .Pes(A, 3600 * (i + 1), null, MpegTsTestWriter.AdtsFrame(10, fill: 0x41))
+                .Pes(A2, 3600 * (i + 1), null, MpegTsTestWriter.AdtsFrame(10, fill: 0x42));
+        }
+
+        var (reader, frames, warnings) = await ReadAsync(writer.ToArray(), allTracks: true);
+        Assert.Equal(2, reader.AudioTracks.Count);
+        Assert.Empty(warnings);
+        Assert.Equal(4, frames.Count(f => f.Track == MediaTrack.Audio && f.TrackIndex == 0));
+        Assert.Equal(2, frames.Count(f => f.Track == MediaTrack.Audio && f.TrackIndex == 1));
+        Assert.Equal(4, frames.Count(f => f.Track == MediaTrack.Video));
+    }
+
+    [Fact]
     public async Task Probe_lists_every_track_with_its_index()
     {
         await using IMediaReader reader = await MediaReader.OpenAsync(new MemoryStream(Mp4TestData.Bytes("extra-tracks.mp4")), new MediaReaderOptions { AllTracks = true });
