@@ -8,6 +8,9 @@ namespace Uplink.Media.Matroska;
 /// </summary>
 internal sealed class MatroskaTrackSelection
 {
+    /// <summary>The most tracks of one kind read with allTracks (each block is matched against them, each video track may look ahead).</summary>
+    internal const int MaxTracksPerKind = 64;
+
     private MatroskaTrackSelection()
     {
     }
@@ -37,6 +40,12 @@ internal sealed class MatroskaTrackSelection
                 if (chosen is not null && !allTracks)
                 {
                     onWarning?.Invoke($"Matroska: {track.Label} ({MatroskaCodecs.CodecName(track.CodecId)}) is ignored: only one {Noun(kind)} track ({chosen.Label}) is used");
+                    continue;
+                }
+
+                if (chosen is not null && (kind == MediaTrack.Video ? selection.Videos.Count : selection.Audios.Count) >= MaxTracksPerKind)
+                {
+                    onWarning?.Invoke($"Matroska: {track.Label} ({MatroskaCodecs.CodecName(track.CodecId)}) is ignored: the reader reads at most {MaxTracksPerKind} {Noun(kind)} tracks");
                     continue;
                 }
 

@@ -4,11 +4,15 @@ namespace Uplink.Media.Mp4;
 
 /// <summary>
 /// What the reader takes from the moov box: the first video and the first audio track RTMP can carry (or, for a reader
-/// that delivers every track, all of them in file order, the first of each kind leading), the movie's duration, and whether fragments follow (mvex). Edit lists (edts/elst) are ignored: frames carry the
-/// raw sample-table times, as <c>ffprobe -ignore_editlist 1</c> shows them.
+/// that delivers every track, all of them in file order, the first of each kind leading), the movie's duration, and
+/// whether fragments follow (mvex). Edit lists (edts/elst) are ignored: frames carry the raw sample-table times, as
+/// <c>ffprobe -ignore_editlist 1</c> shows them.
 /// </summary>
 internal sealed class Mp4Movie
 {
+    /// <summary>The most tracks of one kind read with AllTracks (each sample picks among the tracks' next samples).</summary>
+    internal const int MaxTracksPerKind = 64;
+
     private Mp4Movie(List<Mp4Track> videos, List<Mp4Track> audios, TimeSpan? duration, bool isFragmented)
     {
         VideoTracks = videos;
@@ -95,9 +99,13 @@ internal sealed class Mp4Movie
                             rejected = null;
                         }
                     }
-                    else if (allTracks)
+                    else if (allTracks && used.Count < MaxTracksPerKind)
                     {
                         used.Add(track);
+                    }
+                    else if (allTracks)
+                    {
+                        onWarning?.Invoke($"MP4: {track.Label} ({track.SampleEntry.CodecName}) is ignored: the reader reads at most {MaxTracksPerKind} {(track.Kind == MediaTrack.Video ? "video" : "audio")} tracks");
                     }
                     else
                     {
