@@ -12,6 +12,9 @@ namespace Uplink.IntegrationTests.Tests.Inputs;
 /// </summary>
 internal static class MultiTrackClips
 {
+    // Test classes run in parallel and share clips: one mux at a time, so none reads (or renames over) another's output.
+    private static readonly SemaphoreSlim Muxing = new(1, 1);
+
     /// <summary>HEVC 640x360 with B-frames, the default video track of the clips.</summary>
     public static FfmpegClipOptions Hevc(string container) => new() { Video = "hevc", BFrames = true, Audio = "none", Width = 640, Height = 360, Container = container };
 
@@ -31,10 +34,18 @@ internal static class MultiTrackClips
         }
 
         var output = Path.Combine(Path.GetDirectoryName(inputs[0])!, name);
-        if (!File.Exists(output))
+        await Muxing.WaitAsync();
+        try
         {
-            var result = await ExternalProcess.RunAsync(FfmpegLibraries.Node, [FfmpegLibraries.Script("mux.js"), .. inputs, output], TimeSpan.FromSeconds(120), FfmpegLibraries.PeerDirectory);
-            Assert.True(result.ExitCode == 0 && !result.TimedOut, $"mux.js could not build {name}: {result.Describe()}");
+            if (!File.Exists(output))
+            {
+                var result = await ExternalProcess.RunAsync(FfmpegLibraries.Node, [FfmpegLibraries.Script("mux.js"), .. inputs, output], TimeSpan.FromSeconds(120), FfmpegLibraries.PeerDirectory);
+                Assert.True(result.ExitCode == 0 && !result.TimedOut, $"mux.js could not build {name}: {result.Describe()}");
+            }
+        }
+        finally
+        {
+            Muxing.Release();
         }
 
         return output;
