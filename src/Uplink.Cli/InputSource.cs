@@ -12,14 +12,13 @@ internal sealed class InputSource
     private readonly string? _audio;
     private readonly double? _frameRate;
     private readonly Action<string> _warn;
-
     private readonly bool _allTracks;
 
-    /// <param name="input">The file, or "-" for stdin.</param>
-    /// <param name="audio">--audio's file, beside raw H.264 or HEVC.</param>
-    /// <param name="frameRate">--fps, for raw H.264 or HEVC.</param>
+    /// <param name="input">The file, or <c>-</c>.</param>
+    /// <param name="audio">The <c>--audio</c> file, or null.</param>
+    /// <param name="frameRate">The <c>--fps</c> value, or null.</param>
     /// <param name="warn">Where the reader's warnings go.</param>
-    /// <param name="allTracks">Open readers that deliver every track (--all-tracks, --track).</param>
+    /// <param name="allTracks">Open the reader with <see cref="MediaReaderOptions.AllTracks"/>.</param>
     public InputSource(string input, string? audio, double? frameRate, Action<string> warn, bool allTracks = false)
     {
         _allTracks = allTracks;

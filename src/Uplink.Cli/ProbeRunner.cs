@@ -16,7 +16,7 @@ internal sealed class ProbeRunner
     {
         // With --json the one object on stdout is the answer; errors and warnings stay on stderr only.
         _output = new CommandOutput(stdout, stderr, json: false, verbose);
-        _input = new InputSource(input, audio, frameRate, _output.Warn);
+        _input = new InputSource(input, audio, frameRate, _output.Warn, allTracks: true);
         _json = json;
     }
 
@@ -45,6 +45,7 @@ internal sealed class ProbeRunner
             {
                 w.WriteStartObject();
                 w.WriteString("type", t.Type);
+                w.WriteString("track", TrackLabel(t));
                 w.WriteString("codec", t.Codec);
                 WriteOptional(w, "profile", t.Profile);
                 WriteOptional(w, "level", t.Level);
@@ -92,17 +93,20 @@ internal sealed class ProbeRunner
             if (t.Type == "video")
             {
                 string hdr = t.Hdr is null ? "" : $", HDR {t.Hdr}";
-                sb.Append(CultureInfo.InvariantCulture, $"  video: {VideoName(t.Codec)} {t.Profile ?? "?"} {t.Level ?? "?"}, {t.Width}x{t.Height}{hdr}, {t.FrameRate:0.###} fps, {t.Frames} frames ({t.Keyframes} keyframes, GOP {t.GopLength}{(t.BFrames == true ? ", B-frames" : "")}), {t.Duration.TotalSeconds:0.000} s");
+                sb.Append(CultureInfo.InvariantCulture, $"  {TrackLabel(t)} video: {VideoName(t.Codec)} {t.Profile ?? "?"} {t.Level ?? "?"}, {t.Width}x{t.Height}{hdr}, {t.FrameRate:0.###} fps, {t.Frames} frames ({t.Keyframes} keyframes, GOP {t.GopLength}{(t.BFrames == true ? ", B-frames" : "")}), {t.Duration.TotalSeconds:0.000} s");
             }
             else
             {
                 string audio = t.Codec == "aac" ? $"AAC {t.Profile ?? "?"}" : AudioName(t.Codec);
-                sb.Append(CultureInfo.InvariantCulture, $"  audio: {audio}, {t.SampleRate} Hz, {t.Channels} channel{(t.Channels == 1 ? "" : "s")}, {t.Frames} frames, {t.Duration.TotalSeconds:0.000} s");
+                sb.Append(CultureInfo.InvariantCulture, $"  {TrackLabel(t)} audio: {audio}, {t.SampleRate} Hz, {t.Channels} channel{(t.Channels == 1 ? "" : "s")}, {t.Frames} frames, {t.Duration.TotalSeconds:0.000} s");
             }
         }
 
         return sb.ToString();
     }
+
+    /// <summary>The track as the CLI names it: <c>v:0</c>, <c>a:1</c>.</summary>
+    internal static string TrackLabel(TrackProbe t) => string.Create(CultureInfo.InvariantCulture, $"{(t.Type == "video" ? 'v' : 'a')}:{t.Index}");
 
     private static string VideoName(string codec) => codec switch
     {

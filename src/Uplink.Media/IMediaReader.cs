@@ -16,9 +16,9 @@ public interface IMediaReader : IAsyncDisposable
     AudioMediaType? Audio { get; }
 
     /// <summary>
-    /// Every video track the reader can deliver, the default one (<see cref="Video"/>) first; a frame's
-    /// <see cref="MediaFrame.TrackIndex"/> indexes this list. Frames of tracks after the first come only with
-    /// <see cref="MediaReaderOptions.AllTracks"/>.
+    /// The video tracks the reader delivers, the default one (<see cref="Video"/>) first; a frame's
+    /// <see cref="MediaFrame.TrackIndex"/> indexes this list. Opened with <see cref="MediaReaderOptions.AllTracks"/>, every
+    /// video track it can send; otherwise the default one alone.
     /// </summary>
     IReadOnlyList<VideoMediaType> VideoTracks => Video is null ? [] : [Video];
 

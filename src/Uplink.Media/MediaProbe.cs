@@ -6,43 +6,64 @@ namespace Uplink.Media;
 public static class MediaProbe
 {
     /// <summary>Reads every frame of <paramref name="reader"/> and describes its tracks.</summary>
+    /// <remarks>
+    /// Every track in <see cref="IMediaReader.VideoTracks"/> and <see cref="IMediaReader.AudioTracks"/> is described; open
+    /// the reader with <see cref="MediaReaderOptions.AllTracks"/> for it to list (and deliver) more than the default ones.
+    /// </remarks>
     public static async Task<MediaProbeResult> ProbeAsync(IMediaReader reader, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var video = new VideoTally(reader.Video);
-        var audio = new AudioTally(reader.Audio);
+        // A reader may learn its tracks while reading (FLV declares them by its tags): a tally starts with the media type
+        // known when its track's first frame comes, and the tracks listed at the end are the ones described.
+        var video = new List<VideoTally> { new(reader.Video) };
+        var audio = new List<AudioTally> { new(reader.Audio) };
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             MediaFrame f = reader.Current;
-            if (f.IsConfiguration)
+            // A frame of a track its reader does not list would be a reader's bug; it is not counted.
+            int listed = f.Track == MediaTrack.Video ? reader.VideoTracks.Count : reader.AudioTracks.Count;
+            if (f.IsConfiguration || f.TrackIndex < 0 || f.TrackIndex >= Math.Max(listed, 1))
             {
                 continue;
             }
 
             if (f.Track == MediaTrack.Video)
             {
-                video.Add(f);
+                while (video.Count <= f.TrackIndex)
+                {
+                    video.Add(new VideoTally(TrackAt(reader.VideoTracks, video.Count)));
+                }
+
+                video[f.TrackIndex].Add(f);
             }
             else
             {
-                audio.Add(f);
+                while (audio.Count <= f.TrackIndex)
+                {
+                    audio.Add(new AudioTally(TrackAt(reader.AudioTracks, audio.Count)));
+                }
+
+                audio[f.TrackIndex].Add(f);
             }
         }
 
         var tracks = new List<TrackProbe>();
-        if (reader.Video is not null)
+        for (int i = 0; i < reader.VideoTracks.Count; i++)
         {
-            tracks.Add(video.ToProbe());
+            tracks.Add((i < video.Count ? video[i] : new VideoTally(reader.VideoTracks[i])).ToProbe() with { Index = i });
         }
 
-        if (reader.Audio is not null)
+        for (int i = 0; i < reader.AudioTracks.Count; i++)
         {
-            tracks.Add(audio.ToProbe());
+            tracks.Add((i < audio.Count ? audio[i] : new AudioTally(reader.AudioTracks[i])).ToProbe() with { Index = i });
         }
 
         TimeSpan duration = tracks.Count == 0 ? TimeSpan.Zero : tracks.Max(t => t.Start + t.Duration) - tracks.Min(t => t.Start);
         return new MediaProbeResult(reader.FormatName, duration, tracks);
     }
+
+    private static T? TrackAt<T>(IReadOnlyList<T> tracks, int index)
+        where T : class => index < tracks.Count ? tracks[index] : null;
 
     internal static string AacProfile(int objectType, bool sbr, bool ps) => (objectType, sbr, ps) switch
     {

@@ -3,7 +3,7 @@ namespace Uplink.Media;
 /// <summary>What <see cref="MediaProbe"/> found in an input.</summary>
 /// <param name="Format">The container or stream format ("FLV", "MP4", "MPEG-TS", …).</param>
 /// <param name="Duration">From the earliest start of any track to the latest end.</param>
-/// <param name="Tracks">Video first, then audio.</param>
+/// <param name="Tracks">Video first, then audio, each kind in its reader's order (<see cref="TrackProbe.Index"/>).</param>
 public sealed record MediaProbeResult(string Format, TimeSpan Duration, IReadOnlyList<TrackProbe> Tracks);
 
 /// <summary>One track's description; fields that do not apply to the track's type are null.</summary>
@@ -39,6 +39,12 @@ public sealed record TrackProbe(
     TimeSpan Duration,
     TimeSpan Start)
 {
+    /// <summary>
+    /// The track's index among the tracks of its kind (its frames' <see cref="MediaFrame.TrackIndex"/>); 0 is the input's
+    /// default track. The CLI names a track by kind and index: <c>v:1</c>, <c>a:0</c>.
+    /// </summary>
+    public int Index { get; init; }
+
     /// <summary>The HDR transfer the video declares: <c>PQ</c> (transfer characteristics 16) or <c>HLG</c> (18); null for SDR or unknown.</summary>
     public string? Hdr { get; init; }
 }

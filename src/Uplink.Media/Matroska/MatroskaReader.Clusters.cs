@@ -282,8 +282,11 @@ public sealed partial class MatroskaReader
     {
         _ended = true;
         _laceCount = 0;
-        EndRun(ref _videoLate, "video frames right after it were shown before frames decoded earlier; their PTS were raised to their DTS");
-        EndRun(ref _audioBackwards, "audio frames right after it went back in time too and were skipped");
+        foreach (MatroskaTrackState track in _tracks)
+        {
+            EndRun(ref track.Late, "video frames right after it were shown before frames decoded earlier; their PTS were raised to their DTS");
+            EndRun(ref track.Backwards, "audio frames right after it went back in time too and were skipped");
+        }
         return ReadStep.End;
     }
 

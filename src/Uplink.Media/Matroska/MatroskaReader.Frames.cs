@@ -8,15 +8,7 @@ public sealed partial class MatroskaReader
     /// <summary>The longest BlockDuration taken to time laced frames (anything longer is damage, and would overflow the arithmetic).</summary>
     private const long MaxBlockDurationTicks = MatroskaLacing.MaxFrames * MaxFrameDurationTicks;
 
-    private MatroskaTrack? _video;
-    private MatroskaTrack? _audio;
-    private byte[]? _videoPrefix;
-    private byte[]? _audioPrefix;
-    private (long Numerator, long Denominator) _videoStep = (0, 1);
-    private (long Numerator, long Denominator) _audioStep = (0, 1);
-    private DecodeTimeDeriver? _videoTimes;
-    private long _videoCodecDelay;
-    private long _audioCodecDelay;
+    private MatroskaTrackState[] _tracks = [];
     private ulong _timestampScale = MatroskaInfo.DefaultTimestampScale;
 
     // The frames of the block being delivered: sizes, where the next one starts in the buffer, and their timing.
@@ -24,14 +16,11 @@ public sealed partial class MatroskaReader
     private int _laceCount;
     private int _laceNext;
     private int _laceIndex;
-    private MatroskaTrack? _laceTrack;
+    private MatroskaTrackState? _laceTrack;
     private long _laceOffset;
     private long _laceTime;
     private (long Numerator, long Denominator) _laceStep;
     private bool _laceKeyframe;
-    private long _lastAudioTime = long.MinValue;
-    private WarningRun _audioBackwards;
-    private WarningRun _videoLate;
 
     /// <summary>Reads a SimpleBlock or BlockGroup: skipped unread when it belongs to another track, else buffered and split into frames.</summary>
     private ReadStep? ReadBlock(EbmlElementHeader header, long end, out int needed)
@@ -60,7 +49,7 @@ public sealed partial class MatroskaReader
             head = Ebml.TryReadHeader(head, out EbmlElementHeader first) == EbmlHeaderStatus.Read && first.Id == MatroskaIds.Block ? head[first.HeaderSize..] : default;
         }
 
-        if (!head.IsEmpty && Ebml.TryReadVarInt(head, out ulong number, out _) == EbmlHeaderStatus.Read && number != _video?.Number && number != _audio?.Number)
+        if (!head.IsEmpty && Ebml.TryReadVarInt(head, out ulong number, out _) == EbmlHeaderStatus.Read && FindTrack(number) is null)
         {
             Skip(header, end);
             return null;
@@ -115,7 +104,7 @@ public sealed partial class MatroskaReader
             return;
         }
 
-        MatroskaTrack? track = number == _video?.Number ? _video : number == _audio?.Number ? _audio : null;
+        MatroskaTrackState? track = FindTrack(number);
         if (track is null)
         {
             return;
@@ -130,7 +119,7 @@ public sealed partial class MatroskaReader
         short relative = (short)((block[length] << 8) | block[length + 1]);
         byte flags = block[length + 2];
         string? problem = MatroskaLacing.TryParse(block[(length + 3)..], flags, _laceSizes, out int count, out int laceHeader);
-        long? time = ToTicks(_clusterTimestamp + relative - (track == _video ? _videoCodecDelay : _audioCodecDelay));
+        long? time = ToTicks(_clusterTimestamp + relative - track.CodecDelay);
         if (problem is not null || time is null)
         {
             Warn($"the block at offset {blockOffset} {problem ?? "has a timestamp out of range"}; it is skipped");
@@ -143,8 +132,8 @@ public sealed partial class MatroskaReader
         _laceIndex = arrayIndex + length + 3 + laceHeader;
         _laceOffset = blockOffset;
         _laceTime = time.Value;
-        _laceKeyframe = track == _audio || (keyframe ?? (flags & 0x80) != 0);
-        _laceStep = track == _video ? _videoStep : _audioStep;
+        _laceKeyframe = track.Kind == MediaTrack.Audio || (keyframe ?? (flags & 0x80) != 0);
+        _laceStep = track.Step;
         if (count > 1 && duration is long units && ToTicks(units) is long ticks and > 0 and <= MaxBlockDurationTicks)
         {
             _laceStep = (ticks, count);
@@ -165,49 +154,64 @@ public sealed partial class MatroskaReader
 
         long pts = _laceTime + (k == 0 ? 0 : k * _laceStep.Numerator / _laceStep.Denominator);
         long dts = pts;
-        bool video = _laceTrack == _video;
+        MatroskaTrackState track = _laceTrack!;
+        bool video = track.Kind == MediaTrack.Video;
         if (video)
         {
-            int delay = _videoTimes!.Delay;
-            if (!_videoTimes.Next(pts, out dts, out long adjusted))
+            int delay = track.Times!.Delay;
+            if (!track.Times.Next(pts, out dts, out long adjusted))
             {
-                if (_videoLate.Add())
+                if (track.Late.Add())
                 {
                     Warn($"the video frame at offset {_laceOffset} (PTS {TimeSpan.FromTicks(pts)}) is shown before frames decoded earlier: the stream reorders deeper than the {delay} frames the reader assumed; its PTS is raised to its DTS {TimeSpan.FromTicks(dts)}");
                 }
             }
             else
             {
-                EndRun(ref _videoLate, "video frames right after it were shown before frames decoded earlier; their PTS were raised to their DTS");
+                EndRun(ref track.Late, "video frames right after it were shown before frames decoded earlier; their PTS were raised to their DTS");
             }
 
             pts = adjusted;
         }
-        else if (pts < _lastAudioTime)
+        else if (pts < track.LastAudioTime)
         {
-            if (_audioBackwards.Add())
+            if (track.Backwards.Add())
             {
-                Warn($"the audio frame at offset {_laceOffset} goes back in time ({TimeSpan.FromTicks(pts)} after {TimeSpan.FromTicks(_lastAudioTime)}); it is skipped");
+                Warn($"the audio frame at offset {_laceOffset} goes back in time ({TimeSpan.FromTicks(pts)} after {TimeSpan.FromTicks(track.LastAudioTime)}); it is skipped");
             }
 
             return false;
         }
         else
         {
-            EndRun(ref _audioBackwards, "audio frames right after it went back in time too and were skipped");
-            _lastAudioTime = pts;
+            EndRun(ref track.Backwards, "audio frames right after it went back in time too and were skipped");
+            track.LastAudioTime = pts;
         }
 
         ReadOnlyMemory<byte> data = new(_input.Array, index, size);
-        if ((video ? _videoPrefix : _audioPrefix) is { } prefix)
+        if (track.Prefix is { } prefix)
         {
             data = Restore(prefix, data.Span);
         }
 
-        Current = new MediaFrame(video ? MediaTrack.Video : MediaTrack.Audio, TimeSpan.FromTicks(dts), TimeSpan.FromTicks(pts), _laceKeyframe && (k == 0 || !video), false, data);
+        Current = new MediaFrame(video ? MediaTrack.Video : MediaTrack.Audio, TimeSpan.FromTicks(dts), TimeSpan.FromTicks(pts), _laceKeyframe && (k == 0 || !video), false, data, track.Index);
         CurrentOffset = _laceOffset;
         FramesRead++;
         return true;
+    }
+
+    /// <summary>The track read with number <paramref name="number"/>; null for a track not read.</summary>
+    private MatroskaTrackState? FindTrack(ulong number)
+    {
+        foreach (MatroskaTrackState track in _tracks)
+        {
+            if (track.Track.Number == number)
+            {
+                return track;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Puts back the bytes header stripping removed, in a reused scratch array.</summary>

@@ -54,32 +54,37 @@ public sealed partial class MatroskaReader
         _timestampScale = info.TimestampScale;
         Duration = info.Duration;
 
-        MatroskaTrackSelection selection = MatroskaTrackSelection.Select(tracks, _onWarning);
-        if (selection.Video is null && selection.Audio is null)
+        MatroskaTrackSelection selection = MatroskaTrackSelection.Select(tracks, _onWarning, _allTracks);
+        if (selection.Videos.Count == 0 && selection.Audios.Count == 0)
         {
             throw MatroskaErrors.Invalid(tracks.Count == 0
                 ? "the Tracks element declares no track"
                 : $"no video or audio track among the {tracks.Count} tracks ({string.Join(", ", tracks.Select(t => $"{t.Label} {t.CodecId}{(t.IsEnabled ? "" : " disabled")}"))})");
         }
 
-        Video = selection.VideoType;
-        Audio = selection.AudioType;
-        _video = selection.Video;
-        _audio = selection.Audio;
-        _videoPrefix = selection.VideoPrefix;
-        _audioPrefix = selection.AudioPrefix;
-        if (_audio is not null)
+        _videoTypes = [.. selection.Videos.Select(c => c.Type)];
+        _audioTypes = [.. selection.Audios.Select(c => c.Type)];
+        Video = _videoTypes.Count > 0 ? _videoTypes[0] : null;
+        Audio = _audioTypes.Count > 0 ? _audioTypes[0] : null;
+        var states = new List<MatroskaTrackState>();
+        for (int i = 0; i < selection.Videos.Count; i++)
         {
-            _audioStep = FrameStep(_audio, Audio);
-            _audioCodecDelay = CodecDelayUnits(_audio);
+            (MatroskaTrack track, VideoMediaType type, byte[]? prefix) = selection.Videos[i];
+            states.Add(new MatroskaTrackState(track, MediaTrack.Video, i, prefix)
+            {
+                Step = FrameStep(track, null),
+                CodecDelay = CodecDelayUnits(track),
+                Times = await CreateDecodeTimeDeriverAsync(track, type, cancellationToken).ConfigureAwait(false),
+            });
         }
 
-        if (_video is not null && Video is not null)
+        for (int i = 0; i < selection.Audios.Count; i++)
         {
-            _videoStep = FrameStep(_video, null);
-            _videoCodecDelay = CodecDelayUnits(_video);
-            _videoTimes = await CreateDecodeTimeDeriverAsync(_video, Video, cancellationToken).ConfigureAwait(false);
+            (MatroskaTrack track, AudioMediaType type, byte[]? prefix) = selection.Audios[i];
+            states.Add(new MatroskaTrackState(track, MediaTrack.Audio, i, prefix) { Step = FrameStep(track, type), CodecDelay = CodecDelayUnits(track) });
         }
+
+        _tracks = [.. states];
     }
 
     /// <summary>Reads the Segment's elements up to the first Cluster (which stays unread) or the end.</summary>

@@ -15,7 +15,8 @@ namespace Uplink.Media;
 /// FlagDefault first, the first H.264 (V_MPEG4/ISO/AVC, CodecPrivate avcC) and the first AAC (A_AAC with an
 /// AudioSpecificConfig, or the old A_AAC/MPEG4/LC style IDs, whose configuration is built from the track's sampling
 /// frequency and channels) are read; other video and audio tracks are ignored with a warning, subtitle and other tracks
-/// silently. A kind whose tracks all use codecs RTMP cannot carry (HEVC, AV1, VP9, VP8, Opus, FLAC, AC-3, MP3 …) or
+/// silently (with <see cref="MediaReaderOptions.AllTracks"/> every video and audio track that can be published is read,
+/// frames naming their track in <see cref="MediaFrame.TrackIndex"/>, and the others skipped with a warning). A kind whose tracks all use codecs RTMP cannot carry (HEVC, AV1, VP9, VP8, Opus, FLAC, AC-3, MP3 …) or
 /// compressed or encrypted frames is a <see cref="NotSupportedException"/>; header stripping (old mkvmerge files) is
 /// undone.
 /// </para>
@@ -48,15 +49,19 @@ public sealed partial class MatroskaReader : IMediaReader, IDisposable, IBuffere
 
     private readonly Stream _stream;
     private readonly Action<string>? _onWarning;
+    private readonly bool _allTracks;
     private readonly bool _canSeek;
     private readonly long _origin;
     private readonly StreamReadBuffer _input;
     private byte[] _scratch = [];
+    private IReadOnlyList<VideoMediaType> _videoTypes = [];
+    private IReadOnlyList<AudioMediaType> _audioTypes = [];
 
     private MatroskaReader(Stream stream, MediaReaderOptions options)
     {
         _stream = stream;
         _onWarning = options.OnWarning;
+        _allTracks = options.AllTracks;
         _canSeek = stream.CanSeek;
         _origin = _canSeek ? stream.Position : 0;
         _input = new StreamReadBuffer(stream, ownsStream: !options.LeaveOpen);
@@ -79,6 +84,17 @@ public sealed partial class MatroskaReader : IMediaReader, IDisposable, IBuffere
     /// <inheritdoc/>
     public AudioMediaType? Audio { get; private set; }
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// With <see cref="MediaReaderOptions.AllTracks"/> every enabled video track RTMP can carry, those with FlagDefault
+    /// first, then in file order; without it just the default one (the only one read).
+    /// </remarks>
+    public IReadOnlyList<VideoMediaType> VideoTracks => _videoTypes;
+
+    /// <inheritdoc/>
+    /// <remarks>As <see cref="VideoTracks"/>.</remarks>
+    public IReadOnlyList<AudioMediaType> AudioTracks => _audioTypes;
+
     /// <summary>The segment's duration from its Info element; null when it declares none (live and unfinished recordings).</summary>
     public TimeSpan? Duration { get; private set; }
 
@@ -96,7 +112,7 @@ public sealed partial class MatroskaReader : IMediaReader, IDisposable, IBuffere
     public long FramesRead { get; private set; }
 
     /// <summary>The video reorder delay in frames that decode times are derived with (see the remarks); 0 without video.</summary>
-    internal int VideoReorderDelay => _videoTimes?.Delay ?? 0;
+    internal int VideoReorderDelay => _tracks.Length > 0 && _tracks[0].Kind == MediaTrack.Video ? _tracks[0].Times!.Delay : 0;
 
     /// <summary>Reads the header of <paramref name="stream"/> up to its first Cluster.</summary>
     /// <param name="stream">The Matroska or WebM data, positioned at its first byte; it need not be seekable.</param>

@@ -1,36 +1,33 @@
 namespace Uplink.Media.Matroska;
 
 /// <summary>
-/// Picks the video and the audio track to read, as the MP4 reader does: of the enabled tracks of each kind, those with
-/// FlagDefault first, then file order; the first one whose codec (and content encoding) can be published wins. Further
-/// tracks are ignored with a warning; a kind whose tracks all use codecs RTMP cannot carry is refused.
+/// Picks the video and the audio tracks to read, as the MP4 reader does: of the enabled tracks of each kind, those with
+/// FlagDefault first, then file order; the first one whose codec (and content encoding) can be published is the default
+/// track. Further tracks are ignored with a warning, or with <c>allTracks</c> read too (those that cannot be published
+/// skipped with a warning); a kind whose tracks all use codecs RTMP cannot carry is refused.
 /// </summary>
 internal sealed class MatroskaTrackSelection
 {
+    /// <summary>The most tracks of one kind read with allTracks (each block is matched against them, each video track may look ahead).</summary>
+    internal const int MaxTracksPerKind = 64;
+
     private MatroskaTrackSelection()
     {
     }
 
-    /// <summary>The video track read, or null.</summary>
-    public MatroskaTrack? Video { get; private set; }
+    /// <summary>The video tracks read, the default one first.</summary>
+    public List<Choice<VideoMediaType>> Videos { get; } = [];
 
-    /// <summary>The audio track read, or null.</summary>
-    public MatroskaTrack? Audio { get; private set; }
-
-    public VideoMediaType? VideoType { get; private set; }
-
-    public AudioMediaType? AudioType { get; private set; }
-
-    /// <summary>The bytes header stripping removed from every video frame, to put back; null when none.</summary>
-    public byte[]? VideoPrefix { get; private set; }
-
-    /// <summary>The bytes header stripping removed from every audio frame, to put back; null when none.</summary>
-    public byte[]? AudioPrefix { get; private set; }
+    /// <summary>The audio tracks read, the default one first.</summary>
+    public List<Choice<AudioMediaType>> Audios { get; } = [];
 
     /// <summary>Selects from every track the Tracks element declared.</summary>
+    /// <param name="tracks">The tracks, in file order.</param>
+    /// <param name="onWarning">Where the tracks left out are reported.</param>
+    /// <param name="allTracks">Read every track of each kind that can be published, not just the first.</param>
     /// <exception cref="NotSupportedException">The only video (or audio) tracks use codecs or encodings the reader cannot publish.</exception>
-    /// <exception cref="InvalidDataException">The chosen track's decoder configuration is malformed.</exception>
-    public static MatroskaTrackSelection Select(IReadOnlyList<MatroskaTrack> tracks, Action<string>? onWarning)
+    /// <exception cref="InvalidDataException">A chosen track's decoder configuration is malformed.</exception>
+    public static MatroskaTrackSelection Select(IReadOnlyList<MatroskaTrack> tracks, Action<string>? onWarning, bool allTracks)
     {
         var selection = new MatroskaTrackSelection();
         foreach (MediaTrack kind in (ReadOnlySpan<MediaTrack>)[MediaTrack.Video, MediaTrack.Audio])
@@ -40,16 +37,22 @@ internal sealed class MatroskaTrackSelection
             IEnumerable<MatroskaTrack> candidates = tracks.Where(t => t.Kind == kind && t.IsEnabled).OrderBy(t => t.IsDefault ? 0 : 1);
             foreach (MatroskaTrack track in candidates)
             {
-                if (chosen is not null)
+                if (chosen is not null && !allTracks)
                 {
                     onWarning?.Invoke($"Matroska: {track.Label} ({MatroskaCodecs.CodecName(track.CodecId)}) is ignored: only one {Noun(kind)} track ({chosen.Label}) is used");
+                    continue;
+                }
+
+                if (chosen is not null && (kind == MediaTrack.Video ? selection.Videos.Count : selection.Audios.Count) >= MaxTracksPerKind)
+                {
+                    onWarning?.Invoke($"Matroska: {track.Label} ({MatroskaCodecs.CodecName(track.CodecId)}) is ignored: the reader reads at most {MaxTracksPerKind} {Noun(kind)} tracks");
                     continue;
                 }
 
                 string? reason = selection.TryUse(track, kind);
                 if (reason is not null)
                 {
-                    if (refused is null)
+                    if (refused is null && chosen is null)
                     {
                         refused = (track, reason);
                     }
@@ -61,7 +64,7 @@ internal sealed class MatroskaTrackSelection
                     continue;
                 }
 
-                chosen = track;
+                chosen ??= track;
                 if (refused is { } earlier)
                 {
                     onWarning?.Invoke($"Matroska: {earlier.Track.Label}: {earlier.Reason}; using {track.Label} instead");
@@ -78,7 +81,7 @@ internal sealed class MatroskaTrackSelection
         return selection;
     }
 
-    /// <summary>Makes <paramref name="track"/> the track of its kind, or returns why it cannot be.</summary>
+    /// <summary>Adds <paramref name="track"/> to the tracks of its kind, or returns why it cannot be.</summary>
     private string? TryUse(MatroskaTrack track, MediaTrack kind)
     {
         byte[]? codecPrivate = track.CodecPrivate;
@@ -107,25 +110,21 @@ internal sealed class MatroskaTrackSelection
         string? refusal;
         if (kind == MediaTrack.Video)
         {
-            VideoType = MatroskaCodecs.TryCreateVideo(track, codecPrivate, out refusal);
-            if (VideoType is not null)
+            if (MatroskaCodecs.TryCreateVideo(track, codecPrivate, out refusal) is { } type)
             {
-                Video = track;
-                VideoPrefix = prefix;
+                Videos.Add(new Choice<VideoMediaType>(track, type, prefix));
             }
         }
-        else
+        else if (MatroskaCodecs.TryCreateAudio(track, codecPrivate, out refusal) is { } type)
         {
-            AudioType = MatroskaCodecs.TryCreateAudio(track, codecPrivate, out refusal);
-            if (AudioType is not null)
-            {
-                Audio = track;
-                AudioPrefix = prefix;
-            }
+            Audios.Add(new Choice<AudioMediaType>(track, type, prefix));
         }
 
         return refusal;
     }
 
     private static string Noun(MediaTrack kind) => kind == MediaTrack.Video ? "video" : "audio";
+
+    /// <summary>A track read: its media type, and the bytes header stripping removed from every frame (to put back; null when none).</summary>
+    public sealed record Choice<T>(MatroskaTrack Track, T Type, byte[]? Prefix);
 }

@@ -56,9 +56,8 @@ internal sealed class Mp4FragmentSamples
     /// <summary>Replaces the samples with those of a buffered moof box.</summary>
     /// <param name="moof">The whole moof box, header included.</param>
     /// <param name="moofOffset">Its absolute offset.</param>
-    /// <param name="video">The video track used, or null.</param>
-    /// <param name="audio">The audio track used, or null.</param>
-    public void Load(ReadOnlySpan<byte> moof, long moofOffset, Mp4Track? video, Mp4Track? audio)
+    /// <param name="tracks">The tracks used; the samples of others are passed over.</param>
+    public void Load(ReadOnlySpan<byte> moof, long moofOffset, Mp4Track[] tracks)
     {
         Clear();
         int headerSize = BinaryPrimitives.ReadUInt32BigEndian(moof) == 1 ? 16 : 8;
@@ -70,18 +69,18 @@ internal sealed class Mp4FragmentSamples
         {
             if (traf.Type == Mp4FourCc.Traf)
             {
-                previousTrafDataEnd = LoadTrackFragment(traf, moofOffset, previousTrafDataEnd, video, audio, maxSamples);
+                previousTrafDataEnd = LoadTrackFragment(traf, moofOffset, previousTrafDataEnd, tracks, maxSamples);
             }
         }
 
         if (!IsInFileOrder())
         {
-            _samples.AsSpan(0, _count).Sort(static (a, b) => a.Offset != b.Offset ? a.Offset.CompareTo(b.Offset) : a.Track.CompareTo(b.Track));
+            _samples.AsSpan(0, _count).Sort(static (a, b) => a.Offset != b.Offset ? a.Offset.CompareTo(b.Offset) : a.Slot.CompareTo(b.Slot));
         }
     }
 
     /// <summary>Adds the samples of one traf; returns where its data ends (the base of a following traf without one).</summary>
-    private long LoadTrackFragment(Mp4Box traf, long moofOffset, long previousTrafDataEnd, Mp4Track? video, Mp4Track? audio, long maxSamples)
+    private long LoadTrackFragment(Mp4Box traf, long moofOffset, long previousTrafDataEnd, Mp4Track[] tracks, long maxSamples)
     {
         var children = new Mp4BoxIterator(traf.Payload, traf.PayloadOffset, Mp4FourCc.Traf);
         if (!children.MoveNext(out Mp4Box tfhd) || tfhd.Type != Mp4FourCc.Tfhd)
@@ -93,7 +92,16 @@ internal sealed class Mp4FragmentSamples
         uint tfhdFlags = tfhd.Flags;
         ReadOnlySpan<byte> fields = tfhd.Payload;
         uint trackId = BinaryPrimitives.ReadUInt32BigEndian(fields[4..]);
-        Mp4Track? track = video is not null && video.TrackId == trackId ? video : audio is not null && audio.TrackId == trackId ? audio : null;
+        Mp4Track? track = null;
+        foreach (Mp4Track candidate in tracks)
+        {
+            if (candidate.TrackId == trackId)
+            {
+                track = candidate;
+                break;
+            }
+        }
+
         int at = 8;
         long baseOffset = (tfhdFlags & DefaultBaseIsMoof) != 0 ? moofOffset : previousTrafDataEnd;
         if ((tfhdFlags & BaseDataOffsetPresent) != 0)
@@ -234,7 +242,7 @@ internal sealed class Mp4FragmentSamples
                 }
 
                 bool isSync = track.Kind == MediaTrack.Audio || (sampleFlags & NotSyncFlags) == 0;
-                _samples[_count++] = new Mp4Sample(offset, (int)size, decodeTime, compositionOffset, isSync, track.Kind);
+                _samples[_count++] = new Mp4Sample(offset, (int)size, decodeTime, compositionOffset, isSync, track.Kind, track.Slot);
             }
 
             offset += size;

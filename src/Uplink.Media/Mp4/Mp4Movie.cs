@@ -3,32 +3,52 @@ using System.Buffers.Binary;
 namespace Uplink.Media.Mp4;
 
 /// <summary>
-/// What the reader takes from the moov box: the first video and the first audio track RTMP can carry, the movie's
-/// duration, and whether fragments follow (mvex). Edit lists (edts/elst) are ignored: frames carry the
-/// raw sample-table times, as <c>ffprobe -ignore_editlist 1</c> shows them.
+/// What the reader takes from the moov box: the first video and the first audio track RTMP can carry (or, for a reader
+/// that delivers every track, all of them in file order, the first of each kind leading), the movie's duration, and
+/// whether fragments follow (mvex). Edit lists (edts/elst) are ignored: frames carry the raw sample-table times, as
+/// <c>ffprobe -ignore_editlist 1</c> shows them.
 /// </summary>
 internal sealed class Mp4Movie
 {
-    private Mp4Movie(Mp4Track? video, Mp4Track? audio, TimeSpan? duration, bool isFragmented)
+    /// <summary>The most tracks of one kind read with AllTracks (each sample picks among the tracks' next samples).</summary>
+    internal const int MaxTracksPerKind = 64;
+
+    private Mp4Movie(List<Mp4Track> videos, List<Mp4Track> audios, TimeSpan? duration, bool isFragmented)
     {
-        Video = video;
-        Audio = audio;
+        VideoTracks = videos;
+        AudioTracks = audios;
+        Tracks = [.. videos, .. audios];
         Duration = duration;
         IsFragmented = isFragmented;
     }
 
-    public Mp4Track? Video { get; }
+    /// <summary>The default video track (the first RTMP can carry), or null.</summary>
+    public Mp4Track? Video => VideoTracks.Count > 0 ? VideoTracks[0] : null;
 
-    public Mp4Track? Audio { get; }
+    /// <summary>The default audio track (the first RTMP can carry), or null.</summary>
+    public Mp4Track? Audio => AudioTracks.Count > 0 ? AudioTracks[0] : null;
 
-    public TimeSpan? Duration { get; }
+    /// <summary>The video tracks used, in file order; <see cref="Mp4Track.Index"/> is the place in this list.</summary>
+    public IReadOnlyList<Mp4Track> VideoTracks { get; }
+
+    /// <summary>The audio tracks used, in file order.</summary>
+    public IReadOnlyList<Mp4Track> AudioTracks { get; }
+
+    /// <summary>Every track used, video first; <see cref="Mp4Track.Slot"/> is the place in this array.</summary>
+    public Mp4Track[] Tracks { get; }
+
+    public TimeSpan? Duration { get; private set; }
 
     /// <summary>True when the moov has an mvex box: movie fragments (moof + mdat) follow.</summary>
     public bool IsFragmented { get; }
 
     /// <summary>Parses a buffered moov box (header included) that starts at <paramref name="moovOffset"/>.</summary>
+    /// <param name="moov">The moov box.</param>
+    /// <param name="moovOffset">Its absolute offset.</param>
+    /// <param name="onWarning">Where the tracks left out are reported.</param>
+    /// <param name="allTracks">Use every video and audio track RTMP can carry, not just the first of each kind.</param>
     /// <exception cref="NotSupportedException">The only video (or audio) tracks hold codecs RTMP cannot carry.</exception>
-    public static Mp4Movie Parse(byte[] moov, long moovOffset, Action<string>? onWarning)
+    public static Mp4Movie Parse(byte[] moov, long moovOffset, Action<string>? onWarning, bool allTracks)
     {
         int headerSize = BinaryPrimitives.ReadUInt32BigEndian(moov) == 1 ? 16 : 8;
         var children = new Mp4BoxIterator(moov.AsSpan(headerSize), moovOffset + headerSize, Mp4FourCc.Moov);
@@ -36,7 +56,7 @@ internal sealed class Mp4Movie
         ulong movieDuration = 0;
         ulong fragmentDuration = 0;
         bool isFragmented = false;
-        Mp4Track? video = null, audio = null;
+        List<Mp4Track> videos = [], audios = [];
         Mp4Track? rejectedVideo = null, rejectedAudio = null;
         var extends = new List<(uint TrackId, uint Duration, uint Size, uint Flags)>();
         while (children.MoveNext(out Mp4Box box))
@@ -57,11 +77,11 @@ internal sealed class Mp4Movie
                         break;
                     }
 
-                    ref Mp4Track? used = ref track.Kind == MediaTrack.Video ? ref video : ref audio;
+                    List<Mp4Track> used = track.Kind == MediaTrack.Video ? videos : audios;
                     ref Mp4Track? rejected = ref track.Kind == MediaTrack.Video ? ref rejectedVideo : ref rejectedAudio;
                     if (!track.SampleEntry.IsSupported)
                     {
-                        if (used is null && rejected is null)
+                        if (used.Count == 0 && rejected is null)
                         {
                             rejected = track;
                         }
@@ -70,18 +90,26 @@ internal sealed class Mp4Movie
                             onWarning?.Invoke($"MP4: {track.Label}: {track.SampleEntry.CodecName} cannot be published over RTMP; the track is ignored");
                         }
                     }
-                    else if (used is null)
+                    else if (used.Count == 0)
                     {
-                        used = track;
+                        used.Add(track);
                         if (rejected is not null)
                         {
                             onWarning?.Invoke($"MP4: {rejected.Label}: {rejected.SampleEntry.CodecName} cannot be published over RTMP; using {track.Label} instead");
                             rejected = null;
                         }
                     }
+                    else if (allTracks && used.Count < MaxTracksPerKind)
+                    {
+                        used.Add(track);
+                    }
+                    else if (allTracks)
+                    {
+                        onWarning?.Invoke($"MP4: {track.Label} ({track.SampleEntry.CodecName}) is ignored: the reader reads at most {MaxTracksPerKind} {(track.Kind == MediaTrack.Video ? "video" : "audio")} tracks");
+                    }
                     else
                     {
-                        onWarning?.Invoke($"MP4: {track.Label} ({track.SampleEntry.CodecName}) is ignored: only the first {(track.Kind == MediaTrack.Video ? "video" : "audio")} track ({used.Label}) is used");
+                        onWarning?.Invoke($"MP4: {track.Label} ({track.SampleEntry.CodecName}) is ignored: only the first {(track.Kind == MediaTrack.Video ? "video" : "audio")} track ({used[0].Label}) is used");
                     }
 
                     break;
@@ -120,13 +148,21 @@ internal sealed class Mp4Movie
             throw Mp4Errors.Unsupported($"{rejectedAudio.Label}: {rejectedAudio.SampleEntry.CodecName} cannot be published over RTMP");
         }
 
-        video?.ReadSampleTables(moov, moovOffset);
-        audio?.ReadSampleTables(moov, moovOffset);
+        var movie = new Mp4Movie(videos, audios, null, isFragmented);
+        Mp4Track[] tracks = movie.Tracks;
+        for (int i = 0; i < tracks.Length; i++)
+        {
+            Mp4Track track = tracks[i];
+            track.Slot = i;
+            track.Index = track.Kind == MediaTrack.Video ? i : i - videos.Count;
+            track.ReadSampleTables(moov, moovOffset);
+        }
+
         foreach ((uint trackId, uint duration, uint size, uint flags) in extends)
         {
-            foreach (Mp4Track? track in (ReadOnlySpan<Mp4Track?>)[video, audio])
+            foreach (Mp4Track track in tracks)
             {
-                if (track is not null && track.TrackId == trackId)
+                if (track.TrackId == trackId)
                 {
                     track.DefaultDuration = duration;
                     track.DefaultSize = size;
@@ -139,7 +175,8 @@ internal sealed class Mp4Movie
         TimeSpan? total = movieTimescale == 0 || units == 0 || units > long.MaxValue
             ? null
             : Mp4Time.ToTimeSpanOrNull((long)units, movieTimescale);
-        return new Mp4Movie(video, audio, total, isFragmented);
+        movie.Duration = total;
+        return movie;
     }
 
     /// <summary>Reads a trak; null when it is neither video nor audio (text, subtitles, timecode, hint …).</summary>

@@ -104,20 +104,17 @@ public sealed partial class Mp4Reader
 
         byte[] moov = _input.Array.AsSpan(_input.Start, (int)size).ToArray();
         _input.Consume((int)size);
-        Mp4Movie movie = Mp4Movie.Parse(moov, offset, _onWarning);
-        _videoTrack = movie.Video;
-        _audioTrack = movie.Audio;
+        Mp4Movie movie = Mp4Movie.Parse(moov, offset, _onWarning, _allTracks);
+        _tracks = movie.Tracks;
+        _peeked = new bool[_tracks.Length];
+        _hasNext = new bool[_tracks.Length];
+        _next = new Mp4Sample[_tracks.Length];
         _fragmented = movie.IsFragmented;
         Duration = movie.Duration;
-        if (_videoTrack is { } video)
-        {
-            Video = Mp4MediaTypes.Video(video);
-        }
-
-        if (_audioTrack is { } audio)
-        {
-            Audio = Mp4MediaTypes.Audio(audio);
-        }
+        _videoTypes = [.. movie.VideoTracks.Select(Mp4MediaTypes.Video)];
+        _audioTypes = [.. movie.AudioTracks.Select(Mp4MediaTypes.Audio)];
+        Video = _videoTypes.Count > 0 ? _videoTypes[0] : null;
+        Audio = _audioTypes.Count > 0 ? _audioTypes[0] : null;
     }
 
     /// <summary>Reads a box header (8 or 16 bytes buffered); <paramref name="boxEnd"/> is long.MaxValue for a box that runs to the end.</summary>

@@ -12,13 +12,15 @@ namespace Uplink.Media;
 /// <see cref="OpenAsync"/> reads forward to the index (moov) and parses it, so <see cref="Video"/>,
 /// <see cref="Audio"/> and <see cref="Duration"/> are known before the first frame. The first video track in
 /// avc1/avc3, hvc1/hev1, av01 or vp09 and the first audio track in mp4a (AAC, or MP3 by objectTypeIndication 0x69/0x6B),
-/// Opus, fLaC, ac-3, ec-3 or .mp3 are used; further video or audio tracks are ignored with a warning, text, subtitle,
-/// timecode and other tracks silently. Samples are passed as stored (length-prefixed H.264/HEVC, AV1 temporal units,
+/// Opus, fLaC, ac-3, ec-3 or .mp3 are used; further video or audio tracks are ignored with a warning (with
+/// <see cref="MediaReaderOptions.AllTracks"/> they are read too, and listed in file order in <see cref="VideoTracks"/> and
+/// <see cref="AudioTracks"/>, a track RTMP cannot carry skipped with a warning), text, subtitle, timecode and other tracks
+/// silently. Samples are passed as stored (length-prefixed H.264/HEVC, AV1 temporal units,
 /// VP9 frames, audio packets). A video or audio track whose codec RTMP cannot carry (MPEG-4 Part 2, VP8, ALAC, PCM,
 /// Vorbis …) is a <see cref="NotSupportedException"/> when no other track of its kind can be used.
 /// </para>
 /// <para>
-/// Samples are returned in file-offset order across the two tracks (so each track's decode times rise and
+/// Samples are returned in file-offset order across the tracks (so each track's decode times rise and
 /// memory stays bounded; the writer interleaves by timestamp), read sequentially: bytes of other tracks and
 /// other boxes are skipped, without seeking on a pipe. A file whose moov follows its media needs a seekable
 /// stream (the reader seeks to the moov and back); on a pipe it is an <see cref="InvalidDataException"/>.
@@ -51,25 +53,27 @@ public sealed partial class Mp4Reader : IMediaReader, IDisposable, IBufferedFram
 
     private readonly StreamReadBuffer _input;
 
-    private Mp4Track? _videoTrack;
-    private Mp4Track? _audioTrack;
+    private readonly bool _allTracks;
+    private Mp4Track[] _tracks = [];
+    private IReadOnlyList<VideoMediaType> _videoTypes = [];
+    private IReadOnlyList<AudioMediaType> _audioTypes = [];
     private bool _fragmented;
     private ReaderState _state;
     private long _boxOffset;
     private long _mdatEnd;
     private bool _progressiveDone;
-    private bool _videoPeeked;
-    private bool _videoHasNext;
-    private Mp4Sample _videoNext;
-    private bool _audioPeeked;
-    private bool _audioHasNext;
-    private Mp4Sample _audioNext;
+
+    // The next moov sample of each used track (by slot), read ahead so the one lowest in the file goes first.
+    private bool[] _peeked = [];
+    private bool[] _hasNext = [];
+    private Mp4Sample[] _next = [];
     private int _droppedSamples;
 
     private Mp4Reader(Stream stream, MediaReaderOptions options)
     {
         _stream = stream;
         _onWarning = options.OnWarning;
+        _allTracks = options.AllTracks;
         _canSeek = stream.CanSeek;
         _origin = _canSeek ? stream.Position : 0;
         _input = new StreamReadBuffer(stream, ownsStream: !options.LeaveOpen);
@@ -97,6 +101,17 @@ public sealed partial class Mp4Reader : IMediaReader, IDisposable, IBufferedFram
 
     /// <inheritdoc/>
     public AudioMediaType? Audio { get; private set; }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// With <see cref="MediaReaderOptions.AllTracks"/> every video track RTMP can carry, in file order; without it
+    /// just the default one (the only one read).
+    /// </remarks>
+    public IReadOnlyList<VideoMediaType> VideoTracks => _videoTypes;
+
+    /// <inheritdoc/>
+    /// <remarks>As <see cref="VideoTracks"/>.</remarks>
+    public IReadOnlyList<AudioMediaType> AudioTracks => _audioTypes;
 
     /// <summary>The frame read by the last successful <see cref="ReadAsync"/>. Its data is valid until the next read.</summary>
     public MediaFrame Current { get; private set; }
@@ -286,7 +301,7 @@ public sealed partial class Mp4Reader : IMediaReader, IDisposable, IBufferedFram
             {
                 if (!_progressiveDone)
                 {
-                    throw Mp4Errors.Invalid($"{Label(sample.Track)} sample at offset {sample.Offset} is not inside an mdat box in file order (the reader is at offset {_input.StartOffset}); such a file cannot be streamed");
+                    throw Mp4Errors.Invalid($"{Label(sample.Slot)} sample at offset {sample.Offset} is not inside an mdat box in file order (the reader is at offset {_input.StartOffset}); such a file cannot be streamed");
                 }
 
                 _droppedSamples++;
@@ -296,7 +311,7 @@ public sealed partial class Mp4Reader : IMediaReader, IDisposable, IBufferedFram
 
             if (sample.Offset + sample.Size > _mdatEnd)
             {
-                throw Mp4Errors.Invalid($"{Label(sample.Track)} sample at offset {sample.Offset} ({sample.Size} bytes) runs past the end of its mdat box at offset {_mdatEnd}");
+                throw Mp4Errors.Invalid($"{Label(sample.Slot)} sample at offset {sample.Offset} ({sample.Size} bytes) runs past the end of its mdat box at offset {_mdatEnd}");
             }
 
             switch (TrySkipTo(sample.Offset))
@@ -305,7 +320,7 @@ public sealed partial class Mp4Reader : IMediaReader, IDisposable, IBufferedFram
                     needed = sample.Size;
                     return ReadStep.NeedMoreData;
                 case SkipResult.EndOfStream:
-                    Warn($"the stream ends at offset {_input.StartOffset}, before the {Label(sample.Track)} sample at offset {sample.Offset}; the frames from there on are lost");
+                    Warn($"the stream ends at offset {_input.StartOffset}, before the {Label(sample.Slot)} sample at offset {sample.Offset}; the frames from there on are lost");
                     return Finish();
             }
 
@@ -317,14 +332,14 @@ public sealed partial class Mp4Reader : IMediaReader, IDisposable, IBufferedFram
                     return ReadStep.NeedMoreData;
                 }
 
-                Warn($"the stream ends at offset {_input.StartOffset + _input.Available}, inside the {Label(sample.Track)} sample at offset {sample.Offset}; the frames from there on are lost");
+                Warn($"the stream ends at offset {_input.StartOffset + _input.Available}, inside the {Label(sample.Slot)} sample at offset {sample.Offset}; the frames from there on are lost");
                 return Finish();
             }
 
-            Mp4Track track = sample.Track == MediaTrack.Video ? _videoTrack! : _audioTrack!;
+            Mp4Track track = _tracks[sample.Slot];
             TimeSpan dts = Mp4Time.ToTimeSpan(sample.Dts - track.DtsShift, track.Timescale);
             TimeSpan pts = sample.CompositionOffset == 0 && track.DtsShift == 0 ? dts : Mp4Time.ToTimeSpan(sample.Dts + sample.CompositionOffset, track.Timescale);
-            Current = new MediaFrame(sample.Track, dts, pts, sample.IsSync, false, new ReadOnlyMemory<byte>(_input.Array, _input.Start, sample.Size));
+            Current = new MediaFrame(sample.Track, dts, pts, sample.IsSync, false, new ReadOnlyMemory<byte>(_input.Array, _input.Start, sample.Size), track.Index);
             CurrentOffset = sample.Offset;
             FramesRead++;
             _input.Consume(sample.Size);
@@ -352,16 +367,19 @@ public sealed partial class Mp4Reader : IMediaReader, IDisposable, IBufferedFram
             Warn($"{_fragment.Remaining} samples of the previous fragment lie outside its mdat box; they are skipped (at the moof box at offset {_boxOffset})");
         }
 
-        _fragment.Load(_input.Array.AsSpan(_input.Start, size), _boxOffset, _videoTrack, _audioTrack);
+        _fragment.Load(_input.Array.AsSpan(_input.Start, size), _boxOffset, _tracks);
     }
 
     private ReadStep Finish()
     {
         _state = ReaderState.Ended;
         WarnDroppedSamples();
-        if (_videoTrack?.Samples?.EndedEarly == true || _audioTrack?.Samples?.EndedEarly == true)
+        foreach (Mp4Track track in _tracks)
         {
-            Warn("the chunk table (stsc/stco) ends before the sample count the stsz box declares; the remaining samples are lost");
+            if (track.Samples?.EndedEarly == true)
+            {
+                Warn($"{track.Label}: the chunk table (stsc/stco) ends before the sample count the stsz box declares; the remaining samples are lost");
+            }
         }
 
         return ReadStep.End;
@@ -381,27 +399,26 @@ public sealed partial class Mp4Reader : IMediaReader, IDisposable, IBufferedFram
     {
         if (!_progressiveDone)
         {
-            if (!_videoPeeked)
+            // Each track's table is in file order already, so the lowest head is the next sample in the file; the few
+            // tracks make a scan cheaper than a heap.
+            int best = -1;
+            for (int i = 0; i < _tracks.Length; i++)
             {
-                _videoPeeked = true;
-                _videoHasNext = _videoTrack?.Samples is { } videoSamples && videoSamples.TryRead(out _videoNext);
+                if (!_peeked[i])
+                {
+                    _peeked[i] = true;
+                    _hasNext[i] = _tracks[i].Samples is { } samples && samples.TryRead(out _next[i]);
+                }
+
+                if (_hasNext[i] && (best < 0 || _next[i].Offset < _next[best].Offset))
+                {
+                    best = i;
+                }
             }
 
-            if (!_audioPeeked)
+            if (best >= 0)
             {
-                _audioPeeked = true;
-                _audioHasNext = _audioTrack?.Samples is { } audioSamples && audioSamples.TryRead(out _audioNext);
-            }
-
-            if (_videoHasNext && (!_audioHasNext || _videoNext.Offset <= _audioNext.Offset))
-            {
-                sample = _videoNext;
-                return true;
-            }
-
-            if (_audioHasNext)
-            {
-                sample = _audioNext;
+                sample = _next[best];
                 return true;
             }
 
@@ -417,17 +434,13 @@ public sealed partial class Mp4Reader : IMediaReader, IDisposable, IBufferedFram
         {
             _fragment.Advance();
         }
-        else if (sample.Track == MediaTrack.Video)
-        {
-            _videoPeeked = false;
-        }
         else
         {
-            _audioPeeked = false;
+            _peeked[sample.Slot] = false;
         }
     }
 
-    private string Label(MediaTrack track) => (track == MediaTrack.Video ? _videoTrack : _audioTrack)?.Label ?? track.ToString();
+    private string Label(int slot) => _tracks[slot].Label;
 
     private void Warn(string message) => _onWarning?.Invoke("MP4: " + message);
 }

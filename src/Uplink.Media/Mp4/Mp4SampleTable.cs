@@ -15,6 +15,7 @@ internal sealed class Mp4SampleTable
     private readonly byte[] _moov;
     private readonly MediaTrack _track;
     private readonly uint _trackId;
+    private readonly int _slot;
     private readonly long _moovOffset;
     private readonly uint _sampleCount;
     private readonly uint _constantSize;
@@ -47,12 +48,13 @@ internal sealed class Mp4SampleTable
     private int _compositionOffset;
     private int _stssEntry;
 
-    private Mp4SampleTable(byte[] moov, long moovOffset, MediaTrack track, uint trackId, in Layout layout)
+    private Mp4SampleTable(byte[] moov, long moovOffset, MediaTrack track, uint trackId, int slot, in Layout layout)
     {
         _moov = moov;
         _moovOffset = moovOffset;
         _track = track;
         _trackId = trackId;
+        _slot = slot;
         _sampleCount = layout.SampleCount;
         _constantSize = layout.ConstantSize;
         _sizesAt = layout.SizesAt;
@@ -89,7 +91,8 @@ internal sealed class Mp4SampleTable
     /// <param name="stbl">The stbl box (a slice of <paramref name="moov"/>).</param>
     /// <param name="track">The track kind the samples are given.</param>
     /// <param name="trackId">The track id, for messages.</param>
-    public static Mp4SampleTable Parse(byte[] moov, long moovOffset, Mp4Box stbl, MediaTrack track, uint trackId)
+    /// <param name="slot">The track's place among the reader's used tracks, which its samples carry.</param>
+    public static Mp4SampleTable Parse(byte[] moov, long moovOffset, Mp4Box stbl, MediaTrack track, uint trackId, int slot)
     {
         var layout = new Layout { EverySampleIsSync = true };
         bool sawSizes = false, sawChunks = false, sawStsc = false, sawStts = false, sawCtts = false, sawStss = false;
@@ -188,7 +191,7 @@ internal sealed class Mp4SampleTable
             }
         }
 
-        return new Mp4SampleTable(moov, moovOffset, track, trackId, layout) { TotalDuration = totalDuration, MinCompositionOffset = minCompositionOffset };
+        return new Mp4SampleTable(moov, moovOffset, track, trackId, slot, layout) { TotalDuration = totalDuration, MinCompositionOffset = minCompositionOffset };
     }
 
     /// <summary>Reads the next sample; false when the track has no more.</summary>
@@ -267,7 +270,7 @@ internal sealed class Mp4SampleTable
             isSync = _stssEntry < _stssCount && ReadUInt32(_stssAt + (_stssEntry * 4)) == sampleNumber;
         }
 
-        sample = new Mp4Sample(_nextOffset, (int)size, _dts, compositionOffset, isSync || _track == MediaTrack.Audio, _track);
+        sample = new Mp4Sample(_nextOffset, (int)size, _dts, compositionOffset, isSync || _track == MediaTrack.Audio, _track, _slot);
 
         // A run-out time-to-sample table repeats its last delta, as FFmpeg does.
         if (_sttsLeft > 0)

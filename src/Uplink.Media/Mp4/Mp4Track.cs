@@ -22,6 +22,12 @@ internal sealed class Mp4Track
 
     public Mp4SampleEntry SampleEntry { get; }
 
+    /// <summary>The track's index among the used tracks of its kind (<see cref="MediaFrame.TrackIndex"/>).</summary>
+    public int Index { get; set; }
+
+    /// <summary>The track's index among all the reader's used tracks, which its samples carry.</summary>
+    public int Slot { get; set; }
+
     /// <summary>The absolute offset of the track's stbl box, whose tables <see cref="Samples"/> walks.</summary>
     public long StblOffset { get; }
 
@@ -36,7 +42,7 @@ internal sealed class Mp4Track
     {
         var stbl = new Mp4BoxIterator(moov.AsSpan(checked((int)(StblOffset - moovOffset))), StblOffset, Mp4FourCc.Trak);
         stbl.MoveNext(out Mp4Box box);
-        Samples = Mp4SampleTable.Parse(moov, moovOffset, box, Kind, TrackId);
+        Samples = Mp4SampleTable.Parse(moov, moovOffset, box, Kind, TrackId, Slot);
         NextFragmentDecodeTime = Samples.TotalDuration;
         DtsShift = -Samples.MinCompositionOffset;
     }

@@ -16,7 +16,14 @@ public sealed partial class MpegTsReader
         }
 
         int pid = ((packet[1] & 0x1F) << 8) | packet[2];
-        if (pid == NullPid || (pid != PatPid && pid != _pmtPid && pid != _video.Pid && pid != _audio.Pid))
+        if (pid == NullPid)
+        {
+            return;
+        }
+
+        MpegTsProgram? program = pid == PatPid ? null : ProgramOnPid(pid);
+        MpegTsStream? stream = program is null ? _streamByPid[pid] : null;
+        if (pid != PatPid && program is null && stream is null)
         {
             return;
         }
@@ -66,18 +73,28 @@ public sealed partial class MpegTsReader
         {
             FeedSection(_patSection, payload, unitStart, offset, pid);
         }
-        else if (pid == _pmtPid)
+        else if (program is not null)
         {
-            FeedSection(_pmtSection, payload, unitStart, offset, pid);
-        }
-        else if (pid == _video.Pid)
-        {
-            FeedPes(_video, payload, unitStart, offset, ref _videoStartSeen);
+            FeedSection(program.Section, payload, unitStart, offset, pid);
         }
         else
         {
-            FeedPes(_audio, payload, unitStart, offset, ref _audioStartSeen);
+            FeedPes(stream!, payload, unitStart, offset);
         }
+    }
+
+    /// <summary>The first program whose PMT is on <paramref name="pid"/> (programs may share one), or null.</summary>
+    private MpegTsProgram? ProgramOnPid(int pid)
+    {
+        foreach (MpegTsProgram program in _programs)
+        {
+            if (program.PmtPid == pid)
+            {
+                return program;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Checks the packet's continuity counter; false when the packet is a duplicate to ignore.</summary>
@@ -103,7 +120,7 @@ public sealed partial class MpegTsReader
         }
 
         ContinuityErrors++;
-        PesAssembler? pes = pid == _video.Pid ? _video : pid == _audio.Pid ? _audio : null;
+        PesAssembler? pes = _streamByPid[pid]?.Pes;
         bool dropping = pes is not null && pes.IsCollecting;
         Warn(dropping
             ? $"MPEG-TS: continuity gap on PID {pid} at offset {offset}: counter {counter} after {last}; dropped the PES that started at offset {pes!.StartOffset}"
@@ -113,9 +130,9 @@ public sealed partial class MpegTsReader
         {
             _patSection.Reset();
         }
-        else if (pid == _pmtPid)
+        else
         {
-            _pmtSection.Reset();
+            ProgramOnPid(pid)?.Section.Reset();
         }
 
         return true;

@@ -15,8 +15,8 @@ public sealed partial class MpegTsReader
     private const int HevcLastIrap = 21; // CRA_NUT; 22 and 23 are reserved
     private const int HevcFirstNonVcl = 32;
 
-    private bool IsKeyframe(ReadOnlySpan<byte> accessUnit) =>
-        _videoKind == MpegTsStreamKind.Hevc ? IsHevcKeyframe(accessUnit) : IsH264Keyframe(accessUnit);
+    private static bool IsKeyframe(MpegTsStreamKind kind, ReadOnlySpan<byte> accessUnit) =>
+        kind == MpegTsStreamKind.Hevc ? IsHevcKeyframe(accessUnit) : IsH264Keyframe(accessUnit);
 
     /// <summary>True when the first picture of the access unit is IRAP (BLA, IDR or CRA): a decoder can start there.</summary>
     private static bool IsHevcKeyframe(ReadOnlySpan<byte> accessUnit)
@@ -71,10 +71,16 @@ public sealed partial class MpegTsReader
 
     private void DropPesInProgress()
     {
-        _video.Drop();
-        _audio.Drop();
+        foreach (MpegTsStream stream in _streams)
+        {
+            stream.Pes.Drop();
+        }
+
         _patSection.Reset();
-        _pmtSection.Reset();
+        foreach (MpegTsProgram program in _programs)
+        {
+            program.Section.Reset();
+        }
     }
 
     private void DropWithWarning(PesAssembler pes, string reason)
@@ -83,16 +89,17 @@ public sealed partial class MpegTsReader
         pes.Drop();
     }
 
-    private void FeedPes(PesAssembler pes, ReadOnlySpan<byte> payload, bool unitStart, long offset, ref bool startSeen)
+    private void FeedPes(MpegTsStream stream, ReadOnlySpan<byte> payload, bool unitStart, long offset)
     {
+        PesAssembler pes = stream.Pes;
         if (_scanning)
         {
-            if (unitStart && pes == _audio && _audioKind == MpegTsStreamKind.MpegAudio)
+            if (unitStart && stream.Kind == MpegTsStreamKind.MpegAudio && stream.Refusal is null)
             {
-                CheckMpegAudioLayer(payload);
+                CheckMpegAudioLayer(stream, payload);
             }
 
-            startSeen |= unitStart;
+            stream.StartSeen |= unitStart;
             if (unitStart && payload.Length >= 14 && (payload[7] & 0x80) != 0)
             {
                 NoteLookAheadTimestamp(ReadTimestamp(payload[9..]));
@@ -109,7 +116,7 @@ public sealed partial class MpegTsReader
             return;
         }
 
-        if (!unitStart && startsPes && pes == _video && (payload[3] & 0xF0) == 0xE0)
+        if (!unitStart && startsPes && stream.Track == MediaTrack.Video && (payload[3] & 0xF0) == 0xE0)
         {
             // 00 00 01 Ex cannot occur inside H.264 data (it would be a NAL header with forbidden_zero_bit set).
             Warn($"MPEG-TS: packet at offset {offset} on PID {pes.Pid} starts a video PES without payload_unit_start_indicator; read as a start");
@@ -202,14 +209,15 @@ public sealed partial class MpegTsReader
         return true;
     }
 
-    private bool TryDeliverVideo()
+    private bool TryDeliverVideo(MpegTsStream stream)
     {
-        if (!TryParsePesHeader(_video, out int payloadStart, out long pts, out long dts))
+        PesAssembler video = stream.Pes;
+        if (!TryParsePesHeader(video, out int payloadStart, out long pts, out long dts))
         {
             return false;
         }
 
-        ReadOnlySpan<byte> accessUnit = _video.Completed[payloadStart..];
+        ReadOnlySpan<byte> accessUnit = video.Completed[payloadStart..];
         if (accessUnit.IsEmpty)
         {
             return false;
@@ -222,27 +230,28 @@ public sealed partial class MpegTsReader
             dtsTicks = ToTicks(unwrapped);
             ptsTicks = ToTicks(unwrapped + TimestampUnwrapper.Difference(pts, dts, MpegTimestampBits));
         }
-        else if (_lastVideoDtsTicks >= 0)
+        else if (stream.LastVideoDtsTicks >= 0)
         {
-            dtsTicks = _lastVideoDtsTicks;
-            ptsTicks = _lastVideoPtsTicks;
+            dtsTicks = stream.LastVideoDtsTicks;
+            ptsTicks = stream.LastVideoPtsTicks;
         }
         else
         {
-            Warn($"MPEG-TS: video PES on PID {_video.Pid} at offset {_video.CompletedOffset} has no timestamp and none came before; dropped");
+            Warn($"MPEG-TS: video PES on PID {video.Pid} at offset {video.CompletedOffset} has no timestamp and none came before; dropped");
             return false;
         }
 
-        _lastVideoDtsTicks = dtsTicks;
-        _lastVideoPtsTicks = ptsTicks;
+        stream.LastVideoDtsTicks = dtsTicks;
+        stream.LastVideoPtsTicks = ptsTicks;
         Current = new MediaFrame(
             MediaTrack.Video,
             TimeSpan.FromTicks(dtsTicks),
             TimeSpan.FromTicks(ptsTicks),
-            IsKeyframe(accessUnit),
+            IsKeyframe(stream.Kind, accessUnit),
             false,
-            new ReadOnlyMemory<byte>(_video.CompletedBuffer, payloadStart, accessUnit.Length));
-        CurrentPesOffset = _video.CompletedOffset;
+            new ReadOnlyMemory<byte>(video.CompletedBuffer, payloadStart, accessUnit.Length),
+            stream.Index);
+        CurrentPesOffset = video.CompletedOffset;
         FramesRead++;
         return true;
     }
@@ -251,53 +260,55 @@ public sealed partial class MpegTsReader
     /// Starts delivering a completed audio PES: ADTS frames one by one from <see cref="TryNextAdtsFrame"/>, or (AC-3,
     /// E-AC-3, MP3) the whole payload as one frame at once, returning true; the writer splits the syncframes.
     /// </summary>
-    private bool StartAudioPes()
+    private bool StartAudioPes(MpegTsStream stream)
     {
-        if (!TryParsePesHeader(_audio, out int payloadStart, out long pts, out _))
+        PesAssembler audio = stream.Pes;
+        if (!TryParsePesHeader(audio, out int payloadStart, out long pts, out _))
         {
             return false;
         }
 
         if (pts >= 0)
         {
-            _audioBaseTicks = ToTicks(_timestamps.Unwrap(pts));
+            stream.AudioBaseTicks = ToTicks(_timestamps.Unwrap(pts));
         }
-        else if (_nextAudioTicks >= 0)
+        else if (stream.NextAudioTicks >= 0)
         {
-            _audioBaseTicks = _nextAudioTicks;
+            stream.AudioBaseTicks = stream.NextAudioTicks;
         }
         else
         {
-            Warn($"MPEG-TS: audio PES on PID {_audio.Pid} at offset {_audio.CompletedOffset} has no timestamp and none came before; dropped");
+            Warn($"MPEG-TS: audio PES on PID {audio.Pid} at offset {audio.CompletedOffset} has no timestamp and none came before; dropped");
             return false;
         }
 
-        if (_audioKind != MpegTsStreamKind.AacAdts)
+        if (stream.Kind != MpegTsStreamKind.AacAdts)
         {
-            int length = _audio.CompletedLength - payloadStart;
+            int length = audio.CompletedLength - payloadStart;
             if (length <= 0)
             {
                 return false;
             }
 
             // Without frame durations a PES lacking a PTS keeps the previous one (a PTS is mandatory every 0.7 s).
-            _nextAudioTicks = _audioBaseTicks;
+            stream.NextAudioTicks = stream.AudioBaseTicks;
             Current = new MediaFrame(
                 MediaTrack.Audio,
-                TimeSpan.FromTicks(_audioBaseTicks),
-                TimeSpan.FromTicks(_audioBaseTicks),
+                TimeSpan.FromTicks(stream.AudioBaseTicks),
+                TimeSpan.FromTicks(stream.AudioBaseTicks),
                 true,
                 false,
-                new ReadOnlyMemory<byte>(_audio.CompletedBuffer, payloadStart, length));
-            CurrentPesOffset = _audio.CompletedOffset;
+                new ReadOnlyMemory<byte>(audio.CompletedBuffer, payloadStart, length),
+                stream.Index);
+            CurrentPesOffset = audio.CompletedOffset;
             FramesRead++;
             return true;
         }
 
-        _audioIterating = true;
-        _audioPosition = payloadStart;
-        _audioEnd = _audio.CompletedLength;
-        _audioSamples = 0;
+        _iterating = stream;
+        stream.AudioPosition = payloadStart;
+        stream.AudioEnd = audio.CompletedLength;
+        stream.AudioSamples = 0;
         return false;
     }
 
@@ -305,7 +316,7 @@ public sealed partial class MpegTsReader
     /// In the look-ahead, at the start of an MPEG audio PES: the first frame header's layer decides between MP3 (read)
     /// and layers I/II (refused). A packet without a frame header leaves it to the next PES start.
     /// </summary>
-    private void CheckMpegAudioLayer(ReadOnlySpan<byte> payload)
+    private static void CheckMpegAudioLayer(MpegTsStream stream, ReadOnlySpan<byte> payload)
     {
         if (payload.Length < 9 || payload[0] != 0 || payload[1] != 0 || payload[2] != 1 || 9 + payload[8] > payload.Length)
         {
@@ -323,46 +334,50 @@ public sealed partial class MpegTsReader
 
             if (layer == 1)
             {
-                _audioKind = MpegTsStreamKind.Mp3;
+                stream.Kind = MpegTsStreamKind.Mp3;
                 return;
             }
 
-            _unsupported = Describe($"MPEG audio layer {(layer == 2 ? "II" : "I")}", _audioStreamType, _audio.Pid, "audio");
-            throw new NotSupportedException(_unsupported);
+            string name = $"MPEG audio layer {(layer == 2 ? "II" : "I")}";
+            stream.Refusal = Describe(name, stream.StreamType, stream.Pes.Pid, "audio");
+            stream.SkipWarning = DescribeSkip(name, stream.StreamType, stream.Pes.Pid, "audio");
+            return;
         }
     }
 
-    private bool TryNextAdtsFrame()
+    private bool TryNextAdtsFrame(MpegTsStream stream)
     {
-        if (_audioPosition >= _audioEnd)
+        PesAssembler audio = stream.Pes;
+        if (stream.AudioPosition >= stream.AudioEnd)
         {
-            _audioIterating = false;
+            _iterating = null;
             return false;
         }
 
-        ReadOnlySpan<byte> rest = _audio.CompletedBuffer.AsSpan(_audioPosition, _audioEnd - _audioPosition);
+        ReadOnlySpan<byte> rest = audio.CompletedBuffer.AsSpan(stream.AudioPosition, stream.AudioEnd - stream.AudioPosition);
         if (!AdtsHeader.TryParse(rest, out AdtsHeader header) || header.FrameLength > rest.Length)
         {
             Warn(rest.Length >= 7 && header.FrameLength > rest.Length
-                ? $"MPEG-TS: audio PES on PID {_audio.Pid} at offset {_audio.CompletedOffset}: ADTS frame declares {header.FrameLength} bytes but {rest.Length} remain; dropped the rest of the PES"
-                : $"MPEG-TS: audio PES on PID {_audio.Pid} at offset {_audio.CompletedOffset}: no valid ADTS header {_audioPosition} bytes into the PES; dropped the rest of the PES");
-            _audioIterating = false;
+                ? $"MPEG-TS: audio PES on PID {audio.Pid} at offset {audio.CompletedOffset}: ADTS frame declares {header.FrameLength} bytes but {rest.Length} remain; dropped the rest of the PES"
+                : $"MPEG-TS: audio PES on PID {audio.Pid} at offset {audio.CompletedOffset}: no valid ADTS header {stream.AudioPosition} bytes into the PES; dropped the rest of the PES");
+            _iterating = null;
             return false;
         }
 
         int rate = header.SampleRate;
-        long ticks = _audioBaseTicks + (((_audioSamples * TimeSpan.TicksPerSecond) + (rate / 2)) / rate);
-        _audioSamples += (long)AacSamplesPerBlock * header.RawDataBlockCount;
-        _nextAudioTicks = _audioBaseTicks + (((_audioSamples * TimeSpan.TicksPerSecond) + (rate / 2)) / rate);
+        long ticks = stream.AudioBaseTicks + (((stream.AudioSamples * TimeSpan.TicksPerSecond) + (rate / 2)) / rate);
+        stream.AudioSamples += (long)AacSamplesPerBlock * header.RawDataBlockCount;
+        stream.NextAudioTicks = stream.AudioBaseTicks + (((stream.AudioSamples * TimeSpan.TicksPerSecond) + (rate / 2)) / rate);
         Current = new MediaFrame(
             MediaTrack.Audio,
             TimeSpan.FromTicks(ticks),
             TimeSpan.FromTicks(ticks),
             true,
             false,
-            new ReadOnlyMemory<byte>(_audio.CompletedBuffer, _audioPosition, header.FrameLength));
-        CurrentPesOffset = _audio.CompletedOffset;
-        _audioPosition += header.FrameLength;
+            new ReadOnlyMemory<byte>(audio.CompletedBuffer, stream.AudioPosition, header.FrameLength),
+            stream.Index);
+        CurrentPesOffset = audio.CompletedOffset;
+        stream.AudioPosition += header.FrameLength;
         FramesRead++;
         return true;
     }

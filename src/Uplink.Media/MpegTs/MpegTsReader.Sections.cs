@@ -85,7 +85,7 @@ public sealed partial class MpegTsReader
     {
         byte tableId = section[0];
         bool isPat = pid == PatPid && tableId == 0x00;
-        bool isPmt = pid == _pmtPid && tableId == 0x02;
+        bool isPmt = pid != PatPid && tableId == 0x02 && ProgramOnPid(pid) is not null;
         if (!isPat && !isPmt)
         {
             return;
@@ -107,13 +107,25 @@ public sealed partial class MpegTsReader
         if (isPat)
         {
             HandlePat(body, version);
+            return;
         }
-        else
+
+        int number = (section[3] << 8) | section[4];
+        for (int slot = 0; slot < _programs.Count; slot++)
         {
-            HandlePmt(section, version, offset);
+            MpegTsProgram program = _programs[slot];
+            if (program.PmtPid == pid && program.Number == number && !(program.Seen && version == program.Version))
+            {
+                HandlePmt(slot, section, version, offset);
+            }
         }
     }
 
+    /// <summary>
+    /// Takes the programs the PAT lists, in its order: the first (the NIT aside), or with AllTracks each of them (at most
+    /// <see cref="MaxPrograms"/>). After the look-ahead no program is added; one whose number or PMT PID changes is read
+    /// again from its next PMT, its streams following it.
+    /// </summary>
     private void HandlePat(ReadOnlySpan<byte> programs, int version)
     {
         if (_patSeen && version == _patVersion)
@@ -121,38 +133,48 @@ public sealed partial class MpegTsReader
             return;
         }
 
+        int slot = 0;
         for (int i = 0; i + 4 <= programs.Length; i += 4)
         {
-            int program = (programs[i] << 8) | programs[i + 1];
+            int number = (programs[i] << 8) | programs[i + 1];
             int pid = ((programs[i + 2] & 0x1F) << 8) | programs[i + 3];
-            if (program == 0)
+            if (number == 0)
             {
                 continue; // the network information table
             }
 
             _patSeen = true;
             _patVersion = version;
-            if (program != _programNumber || pid != _pmtPid)
+            if (slot == _programs.Count)
             {
-                _programNumber = program;
-                _pmtPid = pid;
-                _pmtVersion = -1;
-                _pmtSection.Reset();
+                if (!_scanning || slot >= MaxPrograms)
+                {
+                    break;
+                }
+
+                _programs.Add(new MpegTsProgram());
+            }
+
+            MpegTsProgram program = _programs[slot];
+            if (number != program.Number || pid != program.PmtPid)
+            {
+                program.Number = number;
+                program.PmtPid = pid;
+                program.Version = -1;
+                program.Section.Reset();
                 _continuity[pid] = 0;
             }
 
-            return;
+            slot++;
+            if (!_allTracks)
+            {
+                return;
+            }
         }
     }
 
-    private void HandlePmt(ReadOnlySpan<byte> section, int version, long offset)
+    private void HandlePmt(int slot, ReadOnlySpan<byte> section, int version, long offset)
     {
-        int program = (section[3] << 8) | section[4];
-        if (program != _programNumber || (_pmtSeen && version == _pmtVersion))
-        {
-            return;
-        }
-
         int end = section.Length - 4;
         int position = 12 + (((section[10] & 0x0F) << 8) | section[11]);
         if (position > end)
@@ -161,10 +183,7 @@ public sealed partial class MpegTsReader
             return;
         }
 
-        int videoPid = -1, audioPid = -1;
-        MpegTsStreamKind videoKind = MpegTsStreamKind.Ignored, audioKind = MpegTsStreamKind.Ignored;
-        byte audioStreamType = 0;
-        string? unsupportedVideo = null, unsupportedAudio = null;
+        var entries = new List<PmtEntry>();
         while (position + 5 <= end)
         {
             byte streamType = section[position];
@@ -177,93 +196,210 @@ public sealed partial class MpegTsReader
             }
 
             MpegTsStreamKind kind = MpegTsStreamTypes.Classify(streamType, section.Slice(position + 5, infoLength), out string? name);
-            if (MpegTsStreamTypes.IsReadVideo(kind))
-            {
-                // After the look-ahead the media type is fixed: a stream in another codec cannot take over.
-                if (!_scanning && _hasVideo && kind != _videoKind)
-                {
-                    unsupportedVideo ??= DescribeSwitch(name, streamType, pid, "video", _videoKind);
-                }
-                else if (videoPid < 0)
-                {
-                    videoPid = pid;
-                    videoKind = kind;
-                }
-            }
-            else if (MpegTsStreamTypes.IsReadAudio(kind))
-            {
-                if (!_scanning && _hasAudio && !SameAudioCodec(kind, _audioKind))
-                {
-                    unsupportedAudio ??= DescribeSwitch(name, streamType, pid, "audio", _audioKind);
-                }
-                else if (audioPid < 0)
-                {
-                    audioPid = pid;
-                    audioKind = kind;
-                    audioStreamType = streamType;
-                }
-            }
-            else if (kind == MpegTsStreamKind.UnsupportedVideo)
-            {
-                unsupportedVideo ??= Describe(name, streamType, pid, "video");
-            }
-            else if (kind == MpegTsStreamKind.UnsupportedAudio)
-            {
-                unsupportedAudio ??= Describe(name, streamType, pid, "audio");
-            }
-
+            entries.Add(new PmtEntry(streamType, pid, kind, name));
             position += 5 + infoLength;
-        }
-
-        if (!_scanning)
-        {
-            videoPid = _hasVideo ? videoPid : -1;
-            audioPid = _hasAudio ? audioPid : -1;
-            unsupportedVideo = _hasVideo ? unsupportedVideo : null;
-            unsupportedAudio = _hasAudio ? unsupportedAudio : null;
-        }
-        else
-        {
-            _videoKind = videoPid >= 0 ? videoKind : _videoKind;
-
-            // Keeps MP3 found by CheckMpegAudioLayer when a repeated PMT lists the same MPEG audio stream.
-            if (audioPid >= 0 && !(audioPid == _audio.Pid && SameAudioCodec(audioKind, _audioKind)))
-            {
-                _audioKind = audioKind;
-                _audioStreamType = audioStreamType;
-            }
-        }
-
-        _unsupported = videoPid < 0 && unsupportedVideo is not null ? unsupportedVideo
-            : audioPid < 0 && unsupportedAudio is not null ? unsupportedAudio
-            : null;
-        if (_unsupported is not null)
-        {
-            throw new NotSupportedException(_unsupported);
-        }
-
-        _pmtSeen = true;
-        _pmtVersion = version;
-        if (videoPid != _video.Pid)
-        {
-            _video.Reset(videoPid);
-            _videoStartSeen = false;
-            ClearContinuity(videoPid);
-        }
-
-        if (audioPid != _audio.Pid)
-        {
-            _audio.Reset(audioPid);
-            _audioStartSeen = false;
-            ClearContinuity(audioPid);
         }
 
         if (_scanning)
         {
-            _hasVideo |= videoPid >= 0;
-            _hasAudio |= audioPid >= 0;
+            AddStreams(slot, entries);
+        }
+        else
+        {
+            FollowStreams(slot, entries);
+        }
+
+        _programs[slot].Seen = true;
+        _programs[slot].Version = version;
+    }
+
+    /// <summary>
+    /// In the look-ahead: makes the program's streams those its PMT lists (the first video and audio of the first program
+    /// without AllTracks); an unsupported stream is noted, refused later if its kind has no other stream. A newer PMT
+    /// version moves the streams already found to the PIDs (and codecs) it lists, or stops them; they stay announced.
+    /// </summary>
+    private void AddStreams(int slot, List<PmtEntry> entries)
+    {
+        var claimed = new bool[entries.Count];
+        var moves = new List<(MpegTsStream Stream, int Pid)>();
+        foreach (MpegTsStream stream in _streamList)
+        {
+            if (stream.Program != slot)
+            {
+                continue;
+            }
+
+            int match = FindEntry(entries, claimed, stream, static (stream, kind) => stream.Track == MediaTrack.Video ? MpegTsStreamTypes.IsReadVideo(kind) : MpegTsStreamTypes.IsReadAudio(kind));
+            if (match < 0)
+            {
+                moves.Add((stream, -1));
+                continue;
+            }
+
+            claimed[match] = true;
+            PmtEntry entry = entries[match];
+            if (entry.Pid != stream.Pes.Pid)
+            {
+                moves.Add((stream, entry.Pid));
+            }
+
+            // Keeps MP3 found by CheckMpegAudioLayer when a repeated PMT lists the same MPEG audio stream.
+            if (!(entry.Pid == stream.Pes.Pid && SameAudioCodec(entry.Kind, stream.Kind)))
+            {
+                stream.Kind = entry.Kind;
+                stream.StreamType = entry.StreamType;
+            }
+        }
+
+        Retarget(moves);
+        _refused.RemoveAll(r => r.Program == slot);
+        for (int i = 0; i < entries.Count; i++)
+        {
+            if (claimed[i])
+            {
+                continue;
+            }
+
+            PmtEntry entry = entries[i];
+            bool isVideo = MpegTsStreamTypes.IsReadVideo(entry.Kind) || entry.Kind == MpegTsStreamKind.UnsupportedVideo;
+            bool isAudio = MpegTsStreamTypes.IsReadAudio(entry.Kind) || entry.Kind == MpegTsStreamKind.UnsupportedAudio;
+            if (!isVideo && !isAudio)
+            {
+                continue;
+            }
+
+            MediaTrack track = isVideo ? MediaTrack.Video : MediaTrack.Audio;
+            string noun = isVideo ? "video" : "audio";
+            if (!_allTracks && slot > 0)
+            {
+                continue;
+            }
+
+            if (entry.Kind is MpegTsStreamKind.UnsupportedVideo or MpegTsStreamKind.UnsupportedAudio)
+            {
+                _refused.Add((slot, track, Describe(entry.Name, entry.StreamType, entry.Pid, noun), DescribeSkip(entry.Name, entry.StreamType, entry.Pid, noun)));
+                continue;
+            }
+
+            if ((!_allTracks && _streamList.Any(s => s.Track == track)) || _streamByPid[entry.Pid] is not null)
+            {
+                continue;
+            }
+
+            if (_streamList.Count >= MaxStreams)
+            {
+                _refused.Add((slot, track, "", $"MPEG-TS: {noun} on PID {entry.Pid} is skipped: the reader reads at most {MaxStreams} streams"));
+                continue;
+            }
+
+            var stream = new MpegTsStream(slot, track, entry.Kind, entry.StreamType, _maxPesSize);
+            stream.Pes.Reset(entry.Pid);
+            _streamByPid[entry.Pid] = stream;
+            _streamList.Add(stream);
+            ClearContinuity(entry.Pid);
         }
     }
+
+    /// <summary>
+    /// After the look-ahead, a new PMT version: each stream of the program follows the PID that now carries its codec
+    /// (its own PID when it still does, else the first free one), or stops when none does. A stream kind the program
+    /// did not have at open is ignored; a PMT that leaves a stream only a stream in another codec (or one RTMP cannot
+    /// carry) is refused, as the media type is fixed once publishing started.
+    /// </summary>
+    private void FollowStreams(int slot, List<PmtEntry> entries)
+    {
+        var claimed = new bool[entries.Count];
+        var moves = new List<(MpegTsStream Stream, int Pid)>();
+        foreach (MpegTsStream stream in _streams)
+        {
+            if (stream.Program != slot)
+            {
+                continue;
+            }
+
+            int match = FindEntry(entries, claimed, stream, Compatible);
+            if (match < 0)
+            {
+                // Only a free entry can have taken the stream's place: one another stream of the program kept is no switch.
+                string noun = stream.Track == MediaTrack.Video ? "video" : "audio";
+                for (int i = 0; i < entries.Count; i++)
+                {
+                    PmtEntry entry = entries[i];
+                    bool sameClass = stream.Track == MediaTrack.Video
+                        ? MpegTsStreamTypes.IsReadVideo(entry.Kind) || entry.Kind == MpegTsStreamKind.UnsupportedVideo
+                        : MpegTsStreamTypes.IsReadAudio(entry.Kind) || entry.Kind == MpegTsStreamKind.UnsupportedAudio;
+                    if (sameClass && !claimed[i])
+                    {
+                        _unsupported = entry.Kind is MpegTsStreamKind.UnsupportedVideo or MpegTsStreamKind.UnsupportedAudio
+                            ? Describe(entry.Name, entry.StreamType, entry.Pid, noun)
+                            : DescribeSwitch(entry.Name, entry.StreamType, entry.Pid, noun, stream.Kind);
+                        throw new NotSupportedException(_unsupported);
+                    }
+                }
+
+                moves.Add((stream, -1));
+                continue;
+            }
+
+            claimed[match] = true;
+            if (entries[match].Pid != stream.Pes.Pid)
+            {
+                moves.Add((stream, entries[match].Pid));
+            }
+        }
+
+        Retarget(moves);
+    }
+
+    /// <summary>The entry <paramref name="stream"/> goes on with: its own PID if it fits, else the first free one that fits; -1 when none.</summary>
+    private static int FindEntry(List<PmtEntry> entries, bool[] claimed, MpegTsStream stream, Func<MpegTsStream, MpegTsStreamKind, bool> fits)
+    {
+        for (int pass = 0; pass < 2; pass++)
+        {
+            for (int i = 0; i < entries.Count; i++)
+            {
+                if (!claimed[i] && (pass == 1 || entries[i].Pid == stream.Pes.Pid) && fits(stream, entries[i].Kind))
+                {
+                    return i;
+                }
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Moves streams to new PIDs (-1: stopped), all unmapped first so two streams may swap.</summary>
+    private void Retarget(List<(MpegTsStream Stream, int Pid)> moves)
+    {
+        foreach ((MpegTsStream stream, _) in moves)
+        {
+            if (stream.Pes.Pid >= 0 && _streamByPid[stream.Pes.Pid] == stream)
+            {
+                _streamByPid[stream.Pes.Pid] = null;
+            }
+        }
+
+        foreach ((MpegTsStream stream, int pid) in moves)
+        {
+            stream.Pes.Reset(pid);
+            stream.StartSeen = false;
+            if (pid >= 0)
+            {
+                _streamByPid[pid] = stream;
+                ClearContinuity(pid);
+            }
+        }
+    }
+
+    private static bool Compatible(MpegTsStream stream, MpegTsStreamKind kind) => stream.Track == MediaTrack.Video
+        ? MpegTsStreamTypes.IsReadVideo(kind) && kind == stream.Kind
+        : MpegTsStreamTypes.IsReadAudio(kind) && SameAudioCodec(kind, stream.Kind);
+
+    private static string DescribeSkip(string? name, byte streamType, int pid, string kind) =>
+        $"MPEG-TS: {kind} on PID {pid} is {name} (stream type 0x{streamType:X2}), which RTMP cannot carry; the stream is skipped";
+
+    /// <summary>One stream a PMT lists.</summary>
+    private readonly record struct PmtEntry(byte StreamType, int Pid, MpegTsStreamKind Kind, string? Name);
 
     private static string Describe(string? name, byte streamType, int pid, string kind) =>
         $"MPEG-TS: {kind} on PID {pid} is {name} (stream type 0x{streamType:X2}), which RTMP cannot carry: {SupportedCodecs}";

@@ -11,7 +11,7 @@ namespace Uplink.Media;
 /// <para>
 /// <see cref="OpenAsync"/> finds the packet size (188, or 192 for M2TS with a 4-byte prefix) and looks ahead
 /// (at most 4 MiB or 5 s of PES timestamps, and no further than the PMT of the first program in the PAT and the start
-/// of a PES on each of its streams) to learn which video (H.264 0x1B, HEVC 0x24) and audio (AAC ADTS 0x0F; AC-3 0x81 or
+/// of a PES on each stream read) to learn which video (H.264 0x1B, HEVC 0x24) and audio (AAC ADTS 0x0F; AC-3 0x81 or
 /// private data 0x06 with an AC-3 descriptor or registration; E-AC-3 0x87/0x84 or 0x06 likewise; MPEG audio 0x03/0x04 when
 /// its first frame is layer III) the program carries.
 /// The look-ahead packets stay buffered and are read again by <see cref="ReadAsync"/>, so nothing is lost.
@@ -34,6 +34,14 @@ namespace Uplink.Media;
 /// When a kind has several streams the first supported one is read; a kind whose only streams use codecs RTMP
 /// cannot carry (MPEG-2 video, MPEG audio layer II, Opus, DTS, …) is refused with <see cref="NotSupportedException"/>,
 /// and so is a later PMT that switches a kind to another codec.
+/// </para>
+/// <para>
+/// With <see cref="MediaReaderOptions.AllTracks"/> every program the PAT lists is read (the look-ahead waits for each
+/// PMT and a PES start on each stream), and every supported stream of each: <see cref="VideoTracks"/> and
+/// <see cref="AudioTracks"/> list them in PAT order, then PMT order, the default tracks (<see cref="Video"/>,
+/// <see cref="Audio"/>) first of each kind; a stream RTMP cannot carry is skipped with a warning unless its kind has no
+/// other. A later PMT moves each stream to the PID that then carries its codec. Frames of all the streams come as their
+/// PES packets complete, in file order.
 /// Private data, subtitles, SCTE-35 and metadata streams are ignored. An instance is not thread-safe.
 /// </para>
 /// </remarks>
@@ -47,6 +55,8 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
     private const byte SyncByte = PacketSync.SyncByte;
     private const int SyncRepeats = PacketSync.SyncRepeats;
     private const int NullPid = 0x1FFF;
+    private const int MaxPrograms = 64;
+    private const int MaxStreams = 64;
     private const int PatPid = 0;
     private const int SyncSearchMaxBytes = 256 * 1024;
     private const int LookAheadMaxBytes = 4 * 1024 * 1024;
@@ -58,11 +68,21 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
 
     private readonly Action<string>? _onWarning;
     private readonly int _maxPesSize;
-    private readonly PesAssembler _video;
-    private readonly PesAssembler _audio;
+    private readonly bool _allTracks;
     private readonly SectionBuffer _patSection = new();
-    private readonly SectionBuffer _pmtSection = new();
     private readonly byte[] _continuity = new byte[8192];
+
+    // The programs read (the first in the PAT, or with AllTracks each of them) and the streams read, in PMT order.
+    private readonly List<MpegTsProgram> _programs = [];
+    private readonly List<MpegTsStream> _streamList = [];
+    private readonly MpegTsStream?[] _streamByPid = new MpegTsStream?[8192];
+    private readonly List<(int Program, MediaTrack Track, string Refusal, string Warning)> _refused = [];
+    private MpegTsStream[] _streams = [];
+    private MpegTsStream? _defaultVideo;
+    private MpegTsStream? _defaultAudio;
+    private MpegTsStream? _iterating;
+    private IReadOnlyList<VideoMediaType> _videoTypes = [];
+    private IReadOnlyList<AudioMediaType> _audioTypes = [];
 
     private readonly StreamReadBuffer _input;
     private bool _finished;
@@ -73,17 +93,6 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
 
     private bool _patSeen;
     private int _patVersion = -1;
-    private int _programNumber = -1;
-    private int _pmtPid = -1;
-    private int _pmtVersion = -1;
-    private bool _pmtSeen;
-    private bool _hasVideo;
-    private bool _hasAudio;
-    private MpegTsStreamKind _videoKind;
-    private MpegTsStreamKind _audioKind;
-    private byte _audioStreamType;
-    private bool _videoStartSeen;
-    private bool _audioStartSeen;
     private long _lookAheadFirstPts = -1;
     private string? _unsupported;
     private bool _lookAheadTimedOut;
@@ -92,21 +101,12 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
     private const int MpegTimestampBits = 33;
 
     private TimestampUnwrapper _timestamps = new(MpegTimestampBits);
-    private long _lastVideoDtsTicks = -1;
-    private long _lastVideoPtsTicks = -1;
-    private long _nextAudioTicks = -1;
-    private bool _audioIterating;
-    private int _audioPosition;
-    private int _audioEnd;
-    private long _audioBaseTicks;
-    private long _audioSamples;
 
     private MpegTsReader(Stream stream, MediaReaderOptions options, int maxPesSize)
     {
         _onWarning = options.OnWarning;
+        _allTracks = options.AllTracks;
         _maxPesSize = maxPesSize;
-        _video = new PesAssembler(maxPesSize);
-        _audio = new PesAssembler(maxPesSize);
         _input = new StreamReadBuffer(stream, ownsStream: !options.LeaveOpen);
     }
 
@@ -114,18 +114,21 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
     public string FormatName => "MPEG-TS";
 
     /// <inheritdoc/>
-    public VideoMediaType? Video => !_hasVideo ? null
-        : _videoKind == MpegTsStreamKind.Hevc ? VideoMediaType.HevcAnnexB
-        : VideoMediaType.H264AnnexB;
+    public VideoMediaType? Video => _defaultVideo is { } stream ? VideoType(stream.Kind) : null;
 
     /// <inheritdoc/>
-    public AudioMediaType? Audio => !_hasAudio ? null : _audioKind switch
-    {
-        MpegTsStreamKind.Ac3 => AudioMediaType.Ac3,
-        MpegTsStreamKind.Eac3 => AudioMediaType.Eac3,
-        MpegTsStreamKind.MpegAudio or MpegTsStreamKind.Mp3 => AudioMediaType.Mp3,
-        _ => AudioMediaType.AacAdts,
-    };
+    public AudioMediaType? Audio => _defaultAudio is { } stream ? AudioType(stream.Kind) : null;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// With <see cref="MediaReaderOptions.AllTracks"/> every video stream read, in PMT order (programs in PAT order, then
+    /// streams in their PMT's order); without it just the default one (the first of the first program).
+    /// </remarks>
+    public IReadOnlyList<VideoMediaType> VideoTracks => _videoTypes;
+
+    /// <inheritdoc/>
+    /// <remarks>As <see cref="VideoTracks"/>.</remarks>
+    public IReadOnlyList<AudioMediaType> AudioTracks => _audioTypes;
 
     /// <summary>The frame read by the last successful <see cref="ReadAsync"/>. Its data is valid until the next read.</summary>
     public MediaFrame Current { get; private set; }
@@ -154,10 +157,10 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
     internal int TransportPacketSize => _packetSize;
 
     /// <summary>The PID of the video stream read, or -1.</summary>
-    internal int VideoPid => _video.Pid;
+    internal int VideoPid => _defaultVideo?.Pes.Pid ?? -1;
 
     /// <summary>The PID of the audio stream read, or -1.</summary>
-    internal int AudioPid => _audio.Pid;
+    internal int AudioPid => _defaultAudio?.Pes.Pid ?? -1;
 
     /// <summary>The byte offset of the transport packet that started the PES <see cref="Current"/> came from.</summary>
     internal long CurrentPesOffset { get; private set; }
@@ -225,9 +228,14 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
     private void ReleaseAssemblers()
     {
         Current = default;
-        _audioIterating = false;
-        _video.Dispose();
-        _audio.Dispose();
+        _iterating = null;
+        foreach (MpegTsStream stream in _streamList)
+        {
+            stream.Dispose();
+        }
+
+        _streamList.Clear();
+        _streams = [];
     }
 
     ReadStep IBufferedFrameParser.TryParseFrame(out int needed) => TryReadBuffered(out needed);
@@ -247,42 +255,18 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
 
         while (true)
         {
-            if (_audioIterating && TryNextAdtsFrame())
+            if (_iterating is { } adts && TryNextAdtsFrame(adts))
             {
                 return ReadStep.Frame;
             }
 
-            if (_video.HasCompleted)
+            if (TryDeliverCompleted(out bool progressed))
             {
-                _video.HasCompleted = false;
-                if (TryDeliverVideo())
-                {
-                    return ReadStep.Frame;
-                }
-
-                continue;
+                return ReadStep.Frame;
             }
 
-            if (_audio.HasCompleted)
+            if (progressed)
             {
-                _audio.HasCompleted = false;
-                if (StartAudioPes())
-                {
-                    return ReadStep.Frame;
-                }
-
-                continue;
-            }
-
-            if (_video.IsCompleteByLength)
-            {
-                _video.Complete();
-                continue;
-            }
-
-            if (_audio.IsCompleteByLength)
-            {
-                _audio.Complete();
                 continue;
             }
 
@@ -343,6 +327,36 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
         }
     }
 
+    /// <summary>
+    /// Delivers a completed PES of any stream (true when it gave a frame), or completes a PES whose declared length is
+    /// reached; <paramref name="progressed"/> says whether either happened (then the caller looks again).
+    /// </summary>
+    private bool TryDeliverCompleted(out bool progressed)
+    {
+        foreach (MpegTsStream stream in _streams)
+        {
+            if (stream.Pes.HasCompleted)
+            {
+                stream.Pes.HasCompleted = false;
+                progressed = true;
+                return stream.Track == MediaTrack.Video ? TryDeliverVideo(stream) : StartAudioPes(stream);
+            }
+        }
+
+        foreach (MpegTsStream stream in _streams)
+        {
+            if (stream.Pes.IsCompleteByLength)
+            {
+                stream.Pes.Complete();
+                progressed = true;
+                return false;
+            }
+        }
+
+        progressed = false;
+        return false;
+    }
+
     /// <summary>At the end of the stream: reports a partial last packet, then completes or drops the PES packets in progress.</summary>
     private void FinishStream()
     {
@@ -354,8 +368,9 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
             Warn($"MPEG-TS: the stream ends inside a packet at offset {_input.StartOffset} ({available} of {_packetSize} bytes)");
 
             // The stream was cut: a PES without a declared length may have lost its end too.
-            foreach (PesAssembler pes in (ReadOnlySpan<PesAssembler>)[_video, _audio])
+            foreach (MpegTsStream stream in _streams)
             {
+                PesAssembler pes = stream.Pes;
                 if (pes.IsCollecting && (pes.DeclaredLength == 0 || pid == pes.Pid))
                 {
                     DropWithWarning(pes, "the stream was cut inside a packet, so its end may be missing");
@@ -365,8 +380,10 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
             _input.Consume(available);
         }
 
-        FinishPes(_video);
-        FinishPes(_audio);
+        foreach (MpegTsStream stream in _streams)
+        {
+            FinishPes(stream.Pes);
+        }
     }
 
     /// <summary>
@@ -411,74 +428,16 @@ public sealed partial class MpegTsReader : IMediaReader, IDisposable, IBufferedF
         }
     }
 
-    private async ValueTask LookAheadAsync(CancellationToken cancellationToken)
+    private static VideoMediaType VideoType(MpegTsStreamKind kind) =>
+        kind == MpegTsStreamKind.Hevc ? VideoMediaType.HevcAnnexB : VideoMediaType.H264AnnexB;
+
+    private static AudioMediaType AudioType(MpegTsStreamKind kind) => kind switch
     {
-        _scanning = true;
-        int scanned = 0;
-        while (!(_pmtSeen && (_video.Pid < 0 || _videoStartSeen) && (_audio.Pid < 0 || _audioStartSeen)))
-        {
-            if (scanned >= LookAheadMaxBytes || _lookAheadTimedOut)
-            {
-                break;
-            }
-
-            if (_input.Available - scanned < _packetSize)
-            {
-                await _input.FillAsync(scanned + _packetSize, cancellationToken).ConfigureAwait(false);
-                if (_input.Available - scanned < _packetSize)
-                {
-                    break;
-                }
-            }
-
-            int index = _input.Start + scanned;
-            if (_input.Array[index + _prefix] != SyncByte)
-            {
-                int found = PacketSync.Find(_input.Array.AsSpan(index, _input.End - index), _packetSize, _prefix, _input.EndOfStream, out int ruledOut);
-                if (found < 0)
-                {
-                    scanned += ruledOut;
-                    if (_input.EndOfStream)
-                    {
-                        break;
-                    }
-
-                    await _input.FillAsync(scanned + (SyncRepeats * _packetSize), cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    scanned += found;
-                }
-
-                continue;
-            }
-
-            ProcessPacket(index, _input.StartOffset + scanned);
-            scanned += _packetSize;
-        }
-
-        if (!_patSeen)
-        {
-            throw new InvalidDataException($"not an MPEG-TS stream: no PAT (program association table) in the first {scanned} bytes");
-        }
-
-        if (!_pmtSeen)
-        {
-            throw new InvalidDataException(
-                $"MPEG-TS: no PMT (program map table) for program {_programNumber} on PID {_pmtPid} in the first {scanned} bytes");
-        }
-
-        if (!_hasVideo && !_hasAudio)
-        {
-            throw new InvalidDataException($"MPEG-TS: program {_programNumber} (PMT on PID {_pmtPid}) has no H.264/HEVC video or AAC/AC-3/E-AC-3/MP3 audio stream");
-        }
-
-        // Read everything again from the start, now that the program is known; same-version tables are not re-applied.
-        _scanning = false;
-        _patSection.Reset();
-        _pmtSection.Reset();
-        Array.Clear(_continuity);
-    }
+        MpegTsStreamKind.Ac3 => AudioMediaType.Ac3,
+        MpegTsStreamKind.Eac3 => AudioMediaType.Eac3,
+        MpegTsStreamKind.MpegAudio or MpegTsStreamKind.Mp3 => AudioMediaType.Mp3,
+        _ => AudioMediaType.AacAdts,
+    };
 
     private void Warn(string message)
     {

@@ -24,6 +24,9 @@ public sealed record FfmpegPacket(MediaKind Kind, long DtsMs, long PtsMs, bool I
     /// <summary>Milliseconds rounded towards negative infinity, as packets.js's Math.floor.</summary>
     public static long FloorMs(TimeSpan time) => (long)Math.Floor(time.Ticks / (double)TimeSpan.TicksPerMillisecond);
 
+    /// <summary>FFmpeg's stream index of the packet (0 for a frame of ours).</summary>
+    public int Stream { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture, $"{(Kind == MediaKind.Video ? "v" : "a")}, {DtsMs}, {PtsMs}, {(IsKeyframe ? 1 : 0)}, {Size}, {Md5}");
@@ -74,7 +77,7 @@ public sealed record FfmpegPackets(IReadOnlyList<string> StreamLines, IReadOnlyL
                 ParseMs(f[3]),
                 f[4] == "1",
                 int.Parse(f[5], CultureInfo.InvariantCulture),
-                f[6]));
+                f[6]) { Stream = int.Parse(f[0], CultureInfo.InvariantCulture) });
         }
 
         return new FfmpegPackets(streams, packets);

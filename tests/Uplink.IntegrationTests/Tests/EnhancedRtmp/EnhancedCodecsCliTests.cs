@@ -143,8 +143,8 @@ public sealed class EnhancedCodecsCliTests(NodeMediaServerRtmpsFixture fixture) 
         var result = await UplinkCli.RunAsync(["probe", clip], Timeout);
 
         Assert.True(!result.TimedOut && result.ExitCode == 0, result.Describe());
-        Assert.Contains($"  {videoLine}", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"  v:0 {videoLine}", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains(", 320x180, 25 fps, 50 frames (2 keyframes", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains($"  {audioLine}", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"  a:0 {audioLine}", result.StandardOutput, StringComparison.Ordinal);
     }
 }

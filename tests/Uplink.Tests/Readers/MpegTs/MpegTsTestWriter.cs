@@ -21,8 +21,18 @@ internal sealed class MpegTsTestWriter
         return Section(0, 0x00, 0x0001, version, body);
     }
 
+    /// <summary>A PAT announcing <paramref name="programs"/>, in that order.</summary>
+    public MpegTsTestWriter Pat(params (int Program, int PmtPid)[] programs)
+    {
+        byte[] body = [.. programs.SelectMany(p => new[] { (byte)(p.Program >> 8), (byte)p.Program, (byte)(0xE0 | (p.PmtPid >> 8)), (byte)p.PmtPid })];
+        return Section(0, 0x00, 0x0001, 0, body);
+    }
+
     /// <summary>A PMT for program 1 listing <paramref name="streams"/>.</summary>
-    public MpegTsTestWriter Pmt(int version, params (byte StreamType, int Pid, byte[] Descriptors)[] streams)
+    public MpegTsTestWriter Pmt(int version, params (byte StreamType, int Pid, byte[] Descriptors)[] streams) => Pmt(1, PmtPid, version, streams);
+
+    /// <summary>A PMT for <paramref name="program"/> on <paramref name="pmtPid"/> listing <paramref name="streams"/>.</summary>
+    public MpegTsTestWriter Pmt(int program, int pmtPid, int version, params (byte StreamType, int Pid, byte[] Descriptors)[] streams)
     {
         var body = new List<byte> { 0xE1, 0x00, 0xF0, 0x00 }; // PCR PID 0x100, no program descriptors
         foreach ((byte type, int pid, byte[] descriptors) in streams)
@@ -35,7 +45,7 @@ internal sealed class MpegTsTestWriter
             body.AddRange(descriptors);
         }
 
-        return Section(PmtPid, 0x02, 0x0001, version, [.. body]);
+        return Section(pmtPid, 0x02, program, version, [.. body]);
     }
 
     /// <summary>The usual program: PAT and a PMT with H.264 on 0x100 and AAC ADTS on 0x101.</summary>
