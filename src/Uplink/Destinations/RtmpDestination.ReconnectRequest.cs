@@ -76,7 +76,7 @@ internal sealed partial class RtmpDestination
         try
         {
             Install(await OpenAndPublishAsync(cancellationToken).ConfigureAwait(false), waitForKeyframe: false);
-            _status.Set(RtmpWriterStatus.Connected, $"moved to {_url} at the server's request");
+            _status.Set(RtmpWriterStatus.Connected, $"moved to {_url} at the server's request{TracksNote}");
         }
         catch (RtmpException ex)
         {
@@ -114,7 +114,7 @@ internal sealed partial class RtmpDestination
             // The loop goes on with the new connection; nothing else sends meanwhile (the writer only queues).
             Install(next, waitForKeyframe: false);
             _followingRequest = false;
-            _status.Set(RtmpWriterStatus.Connected, $"moved to {_url} at the server's request");
+            _status.Set(RtmpWriterStatus.Connected, $"moved to {_url} at the server's request{TracksNote}");
         }
         catch (RtmpException ex)
         {

@@ -177,7 +177,7 @@ internal sealed partial class RtmpDestination
                     Interlocked.Increment(ref _reconnects);
                     UplinkMetrics.Reconnects.Add(1);
 
-                    _status.Set(RtmpWriterStatus.Connected, $"reconnected (attempt {attempt}) to {_url}");
+                    _status.Set(RtmpWriterStatus.Connected, $"reconnected (attempt {attempt}) to {_url}{TracksNote}");
                     if (!_options.UsesSendLoop)
                     {
                         await SendPendingAsync(connection, fromSendLoop: false, CancellationToken.None).ConfigureAwait(false);

@@ -334,7 +334,7 @@ internal sealed partial class RtmpDestination : IMessageSink
         }
 
         Install(await OpenFirstAsync(cancellationToken).ConfigureAwait(false), waitForKeyframe: false);
-        _status.Set(RtmpWriterStatus.Connected, $"publishing to {_url}");
+        _status.Set(RtmpWriterStatus.Connected, $"publishing to {_url}{TracksNote}");
     }
 
     /// <summary>
@@ -360,6 +360,9 @@ internal sealed partial class RtmpDestination : IMessageSink
             }
         }
     }
+
+    /// <summary>What the Connected status adds when the server gets the default tracks only (so the warning reaches status handlers too).</summary>
+    private string TracksNote => _link?.Connection.MultitrackRefusal is { } refusal ? $"; the server gets the default video and audio tracks only: {refusal}" : "";
 
     /// <summary>Connect (with authentication) and publish within the connect timeout.</summary>
     private async Task<RtmpClientConnection> OpenAndPublishAsync(CancellationToken cancellationToken) =>
