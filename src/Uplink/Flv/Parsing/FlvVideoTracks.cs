@@ -22,6 +22,9 @@ internal ref struct FlvVideoTracks
         _body = body;
     }
 
+    /// <summary>Whether the message is a Multitrack one (known after the first <see cref="MoveNext"/>).</summary>
+    public bool IsMultitrack { get; private set; }
+
     /// <summary>The track reached by the last <see cref="MoveNext"/>.</summary>
     public FlvVideoTagHeader Current { get; private set; }
 
@@ -43,6 +46,7 @@ internal ref struct FlvVideoTracks
 
             _multitrack = new FlvMultitrack(_body, _message.PayloadOffset, "video", FlvVideoTagHeader.MultitrackPacketType);
             _state = 1;
+            IsMultitrack = true;
         }
 
         if (_state == 2 || !_multitrack.TryReadTrack(out uint fourCc, out int trackId, out int start, out ReadOnlySpan<byte> track))
