@@ -58,7 +58,7 @@ internal sealed class EmbeddedTarget : IAsyncDisposable
         else
         {
             var inv = CultureInfo.InvariantCulture;
-            string codecs = string.Join(", ", new[] { received.Video?.ToString(), received.Audio?.ToString() }.Where(c => c is not null));
+            string codecs = ServeCommand.FormatCodecs(received);
             output.Stderr.WriteLine(string.Create(inv, $"uplink: sent     {sent.VideoFrames} video + {sent.AudioFrames} audio frames, {sent.BytesSent} bytes"));
             output.Stderr.WriteLine(
                 string.Create(inv, $"uplink: received {received.VideoFrames} video + {received.AudioFrames} audio frames, {received.Bytes} bytes by the embedded server") +

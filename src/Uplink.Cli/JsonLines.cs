@@ -44,11 +44,37 @@ internal sealed class JsonLines
         w.WriteNumber("bytes", r.Bytes);
         w.WriteString("video", r.Video?.ToString());
         w.WriteString("audio", r.Audio?.ToString());
+        if (r.VideoTracks.Count > 1 || r.AudioTracks.Count > 1)
+        {
+            w.WriteStartArray("tracks");
+            foreach (Uplink.Server.ReceivedVideoTrack t in r.VideoTracks)
+            {
+                Track(w, "video", t.TrackId, t.Configuration?.ToString(), t.Frames);
+            }
+
+            foreach (Uplink.Server.ReceivedAudioTrack t in r.AudioTracks)
+            {
+                Track(w, "audio", t.TrackId, t.Configuration?.ToString(), t.Frames);
+            }
+
+            w.WriteEndArray();
+        }
+
         w.WriteNumber("largestVideoGapMs", Math.Round(r.LargestVideoGap.TotalMilliseconds));
         w.WriteNumber("largestAudioGapMs", Math.Round(r.LargestAudioGap.TotalMilliseconds));
         w.WriteString("recording", r.RecordingPath);
         w.WriteBoolean("complete", complete);
     });
+
+    private static void Track(Utf8JsonWriter w, string kind, int trackId, string? codec, long frames)
+    {
+        w.WriteStartObject();
+        w.WriteString("kind", kind);
+        w.WriteNumber("trackId", trackId);
+        w.WriteString("codec", codec);
+        w.WriteNumber("frames", frames);
+        w.WriteEndObject();
+    }
 
     public void Stats(RtmpWriterStats s) => Write(w =>
     {

@@ -149,11 +149,22 @@ internal static class ServeCommand
     internal static string FormatEnd(PublishSessionSummary s)
     {
         var inv = CultureInfo.InvariantCulture;
-        string codecs = string.Join(", ", new[] { s.Video?.ToString(), s.Audio?.ToString() }.Where(c => c is not null));
+        string codecs = FormatCodecs(s);
         return string.Create(inv, $"end #{s.Id} {s.App}/{s.StreamName}: {s.EndReason}; {s.VideoFrames} video, {s.AudioFrames} audio frames, {s.Bytes} bytes in {(s.Ended - s.Started).TotalSeconds:0.0} s") +
             (codecs.Length > 0 ? "; " + codecs : "") +
             string.Create(inv, $"; largest gap video {s.LargestVideoGap.TotalMilliseconds:0} ms, audio {s.LargestAudioGap.TotalMilliseconds:0} ms") +
             (s.RecordingPath is null ? "" : "; " + s.RecordingPath);
+    }
+
+    /// <summary>
+    /// The codecs received: the video and audio configuration, or with several tracks of a kind (Enhanced RTMP
+    /// multitrack) each of them: <c>video track 0 HEVC Main 640x360, 50 frames; video track 1 …</c>.
+    /// </summary>
+    internal static string FormatCodecs(PublishSessionSummary s)
+    {
+        string video = s.VideoTracks.Count > 1 ? string.Join(", ", s.VideoTracks.Select(t => "video " + t)) : s.Video?.ToString() ?? "";
+        string audio = s.AudioTracks.Count > 1 ? string.Join(", ", s.AudioTracks.Select(t => "audio " + t)) : s.Audio?.ToString() ?? "";
+        return string.Join(", ", new[] { video, audio }.Where(c => c.Length > 0));
     }
 
     /// <summary>Shows the server's warnings and errors (recording failures, refused credentials, unexpected failures) on stderr, one line each.</summary>

@@ -7,25 +7,28 @@ namespace Uplink.Media;
 /// <summary>Tag bodies into frames: the video and audio tag headers (legacy and Enhanced RTMP), which codecs are taken, and what is refused.</summary>
 public sealed partial class FlvReader
 {
-    private VideoCodec? _videoCodec;
-    private AudioCodec? _audioCodec;
-
+    /// <summary>
+    /// Decodes a tag's tracks after the first <paramref name="skip"/> until one yields a frame or configuration.
+    /// <paramref name="resumeAt"/> is then how many tracks were read, to resume after them; 0 once the tag is done.
+    /// </summary>
     private TagContent DecodeTag(
-        int headerIndex, int tagType, int dataSize, long tagOffset,
-        out int payloadIndex, out int payloadLength, out bool isKeyframe, out int compositionTime)
+        int headerIndex, int tagType, int dataSize, long tagOffset, int skip,
+        out int payloadIndex, out int payloadLength, out bool isKeyframe, out int compositionTime, out int trackIndex, out int resumeAt)
     {
         payloadIndex = headerIndex + TagHeaderSize;
         payloadLength = 0;
         isKeyframe = false;
         compositionTime = 0;
+        trackIndex = 0;
+        resumeAt = 0;
         ReadOnlySpan<byte> body = _input.Array.AsSpan(payloadIndex, dataSize);
         switch (tagType)
         {
             case VideoTagType:
-                return DecodeVideoTag(body, tagOffset, ref payloadIndex, out payloadLength, out isKeyframe, out compositionTime);
+                return DecodeVideoTag(body, tagOffset, skip, ref payloadIndex, out payloadLength, out isKeyframe, out compositionTime, out trackIndex, out resumeAt);
             case AudioTagType:
                 isKeyframe = true;
-                return DecodeAudioTag(body, tagOffset, ref payloadIndex, out payloadLength);
+                return DecodeAudioTag(body, tagOffset, skip, ref payloadIndex, out payloadLength, out trackIndex, out resumeAt);
             default:
                 if (_metadata is null && body.StartsWith("\u0002\0\u000AonMetaData"u8))
                 {
@@ -39,96 +42,192 @@ public sealed partial class FlvReader
     }
 
     private TagContent DecodeVideoTag(
-        ReadOnlySpan<byte> body, long tagOffset, ref int payloadIndex, out int payloadLength, out bool isKeyframe, out int compositionTime)
+        ReadOnlySpan<byte> body, long tagOffset, int skip, ref int payloadIndex,
+        out int payloadLength, out bool isKeyframe, out int compositionTime, out int trackIndex, out int resumeAt)
     {
         payloadLength = 0;
         isKeyframe = false;
         compositionTime = 0;
-        FlvVideoTagHeader header = FlvVideoTagHeader.Read(body);
+        trackIndex = 0;
+        resumeAt = 0;
+        int read = 0;
+        var tracks = new FlvVideoTracks(body);
+        while (true)
+        {
+            try
+            {
+                if (!tracks.MoveNext())
+                {
+                    return TagContent.Ignored;
+                }
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"FLV video tag at offset {tagOffset}: {e.Message}", e);
+            }
+
+            _sawMultitrack |= tracks.IsMultitrack;
+            if (++read <= skip)
+            {
+                continue;
+            }
+
+            TagContent content = DecodeVideoTrack(tracks.Current, body, tagOffset, out trackIndex);
+            if (content != TagContent.Ignored)
+            {
+                FlvVideoTagHeader header = tracks.Current;
+                payloadIndex += header.PayloadOffset;
+                payloadLength = header.PayloadLength;
+                isKeyframe = header.IsKeyframe;
+                compositionTime = header.CompositionTime;
+                resumeAt = tracks.IsMultitrack ? read : 0;
+                return content;
+            }
+        }
+    }
+
+    private TagContent DecodeVideoTrack(FlvVideoTagHeader header, ReadOnlySpan<byte> body, long tagOffset, out int trackIndex)
+    {
+        trackIndex = 0;
         if (header.Problem is string problem)
         {
+            // An extra track in a codec the reader does not take is left out, as a player would; the default one fails.
+            if (header.TrackId != 0)
+            {
+                return TagContent.Ignored;
+            }
+
             throw header.IsMalformed
                 ? new InvalidDataException($"FLV video tag at offset {tagOffset}: {problem}")
                 : new NotSupportedException($"FLV video tag at offset {tagOffset}: {problem}");
         }
 
-        ReadOnlySpan<byte> payload = body[header.PayloadOffset..];
+        ReadOnlySpan<byte> payload = body.Slice(header.PayloadOffset, header.PayloadLength);
         if (header.Kind is not (FlvPacketKind.SequenceStart or FlvPacketKind.CodedFrames) || payload.IsEmpty)
         {
             return TagContent.Ignored;
         }
 
-        VideoCodec codec = header.Codec!.Value;
-        if (_videoCodec is VideoCodec first && first != codec)
+        VideoTrackState? track = FindTrack(_videoTracks, header.TrackId, static id => new VideoTrackState(id), out trackIndex);
+        if (track is null)
         {
-            throw new NotSupportedException($"FLV video tag at offset {tagOffset}: the video codec changes from {StreamDescription.Name(first)} to {StreamDescription.Name(codec)}, which one input cannot do");
+            return TagContent.Ignored;
         }
 
-        _videoCodec = codec;
-        HasVideo = true;
-        payloadIndex += header.PayloadOffset;
-        payloadLength = payload.Length;
-        isKeyframe = header.IsKeyframe;
-        compositionTime = header.CompositionTime;
+        VideoCodec codec = header.Codec!.Value;
+        if (track.Codec is VideoCodec first && first != codec)
+        {
+            throw new NotSupportedException($"FLV video tag at offset {tagOffset}: the video{TrackName(track)} codec changes from {StreamDescription.Name(first)} to {StreamDescription.Name(codec)}, which one input cannot do");
+        }
+
+        track.Codec = codec;
         if (header.Kind == FlvPacketKind.CodedFrames)
         {
+            track.SawFrame = true;
             return TagContent.VideoFrame;
         }
 
-        if (_videoConfiguration is null)
+        if (track.Configuration is null)
         {
-            _videoConfiguration = payload.ToArray();
+            track.Configuration = payload.ToArray();
             return codec == VideoCodec.H264 ? TagContent.VideoConfiguration : TagContent.Ignored;
         }
 
         // H.264 sequence headers become configuration frames (the writer takes a change mid-stream); for the other
         // codecs the media type carries the configuration, so the first and its repeats are skipped.
         return codec == VideoCodec.H264 ? TagContent.VideoConfiguration
-            : payload.SequenceEqual(_videoConfiguration) ? TagContent.Ignored
-            : throw new NotSupportedException($"FLV video tag at offset {tagOffset}: the {StreamDescription.Name(codec)} sequence start differs from the first; a configuration change mid-file is supported for H.264 only");
+            : payload.SequenceEqual(track.Configuration) ? TagContent.Ignored
+            : throw new NotSupportedException($"FLV video tag at offset {tagOffset}: the {StreamDescription.Name(codec)}{TrackName(track)} sequence start differs from the first; a configuration change mid-file is supported for H.264 only");
     }
 
-    private TagContent DecodeAudioTag(ReadOnlySpan<byte> body, long tagOffset, ref int payloadIndex, out int payloadLength)
+    private TagContent DecodeAudioTag(
+        ReadOnlySpan<byte> body, long tagOffset, int skip, ref int payloadIndex, out int payloadLength, out int trackIndex, out int resumeAt)
     {
         payloadLength = 0;
-        FlvAudioTagHeader header = FlvAudioTagHeader.Read(body);
+        trackIndex = 0;
+        resumeAt = 0;
+        int read = 0;
+        var tracks = new FlvAudioTracks(body);
+        while (true)
+        {
+            try
+            {
+                if (!tracks.MoveNext())
+                {
+                    return TagContent.Ignored;
+                }
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"FLV audio tag at offset {tagOffset}: {e.Message}", e);
+            }
+
+            _sawMultitrack |= tracks.IsMultitrack;
+            if (++read <= skip)
+            {
+                continue;
+            }
+
+            TagContent content = DecodeAudioTrack(tracks.Current, body, tagOffset, out trackIndex);
+            if (content != TagContent.Ignored)
+            {
+                payloadIndex += tracks.Current.PayloadOffset;
+                payloadLength = tracks.Current.PayloadLength;
+                resumeAt = tracks.IsMultitrack ? read : 0;
+                return content;
+            }
+        }
+    }
+
+    private TagContent DecodeAudioTrack(FlvAudioTagHeader header, ReadOnlySpan<byte> body, long tagOffset, out int trackIndex)
+    {
+        trackIndex = 0;
         if (header.Problem is string problem)
         {
+            if (header.TrackId != 0)
+            {
+                return TagContent.Ignored;
+            }
+
             throw header.IsMalformed
                 ? new InvalidDataException($"FLV audio tag at offset {tagOffset}: {problem}")
                 : new NotSupportedException($"FLV audio tag at offset {tagOffset}: {problem}");
         }
 
-        ReadOnlySpan<byte> payload = body[header.PayloadOffset..];
+        ReadOnlySpan<byte> payload = body.Slice(header.PayloadOffset, header.PayloadLength);
         if (header.Kind is not (FlvPacketKind.SequenceStart or FlvPacketKind.CodedFrames) || payload.IsEmpty)
         {
             return TagContent.Ignored;
         }
 
-        AudioCodec codec = header.Codec!.Value;
-        if (_audioCodec is AudioCodec first && first != codec)
+        AudioTrackState? track = FindTrack(_audioTracks, header.TrackId, static id => new AudioTrackState(id), out trackIndex);
+        if (track is null)
         {
-            throw new NotSupportedException($"FLV audio tag at offset {tagOffset}: the audio codec changes from {StreamDescription.Name(first)} to {StreamDescription.Name(codec)}, which one input cannot do");
+            return TagContent.Ignored;
         }
 
-        _audioCodec = codec;
-        HasAudio = true;
-        payloadIndex += header.PayloadOffset;
-        payloadLength = payload.Length;
+        AudioCodec codec = header.Codec!.Value;
+        if (track.Codec is AudioCodec first && first != codec)
+        {
+            throw new NotSupportedException($"FLV audio tag at offset {tagOffset}: the audio{TrackName(track)} codec changes from {StreamDescription.Name(first)} to {StreamDescription.Name(codec)}, which one input cannot do");
+        }
+
+        track.Codec = codec;
         if (header.Kind == FlvPacketKind.CodedFrames)
         {
+            track.SawFrame = true;
             return TagContent.AudioFrame;
         }
 
-        if (_audioConfiguration is null)
+        if (track.Configuration is null)
         {
-            _audioConfiguration = payload.ToArray();
+            track.Configuration = payload.ToArray();
             return codec == AudioCodec.Aac ? TagContent.AudioConfiguration : TagContent.Ignored;
         }
 
         return codec == AudioCodec.Aac ? TagContent.AudioConfiguration
-            : SameAudioStream(codec, _audioConfiguration, payload) ? TagContent.Ignored
-            : throw new NotSupportedException($"FLV audio tag at offset {tagOffset}: the {StreamDescription.Name(codec)} sequence start differs from the first; a configuration change mid-file is supported for AAC only");
+            : SameAudioStream(codec, track.Configuration, payload) ? TagContent.Ignored
+            : throw new NotSupportedException($"FLV audio tag at offset {tagOffset}: the {StreamDescription.Name(codec)}{TrackName(track)} sequence start differs from the first; a configuration change mid-file is supported for AAC only");
     }
 
     /// <summary>
@@ -158,37 +257,4 @@ public sealed partial class FlvReader
             return false;
         }
     }
-
-    /// <summary>Whether the look-ahead has what the media type needs: a frame and, where the codec needs one, its sequence start.</summary>
-    private bool VideoReady(bool sawFrame) => sawFrame && (_videoConfiguration is not null || _videoCodec is VideoCodec.Av1 or VideoCodec.Vp9);
-
-    private bool AudioReady(bool sawFrame) => sawFrame && (_audioConfiguration is not null || _audioCodec is AudioCodec.Ac3 or AudioCodec.Eac3 or AudioCodec.Mp3);
-
-    private VideoMediaType CreateVideoMediaType() => _videoCodec switch
-    {
-        VideoCodec.Av1 => _videoConfiguration is null ? VideoMediaType.Av1() : VideoMediaType.Av1(_videoConfiguration),
-        VideoCodec.Vp9 => _videoConfiguration is null ? VideoMediaType.Vp9() : VideoMediaType.Vp9(_videoConfiguration),
-        VideoCodec.Hevc => _videoConfiguration is null
-            ? throw new InvalidDataException("FLV: the HEVC video has no sequence start (hvcC) before its first frames")
-            : VideoMediaType.Hevc(_videoConfiguration),
-        _ => _videoConfiguration is null
-            ? throw new InvalidDataException("FLV: the H.264 video has no AVC sequence header (SPS/PPS) before its first frames")
-            : VideoMediaType.H264(_videoConfiguration),
-    };
-
-    private AudioMediaType CreateAudioMediaType() => _audioCodec switch
-    {
-        AudioCodec.Ac3 => AudioMediaType.Ac3,
-        AudioCodec.Eac3 => AudioMediaType.Eac3,
-        AudioCodec.Mp3 => AudioMediaType.Mp3,
-        AudioCodec.Opus => _audioConfiguration is null
-            ? throw new InvalidDataException("FLV: the Opus audio has no sequence start (OpusHead) before its first frames")
-            : AudioMediaType.Opus(_audioConfiguration),
-        AudioCodec.Flac => _audioConfiguration is null
-            ? throw new InvalidDataException("FLV: the FLAC audio has no sequence start (STREAMINFO) before its first frames")
-            : AudioMediaType.Flac(_audioConfiguration),
-        _ => _audioConfiguration is null
-            ? throw new InvalidDataException("FLV: the AAC audio has no sequence header (AudioSpecificConfig) before its first frames")
-            : AudioMediaType.Aac(_audioConfiguration),
-    };
 }

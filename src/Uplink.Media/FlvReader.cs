@@ -14,6 +14,15 @@ namespace Uplink.Media;
 /// first frame is read. Those tags stay buffered and are returned by <see cref="ReadAsync"/> like any other.
 /// </para>
 /// <para>
+/// Enhanced RTMP multitrack (as FFmpeg 8.1 writes several tracks: track 0 plain, the others OneTrack packets; any
+/// multitrack type is read): the tracks are those the look-ahead finds, which in a multitrack file also spans at least
+/// 1 s of media; <see cref="VideoTracks"/> and <see cref="AudioTracks"/> list them in trackId order, and a frame's
+/// <see cref="MediaFrame.TrackIndex"/> is its track's place there (index 0, the default track, is trackId 0 when present).
+/// Frames of the other tracks come only with <see cref="MediaReaderOptions.AllTracks"/>. A track first seen after the
+/// look-ahead is skipped with a warning, and an extra track in a codec the reader does not take is left out. ModEx
+/// TimestampOffsetNano (sub-millisecond) is ignored.
+/// </para>
+/// <para>
 /// The stream is only ever read forward (never Seek, Length or Position), in large reads into one pooled
 /// buffer; frames are slices of that buffer, so steady-state reading does not allocate.
 /// A stream that holds only the FLV header (or the header and PreviousTagSize0) is valid: it has no video,
@@ -38,6 +47,7 @@ public sealed partial class FlvReader : IMediaReader, IDisposable, IBufferedFram
     private const int LookAheadMaxBytes = 8 * 1024 * 1024;
     private const int LookAheadMaxTags = 500;
     private const uint LookAheadMaxMilliseconds = 5000;
+    private const uint MultitrackLookAheadMilliseconds = 1000;
     private const int AudioTagType = 8;
     private const int VideoTagType = 9;
     private const int ScriptTagType = 18;
@@ -48,9 +58,8 @@ public sealed partial class FlvReader : IMediaReader, IDisposable, IBufferedFram
 
     private readonly StreamReadBuffer _input;
     private TimestampUnwrapper _timestamps = new(32);
-    private byte[]? _videoConfiguration;
-    private byte[]? _audioConfiguration;
     private byte[]? _metadata;
+    private int _resumeAt;
 
     private FlvReader(Stream stream, bool leaveOpen, int maxTagDataSize)
     {
@@ -71,22 +80,19 @@ public sealed partial class FlvReader : IMediaReader, IDisposable, IBufferedFram
     /// <see langword="true"/> when a video tag with content was seen (in the look-ahead, or later while
     /// reading). The FLV header's flags are not trusted: they are often wrong.
     /// </summary>
-    public bool HasVideo { get; private set; }
-
-    private VideoMediaType? _videoMediaType;
-    private AudioMediaType? _audioMediaType;
+    public bool HasVideo => _videoTracks.Count > 0;
 
     /// <summary>
     /// <see langword="true"/> when an audio tag with content was seen (in the look-ahead, or later while
     /// reading). The FLV header's flags are not trusted: they are often wrong.
     /// </summary>
-    public bool HasAudio { get; private set; }
+    public bool HasAudio => _audioTracks.Count > 0;
 
-    /// <summary>The first video sequence header's record (avcC, hvcC, av1C or vpcC), or empty if none was seen yet.</summary>
-    public ReadOnlyMemory<byte> VideoConfiguration => _videoConfiguration;
+    /// <summary>The default video track's first sequence header record (avcC, hvcC, av1C or vpcC), or empty if none was seen yet.</summary>
+    public ReadOnlyMemory<byte> VideoConfiguration => HasVideo ? _videoTracks[0].Configuration : default;
 
-    /// <summary>The first audio sequence header's configuration (AudioSpecificConfig, OpusHead or FLAC STREAMINFO), or empty if none was seen yet.</summary>
-    public ReadOnlyMemory<byte> AudioConfiguration => _audioConfiguration;
+    /// <summary>The default audio track's first sequence header configuration (AudioSpecificConfig, OpusHead or FLAC STREAMINFO), or empty if none was seen yet.</summary>
+    public ReadOnlyMemory<byte> AudioConfiguration => HasAudio ? _audioTracks[0].Configuration : default;
 
     /// <summary>
     /// The whole body of the first onMetaData script tag (AMF0: the string "onMetaData" then its value),
@@ -108,11 +114,11 @@ public sealed partial class FlvReader : IMediaReader, IDisposable, IBufferedFram
 
     /// <inheritdoc/>
     /// <exception cref="InvalidDataException">The file's H.264 or HEVC video has no sequence header before its frames.</exception>
-    public VideoMediaType? Video => !HasVideo ? null : _videoMediaType ??= CreateVideoMediaType();
+    public VideoMediaType? Video => !HasVideo ? null : _videoTracks[0].MediaType ??= CreateVideoMediaType(_videoTracks[0]);
 
     /// <inheritdoc/>
     /// <exception cref="InvalidDataException">The file's AAC, Opus or FLAC audio has no sequence header before its frames.</exception>
-    public AudioMediaType? Audio => !HasAudio ? null : _audioMediaType ??= CreateAudioMediaType();
+    public AudioMediaType? Audio => !HasAudio ? null : _audioTracks[0].MediaType ??= CreateAudioMediaType(_audioTracks[0]);
 
     /// <summary>The byte offset in the stream of the tag that <see cref="Current"/> came from.</summary>
     public long CurrentTagOffset { get; private set; }
@@ -146,6 +152,7 @@ public sealed partial class FlvReader : IMediaReader, IDisposable, IBufferedFram
     {
         FlvReader reader = await OpenWithLimitAsync(stream, options?.LeaveOpen ?? false, DefaultMaxTagDataSize, cancellationToken).ConfigureAwait(false);
         reader._onWarning = options?.OnWarning;
+        reader._allTracks = options?.AllTracks ?? false;
         return reader;
     }
 
@@ -269,12 +276,20 @@ public sealed partial class FlvReader : IMediaReader, IDisposable, IBufferedFram
                 }
             }
 
-            // A tag that fails to decode is not consumed: reading again fails again, at the same offset.
-            TagContent content = DecodeTag(headerIndex, tagType, dataSize, tagOffset, out int payloadIndex, out int payloadLength, out bool isKeyframe, out int compositionTime);
+            // A tag that fails to decode is not consumed: reading again fails again, at the same offset. A multitrack
+            // tag stays until its last track is read, resuming after the tracks already delivered.
+            TagContent content = DecodeTag(
+                headerIndex, tagType, dataSize, tagOffset, _resumeAt,
+                out int payloadIndex, out int payloadLength, out bool isKeyframe, out int compositionTime, out int trackIndex, out int resumeAt);
+            _resumeAt = resumeAt;
 
             // The bytes stay in the buffer until the next read from the stream, so Current may point at them.
-            _input.Consume(Math.Min(available, tagLength + PreviousTagSizeLength));
-            if (content == TagContent.Ignored)
+            if (_resumeAt == 0)
+            {
+                _input.Consume(Math.Min(available, tagLength + PreviousTagSizeLength));
+            }
+
+            if (content == TagContent.Ignored || (trackIndex != 0 && !_allTracks))
             {
                 continue;
             }
@@ -287,7 +302,8 @@ public sealed partial class FlvReader : IMediaReader, IDisposable, IBufferedFram
                 TimeSpan.FromTicks((dts + compositionTime) * TimeSpan.TicksPerMillisecond),
                 isKeyframe,
                 content is TagContent.VideoConfiguration or TagContent.AudioConfiguration,
-                new ReadOnlyMemory<byte>(_input.Array, payloadIndex, payloadLength));
+                new ReadOnlyMemory<byte>(_input.Array, payloadIndex, payloadLength),
+                trackIndex);
             CurrentTagOffset = tagOffset;
             FramesRead++;
             return ReadStep.Frame;
@@ -341,8 +357,19 @@ public sealed partial class FlvReader : IMediaReader, IDisposable, IBufferedFram
 
     private async ValueTask LookAheadAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await ScanAheadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            FixTracks();
+        }
+    }
+
+    private async ValueTask ScanAheadAsync(CancellationToken cancellationToken)
+    {
         int scanned = 0;
-        bool sawVideoFrame = false, sawAudioFrame = false;
         bool sawTimestamp = false;
         uint firstTimestamp = 0;
         for (int tags = 0; tags < LookAheadMaxTags; tags++)
@@ -374,18 +401,18 @@ public sealed partial class FlvReader : IMediaReader, IDisposable, IBufferedFram
             }
 
             int headerIndex = _input.Start + scanned;
-            TagContent content = DecodeTag(headerIndex, tagType, dataSize, tagOffset, out _, out _, out _, out _);
+            bool any = false;
+            int resumeAt = 0;
+            do
+            {
+                any |= DecodeTag(headerIndex, tagType, dataSize, tagOffset, resumeAt, out _, out _, out _, out _, out _, out resumeAt) != TagContent.Ignored;
+            }
+            while (resumeAt != 0);
+
             scanned += tagLength;
-            if (content == TagContent.Ignored)
+            if (!any)
             {
                 continue;
-            }
-
-            sawVideoFrame |= content == TagContent.VideoFrame;
-            sawAudioFrame |= content == TagContent.AudioFrame;
-            if (VideoReady(sawVideoFrame) && AudioReady(sawAudioFrame))
-            {
-                return;
             }
 
             uint timestamp = ReadTimestamp(headerIndex);
@@ -394,7 +421,16 @@ public sealed partial class FlvReader : IMediaReader, IDisposable, IBufferedFram
                 sawTimestamp = true;
                 firstTimestamp = timestamp;
             }
-            else if (unchecked(timestamp - firstTimestamp) is > LookAheadMaxMilliseconds and < 0x80000000u)
+
+            // A multitrack file may bring a track's first tag after the others are ready: look on a little (1 s of media).
+            uint elapsed = unchecked(timestamp - firstTimestamp);
+            bool forward = elapsed < 0x80000000u;
+            if (TracksReady() && (!_sawMultitrack || (forward && elapsed >= MultitrackLookAheadMilliseconds)))
+            {
+                return;
+            }
+
+            if (forward && elapsed > LookAheadMaxMilliseconds)
             {
                 return;
             }

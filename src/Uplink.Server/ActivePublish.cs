@@ -110,7 +110,11 @@ internal sealed class ActivePublish
             TimeSpan.FromMilliseconds(s.LargestVideoGap),
             TimeSpan.FromMilliseconds(s.LargestAudioGap),
             Recorder?.Path,
-            reason);
+            reason)
+        {
+            VideoTracks = s.VideoTracks,
+            AudioTracks = s.AudioTracks,
+        };
     }
 
     private void Record(byte tagType, uint timestamp, ReadOnlySpan<byte> body, RtmpServerConnection owner)

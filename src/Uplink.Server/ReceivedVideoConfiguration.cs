@@ -22,3 +22,23 @@ public sealed record ReceivedAudioConfiguration(string Codec, int SampleRate, in
     /// <summary>A short description: <c>AAC 48000 Hz 2 ch</c>.</summary>
     public override string ToString() => SampleRate > 0 ? $"{Codec} {SampleRate} Hz {Channels} ch" : Codec;
 }
+
+/// <summary>One video track a publisher sent: its Enhanced RTMP trackId (0 for plain single-track video), configuration and frame count.</summary>
+/// <param name="TrackId">The trackId (0 for messages that are not multitrack, and the default track).</param>
+/// <param name="Configuration">Its configuration, or null when none arrived.</param>
+/// <param name="Frames">Frames received on the track (sequence headers not counted).</param>
+public sealed record ReceivedVideoTrack(int TrackId, ReceivedVideoConfiguration? Configuration, long Frames)
+{
+    /// <summary>A short description: <c>track 1 H.264 High 3.1 1280x720, 250 frames</c>.</summary>
+    public override string ToString() => $"track {TrackId} {Configuration?.ToString() ?? "unknown"}, {Frames} frames";
+}
+
+/// <summary>One audio track a publisher sent: its Enhanced RTMP trackId (0 for plain single-track audio), configuration and frame count.</summary>
+/// <param name="TrackId">The trackId (0 for messages that are not multitrack, and the default track).</param>
+/// <param name="Configuration">Its configuration, or null when none arrived.</param>
+/// <param name="Frames">Frames received on the track (sequence headers not counted).</param>
+public sealed record ReceivedAudioTrack(int TrackId, ReceivedAudioConfiguration? Configuration, long Frames)
+{
+    /// <summary>A short description: <c>track 1 Opus 48000 Hz 2 ch, 500 frames</c>.</summary>
+    public override string ToString() => $"track {TrackId} {Configuration?.ToString() ?? "unknown"}, {Frames} frames";
+}

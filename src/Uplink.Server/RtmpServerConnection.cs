@@ -520,6 +520,18 @@ internal sealed class RtmpServerConnection
         PublishSessionSummary summary = publish.Summarize(_options.TimeProvider.GetUtcNow(), BytesReceived, reason);
         ServerLog.PublishEnded(_logger, Id, summary.App, summary.StreamName, reason, summary.VideoFrames, summary.AudioFrames, summary.Bytes);
         ServerLog.PublishCodecs(_logger, Id, summary.App, summary.StreamName, summary.Video?.ToString() ?? "none", summary.Audio?.ToString() ?? "none");
+        if (summary.VideoTracks.Count > 1 || summary.AudioTracks.Count > 1)
+        {
+            foreach (ReceivedVideoTrack track in summary.VideoTracks)
+            {
+                ServerLog.PublishTrack(_logger, Id, summary.App, summary.StreamName, "video", track.TrackId, track.Configuration?.ToString() ?? "unknown", track.Frames);
+            }
+
+            foreach (ReceivedAudioTrack track in summary.AudioTracks)
+            {
+                ServerLog.PublishTrack(_logger, Id, summary.App, summary.StreamName, "audio", track.TrackId, track.Configuration?.ToString() ?? "unknown", track.Frames);
+            }
+        }
         _server.RaiseEnded(summary);
     }
 

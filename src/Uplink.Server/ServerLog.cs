@@ -53,4 +53,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 3015, Level = LogLevel.Information, Message = "Connection {Id} {App}/{Stream} received video {Video}, audio {Audio}")]
     public static partial void PublishCodecs(ILogger logger, long id, string app, string stream, string video, string audio);
+
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Information, Message = "Connection {Id} {App}/{Stream} received {Kind} track {TrackId}: {Configuration}, {Frames} frames")]
+    public static partial void PublishTrack(ILogger logger, long id, string app, string stream, string kind, int trackId, string configuration, long frames);
 }

@@ -40,7 +40,6 @@ public class FlvTagHeaderTests
     }
 
     [Theory]
-    [InlineData("960068766331", false, "Enhanced RTMP multitrack video is not supported yet")]
     [InlineData("9576703039", false, "'vp09' MPEG2TSSequenceStart video packets are not supported")]
     [InlineData("9876703039", true, "'vp09' video tag has unknown Enhanced RTMP packet type 8")]
     [InlineData("916876", true, "Enhanced RTMP video tag has 3 bytes, too few for its FourCC")]
@@ -78,7 +77,6 @@ public class FlvTagHeaderTests
     }
 
     [Theory]
-    [InlineData("95", false, "Enhanced RTMP multitrack audio is not supported yet")]
     [InlineData("93664c6143", true, "'fLaC' audio tag has unknown Enhanced RTMP packet type 3")]
     [InlineData("90664c", true, "Enhanced RTMP audio tag has 3 bytes, too few for its FourCC")]
     [InlineData("af02", true, "AAC audio tag has unknown AAC packet type 2")]

@@ -56,4 +56,30 @@ public class FlvReaderAllocationTests
         Assert.NotEqual(0, checksum);
         Assert.Equal(0, allocated);
     }
+
+    [Fact]
+    public async Task Steady_state_reading_of_every_multitrack_track_allocates_nothing_per_frame()
+    {
+        // av01 track 0 plain, tracks 1 and 2 in one ManyTracks tag; ac-3 track 0 plain, track 1 as OneTrack.
+        var writer = new FlvTestWriter();
+        for (uint i = 0; i < 1000; i++)
+        {
+            byte[] frame = FlvTestWriter.NalUnit(1_500, (byte)i);
+            byte[] small = FlvTestWriter.NalUnit(300, (byte)i);
+            writer.Tag(9, i * 40, [0x91, .. "av01"u8, .. frame]);
+            writer.Tag(9, i * 40, [0x96, 0x11, .. "av01"u8, 1, 0, (byte)(small.Length >> 8), (byte)small.Length, .. small, 2, 0, (byte)(small.Length >> 8), (byte)small.Length, .. small]);
+            writer.Tag(8, i * 32, [0x91, .. "ac-3"u8, .. small]);
+            writer.Tag(8, i * 32, [0x95, 0x01, .. "ac-3"u8, 1, .. small]);
+        }
+
+        await using FlvReader reader = await FlvReader.OpenAsync(new NonSeekableChunkedStream(writer.ToArray(), seed: 5, maxChunk: 8192), new MediaReaderOptions { AllTracks = true });
+        long checksum = ReaderAllocation.ReadSynchronously(reader, 200);
+
+        long allocated = ReaderAllocation.QuietestWindow(reader, 3, 500, ref checksum);
+
+        Assert.Equal((3, 2), (reader.VideoTracks.Count, reader.AudioTracks.Count));
+        Assert.Equal(1700, reader.FramesRead);
+        Assert.NotEqual(0, checksum);
+        Assert.Equal(0, allocated);
+    }
 }

@@ -79,11 +79,11 @@ public class FlvReaderEnhancedTests
     }
 
     [Fact]
-    public async Task Multitrack_is_reported_as_not_supported_yet()
+    public async Task Broken_multitrack_framing_names_the_tag_and_body_offsets()
     {
-        byte[] bytes = new FlvTestWriter().Tag(9, 0, [0x96, 0x00, .. Hvc1, 0, 1, 2]).ToArray();
+        byte[] bytes = new FlvTestWriter().Tag(9, 0, [0x96, 0x10, .. Hvc1, 1, 0, 0, 9, 1, 2]).ToArray();
 
-        var error = await Assert.ThrowsAsync<NotSupportedException>(() => OpenAsync(bytes));
-        Assert.Equal("FLV video tag at offset 13: Enhanced RTMP multitrack video is not supported yet", error.Message);
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => OpenAsync(bytes));
+        Assert.Equal("FLV video tag at offset 13: Enhanced RTMP multitrack video tag track 1's size 9 at body offset 7 overruns the 12-byte body", error.Message);
     }
 }

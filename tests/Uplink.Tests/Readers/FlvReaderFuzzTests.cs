@@ -12,7 +12,8 @@ namespace Uplink.Tests.Readers;
 public class FlvReaderFuzzTests
 {
     // The Enhanced FLV samples (FFmpeg 8.1: ex headers, FourCCs, Metadata and MultichannelConfig packets) are smaller
-    // and newer, so fewer cases each; together they exercise the shared tag header parser on every codec.
+    // and newer, so fewer cases each; together they exercise the shared tag header parser on every codec. The multitrack
+    // one (every track read) exercises the Multitrack framing.
     [Theory]
     [InlineData("sample-h264-aac.flv", 3000)]
     [InlineData("sample-hevc-opus.flv", 800)]
@@ -20,9 +21,11 @@ public class FlvReaderFuzzTests
     [InlineData("sample-vp9-ac3.flv", 800)]
     [InlineData("sample-hevc-eac3.flv", 500)]
     [InlineData("sample-h264-mp3.flv", 500)]
+    [InlineData("sample-multitrack.flv", 500)]
     public async Task Mutated_files_end_cleanly_or_fail_with_a_data_error_without_hangs_or_runaway_allocation(string sample, int cases)
     {
         byte[] original = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "TestData", "Flv", sample));
+        var allTracks = new MediaReaderOptions { AllTracks = sample.Contains("multitrack", StringComparison.Ordinal) };
         List<(int Offset, int Length)> tags = Tags(original);
         var outcomes = new Dictionary<string, int>();
         for (int i = 0; i < cases; i++)
@@ -32,7 +35,7 @@ public class FlvReaderFuzzTests
             bool pipe = random.Next(2) == 0;
             string where = $"case {i} ({mutation}, {(pipe ? "pipe" : "seekable")})";
             (string outcome, long allocated, int frames) = await Task.Factory.StartNew(
-                () => ReaderFuzzing.ReadEverything(async stream => await FlvReader.OpenAsync(stream), input, pipe),
+                () => ReaderFuzzing.ReadEverything(async stream => await FlvReader.OpenAsync(stream, allTracks), input, pipe),
                 CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).WaitAsync(TimeSpan.FromSeconds(10));
             Assert.True(outcome is "end" or nameof(InvalidDataException) or nameof(NotSupportedException), $"{where}: {outcome}");
             Assert.True(allocated < (1024 * 1024) + (4L * input.Length), $"{where}: allocated {allocated} bytes for {input.Length} bytes of input");

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// usage: node rtmp-publish.js INPUT rtmp://127.0.0.1:PORT/APP/STREAM [--realtime]
+// usage: node rtmp-publish.js INPUT rtmp://127.0.0.1:PORT/APP/STREAM [--realtime] [--all-streams]
 //
-// Publishes INPUT's first video and first audio stream over RTMP with FFmpeg 8.1's own RTMP client
+// Publishes INPUT's first video and first audio stream (with --all-streams every video and audio stream, which
+// FFmpeg's FLV muxer sends as Enhanced-RTMP multitrack: the first of each kind as usual, the others as OneTrack
+// packets with track ids 1, 2, …) over RTMP with FFmpeg 8.1's own RTMP client
 // and FLV muxer (node-av), without re-encoding: HEVC/AV1/VP9 and Opus/FLAC/AC-3/E-AC-3 go out as
 // Enhanced-RTMP FourCC tags, H.264/AAC/MP3 as classic ones. Every packet of INPUT is sent, including
 // those a container marks for discarding (as framemd5.js hashes them). --realtime paces packets by
@@ -18,10 +20,10 @@ import {
 } from "node-av/constants";
 import { check, fail, parseArgs, run } from "./common.js";
 
-const usage = "node rtmp-publish.js INPUT rtmp://127.0.0.1:PORT/APP/STREAM [--realtime]";
+const usage = "node rtmp-publish.js INPUT rtmp://127.0.0.1:PORT/APP/STREAM [--realtime] [--all-streams]";
 
 run(async () => {
-  const { positionals, options } = parseArgs(process.argv.slice(2), { realtime: "flag" }, usage, 2);
+  const { positionals, options } = parseArgs(process.argv.slice(2), { realtime: "flag", "all-streams": "flag" }, usage, 2);
   const [input, url] = positionals;
   if (!/^rtmps?:\/\//.test(url)) fail(`not an rtmp:// URL: ${url}`);
 
@@ -31,7 +33,12 @@ run(async () => {
 
   const firstOf = (type) =>
     source.streams.find((s) => s.codecpar.codecType === type && !s.hasDisposition(AV_DISPOSITION_ATTACHED_PIC));
-  const picked = [firstOf(AVMEDIA_TYPE_VIDEO), firstOf(AVMEDIA_TYPE_AUDIO)].filter(Boolean);
+  const media = (s) =>
+    (s.codecpar.codecType === AVMEDIA_TYPE_VIDEO || s.codecpar.codecType === AVMEDIA_TYPE_AUDIO) &&
+    !s.hasDisposition(AV_DISPOSITION_ATTACHED_PIC);
+  const picked = options["all-streams"]
+    ? source.streams.filter(media)
+    : [firstOf(AVMEDIA_TYPE_VIDEO), firstOf(AVMEDIA_TYPE_AUDIO)].filter(Boolean);
   if (picked.length === 0) fail(`${input} has no video or audio stream`);
 
   const sink = new FormatContext();

@@ -11,6 +11,10 @@ namespace Uplink.Flv.Parsing;
 /// <param name="CodecLabel">The FourCC, or the FLV sound format's name, for reports (also when the codec is unsupported).</param>
 /// <param name="Problem">Null when read; else why not, one line without the offset (the caller knows it).</param>
 /// <param name="IsMalformed">With <see cref="Problem"/>: true when the body is broken, false when it is valid but not supported.</param>
+/// <remarks>
+/// A Multitrack message reads as <see cref="FlvPacketKind.Multitrack"/> with no codec; <see cref="FlvAudioTracks"/> reads its
+/// tracks (and a single-track message as its one track).
+/// </remarks>
 internal readonly record struct FlvAudioTagHeader(
     AudioCodec? Codec,
     FlvPacketKind Kind,
@@ -20,10 +24,28 @@ internal readonly record struct FlvAudioTagHeader(
     string? Problem,
     bool IsMalformed)
 {
+    /// <summary>The audio packet type of a Multitrack message.</summary>
+    public const int MultitrackPacketType = 5;
+
     private const int ExHeader = 9;
+
+    /// <summary>How many bytes of the body the payload has (from <see cref="PayloadOffset"/>; a track's share in a multitrack message).</summary>
+    public int PayloadLength { get; init; }
+
+    /// <summary>The track: 0 for a single-track message, else the multitrack entry's trackId.</summary>
+    public int TrackId { get; init; }
+
+    /// <summary>The ModEx TimestampOffsetNano (nanoseconds to add to the message timestamp), 0 when none.</summary>
+    public int TimestampOffsetNanoseconds { get; init; }
 
     /// <summary>Reads the header of <paramref name="body"/>; never throws.</summary>
     public static FlvAudioTagHeader Read(ReadOnlySpan<byte> body)
+    {
+        FlvAudioTagHeader h = ReadHeader(body);
+        return h.Problem is null && h.Kind != FlvPacketKind.Multitrack ? h with { PayloadLength = body.Length - h.PayloadOffset } : h;
+    }
+
+    private static FlvAudioTagHeader ReadHeader(ReadOnlySpan<byte> body)
     {
         if (body.IsEmpty)
         {
@@ -65,14 +87,14 @@ internal readonly record struct FlvAudioTagHeader(
     {
         int packetType = body[0] & 0x0F;
         int position = 1;
-        if (!FlvModEx.Skip(body, ref packetType, ref position))
+        if (!FlvModEx.Read(body, ref packetType, ref position, out int nanoseconds))
         {
             return new(null, FlvPacketKind.Empty, 0, true, "", "Enhanced RTMP audio tag ends inside its ModEx data", true);
         }
 
-        if (packetType == 5)
+        if (packetType == MultitrackPacketType)
         {
-            return new(null, FlvPacketKind.Empty, 0, true, "", "Enhanced RTMP multitrack audio is not supported yet", false);
+            return new FlvAudioTagHeader(null, FlvPacketKind.Multitrack, position, true, "", null, false) { TimestampOffsetNanoseconds = nanoseconds };
         }
 
         if (body.Length - position < 4)
@@ -80,8 +102,16 @@ internal readonly record struct FlvAudioTagHeader(
             return new(null, FlvPacketKind.Empty, 0, true, "", $"Enhanced RTMP audio tag has {body.Length} bytes, too few for its FourCC", true);
         }
 
-        uint fourCc = FlvFourCc.Read(body[position..]);
-        position += 4;
+        FlvAudioTagHeader h = ReadCodedBody(position + 4, FlvFourCc.Read(body[position..]), packetType);
+        return nanoseconds == 0 ? h : h with { TimestampOffsetNanoseconds = nanoseconds };
+    }
+
+    /// <summary>
+    /// Reads the packet type and FourCC of a single-track message or of one multitrack track, whose payload starts at
+    /// <paramref name="position"/>.
+    /// </summary>
+    internal static FlvAudioTagHeader ReadCodedBody(int position, uint fourCc, int packetType)
+    {
         string label = FlvFourCc.ToText(fourCc);
         AudioCodec? codec = fourCc switch
         {

@@ -18,6 +18,9 @@ internal enum FlvPacketKind
     /// <summary>E-RTMP audio MultichannelConfig (channel order, count and mapping); no media.</summary>
     MultichannelConfig,
 
+    /// <summary>An E-RTMP Multitrack message: its tracks are read with <c>FlvVideoTracks</c> or <c>FlvAudioTracks</c>.</summary>
+    Multitrack,
+
     /// <summary>A video info/command frame (frame type 5), or a tag body with nothing after its header; no media.</summary>
     Empty,
 }

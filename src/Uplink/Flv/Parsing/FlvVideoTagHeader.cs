@@ -13,6 +13,10 @@ namespace Uplink.Flv.Parsing;
 /// <param name="CodecLabel">The FourCC, or the FLV codec id's name, for reports (also when the codec is unsupported).</param>
 /// <param name="Problem">Null when read; else why not, one line without the offset (the caller knows it).</param>
 /// <param name="IsMalformed">With <see cref="Problem"/>: true when the body is broken, false when it is valid but not supported.</param>
+/// <remarks>
+/// A Multitrack message reads as <see cref="FlvPacketKind.Multitrack"/> with no codec; <see cref="FlvVideoTracks"/> reads its
+/// tracks (and a single-track message as its one track).
+/// </remarks>
 internal readonly record struct FlvVideoTagHeader(
     VideoCodec? Codec,
     FlvPacketKind Kind,
@@ -24,8 +28,20 @@ internal readonly record struct FlvVideoTagHeader(
     string? Problem,
     bool IsMalformed)
 {
+    /// <summary>The video packet type of a Multitrack message.</summary>
+    public const int MultitrackPacketType = 6;
+
     private const int CommandFrame = 5;
     private const int LegacyHeaderSize = 5;
+
+    /// <summary>How many bytes of the body the payload has (from <see cref="PayloadOffset"/>; a track's share in a multitrack message).</summary>
+    public int PayloadLength { get; init; }
+
+    /// <summary>The track: 0 for a single-track message, else the multitrack entry's trackId.</summary>
+    public int TrackId { get; init; }
+
+    /// <summary>The ModEx TimestampOffsetNano (nanoseconds to add to the message timestamp), 0 when none.</summary>
+    public int TimestampOffsetNanoseconds { get; init; }
 
     /// <summary>Reads the header of <paramref name="body"/>; never throws.</summary>
     public static FlvVideoTagHeader Read(ReadOnlySpan<byte> body)
@@ -35,7 +51,8 @@ internal readonly record struct FlvVideoTagHeader(
             return new(null, FlvPacketKind.Empty, false, 0, body.Length, !body.IsEmpty && (body[0] & 0x80) != 0, "", null, false);
         }
 
-        return (body[0] & 0x80) != 0 ? ReadEnhanced(body) : ReadLegacy(body);
+        FlvVideoTagHeader h = (body[0] & 0x80) != 0 ? ReadEnhanced(body) : ReadLegacy(body);
+        return h.Problem is null && h.Kind != FlvPacketKind.Multitrack ? h with { PayloadLength = body.Length - h.PayloadOffset } : h;
     }
 
     private static FlvVideoTagHeader ReadLegacy(ReadOnlySpan<byte> body)
@@ -90,7 +107,7 @@ internal readonly record struct FlvVideoTagHeader(
         int frameType = (body[0] >> 4) & 0x07;
         int packetType = body[0] & 0x0F;
         int position = 1;
-        if (!FlvModEx.Skip(body, ref packetType, ref position))
+        if (!FlvModEx.Read(body, ref packetType, ref position, out int nanoseconds))
         {
             return Malformed(true, "", "Enhanced RTMP video tag ends inside its ModEx data");
         }
@@ -101,9 +118,9 @@ internal readonly record struct FlvVideoTagHeader(
             return new(null, FlvPacketKind.Empty, false, 0, body.Length, true, "", null, false);
         }
 
-        if (packetType == 6)
+        if (packetType == MultitrackPacketType)
         {
-            return Unsupported(true, "", "Enhanced RTMP multitrack video is not supported yet");
+            return new FlvVideoTagHeader(null, FlvPacketKind.Multitrack, frameType is 1 or 4, 0, position, true, "", null, false) { TimestampOffsetNanoseconds = nanoseconds };
         }
 
         if (body.Length - position < 4)
@@ -111,8 +128,16 @@ internal readonly record struct FlvVideoTagHeader(
             return Malformed(true, "", $"Enhanced RTMP video tag has {body.Length} bytes, too few for its FourCC");
         }
 
-        uint fourCc = FlvFourCc.Read(body[position..]);
-        position += 4;
+        FlvVideoTagHeader h = ReadCodedBody(body, position + 4, FlvFourCc.Read(body[position..]), packetType, frameType);
+        return nanoseconds == 0 ? h : h with { TimestampOffsetNanoseconds = nanoseconds };
+    }
+
+    /// <summary>
+    /// Reads what follows the FourCC (at <paramref name="position"/>) of a single-track message or of one multitrack
+    /// track, whose body is then <paramref name="body"/>.
+    /// </summary>
+    internal static FlvVideoTagHeader ReadCodedBody(ReadOnlySpan<byte> body, int position, uint fourCc, int packetType, int frameType)
+    {
         string label = FlvFourCc.ToText(fourCc);
         VideoCodec? codec = fourCc switch
         {
