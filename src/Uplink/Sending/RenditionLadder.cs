@@ -76,14 +76,14 @@ internal sealed class RenditionLadder
         }
     }
 
-    /// <summary>Whether a track can be shed now: one is left to shed, and the backlog from before the last shed has gone out (it had its chance to help).</summary>
-    /// <param name="firstUnsentMs">The timestamp of the oldest unsent message.</param>
-    /// <param name="ignoreCooling">Shed even right after a shed (the queue is over its byte bound).</param>
-    public bool CanShed(long? firstUnsentMs, bool ignoreCooling = false) =>
-        NextToShed() is not null && (ignoreCooling || firstUnsentMs is not long first || first >= _shedAtMs);
+    /// <summary>Whether a track is left to shed (every video track but the lowest-bitrate one, the audio tracks after the default).</summary>
+    public bool CanShed => NextToShed() is not null;
 
-    /// <summary>True while something can still be shed but the backlog queued before the last shed is still going out.</summary>
-    public bool Cooling(long? firstUnsentMs) => NextToShed() is not null && firstUnsentMs is long first && first < _shedAtMs;
+    /// <summary>
+    /// True while the backlog queued before the last shed is still going out (<paramref name="firstUnsentMs"/> is older than
+    /// the shed): the shed has not had its chance to help yet, so neither another shed nor a drop is due.
+    /// </summary>
+    public bool Settling(long? firstUnsentMs) => firstUnsentMs is long first && first < _shedAtMs;
 
     /// <summary>Stops sending the highest-bitrate track still sent (see the class summary).</summary>
     /// <returns>The track shed.</returns>

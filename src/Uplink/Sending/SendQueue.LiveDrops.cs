@@ -47,16 +47,15 @@ internal sealed partial class SendQueue
         long span = first is long f ? message.TimestampMs - f : 0;
         _ladder.Recover(span, message.TimestampMs, thresholds, thresholds.RenditionRecoveryMs);
         bool dropIncoming = false;
-        if (_ladder.CanShed(first) && span >= thresholds.DisposableFramesMs)
+        // The backlog from before the last shed is still going out: the shed gets its chance before anything else goes,
+        // unless the backlog keeps growing (the network stopped) past twice the inter-frame threshold.
+        long dueSpan = _ladder.Settling(first) && span < 2 * thresholds.InterFramesMs ? 0 : span;
+        if (_ladder.CanShed && dueSpan >= thresholds.DisposableFramesMs)
         {
             // A multitrack stream sheds a rendition before touching any frame of the others.
             dropIncoming = ShedTrack(start, message, ref dropped);
         }
-        else if (_ladder.Cooling(first))
-        {
-            // The backlog from before the last shed is still going out: give the shed its chance before shedding or dropping more.
-        }
-        else if (span >= thresholds.InterFramesMs)
+        else if (dueSpan >= thresholds.InterFramesMs)
         {
             DropQueued(start, DropKind.InterFrames, ref dropped);
             dropIncoming = message.IsVideoInterFrame;
@@ -65,13 +64,13 @@ internal sealed partial class SendQueue
                 _dropUntilKeyframe[message.Track] = true;
             }
         }
-        else if (span >= thresholds.DisposableFramesMs)
+        else if (dueSpan >= thresholds.DisposableFramesMs)
         {
             DropQueued(start, DropKind.Disposable, ref dropped);
             dropIncoming = message.IsNonReference && message.IsVideoInterFrame;
         }
 
-        if (!dropIncoming && _unsentBytes + message.Length > maxUnsentBytes && _ladder.CanShed(first, ignoreCooling: true))
+        if (!dropIncoming && _unsentBytes + message.Length > maxUnsentBytes && _ladder.CanShed)
         {
             dropIncoming = ShedTrack(start, message, ref dropped);
         }

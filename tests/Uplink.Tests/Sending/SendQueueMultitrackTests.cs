@@ -60,16 +60,17 @@ public class SendQueueMultitrackTests
     public void Congestion_sheds_the_highest_bitrate_rendition_first_and_keeps_the_lowest_and_the_default_audio()
     {
         var queue = new SendQueue(long.MaxValue);
-        foreach (OutgoingMessage m in Ladder(0, 2000))
+        foreach (OutgoingMessage m in Ladder(0, 1600))
         {
-            queue.AddLive(m, Obs, long.MaxValue); // nothing is sent: 2 s wait unsent
+            queue.AddLive(m, Obs, long.MaxValue); // nothing is sent: 1.6 s wait unsent
         }
 
         Assert.Equal((byte)1, queue.TakeRenditionChange()?.Track);
         var sent = SendAll(queue);
         Assert.Equal(0, sent.GetValueOrDefault((RtmpMessageType.Video, (byte)1))); // the top rendition went whole
-        Assert.Equal(50, sent[(RtmpMessageType.Video, 2)]); // the lowest rendition is intact
-        Assert.Equal(50, sent[(RtmpMessageType.Audio, 0)]); // so is the default audio
+        Assert.Equal(40, sent[(RtmpMessageType.Video, 0)]); // the middle one waits while the shed has its chance
+        Assert.Equal(40, sent[(RtmpMessageType.Video, 2)]); // the lowest rendition is intact
+        Assert.Equal(40, sent[(RtmpMessageType.Audio, 0)]); // so is the default audio
     }
 
     [Fact]
@@ -137,6 +138,21 @@ public class SendQueueMultitrackTests
         Assert.NotEmpty(sentTop);
         Assert.True(sentTop[0].Keyframe, $"the top rendition came back at {sentTop[0].Ms} ms on an inter frame");
         Assert.True(sentTop[0].Ms >= 1200 + Obs.RenditionRecoveryMs, $"it came back after {sentTop[0].Ms - 1200} ms of a healthy queue, before the recovery time");
+    }
+
+    [Fact]
+    public void A_stalled_link_sheds_the_next_rendition_once_the_backlog_passes_twice_the_inter_frame_threshold()
+    {
+        var queue = new SendQueue(long.MaxValue);
+        foreach (OutgoingMessage m in Ladder(0, 2000))
+        {
+            queue.AddLive(m, Obs, long.MaxValue); // nothing is sent at all
+        }
+
+        Assert.Equal((byte)0, queue.TakeRenditionChange()?.Track); // track 1 went at 0.7 s, track 0 past 1.8 s
+        var sent = SendAll(queue);
+        Assert.Equal(50, sent[(RtmpMessageType.Video, 2)]);
+        Assert.Equal(50, sent[(RtmpMessageType.Audio, 0)]);
     }
 
     [Fact]
