@@ -4,7 +4,7 @@ using Uplink.Media.Matroska;
 namespace Uplink.Media;
 
 /// <summary>
-/// Reads H.264 + AAC frames from a Matroska (MKV, as OBS records) or WebM file, from a file or a pipe, including live
+/// Reads video and audio frames (H.264, HEVC, AV1, VP9; AAC, Opus, FLAC, AC-3, E-AC-3, MP3) from a Matroska (MKV, as OBS records) or WebM file, from a file or a pipe, including live
 /// recordings whose Segment and Clusters have unknown sizes.
 /// </summary>
 /// <remarks>
@@ -12,11 +12,10 @@ namespace Uplink.Media;
 /// <see cref="OpenAsync"/> reads the EBML header (DocType "matroska" or "webm"), then the Segment's elements up to the
 /// first Cluster: Info (TimestampScale, Duration) and Tracks; SeekHead, Cues, Tags, Chapters, Attachments and Void are
 /// skipped without being buffered (seeked past in a file, read past on a pipe). Of the enabled tracks, those with
-/// FlagDefault first, the first H.264 (V_MPEG4/ISO/AVC, CodecPrivate avcC) and the first AAC (A_AAC with an
-/// AudioSpecificConfig, or the old A_AAC/MPEG4/LC style IDs, whose configuration is built from the track's sampling
-/// frequency and channels) are read; other video and audio tracks are ignored with a warning, subtitle and other tracks
+/// FlagDefault first, the first video and the first audio track RTMP can carry are read (AAC also from the old
+/// A_AAC/MPEG4/LC style IDs, whose configuration is built from the track's sampling frequency and channels); other video and audio tracks are ignored with a warning, subtitle and other tracks
 /// silently (with <see cref="MediaReaderOptions.AllTracks"/> every video and audio track that can be published is read,
-/// frames naming their track in <see cref="MediaFrame.TrackIndex"/>, and the others skipped with a warning). A kind whose tracks all use codecs RTMP cannot carry (HEVC, AV1, VP9, VP8, Opus, FLAC, AC-3, MP3 …) or
+/// frames naming their track in <see cref="MediaFrame.TrackIndex"/>, and the others skipped with a warning). A kind whose tracks all use codecs RTMP cannot carry (VP8, Vorbis, DTS …) or
 /// compressed or encrypted frames is a <see cref="NotSupportedException"/>; header stripping (old mkvmerge files) is
 /// undone.
 /// </para>
