@@ -180,6 +180,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
     public async Task<string?> UnpublishAndCloseAsync(string streamName, TimeSpan lingerTimeout, CancellationToken cancellationToken)
     {
         Volatile.Write(ref _closeStarted, true);
+        string? lostFirst = null;
         if (!_receiveLoop.IsCompleted && StreamId != 0)
         {
             try
@@ -198,12 +199,19 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
             }
             catch (Exception ex) when (ex is IOException or ObjectDisposedException or RtmpException)
             {
-                // The connection is already gone; nothing left to say.
+                // The server ended the connection before our end of the stream reached it, even when the receive loop only
+                // sees its close after this (and so would take it for an answer to ours).
+                lostFirst = ex.Message;
             }
         }
 
         await CloseGracefullyAsync(lingerTimeout).ConfigureAwait(false);
         SessionLog.Closed(_logger);
+        if (lostFirst is not null)
+        {
+            return _shutdown.Reason ?? lostFirst;
+        }
+
         return _receiveLoop.IsCompleted && !Volatile.Read(ref _endedAfterOurClose) ? _shutdown.Reason ?? "connection closed" : null;
     }
 
