@@ -38,8 +38,6 @@ internal static class FlvTags
     /// <summary>Size of the extended video header: the frame type/packet type byte, then the FourCC.</summary>
     public const int ExVideoHeaderSize = 5;
 
-    /// <summary>Size of the extended audio header: SoundFormat 9/packet type byte, then the FourCC.</summary>
-    public const int ExAudioHeaderSize = 5;
 
     /// <summary>The Enhanced RTMP FourCC of a video codec, big-endian as it goes on the wire and into onMetaData.</summary>
     public static uint FourCcOf(VideoCodec codec) => codec switch

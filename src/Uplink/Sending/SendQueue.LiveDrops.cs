@@ -121,8 +121,8 @@ internal sealed partial class SendQueue
             _dropUntilKeyframe[message.Track] = false;
         }
 
-        (int video2, int audio) = Add(message);
-        return (dropped.Video + video2, dropped.Audio + audio);
+        (int addedVideo, int addedAudio) = Add(message);
+        return (dropped.Video + addedVideo, dropped.Audio + addedAudio);
     }
 
     /// <summary>What is queued from now on is subject to live dropping; what is already queued (a reconnect's backlog) is sent in full.</summary>
