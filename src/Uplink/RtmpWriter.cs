@@ -34,8 +34,9 @@ public sealed class RtmpWriter : IAsyncDisposable
     private readonly RtmpWriterOptions _options;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly MediaStream _stream;
-    private readonly RtmpDestination _destination;
+    private readonly DestinationSet _destinations;
     private readonly StatusReporter _status;
+    private readonly ILogger _logger;
     private bool _disposed;
 
     /// <summary>Creates a writer; nothing connects until <see cref="ConnectAsync"/> or the first write.</summary>
@@ -44,17 +45,12 @@ public sealed class RtmpWriter : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        RtmpUrl url = RtmpUrl.Parse(options.Url);
-
-        // Credentials from the URL become explicit, so they survive a move to another URL the server asks for.
-        _options = options.Credentials is null && url.UserName is not null
-            ? options with { Credentials = new RtmpCredentials(url.UserName, url.Password ?? "") }
-            : options;
-        ILogger logger = options.LoggerFactory?.CreateLogger("Uplink.RtmpWriter") ?? NullLogger.Instance;
-        _status = new StatusReporter(this, _options.OnStatusChanged, logger);
-        _stream = new MediaStream(_options, logger);
-        _destination = new RtmpDestination(_options, url, _stream, _writeLock, _status, logger);
-        _stream.Attach(_destination);
+        _options = RtmpDestinationOptions.WithCredentialsFromUrl(options);
+        _logger = options.LoggerFactory?.CreateLogger("Uplink.RtmpWriter") ?? NullLogger.Instance;
+        _status = new StatusReporter(this, _options.OnStatusChanged, _logger);
+        _stream = new MediaStream(_options, _logger);
+        _destinations = new DestinationSet(_options, _stream, _status, _logger);
+        _stream.Attach(_destinations);
         UplinkMetrics.Track(this);
     }
 
@@ -75,8 +71,21 @@ public sealed class RtmpWriter : IAsyncDisposable
     /// <summary>The current connection state.</summary>
     public RtmpWriterStatus Status => _status.Current;
 
-    /// <summary>What the server said about itself when the current (or last) connection was made; null before connecting.</summary>
-    public RtmpServerInfo? ServerInfo => _destination.ServerInfo;
+    /// <summary>Raised (off the I/O path, in order) when one destination's connection state changes;
+    /// <see cref="RtmpWriterStatusChangedEventArgs.Destination"/> names it. A throwing handler is logged and ignored.</summary>
+    public event EventHandler<RtmpWriterStatusChangedEventArgs>? DestinationStatusChanged
+    {
+        add => _status.DestinationStatusChanged += value;
+        remove => _status.DestinationStatusChanged -= value;
+    }
+
+    /// <summary>What the server said about itself when the current (or last) connection was made; null before connecting.
+    /// With several destinations, the first one still taking the stream.</summary>
+    public RtmpServerInfo? ServerInfo => _destinations.Primary.ServerInfo;
+
+    /// <summary>The stream's destinations (<see cref="RtmpWriterOptions.Url"/> first, then <see cref="RtmpWriterOptions.Destinations"/>
+    /// and those added since), the failed ones included; a snapshot.</summary>
+    public IReadOnlyList<RtmpWriterDestination> Destinations => [.. _destinations.All.Select(d => new RtmpWriterDestination(d, _stream))];
 
     /// <summary>The options this writer was made with.</summary>
     public RtmpWriterOptions Options => _options;
@@ -92,7 +101,7 @@ public sealed class RtmpWriter : IAsyncDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            await _destination.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await _destinations.ConnectAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -136,13 +145,13 @@ public sealed class RtmpWriter : IAsyncDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            await _destination.EnsureWritableAsync(cancellationToken).ConfigureAwait(false);
+            await EnsureWritableAsync(cancellationToken).ConfigureAwait(false);
             bool keyframe = _stream.BeginVideo(video, accessUnit.Span, decodeTime, presentationTime);
             try
             {
                 if (keyframe)
                 {
-                    await _destination.BeforeKeyframeAsync(cancellationToken).ConfigureAwait(false);
+                    await _destinations.BeforeKeyframeAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
             catch
@@ -152,7 +161,8 @@ public sealed class RtmpWriter : IAsyncDisposable
             }
 
             _stream.CommitVideo(video, decodeTime);
-            await _destination.PumpAsync(drain: false, cancellationToken).ConfigureAwait(false);
+            _stream.Flush(drain: false);
+            await _destinations.SendAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -195,16 +205,17 @@ public sealed class RtmpWriter : IAsyncDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            await _destination.EnsureWritableAsync(cancellationToken).ConfigureAwait(false);
+            await EnsureWritableAsync(cancellationToken).ConfigureAwait(false);
             _stream.CheckAudioOrder(audio, frame.Span, timestamp);
             if (_stream.Video is null)
             {
                 // Audio alone: every frame is a place to follow a server's ReconnectRequest.
-                await _destination.BeforeKeyframeAsync(cancellationToken).ConfigureAwait(false);
+                await _destinations.BeforeKeyframeAsync(cancellationToken).ConfigureAwait(false);
             }
 
             _stream.WriteAudio(audio, frame.Span, timestamp);
-            await _destination.PumpAsync(drain: false, cancellationToken).ConfigureAwait(false);
+            _stream.Flush(drain: false);
+            await _destinations.SendAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -225,7 +236,7 @@ public sealed class RtmpWriter : IAsyncDisposable
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _destination.DisconnectAsync("disconnected by the caller", cancellationToken).ConfigureAwait(false);
+            await EndAsync("disconnected by the caller", cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -283,10 +294,130 @@ public sealed class RtmpWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Adds a destination to the stream: connects and publishes to it (while the stream goes on), then sends it the
+    /// stream from the next keyframe of each video track, after onMetaData and the sequence headers.
+    /// </summary>
+    /// <returns>The destination, for its status and stats.</returns>
+    /// <exception cref="ArgumentException">A setting is invalid.</exception>
+    /// <exception cref="RtmpException">It could not connect; it was not added and the stream goes on without it.</exception>
+    /// <exception cref="InvalidOperationException">The stream has <see cref="RtmpWriterOptions.MaxDestinations"/> destinations.</exception>
+    public async Task<RtmpWriterDestination> AddDestinationAsync(RtmpDestinationOptions destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        destination.Validate(_options);
+        RtmpDestination added;
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            added = _destinations.Create(destination, joinsMidStream: true);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        // Connecting takes as long as the server does: the stream goes on meanwhile (the write lock is not held).
+        await added.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await _writeLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (!_disposed)
+            {
+                _destinations.Join(added);
+                return new RtmpWriterDestination(added, _stream);
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        await CloseAloneAsync(added, "writer disposed").ConfigureAwait(false);
+        throw new ObjectDisposedException(nameof(RtmpWriter));
+    }
+
+    /// <summary>
+    /// Takes a destination out of the stream: it gets nothing more, sends what it holds, unpublishes and closes; the
+    /// others go on untouched.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">It is the stream's last destination (end the stream with <see cref="DisconnectAsync"/>).</exception>
+    /// <exception cref="ArgumentException">It is not one of this writer's destinations.</exception>
+    public async Task RemoveDestinationAsync(RtmpWriterDestination destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_destinations.All.Count == 1 && _destinations.All[0] == destination.Inner)
+            {
+                throw new InvalidOperationException("This is the stream's last destination: end the stream with DisconnectAsync.");
+            }
+
+            if (!_destinations.Leave(destination.Inner))
+            {
+                throw new ArgumentException($"{destination.Name} is not one of this writer's destinations.", nameof(destination));
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        await CloseAloneAsync(destination.Inner, "removed from the stream").ConfigureAwait(false);
+    }
+
+    /// <summary>Ends a destination that is no longer part of the stream (outside the write lock: it waits for its server).</summary>
+    private static async Task CloseAloneAsync(RtmpDestination destination, string reason)
+    {
+        try
+        {
+            await destination.DisconnectAsync(reason, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (RtmpException)
+        {
+            // Its Failure and status say so; the stream is not concerned.
+        }
+
+        await destination.CloseAsync().ConfigureAwait(false);
+        await destination.WaitClosedAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Before a write (under the write lock): the destinations start on the first one; once every one failed, so does the write.</summary>
+    private async ValueTask EnsureWritableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _destinations.EnsureWritableAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RtmpException)
+        {
+            // Nothing carries the stream any more: what it held is of no use to a later ConnectAsync.
+            _stream.Clear();
+            throw;
+        }
+    }
+
+    /// <summary>Ends the stream (under the write lock): the end of each video sequence and whatever the stream held go to every destination, which then end.</summary>
+    private async Task EndAsync(string reason, CancellationToken cancellationToken)
+    {
+        _stream.EndSequence();
+        _stream.Flush(drain: true);
+        try
+        {
+            await _destinations.DisconnectAsync(reason, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _stream.Clear();
+        }
+    }
+
     /// <summary>A snapshot of bytes and frames sent.</summary>
     public RtmpWriterStats GetStats()
     {
-        RtmpWriterStats stats = _destination.GetStats();
+        RtmpWriterStats stats = _destinations.GetStats();
         return stats with
         {
             VideoFramesDropped = stats.VideoFramesDropped + _stream.VideoFramesDropped,
@@ -341,7 +472,7 @@ public sealed class RtmpWriter : IAsyncDisposable
 
             try
             {
-                await _destination.DisconnectAsync("writer disposed", CancellationToken.None).ConfigureAwait(false);
+                await EndAsync("writer disposed", CancellationToken.None).ConfigureAwait(false);
             }
             catch (RtmpException)
             {
@@ -349,7 +480,7 @@ public sealed class RtmpWriter : IAsyncDisposable
             }
 
             _disposed = true;
-            await _destination.CloseAsync().ConfigureAwait(false);
+            await _destinations.CloseAsync().ConfigureAwait(false);
             _stream.Dispose();
         }
         finally
@@ -357,7 +488,7 @@ public sealed class RtmpWriter : IAsyncDisposable
             _writeLock.Release();
         }
 
-        await _destination.WaitClosedAsync().ConfigureAwait(false);
+        await _destinations.WaitClosedAsync().ConfigureAwait(false);
         UplinkMetrics.Untrack(this);
         await _status.DisposeAsync().ConfigureAwait(false);
     }

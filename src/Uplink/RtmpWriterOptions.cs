@@ -29,12 +29,23 @@ public sealed record RtmpWriterOptions
     /// <summary>The send buffer live mode uses when <see cref="OutputBufferSize"/> is 0 (8 MiB).</summary>
     public const int DefaultLiveOutputBufferSize = 8 * 1024 * 1024;
 
+    /// <summary>The most destinations one stream may have (<see cref="Url"/> and <see cref="Destinations"/>, and those added while streaming).</summary>
+    public const int MaxDestinations = 64;
+
     /// <summary>Where to publish: <c>rtmp://host[:port]/app[/instance]/stream[?query]</c>, <c>rtmps://…</c>, or <c>rtmp:host/app+stream</c>.</summary>
     public required string Url { get; init; }
 
     /// <summary>User name and password for servers that authenticate publishers (Adobe/Wowza, Limelight); null to take them from
     /// the URL's <c>user:pass@</c>, if any. The method is chosen from the server's refusal.</summary>
     public RtmpCredentials? Credentials { get; init; }
+
+    /// <summary>
+    /// More servers the same stream goes to, besides <see cref="Url"/> (at most <see cref="MaxDestinations"/> in all). The
+    /// stream is made once and shared; each destination connects, buffers, drops (in live mode), reconnects and fails on
+    /// its own, and a write waits only for healthy destinations not in live mode. With several destinations every one of
+    /// them has a send loop, and a write fails only once every destination has failed for good.
+    /// </summary>
+    public IReadOnlyList<RtmpDestinationOptions> Destinations { get; init; } = [];
 
     /// <summary>Automatic reconnection (off by default: <c>Attempts = 0</c>).</summary>
     public RtmpReconnectOptions Reconnect { get; init; } = new();
@@ -247,6 +258,16 @@ public sealed record RtmpWriterOptions
             throw new ArgumentException("At least one of Video and Audio must be set.", nameof(Video));
         }
 
+        if (Destinations is null || Destinations.Count + 1 > MaxDestinations)
+        {
+            throw new ArgumentException($"{nameof(Destinations)} must be a list of at most {MaxDestinations - 1} destinations (an empty list for none), got {Destinations?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}.", nameof(Destinations));
+        }
+
+        for (int i = 0; i < Destinations.Count; i++)
+        {
+            (Destinations[i] ?? throw new ArgumentException($"{nameof(Destinations)}[{i}] is null.", nameof(Destinations))).Validate(this);
+        }
+
         ValidateTracks(AdditionalVideoTracks, Video is not null, nameof(AdditionalVideoTracks), nameof(Video));
         ValidateTracks(AdditionalAudioTracks, Audio is not null, nameof(AdditionalAudioTracks), nameof(Audio));
     }
@@ -282,6 +303,6 @@ public sealed record RtmpWriterOptions
     public override string ToString()
     {
         string url = RtmpUrl.TryParse(Url, out RtmpUrl? parsed, out _) ? parsed.ToString() : "(invalid URL)";
-        return $"RtmpWriterOptions {{ Url = {url}, Video = {Video?.ToString() ?? "none"}, Audio = {Audio?.ToString() ?? "none"}, {(AdditionalVideoTracks.Count + AdditionalAudioTracks.Count > 0 ? $"AdditionalVideoTracks = {AdditionalVideoTracks.Count}, AdditionalAudioTracks = {AdditionalAudioTracks.Count}, " : "")}ChunkSize = {ChunkSize}, TcpNoDelay = {TcpNoDelay}, OutputBufferSize = {OutputBufferSize}, LiveMode = {LiveMode} }}";
+        return $"RtmpWriterOptions {{ Url = {url}, Video = {Video?.ToString() ?? "none"}, Audio = {Audio?.ToString() ?? "none"}, {(AdditionalVideoTracks.Count + AdditionalAudioTracks.Count > 0 ? $"AdditionalVideoTracks = {AdditionalVideoTracks.Count}, AdditionalAudioTracks = {AdditionalAudioTracks.Count}, " : "")}{(Destinations.Count > 0 ? $"Destinations = {Destinations.Count}, " : "")}ChunkSize = {ChunkSize}, TcpNoDelay = {TcpNoDelay}, OutputBufferSize = {OutputBufferSize}, LiveMode = {LiveMode} }}";
     }
 }

@@ -20,6 +20,10 @@ public sealed class RtmpWriterStatusChangedEventArgs : EventArgs
     /// <summary>When it changed.</summary>
     public DateTimeOffset Time { get; }
 
+    /// <summary>The destination whose state changed (<see cref="RtmpWriter.DestinationStatusChanged"/>); null for the
+    /// stream's own state (<see cref="RtmpWriter.StatusChanged"/>).</summary>
+    public string? Destination { get; init; }
+
     /// <inheritdoc/>
-    public override string ToString() => $"{Status} ({(int)Status}): {Reason}";
+    public override string ToString() => Destination is null ? $"{Status} ({(int)Status}): {Reason}" : $"{Destination}: {Status} ({(int)Status}): {Reason}";
 }

@@ -8,6 +8,12 @@ internal static partial class WriterLog
     [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Status {Status}: {Reason}")]
     public static partial void StatusChanged(ILogger logger, RtmpWriterStatus status, string reason);
 
+    [LoggerMessage(EventId = 1113, Level = LogLevel.Information, Message = "Destination {Destination}: status {Status}: {Reason}")]
+    public static partial void DestinationStatusChanged(ILogger logger, string destination, RtmpWriterStatus status, string reason);
+
+    [LoggerMessage(EventId = 1114, Level = LogLevel.Warning, Message = "Destination {Destination} left the stream: {Reason}")]
+    public static partial void DestinationFailed(ILogger logger, string destination, string reason);
+
     [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "A status handler threw on {Status}; the writer goes on")]
     public static partial void StatusHandlerFailed(ILogger logger, Exception exception, RtmpWriterStatus status);
 

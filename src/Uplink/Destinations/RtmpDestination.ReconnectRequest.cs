@@ -15,7 +15,20 @@ internal sealed partial class RtmpDestination
 
     /// <summary>Called before a keyframe is added to the stream (or before audio, without video): the moment to follow a pending request.</summary>
     public ValueTask BeforeKeyframeAsync(CancellationToken cancellationToken) =>
-        _request is { } request ? FollowAsync(request, cancellationToken) : ValueTask.CompletedTask;
+        _request is { } request ? FollowGatedAsync(request, cancellationToken) : ValueTask.CompletedTask;
+
+    private async ValueTask FollowGatedAsync(ReconnectRequest request, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await FollowAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     private void OnServerStatus(RtmpServerStatus status)
     {
@@ -44,7 +57,8 @@ internal sealed partial class RtmpDestination
 
         lock (_queue)
         {
-            // Everything written so far leaves on the old connection; from this keyframe on, on the new one.
+            // Everything written so far leaves on the old connection; from this keyframe on, on the new one. (Called by the
+            // writer under its write lock, which guards the stream.)
             _stream.Flush(drain: true);
             _queue.SetBarrier();
         }
@@ -63,7 +77,8 @@ internal sealed partial class RtmpDestination
             return;
         }
 
-        await PumpAsync(drain: true, cancellationToken).ConfigureAwait(false);
+        _stream.Flush(drain: true);
+        await SendCoreAsync(drain: true, cancellationToken).ConfigureAwait(false);
         _link = null;
         await old.UnpublishAndCloseAsync(_url.StreamName, _options.CloseTimeout, cancellationToken).ConfigureAwait(false);
         await TearDownAsync(old, clearQueues: false).ConfigureAwait(false);
@@ -76,7 +91,7 @@ internal sealed partial class RtmpDestination
         try
         {
             Install(await OpenAndPublishAsync(cancellationToken).ConfigureAwait(false), waitForKeyframe: false);
-            _status.Set(RtmpWriterStatus.Connected, $"moved to {_url} at the server's request{TracksNote}");
+            SetStatus(RtmpWriterStatus.Connected, $"moved to {_url} at the server's request{TracksNote}");
         }
         catch (RtmpException ex)
         {
@@ -114,7 +129,7 @@ internal sealed partial class RtmpDestination
             // The loop goes on with the new connection; nothing else sends meanwhile (the writer only queues).
             Install(next, waitForKeyframe: false);
             _followingRequest = false;
-            _status.Set(RtmpWriterStatus.Connected, $"moved to {_url} at the server's request{TracksNote}");
+            SetStatus(RtmpWriterStatus.Connected, $"moved to {_url} at the server's request{TracksNote}");
         }
         catch (RtmpException ex)
         {

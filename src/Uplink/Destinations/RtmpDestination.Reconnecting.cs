@@ -71,7 +71,7 @@ internal sealed partial class RtmpDestination
         _drainedSignal.Set();
         if (reconnect)
         {
-            _status.Set(RtmpWriterStatus.Reconnecting, reason);
+            SetStatus(RtmpWriterStatus.Reconnecting, reason);
             var stop = new CancellationTokenSource();
             Interlocked.Exchange(ref _stopReconnecting, stop)?.Dispose();
             var outcome = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -91,7 +91,7 @@ internal sealed partial class RtmpDestination
         }
         else
         {
-            _status.Set(RtmpWriterStatus.Disconnected, reason);
+            SetStatus(RtmpWriterStatus.Disconnected, reason);
         }
     }
 
@@ -177,7 +177,7 @@ internal sealed partial class RtmpDestination
                     Interlocked.Increment(ref _reconnects);
                     UplinkMetrics.Reconnects.Add(1);
 
-                    _status.Set(RtmpWriterStatus.Connected, $"reconnected (attempt {attempt}) to {_url}{TracksNote}");
+                    SetStatus(RtmpWriterStatus.Connected, $"reconnected (attempt {attempt}) to {_url}{TracksNote}");
                     if (!_options.UsesSendLoop)
                     {
                         await SendPendingAsync(connection, fromSendLoop: false, CancellationToken.None).ConfigureAwait(false);
@@ -198,7 +198,7 @@ internal sealed partial class RtmpDestination
             return;
         }
 
-        // Under the write lock: writers may be adding to the send queue until they see we gave up.
+        // Under the gate: a write may be checking this destination; the stream's fan-out stops adding once it failed.
         await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
@@ -211,8 +211,8 @@ internal sealed partial class RtmpDestination
                 _lostReason = reason;
             }
 
-            ClearQueues();
-            _status.Set(RtmpWriterStatus.Disconnected, reason);
+            Fail(reason);
+            SetStatus(RtmpWriterStatus.Disconnected, reason);
         }
         finally
         {
@@ -290,7 +290,8 @@ internal sealed partial class RtmpDestination
         }
     }
 
-    /// <summary>What would be lost if the stream stopped now: the stream's held frames and the send queue's unsent ones.</summary>
+    /// <summary>What would be lost if the stream stopped now: the send queue's unsent frames (the writer hands over what the
+    /// stream held before it ends a destination).</summary>
     private string DescribeUndelivered() => DescribeUndelivered(orNothing: false)!;
 
     /// <summary>What a stop now would lose; with <paramref name="orNothing"/>, null when that is nothing.</summary>
@@ -299,7 +300,6 @@ internal sealed partial class RtmpDestination
         (int video, int audio, long bytes) unsent;
         lock (_queue)
         {
-            _stream.Flush(drain: true);
             unsent = _queue.CountUnsent();
         }
 

@@ -31,19 +31,32 @@ internal sealed partial class RtmpDestination
     private long _baseMs;
 
     /// <summary>
-    /// Takes what the stream lets leave into the send queue, then sends it here and now (no send loop), or wakes the send
-    /// loop and waits for room (backpressure, not in live mode) or, with <paramref name="drain"/>, until all is sent.
+    /// Sends what the stream has queued here: here and now (no send loop), or wakes the send loop and waits for room
+    /// (backpressure, not in live mode) or, with <paramref name="drain"/>, until all is sent.
     /// </summary>
+    /// <exception cref="RtmpException">Without reconnection, the connection was lost or the server stopped reading.</exception>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask PumpAsync(bool drain, CancellationToken cancellationToken)
+    public async ValueTask SendAsync(bool drain, CancellationToken cancellationToken)
     {
-        // The interleaver holds the first frames until both tracks have shown up (or one ran a window ahead),
-        // so by the time the start goes out, both configurations are normally known.
-        lock (_queue)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            _stream.Flush(drain);
+            await SendCoreAsync(drain, cancellationToken).ConfigureAwait(false);
         }
+        catch (RtmpException ex)
+        {
+            Failure ??= ex.Message;
+            throw;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendCoreAsync(bool drain, CancellationToken cancellationToken)
+    {
         if (!_options.UsesSendLoop)
         {
             if (Connection is { } connection && _lostReason is null)

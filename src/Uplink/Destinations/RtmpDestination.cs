@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Uplink.Buffers;
 using Uplink.Messages;
@@ -15,15 +16,18 @@ namespace Uplink.Destinations;
 /// <c>.Reconnecting</c> (losses and reconnection) and <c>.ReconnectRequest</c> (moving at the server's request).
 /// </summary>
 /// <remarks>
-/// Threading: every call from the writer comes under the stream's write lock (<c>gate</c>), which the reconnection loop
-/// also takes to install a connection. <c>_stateLock</c> guards the lost/reconnecting pair; the send queue is locked
-/// around every use. The send loop runs for the destination's whole life, sending on whichever connection is current.
+/// Threading: the writer calls under the stream's write lock; each call also takes this destination's own <c>_gate</c>,
+/// which its reconnection loop takes to install a connection — so one destination reconnecting never holds up the
+/// stream or the others. <c>_stateLock</c> guards the lost/reconnecting pair; the send queue is locked around every use
+/// (messages arrive from the stream's fan-out under it). The send loop runs for the destination's whole life, sending on
+/// whichever connection is current.
 /// </remarks>
 internal sealed partial class RtmpDestination : IMessageSink
 {
     private readonly RtmpWriterOptions _options;
     private readonly MediaStream _stream;
-    private readonly SemaphoreSlim _gate;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Action<RtmpDestination, RtmpWriterStatus, string> _onStatus;
     private readonly StatusReporter _status;
     private readonly ILogger _logger;
     private readonly SendQueue _queue;
@@ -37,6 +41,8 @@ internal sealed partial class RtmpDestination : IMessageSink
     private string? _lostReason;
     private RtmpErrorKind _lostKind = RtmpErrorKind.Disconnected;
     private bool _reconnecting;
+    private bool _accepting = true;
+    private volatile RtmpWriterStatus _current = RtmpWriterStatus.Disconnected;
     private bool _warnedLiveDrops;
     private long _videoFramesSent;
     private long _audioFramesSent;
@@ -49,23 +55,50 @@ internal sealed partial class RtmpDestination : IMessageSink
     private long _firstConnectedTimestamp;
     private string? _lastError;
 
-    public RtmpDestination(RtmpWriterOptions options, RtmpUrl url, MediaStream stream, SemaphoreSlim gate, StatusReporter status, ILogger logger)
+    /// <param name="options">This destination's settings (the writer's, with its own in their place).</param>
+    /// <param name="name">How status events and stats name it.</param>
+    /// <param name="stream">The stream it carries.</param>
+    /// <param name="onStatus">Told of every status change (the writer raises it and derives the stream's status).</param>
+    /// <param name="status">Where server notices go.</param>
+    /// <param name="logger">The writer's logger.</param>
+    /// <param name="shared">The stream may have other destinations: what waits for a first connection is bounded too.</param>
+    public RtmpDestination(RtmpWriterOptions options, string name, MediaStream stream, Action<RtmpDestination, RtmpWriterStatus, string> onStatus, StatusReporter status, ILogger logger, bool shared)
     {
         _options = options;
-        _url = url;
+        _url = RtmpUrl.Parse(options.Url);
+        Name = name;
         _stream = stream;
-        _gate = gate;
+        _onStatus = onStatus;
         _status = status;
         _logger = logger;
 
-        // Without reconnection nothing is kept once sent (see SendPendingAsync), so only a send's own batch is ever held.
-        _queue = new SendQueue(options.Reconnect.Attempts > 0 ? options.Reconnect.BufferSize : long.MaxValue);
+        // Without reconnection nothing is kept once sent (see SendPendingAsync), so only a send's own batch is ever held —
+        // unless the stream goes on while this destination still connects: then what waits is bounded by its buffer.
+        _queue = new SendQueue(options.Reconnect.Attempts > 0 ? options.Reconnect.BufferSize : shared ? 2 * options.EffectiveOutputBufferSize : long.MaxValue);
         _liveThresholds = LiveDropThresholds.From(options.LiveDropPolicy);
         _outputBufferSize = options.EffectiveOutputBufferSize;
     }
 
     /// <summary>What the server said about itself when the current (or last) connection was made; null before connecting.</summary>
     public RtmpServerInfo? ServerInfo { get; private set; }
+
+    /// <summary>How status events and stats name this destination (never a secret).</summary>
+    public string Name { get; }
+
+    /// <summary>This destination's settings.</summary>
+    public RtmpWriterOptions Options => _options;
+
+    /// <summary>This destination's connection state.</summary>
+    public RtmpWriterStatus Status => _current;
+
+    /// <summary>Why this destination stopped taking the stream for good (it failed, or could not connect); null while it takes it.</summary>
+    public string? Failure { get; private set; }
+
+    /// <summary>What kind of failure <see cref="Failure"/> is.</summary>
+    public RtmpErrorKind FailureKind => _lostKind;
+
+    /// <summary>Set when this destination ended for good; the writer no longer sends it anything.</summary>
+    public bool HasFailed => Failure is not null;
 
     private bool ReconnectEnabled => _options.Reconnect.Attempts > 0;
 
@@ -77,12 +110,51 @@ internal sealed partial class RtmpDestination : IMessageSink
     /// <summary>Connects and publishes (the connection test), unless already connected.</summary>
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        _disconnectedByCaller = false;
-        await ConnectCoreAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Revive();
+            await ConnectCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>Before a write: connects on the first one, fails when the connection is lost for good; while reconnecting, lets the write queue.</summary>
+    /// <exception cref="RtmpException">The connection is lost for good (<see cref="Failure"/> says why).</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask EnsureWritableAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await EnsureWritableCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RtmpException ex)
+        {
+            Failure ??= ex.Message;
+            throw;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Sets this destination up to take the stream again (a ConnectAsync after a disconnect or a failure).</summary>
+    private void Revive()
+    {
+        _disconnectedByCaller = false;
+        Failure = null;
+        lock (_queue)
+        {
+            _accepting = true;
+        }
+    }
+
+    private async ValueTask EnsureWritableCoreAsync(CancellationToken cancellationToken)
     {
         string? lostReason;
         bool reconnecting;
@@ -129,6 +201,13 @@ internal sealed partial class RtmpDestination : IMessageSink
     /// <summary>The stream's messages arrive here in their final order (under the write lock); live mode may drop.</summary>
     public void Enqueue(in OutgoingMessage message)
     {
+        if (!_accepting)
+        {
+            // Ended for good (gave up, could not connect, disconnected): nothing more is kept for it.
+            message.Release();
+            return;
+        }
+
         if (message.Track > 0 && _link is { DefaultTracksOnly: true })
         {
             // A server without Multitrack: the other tracks neither take room nor count in live mode's drops. (Messages
@@ -169,7 +248,31 @@ internal sealed partial class RtmpDestination : IMessageSink
     /// connection (up to <see cref="RtmpWriterOptions.CloseTimeout"/>) so the backlog is delivered; when it does not come
     /// back, it stops trying and throws, saying what was not delivered.
     /// </summary>
+    /// <exception cref="RtmpException">The stream did not reach the server whole (<see cref="Failure"/> says the same).</exception>
     public async Task DisconnectAsync(string reason, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await DisconnectCoreAsync(reason, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RtmpException ex)
+        {
+            Failure ??= ex.Message;
+            throw;
+        }
+        finally
+        {
+            lock (_queue)
+            {
+                _accepting = false;
+            }
+
+            _gate.Release();
+        }
+    }
+
+    private async Task DisconnectCoreAsync(string reason, CancellationToken cancellationToken)
     {
         bool reconnecting;
         lock (_stateLock)
@@ -196,7 +299,7 @@ internal sealed partial class RtmpDestination : IMessageSink
             string failure = $"{reason} while reconnecting, after waiting {_options.CloseTimeout.TotalSeconds:0.#} s (CloseTimeout) for the connection: {DescribeUndelivered()}";
             ClearQueues();
             _lostReason = null;
-            _status.Set(RtmpWriterStatus.Disconnected, failure);
+            SetStatus(RtmpWriterStatus.Disconnected, failure);
             throw new RtmpException(RtmpErrorKind.Disconnected, failure);
         }
 
@@ -212,9 +315,9 @@ internal sealed partial class RtmpDestination : IMessageSink
         {
             if (_lostReason is null)
             {
-                // Sends what is queued, the end of the video sequence last; a move the send loop is making finishes first.
-                _stream.EndSequence();
-                await PumpAsync(drain: true, cancellationToken).ConfigureAwait(false);
+                // Sends what is queued (the writer has queued the end of the video sequence last); a move the send loop is
+                // making finishes first.
+                await SendCoreAsync(drain: true, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -234,7 +337,7 @@ internal sealed partial class RtmpDestination : IMessageSink
             ClearQueues();
             _lostReason = null;
             string ended = lost is null ? reason : $"{reason}, but the stream had already ended: {lost}";
-            _status.Set(RtmpWriterStatus.Disconnected, ended);
+            SetStatus(RtmpWriterStatus.Disconnected, ended);
             if (lost is not null)
             {
                 throw new RtmpException(_lostKind, ended);
@@ -261,7 +364,7 @@ internal sealed partial class RtmpDestination : IMessageSink
         finally
         {
             await TearDownAsync(connection).ConfigureAwait(false);
-            _status.Set(RtmpWriterStatus.Disconnected, incomplete ?? reason);
+            SetStatus(RtmpWriterStatus.Disconnected, incomplete ?? reason);
         }
 
         if (incomplete is not null)
@@ -270,8 +373,21 @@ internal sealed partial class RtmpDestination : IMessageSink
         }
     }
 
-    /// <summary>Stops for good (under the write lock, after a disconnect): no more reconnecting or sending; queued messages are released.</summary>
+    /// <summary>Stops for good (after a disconnect): no more reconnecting or sending; queued messages are released.</summary>
     public async Task CloseAsync()
+    {
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await CloseCoreAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task CloseCoreAsync()
     {
         _disposed = true;
         await StopReconnectingAsync().ConfigureAwait(false);
@@ -303,7 +419,7 @@ internal sealed partial class RtmpDestination : IMessageSink
         long since = Interlocked.Read(ref _firstConnectedTimestamp);
         double seconds = since == 0 ? 0 : _options.TimeProvider.GetElapsedTime(since).TotalSeconds;
         return new RtmpWriterStats(
-            _status.Current,
+            _current,
             bytesSent,
             Interlocked.Read(ref _closedBytesAcknowledged) + (c?.BytesAcknowledged ?? 0),
             Interlocked.Read(ref _videoFramesSent),
@@ -333,8 +449,8 @@ internal sealed partial class RtmpDestination : IMessageSink
             await TearDownAsync(current).ConfigureAwait(false);
         }
 
-        Install(await OpenFirstAsync(cancellationToken).ConfigureAwait(false), waitForKeyframe: false);
-        _status.Set(RtmpWriterStatus.Connected, $"publishing to {_url}{TracksNote}");
+        Install(await OpenFirstAsync(cancellationToken).ConfigureAwait(false), waitForKeyframe: JoinsMidStream);
+        SetStatus(RtmpWriterStatus.Connected, $"publishing to {_url}{TracksNote}");
     }
 
     /// <summary>
@@ -430,11 +546,35 @@ internal sealed partial class RtmpDestination : IMessageSink
         Interlocked.Add(ref _closedBytesAcknowledged, connection.BytesAcknowledged);
     }
 
+    /// <summary>Releases what waits to be sent; the stream's own held messages are the writer's to clear.</summary>
     private void ClearQueues()
     {
         lock (_queue)
         {
-            _stream.Clear();
+            _queue.Clear();
+        }
+    }
+
+    /// <summary>Records a status change and tells the writer (which raises it and derives the stream's status).</summary>
+    private void SetStatus(RtmpWriterStatus status, string reason)
+    {
+        if (_current == status && status == RtmpWriterStatus.Disconnected)
+        {
+            // A second Disconnected in a row is not news.
+            return;
+        }
+
+        _current = status;
+        _onStatus(this, status, reason);
+    }
+
+    /// <summary>Ends this destination for good: it takes no more messages and says why (a failure, not a caller's disconnect).</summary>
+    private void Fail(string reason)
+    {
+        Failure ??= reason;
+        lock (_queue)
+        {
+            _accepting = false;
             _queue.Clear();
         }
     }

@@ -26,6 +26,8 @@ internal sealed class StatusReporter : IAsyncDisposable
 
     public event EventHandler<RtmpServerStatus>? ServerStatusReceived;
 
+    public event EventHandler<RtmpWriterStatusChangedEventArgs>? DestinationStatusChanged;
+
     public RtmpWriterStatus Current => _current;
 
     /// <summary>Records a new status and raises it; a second Disconnected in a row is not news.</summary>
@@ -40,6 +42,25 @@ internal sealed class StatusReporter : IAsyncDisposable
         WriterLog.StatusChanged(_logger, status, reason);
         var change = new RtmpWriterStatusChangedEventArgs(status, reason, DateTimeOffset.UtcNow);
         _dispatcher.Post(() => Deliver(change));
+    }
+
+    /// <summary>Raises one destination's status change (<see cref="RtmpWriterStatusChangedEventArgs.Destination"/> names it).</summary>
+    /// <param name="destination">Its name.</param>
+    /// <param name="status">Its new state.</param>
+    /// <param name="reason">Why.</param>
+    /// <param name="log">Log it (a stream with one destination logs the stream's status alone).</param>
+    public void SetDestination(string destination, RtmpWriterStatus status, string reason, bool log)
+    {
+        if (log)
+        {
+            WriterLog.DestinationStatusChanged(_logger, destination, status, reason);
+        }
+
+        if (DestinationStatusChanged is not null)
+        {
+            var change = new RtmpWriterStatusChangedEventArgs(status, reason, DateTimeOffset.UtcNow) { Destination = destination };
+            _dispatcher.Post(() => Raise(DestinationStatusChanged, change));
+        }
     }
 
     /// <summary>Raises an <c>onStatus</c> the server sent: never on the receive loop, so a slow handler cannot stall acknowledgements and pings.</summary>
@@ -67,7 +88,15 @@ internal sealed class StatusReporter : IAsyncDisposable
             first = ex;
         }
 
-        EventHandler<RtmpWriterStatusChangedEventArgs>? handlers = StatusChanged;
+        Raise(StatusChanged, change);
+        if (first is not null)
+        {
+            WriterLog.StatusHandlerFailed(_logger, first, change.Status);
+        }
+    }
+
+    private void Raise(EventHandler<RtmpWriterStatusChangedEventArgs>? handlers, RtmpWriterStatusChangedEventArgs change)
+    {
         if (handlers is not null)
         {
             foreach (EventHandler<RtmpWriterStatusChangedEventArgs> handler in handlers.GetInvocationList().Cast<EventHandler<RtmpWriterStatusChangedEventArgs>>())
@@ -83,11 +112,6 @@ internal sealed class StatusReporter : IAsyncDisposable
                     WriterLog.StatusHandlerFailed(_logger, ex, change.Status);
                 }
             }
-        }
-
-        if (first is not null)
-        {
-            WriterLog.StatusHandlerFailed(_logger, first, change.Status);
         }
     }
 }
