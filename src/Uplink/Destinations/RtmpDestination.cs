@@ -43,6 +43,7 @@ internal sealed partial class RtmpDestination : IMessageSink
     private bool _reconnecting;
     private bool _accepting = true;
     private volatile RtmpWriterStatus _current = RtmpWriterStatus.Disconnected;
+    private bool _statusReported;
     private bool _warnedLiveDrops;
     private long _videoFramesSent;
     private long _audioFramesSent;
@@ -558,12 +559,14 @@ internal sealed partial class RtmpDestination : IMessageSink
     /// <summary>Records a status change and tells the writer (which raises it and derives the stream's status).</summary>
     private void SetStatus(RtmpWriterStatus status, string reason)
     {
-        if (_current == status && status == RtmpWriterStatus.Disconnected)
+        if (_statusReported && _current == status && status == RtmpWriterStatus.Disconnected)
         {
-            // A second Disconnected in a row is not news.
+            // A second Disconnected in a row is not news (the first is, even from the initial Disconnected: a destination
+            // that could not connect in the background says so).
             return;
         }
 
+        _statusReported = true;
         _current = status;
         _onStatus(this, status, reason);
     }
