@@ -9,9 +9,9 @@ namespace Uplink;
 /// </summary>
 public sealed class RtmpWriterDestination
 {
-    private readonly MediaStream _stream;
+    private readonly IStreamSource _stream;
 
-    internal RtmpWriterDestination(RtmpDestination inner, MediaStream stream)
+    internal RtmpWriterDestination(RtmpDestination inner, IStreamSource stream)
     {
         Inner = inner;
         _stream = stream;

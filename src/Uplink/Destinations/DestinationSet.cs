@@ -16,7 +16,7 @@ namespace Uplink.Destinations;
 internal sealed class DestinationSet : IMessageSink
 {
     private readonly RtmpWriterOptions _options;
-    private readonly MediaStream _stream;
+    private readonly IStreamSource _stream;
     private readonly StatusReporter _status;
     private readonly ILogger _logger;
     private readonly bool _startInBackground;
@@ -29,7 +29,7 @@ internal sealed class DestinationSet : IMessageSink
     /// <param name="stream">The stream the destinations carry.</param>
     /// <param name="status">The writer's status reporter.</param>
     /// <param name="logger">The writer's logger.</param>
-    public DestinationSet(RtmpWriterOptions options, MediaStream stream, StatusReporter status, ILogger logger)
+    public DestinationSet(RtmpWriterOptions options, IStreamSource stream, StatusReporter status, ILogger logger)
     {
         _options = options;
         _stream = stream;

@@ -5,6 +5,7 @@ using Uplink.Flv;
 using Uplink.Messages;
 using Uplink.Sending;
 using Uplink.Session;
+using Uplink.Streaming;
 
 namespace Uplink.Destinations;
 
@@ -29,6 +30,7 @@ internal sealed partial class RtmpDestination
     private int _roomTimedOut;
     private bool _baseSet;
     private long _baseMs;
+    private Link? _startLink;
 
     /// <summary>
     /// Sends what the stream has queued here: here and now (no send loop), or wakes the send loop and waits for room
@@ -439,55 +441,41 @@ internal sealed partial class RtmpDestination
         }
     }
 
-    /// <summary>onMetaData, then the sequence headers known so far (audio, then video; each track the server takes), before the first frame on a connection.</summary>
+    /// <summary>onMetaData, then the sequence headers known so far (each track the server takes), before the first frame on a connection.</summary>
     private void SendStart(Link link)
     {
-        RtmpClientConnection connection = link.Connection;
-        _startScratch.Clear();
-        MetadataBuilder.Write(_startScratch, _stream.GetMetadata(allTracks: !link.DefaultTracksOnly));
-        connection.Enqueue(ChunkStreamIds.Data, RtmpMessageType.DataAmf0, 0, connection.StreamId, _startScratch.WrittenSpan);
-        int tracks = link.DefaultTracksOnly ? 1 : int.MaxValue;
-        foreach (AudioTagBuilder audio in _stream.AudioTracks.Take(tracks))
+        _startLink = link;
+        try
         {
-            if (audio.Configuration is not { } audioConfig)
-            {
-                continue;
-            }
-
-            _startScratch.Clear();
-            if (audio.WriteSequenceHeader(_startScratch, audioConfig))
-            {
-                connection.Enqueue(ChunkStreamIds.Audio, RtmpMessageType.Audio, 0, connection.StreamId, _startScratch.WrittenSpan);
-                link.SentAudioHeader[audio.TrackId] = _startScratch.WrittenSpan.ToArray();
-                WriterLog.SequenceHeaderSent(_logger, "audio", audioConfig.Length);
-            }
-
-            _startScratch.Clear();
-            if (audio.WriteChannelConfiguration(_startScratch))
-            {
-                connection.Enqueue(ChunkStreamIds.Audio, RtmpMessageType.Audio, 0, connection.StreamId, _startScratch.WrittenSpan);
-                link.SentAudioDescriptor[audio.TrackId] = _startScratch.WrittenSpan.ToArray();
-            }
+            _stream.WriteStart(this, allTracks: !link.DefaultTracksOnly, _startScratch);
         }
-
-        foreach (VideoTagBuilder video in _stream.VideoTracks.Take(tracks))
+        finally
         {
-            if (video.DecoderConfiguration is not { } videoConfig)
-            {
-                continue;
-            }
+            _startLink = null;
+        }
+    }
 
-            _startScratch.Clear();
-            video.WriteSequenceHeader(_startScratch, videoConfig);
-            connection.Enqueue(ChunkStreamIds.Video, RtmpMessageType.Video, 0, connection.StreamId, _startScratch.WrittenSpan);
-            link.SentVideoHeader[video.TrackId] = _startScratch.WrittenSpan.ToArray();
-            WriterLog.SequenceHeaderSent(_logger, "video", videoConfig.Length);
-            _startScratch.Clear();
-            if (video.WriteColorInfo(_startScratch))
-            {
-                connection.Enqueue(ChunkStreamIds.Video, RtmpMessageType.Video, 0, connection.StreamId, _startScratch.WrittenSpan);
-                link.SentVideoDescriptor[video.TrackId] = _startScratch.WrittenSpan.ToArray();
-            }
+    void IStreamStartSink.Metadata(ReadOnlySpan<byte> body)
+    {
+        RtmpClientConnection connection = _startLink!.Connection;
+        connection.Enqueue(ChunkStreamIds.Data, RtmpMessageType.DataAmf0, 0, connection.StreamId, body);
+    }
+
+    void IStreamStartSink.Configuration(bool video, byte track, ReadOnlySpan<byte> body, bool descriptor)
+    {
+        Link link = _startLink!;
+        link.Connection.Enqueue(video ? ChunkStreamIds.Video : ChunkStreamIds.Audio, video ? RtmpMessageType.Video : RtmpMessageType.Audio, 0, link.Connection.StreamId, body);
+        byte[]?[] sent = (video, descriptor) switch
+        {
+            (true, false) => link.SentVideoHeader,
+            (true, true) => link.SentVideoDescriptor,
+            (false, false) => link.SentAudioHeader,
+            (false, true) => link.SentAudioDescriptor,
+        };
+        sent[track] = body.ToArray();
+        if (!descriptor)
+        {
+            WriterLog.SequenceHeaderSent(_logger, video ? "video" : "audio", body.Length);
         }
     }
 }

@@ -22,10 +22,10 @@ namespace Uplink.Destinations;
 /// (messages arrive from the stream's fan-out under it). The send loop runs for the destination's whole life, sending on
 /// whichever connection is current.
 /// </remarks>
-internal sealed partial class RtmpDestination : IMessageSink
+internal sealed partial class RtmpDestination : IMessageSink, IStreamStartSink
 {
     private readonly RtmpWriterOptions _options;
-    private readonly MediaStream _stream;
+    private readonly IStreamSource _stream;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Action<RtmpDestination, RtmpWriterStatus, string> _onStatus;
     private readonly StatusReporter _status;
@@ -63,7 +63,7 @@ internal sealed partial class RtmpDestination : IMessageSink
     /// <param name="status">Where server notices go.</param>
     /// <param name="logger">The writer's logger.</param>
     /// <param name="shared">The stream may have other destinations: what waits for a first connection is bounded too.</param>
-    public RtmpDestination(RtmpWriterOptions options, string name, MediaStream stream, Action<RtmpDestination, RtmpWriterStatus, string> onStatus, StatusReporter status, ILogger logger, bool shared)
+    public RtmpDestination(RtmpWriterOptions options, string name, IStreamSource stream, Action<RtmpDestination, RtmpWriterStatus, string> onStatus, StatusReporter status, ILogger logger, bool shared)
     {
         _options = options;
         _url = RtmpUrl.Parse(options.Url);
@@ -493,8 +493,8 @@ internal sealed partial class RtmpDestination : IMessageSink
     /// <param name="waitForKeyframe">Video resumes on the next keyframe (a replay whose GOP start was not kept).</param>
     private void Install(RtmpClientConnection connection, bool waitForKeyframe)
     {
-        _link = new Link(connection, _stream.VideoTracks.Count, _stream.AudioTracks.Count) { InstalledAt = _options.TimeProvider.GetTimestamp() };
-        for (int track = 0; track < _stream.VideoTracks.Count; track++)
+        _link = new Link(connection, _stream.VideoTrackCount, _stream.AudioTrackCount) { InstalledAt = _options.TimeProvider.GetTimestamp() };
+        for (int track = 0; track < _stream.VideoTrackCount; track++)
         {
             // A multitrack replay starts at the earliest of the tracks' keyframes: each track resumes at its own.
             _link.WaitForKeyframe[track] = waitForKeyframe || _stream.IsMultitrack;

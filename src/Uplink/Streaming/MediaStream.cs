@@ -17,7 +17,7 @@ namespace Uplink.Streaming;
 /// Multitrack): each has its own tag builder, order checks and interleaver queue, and its messages name it.
 /// </summary>
 /// <remarks>Not thread-safe: the writer calls it under its write lock, and so does a destination taking messages.</remarks>
-internal sealed class MediaStream : IDisposable
+internal sealed class MediaStream : IStreamSource, IDisposable
 {
     private readonly RtmpWriterOptions _options;
     private readonly ILogger _logger;
@@ -74,6 +74,12 @@ internal sealed class MediaStream : IDisposable
 
     /// <summary>Every audio track's tag builder, by track id.</summary>
     public IReadOnlyList<AudioTagBuilder> AudioTracks => _audio;
+
+    /// <inheritdoc/>
+    public int VideoTrackCount => _video.Length;
+
+    /// <inheritdoc/>
+    public int AudioTrackCount => _audio.Length;
 
     /// <summary>True when some kind has more than one track (tracks after the first go out as Multitrack packets).</summary>
     public bool IsMultitrack => _video.Length > 1 || _audio.Length > 1;
@@ -267,6 +273,51 @@ internal sealed class MediaStream : IDisposable
         while (_interleaver.TryTake(drain, out OutgoingMessage message))
         {
             _sink!.Enqueue(message);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void WriteStart(IStreamStartSink sink, bool allTracks, PooledBufferWriter scratch)
+    {
+        scratch.Clear();
+        MetadataBuilder.Write(scratch, GetMetadata(allTracks));
+        sink.Metadata(scratch.WrittenSpan);
+        int tracks = allTracks ? int.MaxValue : 1;
+        foreach (AudioTagBuilder audio in _audio.Take(tracks))
+        {
+            if (audio.Configuration is not { } config)
+            {
+                continue;
+            }
+
+            scratch.Clear();
+            if (audio.WriteSequenceHeader(scratch, config))
+            {
+                sink.Configuration(video: false, audio.TrackId, scratch.WrittenSpan, descriptor: false);
+            }
+
+            scratch.Clear();
+            if (audio.WriteChannelConfiguration(scratch))
+            {
+                sink.Configuration(video: false, audio.TrackId, scratch.WrittenSpan, descriptor: true);
+            }
+        }
+
+        foreach (VideoTagBuilder video in _video.Take(tracks))
+        {
+            if (video.DecoderConfiguration is not { } config)
+            {
+                continue;
+            }
+
+            scratch.Clear();
+            video.WriteSequenceHeader(scratch, config);
+            sink.Configuration(video: true, video.TrackId, scratch.WrittenSpan, descriptor: false);
+            scratch.Clear();
+            if (video.WriteColorInfo(scratch))
+            {
+                sink.Configuration(video: true, video.TrackId, scratch.WrittenSpan, descriptor: true);
+            }
         }
     }
 
