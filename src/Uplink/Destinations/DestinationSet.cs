@@ -20,6 +20,7 @@ internal sealed class DestinationSet : IMessageSink
     private readonly StatusReporter _status;
     private readonly ILogger _logger;
     private readonly bool _startInBackground;
+    private readonly bool _shared;
     private readonly Lock _statusLock = new();
     private volatile RtmpDestination[] _all = [];
     private RtmpDestination[] _active = [];
@@ -29,13 +30,16 @@ internal sealed class DestinationSet : IMessageSink
     /// <param name="stream">The stream the destinations carry.</param>
     /// <param name="status">The writer's status reporter.</param>
     /// <param name="logger">The writer's logger.</param>
-    public DestinationSet(RtmpWriterOptions options, IStreamSource stream, StatusReporter status, ILogger logger)
+    /// <param name="shared">Treat even one destination as one of several: it starts in the background and its failure is
+    /// its own (the relay, which must never fail its publisher).</param>
+    public DestinationSet(RtmpWriterOptions options, IStreamSource stream, StatusReporter status, ILogger logger, bool shared = false)
     {
         _options = options;
         _stream = stream;
         _status = status;
         _logger = logger;
-        _startInBackground = options.Destinations.Count > 0;
+        _shared = shared;
+        _startInBackground = shared || options.Destinations.Count > 0;
         var first = new RtmpDestinationOptions { Url = options.Url, Credentials = options.Credentials };
         foreach (RtmpDestinationOptions destination in (IEnumerable<RtmpDestinationOptions>)[first, .. options.Destinations])
         {
@@ -157,6 +161,29 @@ internal sealed class DestinationSet : IMessageSink
         throw EveryOneFailed();
     }
 
+    /// <summary>Starts every destination in the background without waiting for any (the relay: its publisher never waits).</summary>
+    public async Task StartAsync()
+    {
+        _active = _all;
+        _started = true;
+        foreach (RtmpDestination destination in _all)
+        {
+            await destination.StartAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Drops destinations that failed for good (the relay's writes never fail for them).</summary>
+    public void DropFailed()
+    {
+        foreach (RtmpDestination destination in _active)
+        {
+            if (destination.HasFailed)
+            {
+                Drop(destination, destination.Failure!);
+            }
+        }
+    }
+
     /// <summary>Before a write: starts the stream on the first one; drops destinations that failed for good.</summary>
     /// <exception cref="RtmpException">Every destination failed (with one destination: it did).</exception>
     public async ValueTask EnsureWritableAsync(CancellationToken cancellationToken)
@@ -167,7 +194,7 @@ internal sealed class DestinationSet : IMessageSink
         }
 
         RtmpDestination[] active = _active;
-        if (active.Length == 1 && _all.Length == 1)
+        if (active.Length == 1 && _all.Length == 1 && !_shared)
         {
             await active[0].EnsureWritableAsync(cancellationToken).ConfigureAwait(false);
             return;
@@ -205,7 +232,7 @@ internal sealed class DestinationSet : IMessageSink
     public async ValueTask SendAsync(CancellationToken cancellationToken)
     {
         RtmpDestination[] active = _active;
-        if (active.Length == 1 && _all.Length == 1)
+        if (active.Length == 1 && _all.Length == 1 && !_shared)
         {
             await active[0].SendAsync(drain: false, cancellationToken).ConfigureAwait(false);
             return;
@@ -238,7 +265,7 @@ internal sealed class DestinationSet : IMessageSink
     {
         RtmpDestination[] active = _active;
         _started = false;
-        if (_all.Length == 1)
+        if (_all.Length == 1 && !_shared)
         {
             await _all[0].DisconnectAsync(reason, cancellationToken).ConfigureAwait(false);
             return;

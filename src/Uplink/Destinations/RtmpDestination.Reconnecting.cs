@@ -91,6 +91,12 @@ internal sealed partial class RtmpDestination
         }
         else
         {
+            if (_shared && !_disposed && !_disconnectedByCaller)
+            {
+                // One of several: lost for good, it stops taking the stream at once (the others go on).
+                Fail(reason);
+            }
+
             SetStatus(RtmpWriterStatus.Disconnected, reason);
         }
     }

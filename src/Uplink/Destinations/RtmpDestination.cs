@@ -31,6 +31,7 @@ internal sealed partial class RtmpDestination : IMessageSink, IStreamStartSink
     private readonly StatusReporter _status;
     private readonly ILogger _logger;
     private readonly SendQueue _queue;
+    private readonly bool _shared;
     private readonly PooledBufferWriter _startScratch = new(1024);
     private readonly object _stateLock = new();
     private RtmpUrl _url;
@@ -70,6 +71,7 @@ internal sealed partial class RtmpDestination : IMessageSink, IStreamStartSink
         Name = name;
         _stream = stream;
         _onStatus = onStatus;
+        _shared = shared;
         _status = status;
         _logger = logger;
 

@@ -11,6 +11,9 @@ public sealed partial class AudioMediaType
         DecoderConfiguration = decoderConfiguration;
     }
 
+    /// <summary>A media type that names the codec alone (the relay's, whose frames arrive as built tags).</summary>
+    internal static AudioMediaType OfCodec(AudioCodec codec) => codec == AudioCodec.Aac ? AacAdts : new AudioMediaType(codec, []);
+
     /// <summary>AC-3 syncframes; each write may hold several, which go out one per message.</summary>
     public static AudioMediaType Ac3 { get; } = new(AudioCodec.Ac3, []);
 

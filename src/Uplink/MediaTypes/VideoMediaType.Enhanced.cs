@@ -12,6 +12,15 @@ public sealed partial class VideoMediaType
     /// <summary>HEVC Annex-B samples carrying their VPS, SPS and PPS in band.</summary>
     public static VideoMediaType HevcAnnexB { get; } = new(0, [], null, VideoCodec.Hevc);
 
+    /// <summary>A media type that names the codec alone (the relay's, whose frames arrive as built tags).</summary>
+    internal static VideoMediaType OfCodec(VideoCodec codec) => codec switch
+    {
+        VideoCodec.Hevc => HevcAnnexB,
+        VideoCodec.Av1 => Av1InBand,
+        VideoCodec.Vp9 => Vp9InBand,
+        _ => H264AnnexB,
+    };
+
     /// <summary>AV1 temporal units (low-overhead OBUs) with a sequence header OBU in band before the first frame.</summary>
     public static VideoMediaType Av1() => Av1InBand;
 
