@@ -12,8 +12,9 @@ namespace Uplink.Destinations;
 /// <summary>
 /// One server the stream goes to, for its whole life: connecting, authenticating and publishing; the send queue with its
 /// policy (sent on the caller's thread, by a send loop, or live with drops); reconnection with replay; the server's
-/// ReconnectRequest; its stats. Concerns live in partial files: <c>.Sending</c> (the send loop, backpressure, the wire),
-/// <c>.Reconnecting</c> (losses and reconnection) and <c>.ReconnectRequest</c> (moving at the server's request).
+/// ReconnectRequest; its status and stats. Concerns live in partial files: <c>.Sending</c> (the send loop, backpressure,
+/// the wire), <c>.Reconnecting</c> (losses and reconnection), <c>.ReconnectRequest</c> (moving at the server's request),
+/// <c>.Starting</c> (a first connection in the background, for one of several) and <c>.Status</c> (name, status, failure, stats).
 /// </summary>
 /// <remarks>
 /// Threading: the writer calls under the stream's write lock; each call also takes this destination's own <c>_gate</c>,
@@ -85,24 +86,6 @@ internal sealed partial class RtmpDestination : IMessageSink, IStreamStartSink
     /// <summary>What the server said about itself when the current (or last) connection was made; null before connecting.</summary>
     public RtmpServerInfo? ServerInfo { get; private set; }
 
-    /// <summary>How status events and stats name this destination (never a secret).</summary>
-    public string Name { get; }
-
-    /// <summary>This destination's settings.</summary>
-    public RtmpWriterOptions Options => _options;
-
-    /// <summary>This destination's connection state.</summary>
-    public RtmpWriterStatus Status => _current;
-
-    /// <summary>Why this destination stopped taking the stream for good (it failed, or could not connect); null while it takes it.</summary>
-    public string? Failure { get; private set; }
-
-    /// <summary>What kind of failure <see cref="Failure"/> is.</summary>
-    public RtmpErrorKind FailureKind => _lostKind;
-
-    /// <summary>Set when this destination ended for good; the writer no longer sends it anything.</summary>
-    public bool HasFailed => Failure is not null;
-
     private bool ReconnectEnabled => _options.Reconnect.Attempts > 0;
 
     private RtmpClientConnection? Connection => _link?.Connection;
@@ -143,17 +126,6 @@ internal sealed partial class RtmpDestination : IMessageSink, IStreamStartSink
         finally
         {
             _gate.Release();
-        }
-    }
-
-    /// <summary>Sets this destination up to take the stream again (a ConnectAsync after a disconnect or a failure).</summary>
-    private void Revive()
-    {
-        _disconnectedByCaller = false;
-        Failure = null;
-        lock (_queue)
-        {
-            _accepting = true;
         }
     }
 
@@ -204,13 +176,6 @@ internal sealed partial class RtmpDestination : IMessageSink, IStreamStartSink
     /// <summary>The stream's messages arrive here in their final order (under the write lock); live mode may drop.</summary>
     public void Enqueue(in OutgoingMessage message)
     {
-        if (!_accepting)
-        {
-            // Ended for good (gave up, could not connect, disconnected): nothing more is kept for it.
-            message.Release();
-            return;
-        }
-
         if (message.Track > 0 && _link is { DefaultTracksOnly: true })
         {
             // A server without Multitrack: the other tracks neither take room nor count in live mode's drops. (Messages
@@ -221,6 +186,13 @@ internal sealed partial class RtmpDestination : IMessageSink, IStreamStartSink
 
         lock (_queue)
         {
+            if (!_accepting)
+            {
+                // Ended for good (gave up, could not connect, disconnected): nothing more is kept for it.
+                message.Release();
+                return;
+            }
+
             // A reconnect's or a move's backlog is never dropped: it is what an outage shorter than the buffer must not lose.
             bool live = _options.LiveMode && !_reconnecting && !_followingRequest;
             (int video, int audio) = live ? _queue.AddLive(message, _liveThresholds, _outputBufferSize) : _queue.Add(message);
@@ -414,32 +386,6 @@ internal sealed partial class RtmpDestination : IMessageSink, IStreamStartSink
         _stopReconnecting?.Dispose();
     }
 
-    /// <summary>This destination's part of <see cref="RtmpWriter.GetStats"/>.</summary>
-    public RtmpWriterStats GetStats()
-    {
-        RtmpClientConnection? c = Connection;
-        long bytesSent = Interlocked.Read(ref _closedBytesSent) + (c?.BytesSent ?? 0);
-        long since = Interlocked.Read(ref _firstConnectedTimestamp);
-        double seconds = since == 0 ? 0 : _options.TimeProvider.GetElapsedTime(since).TotalSeconds;
-        return new RtmpWriterStats(
-            _current,
-            bytesSent,
-            Interlocked.Read(ref _closedBytesAcknowledged) + (c?.BytesAcknowledged ?? 0),
-            Interlocked.Read(ref _videoFramesSent),
-            Interlocked.Read(ref _audioFramesSent),
-            Interlocked.Read(ref _videoDropped),
-            Interlocked.Read(ref _audioDropped),
-            TimeSpan.FromMilliseconds(Interlocked.Read(ref _lastTimestampMs)),
-            Interlocked.Read(ref _reconnects),
-            _queue.Bytes,
-            TimeSpan.FromMilliseconds(_queue.UnsentDurationMs),
-            seconds > 0 ? bytesSent * 8 / seconds : 0,
-            Volatile.Read(ref _lastError),
-            QueuedBytes,
-            VideoFramesResent: Interlocked.Read(ref _videoFramesResent),
-            AudioFramesResent: Interlocked.Read(ref _audioFramesResent));
-    }
-
     private async Task ConnectCoreAsync(CancellationToken cancellationToken)
     {
         if (Connection is { } current)
@@ -554,32 +500,6 @@ internal sealed partial class RtmpDestination : IMessageSink, IStreamStartSink
     {
         lock (_queue)
         {
-            _queue.Clear();
-        }
-    }
-
-    /// <summary>Records a status change and tells the writer (which raises it and derives the stream's status).</summary>
-    private void SetStatus(RtmpWriterStatus status, string reason)
-    {
-        if (_statusReported && _current == status && status == RtmpWriterStatus.Disconnected)
-        {
-            // A second Disconnected in a row is not news (the first is, even from the initial Disconnected: a destination
-            // that could not connect in the background says so).
-            return;
-        }
-
-        _statusReported = true;
-        _current = status;
-        _onStatus(this, status, reason);
-    }
-
-    /// <summary>Ends this destination for good: it takes no more messages and says why (a failure, not a caller's disconnect).</summary>
-    private void Fail(string reason)
-    {
-        Failure ??= reason;
-        lock (_queue)
-        {
-            _accepting = false;
             _queue.Clear();
         }
     }
