@@ -254,7 +254,7 @@ internal sealed partial class RtmpDestination
     }
 
     /// <summary>
-    /// A disconnect asked for while reconnecting: waits (without the write lock, which the reconnection needs) until the
+    /// A disconnect asked for while reconnecting: waits (without the gate, which the reconnection needs) until the
     /// connection is back, or the reconnection ends without one, or <see cref="RtmpWriterOptions.CloseTimeout"/> passes.
     /// </summary>
     /// <returns>False when the stream is still reconnecting at the deadline; true when the reconnection is over, with a

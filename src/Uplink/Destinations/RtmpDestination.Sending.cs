@@ -122,7 +122,7 @@ internal sealed partial class RtmpDestination
         }
     }
 
-    /// <summary>Waits until the send loop has sent everything queued before this call, or the connection is lost (caller holds the write lock).</summary>
+    /// <summary>Waits until the send loop has sent everything queued before this call, or the connection is lost (caller holds the gate).</summary>
     private async Task DrainAsync(CancellationToken cancellationToken)
     {
         if (_sendLoop is null)
@@ -224,7 +224,7 @@ internal sealed partial class RtmpDestination
 
     /// <summary>
     /// Sends what the send queue has not yet sent on this connection, in socket writes of up to
-    /// <see cref="RtmpWriterOptions.OutputPacketSize"/>: on the caller's thread under the write lock, or on the send loop.
+    /// <see cref="RtmpWriterOptions.OutputPacketSize"/>: on the caller's thread under the gate, or on the send loop.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendPendingAsync(RtmpClientConnection connection, bool fromSendLoop, CancellationToken cancellationToken)
@@ -317,7 +317,7 @@ internal sealed partial class RtmpDestination
             MarkLost(connection, connection.CloseReason ?? ex.Message, ex.Kind);
             if (!ReconnectEnabled && !fromSendLoop)
             {
-                // Torn down by the next write, DisconnectAsync or DisposeAsync (all under the write lock).
+                // Torn down by the next write, DisconnectAsync or DisposeAsync (all under the gate).
                 throw;
             }
         }

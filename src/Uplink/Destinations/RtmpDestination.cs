@@ -258,7 +258,7 @@ internal sealed partial class RtmpDestination : IMessageSink, IStreamStartSink
         if (reconnecting && !await WaitForReconnectionAsync(cancellationToken).ConfigureAwait(false))
         {
             // Not back in time: stop trying, and say exactly what is lost instead of dropping it silently. A loop that
-            // is connecting sees _disconnectedByCaller when it next takes the write lock.
+            // is connecting sees _disconnectedByCaller when it next takes the gate.
             lock (_stateLock)
             {
                 _reconnecting = false;
@@ -372,7 +372,7 @@ internal sealed partial class RtmpDestination : IMessageSink, IStreamStartSink
         _startScratch.Dispose();
     }
 
-    /// <summary>Waits for a reconnection loop to notice <see cref="CloseAsync"/> (outside the write lock, which it takes).</summary>
+    /// <summary>Waits for a reconnection loop to notice <see cref="CloseAsync"/> (outside the gate, which it takes).</summary>
     public async Task WaitClosedAsync()
     {
         try
@@ -434,7 +434,7 @@ internal sealed partial class RtmpDestination : IMessageSink, IStreamStartSink
         (await RtmpConnector.ConnectAndPublishAsync(_url, _options, OnServerStatus, publish: true, cancellationToken).ConfigureAwait(false)).Connection;
 
     /// <summary>
-    /// Makes a freshly published connection the current one: the caller holds the write lock, or is the send loop
+    /// Makes a freshly published connection the current one: the caller holds the gate, or is the send loop
     /// following a ReconnectRequest (the writer only queues meanwhile). The one list of what a new connection resets.
     /// </summary>
     /// <param name="connection">The connection.</param>
@@ -472,7 +472,7 @@ internal sealed partial class RtmpDestination : IMessageSink, IStreamStartSink
         }
     }
 
-    /// <summary>Closes a connection that is over, keeping its byte counts in the totals (caller holds the write lock).</summary>
+    /// <summary>Closes a connection that is over, keeping its byte counts in the totals (caller holds the gate).</summary>
     private async Task TearDownAsync(RtmpClientConnection connection, bool clearQueues = true)
     {
         if (Connection == connection)
