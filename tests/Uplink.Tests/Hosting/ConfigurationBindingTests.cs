@@ -47,6 +47,30 @@ public class ConfigurationBindingTests
         Assert.Same(provider.GetRequiredService<ILoggerFactory>(), writer.Options.LoggerFactory);
     }
 
+    [Fact]
+    public async Task Destinations_bind_from_configuration_each_with_its_own_settings()
+    {
+        IConfiguration config = Config(
+            ("W:Url", "rtmp://127.0.0.1/live/a"),
+            ("W:Destinations:0:Url", "rtmp://127.0.0.1/live/b"),
+            ("W:Destinations:0:Name", "backup"),
+            ("W:Destinations:0:LiveMode", "true"),
+            ("W:Destinations:0:Reconnect:Attempts", "9"),
+            ("W:Destinations:1:Url", "rtmp://127.0.0.1/live/c"),
+            ("W:Destinations:1:SendTimeout", "00:00:03"));
+        var services = new ServiceCollection();
+        services.AddRtmpWriter(config.GetSection("W"));
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        RtmpWriter writer = provider.GetRequiredService<RtmpWriter>();
+        Assert.Equal(2, writer.Options.Destinations.Count);
+        RtmpDestinationOptions backup = writer.Options.Destinations[0];
+        Assert.Equal(("rtmp://127.0.0.1/live/b", "backup", true, 9), (backup.Url, backup.Name, backup.LiveMode, backup.Reconnect?.Attempts));
+        Assert.Equal(TimeSpan.FromSeconds(3), writer.Options.Destinations[1].SendTimeout);
+        Assert.Null(writer.Options.Destinations[1].LiveMode);
+        Assert.Equal(["rtmp://127.0.0.1/live/***", "backup", "rtmp://127.0.0.1/live/***#2"], writer.Destinations.Select(d => d.Name));
+    }
+
     [Theory]
     [InlineData("HevcAnnexB", "Ac3", VideoCodec.Hevc, AudioCodec.Ac3)]
     [InlineData("av1", "eac3", VideoCodec.Av1, AudioCodec.Eac3)]
