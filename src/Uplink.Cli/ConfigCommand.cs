@@ -13,7 +13,8 @@ internal static class ConfigCommand
         var command = new Command("config", """
             Show the settings 'uplink publish' would use: the defaults, overridden by the --config file,
             overridden by UPLINK_… environment variables (flags given to publish override all three).
-            Passwords are shown as *** and URLs with their stream name and password masked.
+            Passwords are shown as *** and URLs with their stream name and password masked, the
+            file's Destinations included.
             Exit codes: 0 success, 2 a missing or invalid file, or an invalid value (named, with its source).
 
             Examples:
@@ -36,7 +37,14 @@ internal static class ConfigCommand
         var layers = new SettingsLayers(publish);
         Dictionary<string, SettingsLayers.Setting> given = layers.Read(configFile, Environment.GetEnvironmentVariables()).ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
         ParseResult defaults = publish.Parse(["input"]);
-        stdout.WriteLine(Line("Url", given.TryGetValue("Url", out SettingsLayers.Setting? url) ? Mask("Url", url.Value) : "(none: the embedded server)", url?.Source));
+        IReadOnlyList<DestinationSetting> destinations = layers.ReadDestinations(configFile);
+        string noUrl = destinations.Count > 0 ? "(none: the first of Destinations)" : "(none: the embedded server)";
+        stdout.WriteLine(Line("Url", given.TryGetValue("Url", out SettingsLayers.Setting? url) ? Mask("Url", url.Value) : noUrl, url?.Source));
+        for (int i = 0; i < destinations.Count; i++)
+        {
+            stdout.WriteLine(Line(string.Create(CultureInfo.InvariantCulture, $"Destinations[{i}]"), Describe(destinations[i]), configFile));
+        }
+
         foreach (Option option in publish.Options.Where(o => o.Name.StartsWith("--", StringComparison.Ordinal) && o.Name is not "--config" and not "--help" && o is not System.CommandLine.Help.HelpOption).OrderBy(o => o.Name, StringComparer.Ordinal))
         {
             string name = SettingsLayers.Key(option.Name);
@@ -47,6 +55,29 @@ internal static class ConfigCommand
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>A destination's masked URL and the settings it sets itself.</summary>
+    private static string Describe(DestinationSetting d)
+    {
+        var own = new List<string>();
+        void Add(string name, object? value)
+        {
+            if (value is not null)
+            {
+                own.Add(name + "=" + Format(value));
+            }
+        }
+
+        Add("Name", d.Name);
+        Add("Live", d.Live);
+        Add("ReconnectAttempts", d.ReconnectAttempts);
+        Add("ReconnectDelay", d.ReconnectDelay);
+        Add("BufferSize", d.BufferSize);
+        Add("ChunkSize", d.ChunkSize);
+        Add("SendTimeout", d.SendTimeout);
+        Add("ConnectTimeout", d.ConnectTimeout);
+        return own.Count == 0 ? d.MaskedUrl : d.MaskedUrl + " " + string.Join(" ", own);
     }
 
     private static string Line(string name, string value, string? source) =>

@@ -46,11 +46,14 @@ internal sealed record ConnectionArguments(
     public Microsoft.Extensions.Logging.ILoggerFactory? OpenLog(TextWriter stderr) => TraceLogging.Create(TraceLevel, LogFile, stderr);
 
     /// <summary>Applies these arguments to writer options; refuses combinations that make no sense for <paramref name="url"/>.</summary>
-    public RtmpWriterOptions Apply(RtmpWriterOptions options, RtmpUrl url, CommandOutput output) => options with
+    public RtmpWriterOptions Apply(RtmpWriterOptions options, RtmpUrl url, CommandOutput output) => Apply(options, [url], output);
+
+    /// <summary>Applies these arguments to writer options whose destinations are <paramref name="urls"/> (the writer's own first).</summary>
+    public RtmpWriterOptions Apply(RtmpWriterOptions options, IReadOnlyList<RtmpUrl> urls, CommandOutput output) => options with
     {
         ConnectTimeout = ConnectTimeout,
-        Tls = TlsOptions(url, output),
-        Credentials = Credentials(url),
+        Tls = TlsOptions(urls, output),
+        Credentials = CredentialsFor(urls[0]),
         DigestHandshake = DigestHandshake,
         FlashVersion = FlashVersion,
         ConnectProperties = ConnectProperties(ConnectArguments),
@@ -88,7 +91,7 @@ internal sealed record ConnectionArguments(
     }
 
     /// <summary>--user with --password or UPLINK_PASSWORD; else the URL's user:pass@ (the writer reads those itself).</summary>
-    private RtmpCredentials? Credentials(RtmpUrl url)
+    public RtmpCredentials? CredentialsFor(RtmpUrl url)
     {
         string? user = User ?? url.UserName;
         string? password = Password ?? url.Password;
@@ -100,9 +103,9 @@ internal sealed record ConnectionArguments(
         return user is null || password is null ? null : new RtmpCredentials(user, password);
     }
 
-    private RtmpTlsOptions TlsOptions(RtmpUrl url, CommandOutput output)
+    private RtmpTlsOptions TlsOptions(IReadOnlyList<RtmpUrl> urls, CommandOutput output)
     {
-        if (!url.IsTls && (TlsCaFile is not null || TlsInsecure))
+        if (!urls.Any(u => u.IsTls) && (TlsCaFile is not null || TlsInsecure))
         {
             throw new InputException("--tls-ca and --tls-insecure go with an rtmps:// URL");
         }

@@ -13,18 +13,22 @@ internal sealed class JsonLines
 
     public JsonLines(TextWriter output) => _out = output;
 
-    public void Status(RtmpWriterStatusChangedEventArgs e) => Write(w =>
+    /// <summary>A status change: a destination's (named), or with several destinations the stream's (no destination field).</summary>
+    public void Status(RtmpWriterStatusChangedEventArgs e, string? destination) => Write(w =>
     {
         w.WriteString("type", "status");
+        Destination(w, destination);
         w.WriteString("status", e.Status.ToString());
         w.WriteNumber("code", (int)e.Status);
         w.WriteString("reason", e.Reason);
         w.WriteString("time", e.Time.ToString("O", CultureInfo.InvariantCulture));
     });
 
-    public void Summary(PublishSummary s) => Write(w =>
+    /// <summary>The closing summary; <paramref name="destination"/> names the one server of a single-destination stream.</summary>
+    public void Summary(PublishSummary s, string? destination) => Write(w =>
     {
         w.WriteString("type", "summary");
+        Destination(w, destination);
         w.WriteNumber("videoFrames", s.VideoFrames);
         w.WriteNumber("audioFrames", s.AudioFrames);
         w.WriteNumber("videoFramesDropped", s.VideoFramesDropped);
@@ -66,6 +70,14 @@ internal sealed class JsonLines
         w.WriteBoolean("complete", complete);
     });
 
+    private static void Destination(Utf8JsonWriter w, string? destination)
+    {
+        if (destination is not null)
+        {
+            w.WriteString("destination", destination);
+        }
+    }
+
     private static void Track(Utf8JsonWriter w, string kind, int trackId, string? codec, long frames)
     {
         w.WriteStartObject();
@@ -76,9 +88,30 @@ internal sealed class JsonLines
         w.WriteEndObject();
     }
 
-    public void Stats(RtmpWriterStats s) => Write(w =>
+    /// <summary>What one destination got, once the stream ended: its counts and, when it did not receive the whole stream, why.</summary>
+    public void DestinationResult(string destination, RtmpWriterStats s, string? failure) => Write(w =>
+    {
+        w.WriteString("type", "destination");
+        Destination(w, destination);
+        w.WriteString("result", failure is null ? "complete" : "failed");
+        w.WriteNumber("bytesSent", s.BytesSent);
+        w.WriteNumber("bytesAcknowledged", s.BytesAcknowledged);
+        w.WriteNumber("videoFrames", s.VideoFramesSent);
+        w.WriteNumber("audioFrames", s.AudioFramesSent);
+        w.WriteNumber("videoFramesDropped", s.VideoFramesDropped);
+        w.WriteNumber("audioFramesDropped", s.AudioFramesDropped);
+        w.WriteNumber("reconnects", s.Reconnects);
+        if (failure is not null)
+        {
+            w.WriteString("failure", failure);
+        }
+    });
+
+    /// <summary>Stats every second: the stream's, or (with several destinations) also each destination's, named.</summary>
+    public void Stats(RtmpWriterStats s, string? destination = null) => Write(w =>
     {
         w.WriteString("type", "stats");
+        Destination(w, destination);
         w.WriteString("status", s.Status.ToString());
         w.WriteNumber("bytesSent", s.BytesSent);
         w.WriteNumber("bytesAcknowledged", s.BytesAcknowledged);

@@ -15,7 +15,7 @@ internal static class PublishCommand
     public static Command Create()
     {
         var input = new Argument<string>("input") { Description = "What to publish: an FLV (Enhanced FLV included), MP4/MOV, MPEG-TS, MKV/WebM, IVF, raw H.264 or HEVC (Annex-B) or ADTS AAC file, told apart by content; - reads stdin." };
-        var url = new Argument<string?>("url") { Description = "Where to publish: rtmp://host[:port]/app/stream, rtmps://…, or rtmp:host/app+stream. Left out: the embedded server, in this process.", Arity = ArgumentArity.ZeroOrOne };
+        var urls = new Argument<string[]>("urls") { Description = "Where to publish: rtmp://host[:port]/app/stream, rtmps://…, or rtmp:host/app+stream; several URLs publish the one stream to each (with the config file's \"Destinations\" after them). Left out: the embedded server, in this process.", Arity = ArgumentArity.ZeroOrMore, HelpName = "URL" };
         var reconnectAttempts = new Option<int>("--reconnect-attempts") { Description = "Reconnect this many times after the connection is lost, while reading goes on (0 = never).", DefaultValueFactory = _ => 5 };
         var reconnectDelay = new Option<double>("--reconnect-delay") { Description = "Seconds before the first reconnection attempt; later ones back off (doubling, with jitter, up to 30 s).", DefaultValueFactory = _ => 2 };
         OptionChecks.Add(reconnectAttempts, (r, value) =>
@@ -84,7 +84,7 @@ internal static class PublishCommand
             }
         });
         var verbose = new Option<bool>("--verbose") { Description = "Show exception details on failure." };
-        var config = new Option<string?>("--config") { Description = "A JSON file of settings: the flags without dashes as names (\"ReconnectAttempts\": 10, \"Live\": true, \"Url\": \"rtmp://…\"). UPLINK_… environment variables (UPLINK_RECONNECT_ATTEMPTS=10) override it; flags override both. See 'uplink config --print'." };
+        var config = new Option<string?>("--config") { Description = "A JSON file of settings: the flags without dashes as names (\"ReconnectAttempts\": 10, \"Live\": true, \"Url\": \"rtmp://…\"), and \"Destinations\": [{\"Url\": \"rtmp://…\", \"Name\": \"backup\", \"Live\": true}], more servers with their own Live, ReconnectAttempts, ReconnectDelay, BufferSize, ChunkSize, SendTimeout, ConnectTimeout. UPLINK_… environment variables (UPLINK_RECONNECT_ATTEMPTS=10) override it; flags override both. See 'uplink config --print'." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only warnings and errors on stderr: no status lines, progress or summary (--json output is unchanged)." };
         var timecode = new Option<double?>("--timecode") { Description = "Embed timecode: an onFI data message (date sd, time st of the wall clock at the stream's start, advanced by media time) every SECONDS of media (default 1), as Flash Media Live Encoder does.", Arity = ArgumentArity.ZeroOrOne, HelpName = "SECONDS" };
         var smpteTimecode = new Option<bool>("--smpte-timecode") { Description = "Also send tc (implies --timecode 1 when that is not given), the SMPTE timecode HH:MM:SS:FF (non-drop-frame) of the stream time at the video's frame rate (or --fps)." };
@@ -119,7 +119,12 @@ internal static class PublishCommand
 
             Frames leave at their timestamps (real time) unless --no-realtime is given.
             Exit codes: 0 success (also after Ctrl-C), 1 unexpected failure, 2 bad input or usage,
-            3 server unreachable, or connection or publish refused.
+            3 server unreachable, or connection or publish refused (with several URLs: every one failed),
+            4 some destinations failed while at least one received the whole stream.
+
+            With several URLs the stream is read once and sent to each server; a server that fails
+            leaves the stream and the others go on. Status and the summary name each destination
+            (its URL with the stream key masked, or the config file's "Name").
 
             Without a URL, the stream goes to the embedded server in this process (on a free loopback
             port), which then reports what it received next to what was sent.
@@ -132,6 +137,7 @@ internal static class PublishCommand
               uplink publish clip.flv rtmp://127.0.0.1:1935/live/demo --no-realtime --loop 3
               uplink publish clip.flv rtmp:127.0.0.1/live+demo --json
               uplink publish clip.mp4 rtmp://127.0.0.1/live/demo --live --reconnect-attempts 10
+              uplink publish clip.mp4 rtmp://a.example/live/KEY1 rtmps://b.example/app/KEY2   (two servers)
               uplink publish clip.mp4 rtmp://127.0.0.1/live/demo --buffer-size 4000000 --packet-size 131072
               uplink publish clip.mp4 --config uplink.json          (settings from a file; flags still win)
               UPLINK_URL=rtmp://127.0.0.1/live/demo UPLINK_LIVE=true uplink publish clip.mp4
@@ -140,7 +146,7 @@ internal static class PublishCommand
               UPLINK_PASSWORD=… uplink publish clip.mp4 rtmp://wowza.example.com/live/cam --user alice
             """);
         publish.Arguments.Add(input);
-        publish.Arguments.Add(url);
+        publish.Arguments.Add(urls);
         publish.Options.Add(noRealtime);
         publish.Options.Add(loop);
         publish.Options.Add(chunkSize);
@@ -168,11 +174,22 @@ internal static class PublishCommand
         publish.Options.Add(track);
         var publishConnection = new ConnectionOptions();
         publishConnection.AddTo(publish);
-        publish.SetAction((result, cancellationToken) =>
+        publish.SetAction(async (result, cancellationToken) =>
         {
+            IReadOnlyList<DestinationSetting> fileDestinations;
+            try
+            {
+                fileDestinations = new SettingsLayers(publish).ReadDestinations(result.GetValue(config));
+            }
+            catch (InputException ex)
+            {
+                await Console.Error.WriteLineAsync("uplink: error: " + ex.Message).ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
+
             var settings = new PublishSettings(
                 result.GetValue(input)!,
-                result.GetValue(url),
+                result.GetValue(urls) ?? [],
                 result.GetValue(audio),
                 result.GetValue(fps),
                 !result.GetValue(noRealtime),
@@ -197,8 +214,9 @@ internal static class PublishCommand
                 result.GetValue(waitForServer),
                 result.GetValue(enhancedH264),
                 result.GetValue(allTracks),
-                result.GetValue(track) is { Length: > 0 } tracks ? tracks : null);
-            return new PublishRunner(settings, Console.Out, Console.Error).RunAsync(cancellationToken);
+                result.GetValue(track) is { Length: > 0 } tracks ? tracks : null,
+                fileDestinations);
+            return await new PublishRunner(settings, Console.Out, Console.Error).RunAsync(cancellationToken).ConfigureAwait(false);
         });
 
         return publish;

@@ -10,6 +10,8 @@ internal sealed class PublishRunner
     private readonly PublishSettings _settings;
     private readonly CommandOutput _output;
     private readonly InputSource _input;
+    private readonly DestinationOutput _destinations;
+    private string? _onlyDestination;
     private TimeSpan _mediaPosition;
     private TimeSpan? _total;
     private int _loopsDone;
@@ -18,6 +20,7 @@ internal sealed class PublishRunner
     {
         _settings = settings;
         _output = new CommandOutput(stdout, stderr, settings.Json, settings.Verbose);
+        _destinations = new DestinationOutput(_output, settings.Quiet);
         _input = new InputSource(settings.Input, settings.Audio, settings.FrameRate, _output.Warn, settings.AllTracks || settings.Tracks is not null);
     }
 
@@ -25,12 +28,8 @@ internal sealed class PublishRunner
 
     private async Task<int> PublishAsync(CancellationToken cancellationToken)
     {
-        if (_settings.Url is not null && !RtmpUrl.TryParse(_settings.Url, out _, out string? urlError))
-        {
-            throw new InputException(urlError);
-        }
-
-        if (_settings.Url is not null && _settings.Record is not null)
+        PublishTargets targets = PublishTargets.Create(_settings);
+        if (targets.All.Count > 0 && _settings.Record is not null)
         {
             throw new InputException("--record goes with the embedded server: leave out the URL");
         }
@@ -59,9 +58,10 @@ internal sealed class PublishRunner
         try
         {
             // No URL: publish to the embedded server, in this process, on an ephemeral loopback port.
-            embedded = _settings.Url is null ? await EmbeddedTarget.StartAsync(_settings.Record, cancellationToken).ConfigureAwait(false) : null;
-            string urlText = embedded?.Url ?? _settings.Url!;
+            embedded = targets.All.Count == 0 ? await EmbeddedTarget.StartAsync(_settings.Record, cancellationToken).ConfigureAwait(false) : null;
+            string urlText = embedded?.Url ?? targets.All[0].Url;
             RtmpUrl url = RtmpUrl.Parse(urlText);
+            _onlyDestination = targets.Several ? null : url.ToString();
             if (reader.Video is null && reader.Audio is null)
             {
                 throw new InputException($"{_input.Name}: no H.264 video or AAC audio found");
@@ -87,14 +87,23 @@ internal sealed class PublishRunner
                 EnhancedH264 = _settings.EnhancedH264,
             };
             options = tracks.ApplyTo(options, reader);
-            options = _settings.Connection.Apply(options, url, _output) with
+            options = _settings.Connection.Apply(options, [url, .. targets.All.Skip(1).Select(d => RtmpUrl.Parse(d.Url))], _output) with
             {
                 LoggerFactory = log,
                 VideoDataRate = reader.DataRates.Video,
                 AudioDataRate = reader.DataRates.Audio,
             };
+            if (embedded is null)
+            {
+                options = targets.ApplyFirst(options, _output) with { Destinations = targets.Others(_settings.Connection) };
+            }
 
             writer = new RtmpWriter(options);
+            if (targets.Several)
+            {
+                writer.DestinationStatusChanged += (_, e) => _destinations.Status(e);
+            }
+
             var wall = Stopwatch.StartNew();
             await writer.ConnectAsync(cancellationToken).ConfigureAwait(false);
 
@@ -119,18 +128,34 @@ internal sealed class PublishRunner
 
             await writer.DisconnectAsync(CancellationToken.None).ConfigureAwait(false);
             RtmpWriterStats stats = writer.GetStats();
+            DestinationOutput.Result[] results = [.. writer.Destinations.Select(d => new DestinationOutput.Result(d.Name, d.GetStats(), d.Failure))];
 
             // Disposing delivers the pending status notifications, so Disconnected is reported before the summary.
             await writer.DisposeAsync().ConfigureAwait(false);
             writer = null;
-            var summary = new PublishSummary(stats.VideoFramesSent, stats.AudioFramesSent, stats.VideoFramesDropped, stats.AudioFramesDropped, stats.BytesSent, stats.BytesAcknowledged, wall.Elapsed, _mediaPosition, _loopsDone);
-            Report(summary, url, cancelled);
+            // With several destinations the frames are the stream's (each destination's are in its own result), the bytes all of theirs.
+            var summary = new PublishSummary(
+                targets.Several ? stats.VideoFramesWritten : stats.VideoFramesSent,
+                targets.Several ? stats.AudioFramesWritten : stats.AudioFramesSent,
+                stats.VideoFramesDropped,
+                stats.AudioFramesDropped,
+                stats.BytesSent,
+                stats.BytesAcknowledged,
+                wall.Elapsed,
+                _mediaPosition,
+                _loopsDone);
+            if (targets.Several)
+            {
+                _destinations.Report(results);
+            }
+
+            Report(summary, targets.Several ? $"{results.Length} destinations" : url.ToString(), cancelled);
             if (embedded is not null && !_settings.Quiet)
             {
                 await embedded.ReportAsync(summary, _output).ConfigureAwait(false);
             }
 
-            return ExitCodes.Success;
+            return targets.Several ? DestinationOutput.ExitCode(results) : ExitCodes.Success;
         }
         finally
         {
@@ -165,7 +190,11 @@ internal sealed class PublishRunner
                         stats.VideoFramesDropped + stats.AudioFramesDropped, stats.QueuedBytes, stats.Reconnects);
                 }
 
-                if (liveLine)
+                if (liveLine && _onlyDestination is null)
+                {
+                    await _output.Stderr.WriteAsync(_destinations.LiveLines(LiveLine(stats, previous, _mediaPosition, _total), writer.Destinations)).ConfigureAwait(false);
+                }
+                else if (liveLine)
                 {
                     // One line, rewritten in place, on a terminal only; plain lines everywhere else.
                     await _output.Stderr.WriteAsync("\r" + LiveLine(stats, previous, _mediaPosition, _total)).ConfigureAwait(false);
@@ -173,6 +202,10 @@ internal sealed class PublishRunner
                 else if (_output.Json is not null)
                 {
                     _output.Json.Stats(stats);
+                    if (_onlyDestination is null)
+                    {
+                        _destinations.Stats(writer.Destinations);
+                    }
                 }
 
                 previous = stats;
@@ -183,7 +216,11 @@ internal sealed class PublishRunner
         }
         finally
         {
-            if (liveLine)
+            if (liveLine && _onlyDestination is null)
+            {
+                await _output.Stderr.WriteAsync(_destinations.ClearLiveLines()).ConfigureAwait(false);
+            }
+            else if (liveLine)
             {
                 await _output.Stderr.WriteAsync("\r" + new string(' ', 100) + "\r").ConfigureAwait(false);
             }
@@ -251,19 +288,20 @@ internal sealed class PublishRunner
     {
         if (_output.Json is not null)
         {
-            _output.Json.Status(e);
+            // With several destinations this is the stream's overall status (each destination's has its name).
+            _output.Json.Status(e, _onlyDestination);
         }
-        else if (!_settings.Quiet)
+        else if (!_settings.Quiet && _onlyDestination is not null)
         {
             _output.Stderr.WriteLine($"uplink: {e.Status} ({(int)e.Status}): {e.Reason}");
         }
     }
 
-    private void Report(PublishSummary s, RtmpUrl url, bool cancelled)
+    private void Report(PublishSummary s, string where, bool cancelled)
     {
         if (_output.Json is not null)
         {
-            _output.Json.Summary(s);
+            _output.Json.Summary(s, _onlyDestination);
             return;
         }
 
@@ -275,7 +313,7 @@ internal sealed class PublishRunner
         string how = cancelled ? "stopped after" : "published";
         _output.Stderr.WriteLine(
             $"uplink: {how} {s.VideoFrames} video + {s.AudioFrames} audio frames ({s.MediaDuration.TotalSeconds:0.00} s of media{(s.Loops > 1 ? $", {s.Loops} loops" : "")}), " +
-            $"{s.BytesSent} bytes in {s.Duration.TotalSeconds:0.00} s to {url}" +
+            $"{s.BytesSent} bytes in {s.Duration.TotalSeconds:0.00} s to {where}" +
             (s.VideoFramesDropped + s.AudioFramesDropped > 0 ? $"; dropped {s.VideoFramesDropped} video, {s.AudioFramesDropped} audio" : ""));
     }
 }

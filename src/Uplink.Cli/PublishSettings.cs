@@ -1,9 +1,9 @@
 namespace Uplink.Cli;
 
-/// <summary>The parsed <c>uplink publish</c> command line.</summary>
+/// <summary>The parsed <c>uplink publish</c> command line; <paramref name="FileDestinations"/> are the config file's, after <paramref name="Urls"/>.</summary>
 internal sealed record PublishSettings(
     string Input,
-    string? Url,
+    IReadOnlyList<string> Urls,
     string? Audio,
     double? FrameRate,
     bool Realtime,
@@ -28,4 +28,5 @@ internal sealed record PublishSettings(
     bool WaitForServer = false,
     bool EnhancedH264 = false,
     bool AllTracks = false,
-    IReadOnlyList<string>? Tracks = null);
+    IReadOnlyList<string>? Tracks = null,
+    IReadOnlyList<DestinationSetting>? FileDestinations = null);

@@ -10,7 +10,9 @@ namespace Uplink.Cli;
 /// Where <c>uplink publish</c> takes its settings from, weakest first: the defaults, a JSON file (<c>--config FILE</c>),
 /// <c>UPLINK_…</c> environment variables, and the command line, which wins. A setting is named after its flag, without
 /// the dashes and in any case: <c>--reconnect-attempts</c> is <c>"ReconnectAttempts"</c> in the file and
-/// <c>UPLINK_RECONNECT_ATTEMPTS</c> in the environment; <c>"Url"</c> / <c>UPLINK_URL</c> is the URL argument. The file and
+/// <c>UPLINK_RECONNECT_ATTEMPTS</c> in the environment; <c>"Url"</c> / <c>UPLINK_URL</c> is the URL argument. The file's
+/// <c>"Destinations"</c> array adds servers after the command line's URLs, each with its own Url, Name and some flags
+/// (<see cref="DestinationSetting.FlagSettings"/>), which stay the file's (no environment variable). The file and
 /// the environment are read with Microsoft.Extensions.Configuration; their values then go through the flags' own parsing
 /// and validation, so a bad value is refused at start naming the setting, where it came from and the allowed range.
 /// </summary>
@@ -52,8 +54,13 @@ internal sealed class SettingsLayers
         {
             foreach ((string key, string value) in ReadFile(configFile))
             {
-                Add(settings, key, value, configFile, strict: true);
+                if (!IsDestinationKey(key))
+                {
+                    Add(settings, key, value, configFile, strict: true);
+                }
             }
+
+            _ = ReadDestinations(configFile);
         }
 
         foreach (DictionaryEntry entry in environment)
@@ -82,7 +89,7 @@ internal sealed class SettingsLayers
 
         string? configFile = parsed.CommandResult.Children.OfType<OptionResult>().FirstOrDefault(o => o.Option.Name == "--config")?.GetValueOrDefault<string?>();
         var extra = new List<string>();
-        bool hasUrl = parsed.CommandResult.Children.OfType<ArgumentResult>().Any(a => a.Argument.Name == "url" && a.Tokens.Count > 0);
+        bool hasUrl = parsed.CommandResult.Children.OfType<ArgumentResult>().Any(a => a.Argument.Name == "urls" && a.Tokens.Count > 0);
         foreach (Setting setting in Read(configFile, environment))
         {
             if (setting.Name.Equals("Url", StringComparison.OrdinalIgnoreCase))
@@ -106,6 +113,85 @@ internal sealed class SettingsLayers
 
         return extra.Count == 0 ? args : [.. args, .. extra];
     }
+
+    /// <summary>The file's <c>"Destinations"</c> entries, in order, validated (each value as its flag would be); none without a file.</summary>
+    /// <exception cref="InputException">The file cannot be read, or an entry has no Url, an unknown setting or an invalid value.</exception>
+    public IReadOnlyList<DestinationSetting> ReadDestinations(string? configFile)
+    {
+        if (configFile is null)
+        {
+            return [];
+        }
+
+        // Destinations:0:Url, Destinations:0:Live … (Microsoft.Extensions.Configuration's form of a JSON array).
+        var entries = new SortedDictionary<int, Dictionary<string, string>>();
+        foreach ((string key, string value) in ReadFile(configFile))
+        {
+            if (!IsDestinationKey(key))
+            {
+                continue;
+            }
+
+            string[] parts = key.Split(':');
+            if (parts.Length != 3 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int index))
+            {
+                throw new InputException($"{configFile}: Destinations must be an array of objects like {{\"Url\": \"rtmp://…\", \"Live\": true}}");
+            }
+
+            if (!entries.TryGetValue(index, out Dictionary<string, string>? entry))
+            {
+                entries[index] = entry = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            }
+
+            entry[parts[2]] = value;
+        }
+
+        return [.. entries.Select(e => Destination(e.Value, $"{configFile}: Destinations[{e.Key.ToString(CultureInfo.InvariantCulture)}]"))];
+    }
+
+    private DestinationSetting Destination(Dictionary<string, string> entry, string source)
+    {
+        foreach (string name in entry.Keys)
+        {
+            if (!name.Equals("Url", StringComparison.OrdinalIgnoreCase) && !name.Equals("Name", StringComparison.OrdinalIgnoreCase)
+                && !DestinationSetting.FlagSettings.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new InputException($"{source}: unknown setting '{name}' (a destination takes Url, Name, {string.Join(", ", DestinationSetting.FlagSettings)})");
+            }
+        }
+
+        if (!entry.TryGetValue("Url", out string? url) || url.Length == 0)
+        {
+            throw new InputException($"{source}: Url is missing");
+        }
+
+        if (!RtmpUrl.TryParse(url, out _, out string? urlError))
+        {
+            throw new InputException($"{source}: Url {DestinationSetting.Mask(url)}: {urlError}");
+        }
+
+        foreach ((string name, string value) in entry)
+        {
+            if (DestinationSetting.FlagSettings.FirstOrDefault(f => f.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } flag)
+            {
+                Check(flag, value, source);
+            }
+        }
+
+        string? Get(string name) => entry.TryGetValue(name, out string? v) ? v : null;
+        return new DestinationSetting(
+            url,
+            Get("Name") is { Length: > 0 } given ? given : null,
+            Get("Live") is { } live ? bool.Parse(live) : null,
+            Get("ReconnectAttempts") is { } attempts ? int.Parse(attempts, CultureInfo.InvariantCulture) : null,
+            Get("ReconnectDelay") is { } delay ? double.Parse(delay, CultureInfo.InvariantCulture) : null,
+            Get("BufferSize") is { } buffer ? int.Parse(buffer, CultureInfo.InvariantCulture) : null,
+            Get("ChunkSize") is { } chunk ? int.Parse(chunk, CultureInfo.InvariantCulture) : null,
+            Get("SendTimeout") is { } send ? double.Parse(send, CultureInfo.InvariantCulture) : null,
+            Get("ConnectTimeout") is { } connect ? double.Parse(connect, CultureInfo.InvariantCulture) : null);
+    }
+
+    private static bool IsDestinationKey(string key) => key.StartsWith("Destinations:", StringComparison.OrdinalIgnoreCase);
 
     private void Add(Dictionary<string, Setting> settings, string key, string value, string source, bool strict)
     {
