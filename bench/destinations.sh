@@ -4,6 +4,8 @@
 #   uplink    uplink publish CLIP URL1 … URLn --no-realtime           (one process)
 #   tee       ffmpeg -i CLIP -c copy -map 0 -f tee "[f=flv]URL1|…"     (one process, FFmpeg's tee muxer)
 #   ffmpeg    n × ffmpeg -i CLIP -c copy -f flv URLi, all at once      (n processes, CPU summed)
+# Each round also runs each tool once on the clip's first second to one destination: its start-up (process, connect,
+# end), so the table can give each extra destination's share of the first one's sending as well as of its whole run.
 # Medians over rounds; prints a Markdown table and keeps the raw rows in bench/.cache/destinations-DATE.tsv.
 #   bench/destinations.sh [--rounds N] [--counts "1 2 5 10"] [--tools "uplink tee ffmpeg"] [--loop L] [--timeout S]
 #     --rounds N    how many times each case runs (default 3); the table shows medians
@@ -28,7 +30,7 @@ while (($#)); do
         --tools) tools=${2:?--tools needs a list}; shift 2 ;;
         --loop) loops=${2:?--loop needs a number}; shift 2 ;;
         --timeout) tool_timeout=${2:?--timeout needs seconds}; shift 2 ;;
-        -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -72,6 +74,12 @@ if [[ ! -s "$clip" ]]; then
         -bufsize 16M -g 60 -pix_fmt yuv420p -c:a aac -b:a 128k -ac 2 -f flv "$clip.tmp"
     mv "$clip.tmp" "$clip"
 fi
+# The start-up run's input: the clip's first second, copied.
+short="$cache/dest-1s.flv"
+if [[ ! -s "$short" || "$short" -ot "$clip" ]]; then
+    ffmpeg -hide_banner -nostdin -loglevel error -y -i "$clip" -t 1 -c copy -f flv "$short.tmp"
+    mv "$short.tmp" "$short"
+fi
 # What one destination should receive: the clip's bytes, loops times (nginx counts RTMP payload and headers, close to it).
 bytes=$(($(stat -c %s "$clip") * loops))
 
@@ -110,10 +118,15 @@ printf 'round\ttool\tdestinations\twall_s\tuser_s\tsys_s\tcpu_s\tmax_rss_kib\tex
 
 # run_case ROUND TOOL N: publishes to N distinct streams under /usr/bin/time (CPU of the process and its children,
 # so n×ffmpeg is summed), checks nginx read ≥ 90 % of N × the bytes, appends a row; stops everything on a failure.
+# N = 0 is the start-up run: the 1 s clip, once, to one destination.
 run_case() {
     local round=$1 tool=$2 n=$3 i status=0 wall user sys rss before received cpu_before server_cpu expected
+    local clip=$clip loops=$loops bytes=$bytes dests=$3
     local -a urls=() cmd=()
-    for ((i = 1; i <= n; i++)); do
+    if ((n == 0)); then
+        clip=$short loops=1 bytes=$(stat -c %s "$short") dests=1
+    fi
+    for ((i = 1; i <= dests; i++)); do
         urls+=("$base/${tool}-r${round}-n${n}-d${i}")
     done
     case "$tool" in
@@ -131,7 +144,7 @@ run_case() {
                     ffmpeg -hide_banner -nostdin -loglevel error -stream_loop $((loops - 1)) -i "$clip" -c copy -f flv "$u" & pids+=($!)
                 done; st=0; for p in "${pids[@]}"; do wait "$p" || st=$?; done; exit "$st"' n-ffmpeg "$clip" "$loops" "${urls[@]}") ;;
     esac
-    expected=$((bytes * n))
+    expected=$((bytes * dests))
     before=$(nginx_bytes_in)
     cpu_before=$(nginx_cpu_seconds)
     /usr/bin/time -f '%e %U %S %M' -o "$work/time.txt" timeout --kill-after=10 "$tool_timeout" "${cmd[@]}" >"$work/out.txt" 2>&1 || status=$?
@@ -150,7 +163,7 @@ run_case() {
     read -r wall user sys rss < <(tail -n 1 "$work/time.txt")
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$tool" "$n" "$wall" "$user" "$sys" \
         "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')" "$rss" "$expected" "$received" "$server_cpu" >>"$tsv"
-    printf '  %-7s n=%-3s wall %6.2f s  cpu %6.2f s  rss %6.1f MiB  nginx read %7.1f MiB, cpu %5.2f s\n' "$tool" "$n" "$wall" \
+    printf '  %-7s %-8s wall %6.2f s  cpu %6.2f s  rss %6.1f MiB  nginx read %7.1f MiB, cpu %5.2f s\n' "$tool" "$([[ $n == 0 ]] && echo start-up || echo "n=$n")" "$wall" \
         "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$(awk -v r="$rss" 'BEGIN { print r / 1024 }')" \
         "$(awk -v b="$received" 'BEGIN { print b / 1048576 }')" "$server_cpu" >&2
     if ((received * 10 < expected * 9)); then
@@ -166,6 +179,9 @@ echo "$(basename "$clip") x$loops = $((bytes / 1048576)) MiB per destination to 
     "$rounds round(s) of destinations {$counts} × {$tools}; $(nproc) cores" >&2
 for ((r = 1; r <= rounds; r++)); do
     echo "round $r" >&2
+    for ((i = 0; i < ${#tool_list[@]}; i++)); do
+        run_case "$r" "${tool_list[$(((i + r - 1) % ${#tool_list[@]}))]}" 0
+    done
     # Counts ascending in odd rounds, descending in even ones; within a count each round starts with the next tool,
     # so no case always runs first or right after the same one.
     for ((c = 0; c < ${#count_list[@]}; c++)); do
@@ -181,36 +197,41 @@ for ((r = 1; r <= rounds; r++)); do
 done
 
 # Medians per (tool, n); the cost of each destination after the first, as a share of the first:
-# (cpu(n) − cpu(1)) / (n − 1) / cpu(1). The goal for uplink: under 15 %.
+# (cpu(n) − cpu(1)) / (n − 1) / cpu(1) (the goal for uplink: under 15 %), and as a share of the first's sending,
+# cpu(1) less the start-up run's CPU (what a long stream's steady state is about).
 awk -F'\t' -v counts="$counts" -v tools="$tools" '
     function median(list,    n, a, i, j, t) {
         n = split(list, a, " ")
-        if (n == 0) return ""
         for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
         return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
     }
-    function cell(t, n, what) { return (t SUBSEP n) in cpu ? sprintf("%.2f", what == "cpu" ? C[t, n] : W[t, n]) : "–" }
-    function extra(t, n) {
+    function has(t, n) { return (t SUBSEP n) in cpu }
+    function cell(t, n, what) { return has(t, n) ? sprintf("%.2f", what == "cpu" ? C[t, n] : W[t, n]) : "–" }
+    function extra(t, n, base) {
         if (n == 1) return "—"
-        if (!((t SUBSEP n) in cpu) || !((t SUBSEP 1) in cpu) || C[t, 1] <= 0) return "–"
-        return sprintf("%.1f %%", 100 * (C[t, n] - C[t, 1]) / (n - 1) / C[t, 1])
+        if (!has(t, n) || !has(t, 1) || (base && !has(t, 0))) return "–"
+        d = C[t, 1] - (base ? C[t, 0] : 0)
+        return d > 0 ? sprintf("%.0f %%", 100 * (C[t, n] - C[t, 1]) / (n - 1) / d) : "n/a"
     }
     NR > 1 { cpu[$2, $3] = cpu[$2, $3] " " $7; wall[$2, $3] = wall[$2, $3] " " $4; srv[$2, $3] = srv[$2, $3] " " $11 }
     END {
         for (k in cpu) { C[k] = median(cpu[k]); W[k] = median(wall[k]); S[k] = median(srv[k]) }
         nc = split(counts, N, " ")
-        print "| destinations | uplink CPU s | uplink wall s | uplink: each extra destination, % of the first | ffmpeg tee CPU s | tee wall s | tee: each extra, % | n×ffmpeg CPU s | n×ffmpeg wall s |"
-        print "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        print "| destinations | uplink CPU s | uplink wall s | uplink: each extra, % of the first | … % of the first'"'"'s sending | tee CPU s | tee wall s | tee: each extra, % of the first | … % of the first'"'"'s sending | n×ffmpeg CPU s | n×ffmpeg wall s |"
+        print "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        printf "| start-up (1 s of the clip, 1) | %s | %s | | | %s | %s | | | %s | %s |\n", cell("uplink", 0, "cpu"), cell("uplink", 0, "wall"),
+            cell("tee", 0, "cpu"), cell("tee", 0, "wall"), cell("ffmpeg", 0, "cpu"), cell("ffmpeg", 0, "wall")
         for (i = 1; i <= nc; i++) {
             n = N[i]
-            printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", n, cell("uplink", n, "cpu"), cell("uplink", n, "wall"), extra("uplink", n),
-                cell("tee", n, "cpu"), cell("tee", n, "wall"), extra("tee", n), cell("ffmpeg", n, "cpu"), cell("ffmpeg", n, "wall")
+            printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", n, cell("uplink", n, "cpu"), cell("uplink", n, "wall"),
+                extra("uplink", n, 0), extra("uplink", n, 1), cell("tee", n, "cpu"), cell("tee", n, "wall"), extra("tee", n, 0),
+                extra("tee", n, 1), cell("ffmpeg", n, "cpu"), cell("ffmpeg", n, "wall")
         }
         print ""
         printf "nginx CPU s (median):"
+        split(tools, T, " ")
         for (i = 1; i <= nc; i++) {
             n = N[i]; printf "  n=%s", n
-            split(tools, T, " ")
             for (j = 1; j in T; j++) if ((T[j] SUBSEP n) in S) printf " %s %.2f", T[j], S[T[j], n]
         }
         print ""
