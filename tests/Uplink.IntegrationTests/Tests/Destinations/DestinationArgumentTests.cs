@@ -36,7 +36,7 @@ public sealed class DestinationArgumentTests
     }
 
     [Fact]
-    public async Task Every_destination_unreachable_exits_3_with_one_error_line_naming_each()
+    public async Task Every_destination_unreachable_exits_3_with_each_one_s_status_and_one_error_line_naming_each()
     {
         var clip = await ClipGenerator.GetAsync(ClipCases.Default);
         int[] ports = [FreePort.Next(), FreePort.Next()];
@@ -44,10 +44,17 @@ public sealed class DestinationArgumentTests
             ["publish", clip, .. ports.Select(p => string.Create(CultureInfo.InvariantCulture, $"rtmp://127.0.0.1:{p}/live/secret-key")), "--no-realtime"],
             Timeout);
 
-        string line = AssertOneErrorLine(result, 3);
+        // Each destination says it could not connect as it happens; the run ends with the one error line.
+        Assert.True(result.ExitCode == 3, $"expected exit code 3.\n{result.Describe()}");
+        var lines = result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Single(lines, l => l.StartsWith("uplink: error: ", StringComparison.Ordinal));
+        string line = lines[^1];
+        Assert.StartsWith("uplink: error: ", line, StringComparison.Ordinal);
         foreach (int port in ports)
         {
-            Assert.Contains(string.Create(CultureInfo.InvariantCulture, $":{port}/"), line, StringComparison.Ordinal);
+            string at = string.Create(CultureInfo.InvariantCulture, $":{port}/");
+            Assert.Contains(at, line, StringComparison.Ordinal);
+            Assert.Contains(lines, l => l.Contains(at, StringComparison.Ordinal) && l.Contains("Disconnected (1): could not connect", StringComparison.Ordinal));
         }
 
         Assert.DoesNotContain("secret-key", result.StandardError, StringComparison.Ordinal);
