@@ -29,6 +29,7 @@ public sealed class RtmpServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, RtmpServerConnection> _published = new(StringComparer.Ordinal);
     private readonly Channel<object> _events = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _claimLock = new(); // the count and the add of a claim, together
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
     private Task _eventLoop = Task.CompletedTask;
@@ -189,10 +190,28 @@ public sealed class RtmpServer : IAsyncDisposable
         return true;
     }
 
-    internal bool TryClaim(string app, string stream, RtmpServerConnection connection) => _published.TryAdd(Key(app, stream), connection);
+    /// <summary>Claims app/stream for a publish; the refusal's code and description when it is taken or the server is full.</summary>
+    internal (string Code, string Description)? TryClaim(string app, string stream, RtmpServerConnection connection)
+    {
+        lock (_claimLock)
+        {
+            if (_options.MaxPublishes is int max && _published.Count >= max)
+            {
+                string current = string.Join(", ", _published.Keys);
+                return ("NetStream.Publish.Denied", $"This server takes {max} publish{(max == 1 ? "" : "es")} at a time; {current} is being published.");
+            }
 
-    internal void Release(string app, string stream, RtmpServerConnection connection) =>
-        _published.TryRemove(new KeyValuePair<string, RtmpServerConnection>(Key(app, stream), connection));
+            return _published.TryAdd(Key(app, stream), connection) ? null : ("NetStream.Publish.BadName", $"Stream {app}/{stream} is already being published.");
+        }
+    }
+
+    internal void Release(string app, string stream, RtmpServerConnection connection)
+    {
+        lock (_claimLock)
+        {
+            _published.TryRemove(new KeyValuePair<string, RtmpServerConnection>(Key(app, stream), connection));
+        }
+    }
 
     internal void RaiseStarted(PublishSessionInfo info) => _events.Writer.TryWrite(info);
 

@@ -56,4 +56,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 3016, Level = LogLevel.Information, Message = "Connection {Id} {App}/{Stream} received {Kind} track {TrackId}: {Configuration}, {Frames} frames")]
     public static partial void PublishTrack(ILogger logger, long id, string app, string stream, string kind, int trackId, string configuration, long frames);
+
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Error, Message = "Connection {Id} {App}/{Stream}: the publish handler failed, so the publish ends: {Error}")]
+    public static partial void PublishHandlerFailed(ILogger logger, Exception exception, long id, string app, string stream, string error);
 }
