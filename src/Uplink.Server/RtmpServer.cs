@@ -9,7 +9,8 @@ namespace Uplink.Server;
 
 /// <summary>
 /// A small RTMP ingest server: accepts publishers (plain and digest handshakes), optionally authenticates them
-/// (Adobe or Limelight), records each publish to its own FLV file, and reports every session's start and end.
+/// (Adobe or Limelight), records each publish to its own FLV file, hands its messages to an embedder's
+/// <see cref="IRtmpPublishHandler"/> if asked (<see cref="RtmpServerOptions.PublishHandlerFactory"/>), and reports every session's start and end.
 /// Built on the library's own chunk, AMF and handshake code. Also a test peer: see <see cref="RtmpServerBehavior"/>,
 /// <see cref="SendReconnectRequestAsync"/> and <see cref="SetReading"/>.
 /// </summary>
@@ -197,8 +198,8 @@ public sealed class RtmpServer : IAsyncDisposable
         {
             if (_options.MaxPublishes is int max && _published.Count >= max)
             {
-                string current = string.Join(", ", _published.Keys);
-                return ("NetStream.Publish.Denied", $"This server takes {max} publish{(max == 1 ? "" : "es")} at a time; {current} is being published.");
+                // Not naming the streams in progress: a stream name is often its publisher's key.
+                return ("NetStream.Publish.Denied", $"This server takes {max} publish{(max == 1 ? "" : "es")} at a time and {(max == 1 ? "one is" : "that many are")} in progress; try again later.");
             }
 
             return _published.TryAdd(Key(app, stream), connection) ? null : ("NetStream.Publish.BadName", $"Stream {app}/{stream} is already being published.");

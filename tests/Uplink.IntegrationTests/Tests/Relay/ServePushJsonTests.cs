@@ -7,7 +7,8 @@ namespace Uplink.IntegrationTests.Tests.Relay;
 
 /// <summary>
 /// <c>uplink serve --push --json</c>, relaying to another <c>uplink serve</c>: every stdout line is a JSON object, the
-/// destination's lines name it (masked), and its summary says what it was sent.
+/// destination's lines name it (masked), and its summary says what it was sent. The publisher authenticates as with
+/// plain <c>serve</c>.
 /// </summary>
 public sealed class ServePushJsonTests
 {
@@ -20,10 +21,10 @@ public sealed class ServePushJsonTests
         int target = FreePort.Next(), relay = FreePort.Next();
         await using var downstream = UplinkCli.Start(["serve", "--listen", $"127.0.0.1:{target}"]);
         await downstream.WaitForLineAsync(l => l.StartsWith("listening on", StringComparison.Ordinal), "the downstream listening line", Timeout);
-        await using var serve = UplinkCli.Start(["serve", "--listen", $"127.0.0.1:{relay}", "--json", "--push", $"rtmp://127.0.0.1:{target}/live/KEY-secret"]);
+        await using var serve = UplinkCli.Start(["serve", "--listen", $"127.0.0.1:{relay}", "--json", "--user", "alice", "--password", "s3cret", "--authmod", "llnw", "--push", $"rtmp://127.0.0.1:{target}/live/KEY-secret"]);
         await serve.WaitForLineAsync(l => l.Contains("\"type\":\"listening\"", StringComparison.Ordinal), "the listening line", Timeout);
 
-        await using (var ffmpeg = FfmpegPublisher.StartRealTime(clip, $"rtmp://127.0.0.1:{relay}/live/cam"))
+        await using (var ffmpeg = FfmpegPublisher.StartRealTime(clip, $"rtmp://alice:s3cret@127.0.0.1:{relay}/live/cam"))
         {
             var published = await ffmpeg.WaitForExitAsync(Timeout);
             Assert.True(published.ExitCode == 0, published.Describe());

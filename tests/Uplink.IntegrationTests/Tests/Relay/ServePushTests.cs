@@ -70,7 +70,7 @@ public sealed class ServePushTests : IAsyncLifetime
             // The push URLs take one stream: another publisher meanwhile is told why it is refused.
             var second = await FfmpegPublisher.PublishAsync(clip, $"rtmp://127.0.0.1:{port}/live/other", Timeout);
             Assert.True(second.ExitCode != 0, second.Describe());
-            Assert.Contains("takes 1 publish at a time; live/cam is being published", second.StandardError, StringComparison.Ordinal);
+            Assert.Contains("takes 1 publish at a time and one is in progress", second.StandardError, StringComparison.Ordinal);
 
             var published = await ffmpeg.WaitForExitAsync(Timeout);
             Assert.True(published.ExitCode == 0, published.Describe());
