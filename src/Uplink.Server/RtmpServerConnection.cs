@@ -472,19 +472,7 @@ internal sealed class RtmpServerConnection
         }
 
         DateTimeOffset started = _options.TimeProvider.GetUtcNow();
-        FlvRecorder? recorder = null;
-        if (_options.RecordDirectory is { } directory)
-        {
-            try
-            {
-                FileStream file = RecordingPaths.CreateNew(directory, _app, stream, started, out string path);
-                recorder = new FlvRecorder(file, path);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or NotSupportedException)
-            {
-                ServerLog.RecordingFailed(_logger, Id, ex.Message);
-            }
-        }
+        FlvRecorder? recorder = _options.RecordDirectory is { } directory ? FlvRecorder.TryCreate(directory, _app, stream, started, _logger, Id) : null;
 
         var info = new PublishSessionInfo(Id, _app, stream, RemoteEndPoint, started, recorder?.Path);
         IRtmpPublishHandler? handler = null;
@@ -539,21 +527,7 @@ internal sealed class RtmpServerConnection
         }
 
         PublishSessionSummary summary = publish.Summarize(_options.TimeProvider.GetUtcNow(), BytesReceived, reason);
-        ServerLog.PublishEnded(_logger, Id, summary.App, summary.StreamName, reason, summary.VideoFrames, summary.AudioFrames, summary.Bytes);
-        ServerLog.PublishCodecs(_logger, Id, summary.App, summary.StreamName, summary.Video?.ToString() ?? "none", summary.Audio?.ToString() ?? "none");
-        if (summary.VideoTracks.Count > 1 || summary.AudioTracks.Count > 1)
-        {
-            foreach (ReceivedVideoTrack track in summary.VideoTracks)
-            {
-                ServerLog.PublishTrack(_logger, Id, summary.App, summary.StreamName, "video", track.TrackId, track.Configuration?.ToString() ?? "unknown", track.Frames);
-            }
-
-            foreach (ReceivedAudioTrack track in summary.AudioTracks)
-            {
-                ServerLog.PublishTrack(_logger, Id, summary.App, summary.StreamName, "audio", track.TrackId, track.Configuration?.ToString() ?? "unknown", track.Frames);
-            }
-        }
-
+        ServerLog.Summary(_logger, Id, summary);
         return FinishEndAsync(publish.Handler, summary);
     }
 
