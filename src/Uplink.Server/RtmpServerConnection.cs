@@ -535,6 +535,7 @@ internal sealed class RtmpServerConnection
     {
         if (handler is not null)
         {
+            await Task.Yield(); // an unpublish starts this under the send lock: the handler runs outside it
             try
             {
                 await handler.OnEndAsync(summary).ConfigureAwait(false);
