@@ -120,6 +120,7 @@ internal static class ServeCommand
         {
             // The push URLs take one stream: a second publish at once would fight the first for them.
             RtmpWriterOptions relayOptions = PushRelay.Options(pushUrls, options.LoggerFactory);
+            relayOptions.Validate(); // before listening: a bad setting is bad input, not a refused publish later
             options = options with
             {
                 MaxPublishes = 1,
