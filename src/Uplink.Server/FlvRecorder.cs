@@ -47,6 +47,20 @@ internal sealed class FlvRecorder : IDisposable
         }
     }
 
+    /// <summary>Closes and deletes the file: the publish it was made for never started.</summary>
+    public void Discard()
+    {
+        try
+        {
+            Dispose();
+            File.Delete(Path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: an empty recording left behind is harmless.
+        }
+    }
+
     /// <summary>The file written.</summary>
     public string Path { get; }
 

@@ -485,7 +485,7 @@ internal sealed class RtmpServerConnection
 #pragma warning restore CA1031
         {
             ServerLog.PublishHandlerFailed(_logger, ex, Id, _app, stream, ex.Message);
-            recorder?.Dispose();
+            recorder?.Discard();
             _server.Release(_app, stream, this);
             _server.RaiseRefused(new PublishRefusal(Id, RemoteEndPoint, _app, stream, "NetStream.Publish.Failed"));
             EnqueueCommand(StatusChunkStream, streamId, "onStatus", 0, null, Status("error", "NetStream.Publish.Failed", "The server could not take this publish."));

@@ -101,12 +101,15 @@ public sealed class PublishHandlerTests
     [Fact]
     public async Task A_throwing_factory_refuses_the_publish_with_Publish_Failed()
     {
-        await using var server = new RtmpServer(Options(_ => throw new InvalidOperationException("no")));
+        string recordings = Directory.CreateTempSubdirectory("uplink-handler-").FullName;
+        await using var server = new RtmpServer(Options(_ => throw new InvalidOperationException("no")) with { RecordDirectory = recordings });
         await server.StartAsync();
         await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = $"rtmp://127.0.0.1:{server.Port}/live/refused" });
         var refused = await Assert.ThrowsAsync<RtmpException>(() => writer.ConnectAsync());
         Assert.Equal("NetStream.Publish.Failed", refused.StatusCode);
         Assert.Empty(server.ActiveSessions);
+        Assert.Empty(Directory.GetFiles(recordings, "*", SearchOption.AllDirectories)); // the publish never started: no recording
+        Directory.Delete(recordings, recursive: true);
     }
 
     [Fact]
