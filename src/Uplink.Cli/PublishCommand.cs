@@ -16,8 +16,8 @@ internal static class PublishCommand
     {
         var input = new Argument<string>("input") { Description = "What to publish: an FLV (Enhanced FLV included), MP4/MOV, MPEG-TS, MKV/WebM, IVF, raw H.264 or HEVC (Annex-B) or ADTS AAC file, told apart by content; - reads stdin." };
         var urls = new Argument<string[]>("urls") { Description = "Where to publish: rtmp://host[:port]/app/stream, rtmps://…, or rtmp:host/app+stream; several URLs publish the one stream to each (with the config file's \"Destinations\" after them). Left out: the embedded server, in this process.", Arity = ArgumentArity.ZeroOrMore, HelpName = "URL" };
-        var reconnectAttempts = new Option<int>("--reconnect-attempts") { Description = "Reconnect this many times after the connection is lost, while reading goes on (0 = never).", DefaultValueFactory = _ => 5 };
-        var reconnectDelay = new Option<double>("--reconnect-delay") { Description = "Seconds before the first reconnection attempt; later ones back off (doubling, with jitter, up to 30 s).", DefaultValueFactory = _ => 2 };
+        var reconnectAttempts = new Option<int>("--reconnect-attempts") { Description = "Reconnect this many times after the connection is lost, while reading goes on (0 = never).", DefaultValueFactory = _ => PublishDefaults.ReconnectAttempts };
+        var reconnectDelay = new Option<double>("--reconnect-delay") { Description = "Seconds before the first reconnection attempt; later ones back off (doubling, with jitter, up to 30 s).", DefaultValueFactory = _ => PublishDefaults.ReconnectDelaySeconds };
         OptionChecks.Add(reconnectAttempts, (r, value) =>
         {
             if (value is < 0 or > MaxReconnectAttempts)
@@ -52,7 +52,7 @@ internal static class PublishCommand
                 r.AddError($"--socket-buffer must be 0 to {MaxSocketBuffer} bytes.");
             }
         });
-        var bufferSize = new Option<int>("--buffer-size") { Description = "Application send buffer in bytes: a send loop owns the socket, so reading and sending overlap; when it is full, reading waits (or, with --live, frames are dropped). 0 = send on the reading thread.", DefaultValueFactory = _ => 4 * 1024 * 1024 };
+        var bufferSize = new Option<int>("--buffer-size") { Description = "Application send buffer in bytes: a send loop owns the socket, so reading and sending overlap; when it is full, reading waits (or, with --live, frames are dropped). 0 = send on the reading thread.", DefaultValueFactory = _ => PublishDefaults.BufferSize };
         var packetSize = new Option<int>("--packet-size") { Description = $"Bytes per socket write (chunks are coalesced up to this), {RtmpWriterOptions.MinOutputPacketSize} to {RtmpWriterOptions.MaxOutputPacketSize}.", DefaultValueFactory = _ => 64 * 1024 };
         var live = new Option<bool>("--live") { Description = "Live mode: reading never waits for the network; under congestion frames are dropped (non-reference frames past 0.7 s buffered, then inter frames until the next keyframe past 0.9 s, audio last) and counted. The buffer is --buffer-size (8 MiB when that is 0)." };
         OptionChecks.Add(bufferSize, (r, value) =>

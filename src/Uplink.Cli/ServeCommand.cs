@@ -26,6 +26,23 @@ internal static class ServeCommand
                 r.AddError($"--trace must be 0 to 9, got {v}.");
             }
         });
+        var push = new Option<string[]>("--push")
+        {
+            Description = "Forward every publish to this RTMP URL as it arrives (repeat for several): live mode, reconnection as publish's defaults. One publish at a time is then taken; another is refused (NetStream.Publish.Denied).",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        OptionChecks.Add(push, (r, urls) =>
+        {
+            foreach (string url in urls ?? [])
+            {
+                if (!RtmpUrl.TryParse(url, out _, out string? error))
+                {
+                    r.AddError($"--push: {error}");
+                    return;
+                }
+            }
+        });
+        var json = new Option<bool>("--json") { Description = "One JSON object per line on stdout (listening, start, end, refused; with --push status, destination and latency lines with a destination field)." };
         var authmod = new Option<string>("--authmod") { Description = "Authentication scheme with --user: adobe or llnw.", DefaultValueFactory = _ => "adobe" };
         authmod.AcceptOnlyFromAmong("adobe", "llnw");
         OptionChecks.Add(listen, (r, value) =>
@@ -39,18 +56,23 @@ internal static class ServeCommand
         var serve = new Command("serve", """
             Run an RTMP ingest server that accepts publishers, prints one line per session start and end
             (app, stream, frames, bytes, codecs), and with --record writes each publish to its own FLV file.
+            With --push, every publish is relayed to those RTMP servers as it arrives (a restream), one publish at a
+            time, with a status line per destination and, at the end of each publish, what each one was sent.
             Runs until Ctrl-C or SIGTERM. Exit codes: 0 success, 2 bad usage, 3 cannot listen.
 
             Examples:
               uplink serve
               uplink serve --listen 0.0.0.0:1935 --record recordings
               uplink serve --user alice --password secret --authmod llnw
+              uplink serve --push rtmp://a.example/live/KEY-A --push rtmps://b.example/app/KEY-B --record recordings
             """);
         serve.Options.Add(listen);
         serve.Options.Add(record);
         serve.Options.Add(user);
         serve.Options.Add(password);
         serve.Options.Add(authmod);
+        serve.Options.Add(push);
+        serve.Options.Add(json);
         serve.Options.Add(trace);
         serve.Options.Add(logFile);
         serve.Validators.Add(r =>
@@ -73,23 +95,43 @@ internal static class ServeCommand
                 AuthMode = userName is null ? RtmpAuthMode.None : result.GetValue(authmod) == "llnw" ? RtmpAuthMode.Llnw : RtmpAuthMode.Adobe,
             };
             ConnectionArguments logging = ConnectionArguments.Logging(result.GetValue(trace), result.GetValue(logFile));
-            var output = new CommandOutput(Console.Out, Console.Error, json: false, verbose: false);
+            bool jsonLines = result.GetValue(json);
+            string[] pushUrls = result.GetValue(push) ?? [];
+            var output = new CommandOutput(Console.Out, Console.Error, jsonLines, verbose: false);
             return output.RunAsync(async token =>
             {
                 using ILoggerFactory? log = logging.OpenLog(Console.Error);
-                return await RunAsync(options with { LoggerFactory = log }, Console.Out, Console.Error, token).ConfigureAwait(false);
+                return await RunAsync(options with { LoggerFactory = log }, pushUrls, new ServeOutput(Console.Out, jsonLines), Console.Error, token).ConfigureAwait(false);
             }, () => "serve", cancellationToken);
         });
         return serve;
     }
 
-    /// <summary>Runs the server until <paramref name="cancellationToken"/> fires, reporting sessions on <paramref name="stdout"/>.</summary>
-    internal static async Task<int> RunAsync(RtmpServerOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the server until <paramref name="cancellationToken"/> fires, reporting sessions on <paramref name="output"/>;
+    /// with push URLs, one publish at a time, relayed to all of them.
+    /// </summary>
+    internal static async Task<int> RunAsync(RtmpServerOptions options, IReadOnlyList<string> pushUrls, ServeOutput output, TextWriter stderr, CancellationToken cancellationToken)
     {
-        await using var server = new RtmpServer(options.LoggerFactory is null ? options with { LoggerFactory = new WarningsToStderr(stderr) } : options);
-        server.SessionStarted += (_, s) => stdout.WriteLine(FormatStart(s));
-        server.SessionEnded += (_, s) => stdout.WriteLine(FormatEnd(s));
-        server.PublishRefused += (_, r) => stdout.WriteLine($"refused #{r.Id} {r.App}{(r.StreamName.Length > 0 ? "/" + r.StreamName : "")} from {r.RemoteEndPoint}: {r.Reason}");
+        ILoggerFactory log = options.LoggerFactory ?? new WarningsToStderr(stderr);
+        options = options with { LoggerFactory = log };
+        using SendLatency? latency = pushUrls.Count > 0 ? new SendLatency() : null;
+        if (pushUrls.Count > 0)
+        {
+            // The push URLs take one stream: a second publish at once would fight the first for them.
+            RtmpWriterOptions relayOptions = PushRelay.Options(pushUrls, options.LoggerFactory);
+            relayOptions.Validate(); // before listening: a bad setting is bad input, not a refused publish later
+            options = options with
+            {
+                MaxPublishes = 1,
+                PublishHandlerFactory = session => new PushRelay(session, relayOptions, output, latency),
+            };
+        }
+
+        await using var server = new RtmpServer(options);
+        server.SessionStarted += (_, s) => output.Start(s);
+        server.SessionEnded += (_, s) => output.End(s);
+        server.PublishRefused += (_, r) => output.Refused(r);
         try
         {
             await server.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -102,7 +144,11 @@ internal static class ServeCommand
 
         string auth = options.AuthMode == RtmpAuthMode.None ? "" : $", {options.AuthMode.ToString().ToLowerInvariant()} authentication for user {options.UserName}";
         string recording = options.RecordDirectory is null ? "not recording" : "recording to " + Path.GetFullPath(options.RecordDirectory);
-        await stdout.WriteLineAsync($"listening on rtmp://{server.LocalEndPoint}/ ({recording}{auth}); publish to rtmp://{server.LocalEndPoint}/live/STREAM; Ctrl-C stops").ConfigureAwait(false);
+        string pushing = pushUrls.Count == 0 ? "" : "; relaying to " + string.Join(", ", pushUrls.Select(u => RtmpUrl.Parse(u).ToString()));
+        output.Listening(
+            $"rtmp://{server.LocalEndPoint}/",
+            options.RecordDirectory is null ? null : Path.GetFullPath(options.RecordDirectory),
+            $"listening on rtmp://{server.LocalEndPoint}/ ({recording}{auth}){pushing}; publish to rtmp://{server.LocalEndPoint}/live/STREAM; Ctrl-C stops");
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
@@ -112,7 +158,7 @@ internal static class ServeCommand
         }
 
         await server.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        await stdout.WriteLineAsync("stopped").ConfigureAwait(false);
+        output.Stopped();
         return ExitCodes.Success;
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Microsoft.Extensions.Logging;
 
 namespace Uplink.Server;
 
@@ -29,6 +30,35 @@ internal sealed class FlvRecorder : IDisposable
         Path = path;
         ReadOnlySpan<byte> header = [(byte)'F', (byte)'L', (byte)'V', 1, FlagAudio | FlagVideo, 0, 0, 0, 9, 0, 0, 0, 0];
         _file.Write(header);
+    }
+
+    /// <summary>A recorder for a new publish in <c>DIRECTORY/APP/STREAM-TIMESTAMP.flv</c>, or null (logged) when the file cannot be made.</summary>
+    public static FlvRecorder? TryCreate(string directory, string app, string stream, DateTimeOffset started, ILogger logger, long connectionId)
+    {
+        try
+        {
+            FileStream file = RecordingPaths.CreateNew(directory, app, stream, started, out string path);
+            return new FlvRecorder(file, path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or NotSupportedException)
+        {
+            ServerLog.RecordingFailed(logger, connectionId, ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Closes and deletes the file: the publish it was made for never started.</summary>
+    public void Discard()
+    {
+        try
+        {
+            Dispose();
+            File.Delete(Path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: an empty recording left behind is harmless.
+        }
     }
 
     /// <summary>The file written.</summary>

@@ -9,7 +9,8 @@ namespace Uplink.Server;
 
 /// <summary>
 /// A small RTMP ingest server: accepts publishers (plain and digest handshakes), optionally authenticates them
-/// (Adobe or Limelight), records each publish to its own FLV file, and reports every session's start and end.
+/// (Adobe or Limelight), records each publish to its own FLV file, hands its messages to an embedder's
+/// <see cref="IRtmpPublishHandler"/> if asked (<see cref="RtmpServerOptions.PublishHandlerFactory"/>), and reports every session's start and end.
 /// Built on the library's own chunk, AMF and handshake code. Also a test peer: see <see cref="RtmpServerBehavior"/>,
 /// <see cref="SendReconnectRequestAsync"/> and <see cref="SetReading"/>.
 /// </summary>
@@ -29,6 +30,7 @@ public sealed class RtmpServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, RtmpServerConnection> _published = new(StringComparer.Ordinal);
     private readonly Channel<object> _events = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _claimLock = new(); // the count and the add of a claim, together
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
     private Task _eventLoop = Task.CompletedTask;
@@ -189,10 +191,28 @@ public sealed class RtmpServer : IAsyncDisposable
         return true;
     }
 
-    internal bool TryClaim(string app, string stream, RtmpServerConnection connection) => _published.TryAdd(Key(app, stream), connection);
+    /// <summary>Claims app/stream for a publish; the refusal's code and description when it is taken or the server is full.</summary>
+    internal (string Code, string Description)? TryClaim(string app, string stream, RtmpServerConnection connection)
+    {
+        lock (_claimLock)
+        {
+            if (_options.MaxPublishes is int max && _published.Count >= max)
+            {
+                // Not naming the streams in progress: a stream name is often its publisher's key.
+                return ("NetStream.Publish.Denied", $"This server takes {max} publish{(max == 1 ? "" : "es")} at a time and {(max == 1 ? "one is" : "that many are")} in progress; try again later.");
+            }
 
-    internal void Release(string app, string stream, RtmpServerConnection connection) =>
-        _published.TryRemove(new KeyValuePair<string, RtmpServerConnection>(Key(app, stream), connection));
+            return _published.TryAdd(Key(app, stream), connection) ? null : ("NetStream.Publish.BadName", $"Stream {app}/{stream} is already being published.");
+        }
+    }
+
+    internal void Release(string app, string stream, RtmpServerConnection connection)
+    {
+        lock (_claimLock)
+        {
+            _published.TryRemove(new KeyValuePair<string, RtmpServerConnection>(Key(app, stream), connection));
+        }
+    }
 
     internal void RaiseStarted(PublishSessionInfo info) => _events.Writer.TryWrite(info);
 

@@ -41,6 +41,7 @@ internal sealed class RtmpServerConnection
     private bool _closed;
     private string _app = "";
     private ActivePublish? _publish;
+    private Task? _ending; // an unpublished publish's end, awaited outside the send lock
 
     public RtmpServerConnection(RtmpServer server, Socket socket, long id, RtmpServerOptions options, ILogger logger, CancellationToken serverStopping)
     {
@@ -129,6 +130,11 @@ internal sealed class RtmpServerConnection
         {
             _shutdown.Shutdown("connection lost: " + ex.Message);
         }
+        catch (PublishHandlerException ex)
+        {
+            ServerLog.PublishHandlerFailed(_logger, ex.InnerException!, Id, _publish?.Info.App ?? _app, _publish?.Info.StreamName ?? "", ex.InnerException!.Message);
+            _shutdown.Shutdown(ex.Message);
+        }
 #pragma warning disable CA1031 // One connection's bug must never take the server down or go unobserved.
         catch (Exception ex)
 #pragma warning restore CA1031
@@ -139,7 +145,12 @@ internal sealed class RtmpServerConnection
         finally
         {
             string reason = _shutdown.Reason ?? "client closed";
-            EndPublish(reason);
+            if (Interlocked.Exchange(ref _ending, null) is { } ending)
+            {
+                await ending.ConfigureAwait(false);
+            }
+
+            await EndPublish(reason).ConfigureAwait(false);
             ServerLog.Closed(_logger, Id, reason);
             await CloseAsync().ConfigureAwait(false);
         }
@@ -278,36 +289,24 @@ internal sealed class RtmpServerConnection
         }
     }
 
-    private Task HandleMessageAsync(RtmpMessage message)
+    private ValueTask HandleMessageAsync(RtmpMessage message)
     {
         ReadOnlySpan<byte> p = message.Payload;
         switch (message.Header.Type)
         {
-            case RtmpMessageType.Video:
-                _publish?.OnVideo(message.Header.Timestamp, p, this);
-                return Task.CompletedTask;
-            case RtmpMessageType.Audio:
-                _publish?.OnAudio(message.Header.Timestamp, p, this);
-                return Task.CompletedTask;
-            case RtmpMessageType.DataAmf0:
-                _publish?.OnData(message.Header.Timestamp, p, this);
-                return Task.CompletedTask;
-            case RtmpMessageType.DataAmf3 when p.Length > 0:
-                _publish?.OnData(message.Header.Timestamp, p[1..], this);
-                return Task.CompletedTask;
-            case RtmpMessageType.Aggregate:
-                _publish?.OnAggregate(message.Header.Timestamp, p, this);
-                return Task.CompletedTask;
+            case RtmpMessageType.Video or RtmpMessageType.Audio or RtmpMessageType.DataAmf0 or RtmpMessageType.DataAmf3 or RtmpMessageType.Aggregate:
+                // The payload stays valid while the handler is awaited: messages are released after the batch.
+                return _publish is { } publish ? publish.ReceiveAsync(message.Header.Type, message.Header.Timestamp, message.PayloadMemory, this, _serverStopping) : default;
             case RtmpMessageType.WindowAcknowledgementSize when ProtocolControl.TryReadUInt32(p, out uint window):
                 _window.SetPeerWindow(window);
-                return Task.CompletedTask;
+                return default;
             case RtmpMessageType.CommandAmf0:
-                return HandleCommandAsync(p, message.Header.StreamId);
+                return new ValueTask(HandleCommandAsync(p, message.Header.StreamId));
             case RtmpMessageType.CommandAmf3 when p.Length > 0:
-                return HandleCommandAsync(p[1..], message.Header.StreamId);
+                return new ValueTask(HandleCommandAsync(p[1..], message.Header.StreamId));
             default:
                 // Acknowledgements, pongs, Set Peer Bandwidth: nothing to answer.
-                return Task.CompletedTask;
+                return default;
         }
     }
 
@@ -349,6 +348,12 @@ internal sealed class RtmpServerConnection
         finally
         {
             _output.Exit();
+        }
+
+        // An unpublish ends its handler here, outside the send lock (a relay may take a while to finish).
+        if (Interlocked.Exchange(ref _ending, null) is { } ending)
+        {
+            await ending.ConfigureAwait(false);
         }
     }
 
@@ -453,10 +458,9 @@ internal sealed class RtmpServerConnection
             refusal = "NetStream.Publish.BadName";
             description = stream.Length == 0 ? "No stream name given." : "This connection is already publishing.";
         }
-        else if (!_server.TryClaim(_app, stream, this))
+        else if (_server.TryClaim(_app, stream, this) is { } claimRefusal)
         {
-            refusal = "NetStream.Publish.BadName";
-            description = $"Stream {_app}/{stream} is already being published.";
+            (refusal, description) = claimRefusal;
         }
 
         if (refusal is not null)
@@ -468,22 +472,27 @@ internal sealed class RtmpServerConnection
         }
 
         DateTimeOffset started = _options.TimeProvider.GetUtcNow();
-        FlvRecorder? recorder = null;
-        if (_options.RecordDirectory is { } directory)
-        {
-            try
-            {
-                FileStream file = RecordingPaths.CreateNew(directory, _app, stream, started, out string path);
-                recorder = new FlvRecorder(file, path);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or NotSupportedException)
-            {
-                ServerLog.RecordingFailed(_logger, Id, ex.Message);
-            }
-        }
+        FlvRecorder? recorder = _options.RecordDirectory is { } directory ? FlvRecorder.TryCreate(directory, _app, stream, started, _logger, Id) : null;
 
         var info = new PublishSessionInfo(Id, _app, stream, RemoteEndPoint, started, recorder?.Path);
-        _publish = new ActivePublish(info, recorder, streamId);
+        IRtmpPublishHandler? handler = null;
+        try
+        {
+            handler = _options.PublishHandlerFactory?.Invoke(info);
+        }
+#pragma warning disable CA1031 // An embedder's factory may throw anything: the publish is refused, the server goes on.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            ServerLog.PublishHandlerFailed(_logger, ex, Id, _app, stream, ex.Message);
+            recorder?.Discard();
+            _server.Release(_app, stream, this);
+            _server.RaiseRefused(new PublishRefusal(Id, RemoteEndPoint, _app, stream, "NetStream.Publish.Failed"));
+            EnqueueCommand(StatusChunkStream, streamId, "onStatus", 0, null, Status("error", "NetStream.Publish.Failed", "The server could not take this publish."));
+            return;
+        }
+
+        _publish = new ActivePublish(info, recorder, streamId, handler);
         ProtocolControl.EnqueueStreamBegin(_output, streamId);
         EnqueueCommand(StatusChunkStream, streamId, "onStatus", 0, null, Status("status", "NetStream.Publish.Start", $"{stream} is now published."));
         ServerLog.PublishStarted(_logger, Id, _app, stream, recorder?.Path ?? "(not recording)");
@@ -495,16 +504,17 @@ internal sealed class RtmpServerConnection
         if (_publish is { } publish)
         {
             EnqueueCommand(StatusChunkStream, publish.StreamId, "onStatus", 0, null, Status("status", "NetStream.Unpublish.Success", $"{publish.Info.StreamName} is now unpublished."));
-            EndPublish("unpublished");
+            _ending = EndPublish("unpublished");
         }
     }
 
-    private void EndPublish(string reason)
+    /// <summary>Ends the publish: closes the recording, logs the summary; the task ends the handler, then frees the name and reports the end.</summary>
+    private Task EndPublish(string reason)
     {
         ActivePublish? publish = Interlocked.Exchange(ref _publish, null);
         if (publish is null)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         try
@@ -516,22 +526,29 @@ internal sealed class RtmpServerConnection
             ServerLog.RecordingFailed(_logger, Id, ex.Message);
         }
 
-        _server.Release(publish.Info.App, publish.Info.StreamName, this);
         PublishSessionSummary summary = publish.Summarize(_options.TimeProvider.GetUtcNow(), BytesReceived, reason);
-        ServerLog.PublishEnded(_logger, Id, summary.App, summary.StreamName, reason, summary.VideoFrames, summary.AudioFrames, summary.Bytes);
-        ServerLog.PublishCodecs(_logger, Id, summary.App, summary.StreamName, summary.Video?.ToString() ?? "none", summary.Audio?.ToString() ?? "none");
-        if (summary.VideoTracks.Count > 1 || summary.AudioTracks.Count > 1)
-        {
-            foreach (ReceivedVideoTrack track in summary.VideoTracks)
-            {
-                ServerLog.PublishTrack(_logger, Id, summary.App, summary.StreamName, "video", track.TrackId, track.Configuration?.ToString() ?? "unknown", track.Frames);
-            }
+        ServerLog.Summary(_logger, Id, summary);
+        return FinishEndAsync(publish.Handler, summary);
+    }
 
-            foreach (ReceivedAudioTrack track in summary.AudioTracks)
+    private async Task FinishEndAsync(IRtmpPublishHandler? handler, PublishSessionSummary summary)
+    {
+        if (handler is not null)
+        {
+            await Task.Yield(); // an unpublish starts this under the send lock: the handler runs outside it
+            try
             {
-                ServerLog.PublishTrack(_logger, Id, summary.App, summary.StreamName, "audio", track.TrackId, track.Configuration?.ToString() ?? "unknown", track.Frames);
+                await handler.OnEndAsync(summary).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // An embedder's handler may throw anything; the end is still reported.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                ServerLog.PublishHandlerFailed(_logger, ex, Id, summary.App, summary.StreamName, ex.Message);
             }
         }
+
+        _server.Release(summary.App, summary.StreamName, this);
         _server.RaiseEnded(summary);
     }
 

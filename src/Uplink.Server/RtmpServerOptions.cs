@@ -51,6 +51,20 @@ public sealed record RtmpServerOptions
     /// <summary>The Window Acknowledgement Size the server announces (default 2,500,000).</summary>
     public uint WindowAcknowledgementSize { get; init; } = 2_500_000;
 
+    /// <summary>
+    /// Called as each publish is accepted (after its recording file is created): returns the handler that receives the
+    /// publish's messages, or null for none. A throwing factory refuses the publish with <c>NetStream.Publish.Failed</c>.
+    /// Null (the default) hands messages to no one.
+    /// </summary>
+    public Func<PublishSessionInfo, IRtmpPublishHandler?>? PublishHandlerFactory { get; init; }
+
+    /// <summary>
+    /// Most publishes in progress at once, over every app and stream; one more is refused with
+    /// <c>NetStream.Publish.Denied</c>. Null (the default): only <see cref="MaxConnections"/> limits them.
+    /// A publish counts until its handler's <see cref="IRtmpPublishHandler.OnEndAsync"/> returns.
+    /// </summary>
+    public int? MaxPublishes { get; init; }
+
     /// <summary>Test-peer knobs; the default behaves as a normal server.</summary>
     public RtmpServerBehavior Behavior { get; init; } = new();
 
@@ -65,6 +79,7 @@ public sealed record RtmpServerOptions
     {
         ArgumentNullException.ThrowIfNull(Listen, nameof(Listen));
         Require(MaxConnections is >= 1 and <= 100_000, nameof(MaxConnections), "must be 1 to 100000");
+        Require(MaxPublishes is null or >= 1, nameof(MaxPublishes), "must be at least 1 (or null for no limit)");
         Require(MaxChunkSize is >= 128 and <= 16 * 1024 * 1024, nameof(MaxChunkSize), "must be 128 to 16777216");
         Require(MaxMessageLength is >= 1024 and <= 0xFFFFFF, nameof(MaxMessageLength), "must be 1024 to 16777215 (the RTMP length field's limit)");
         Require(MaxBufferedBytesPerConnection >= MaxMessageLength, nameof(MaxBufferedBytesPerConnection), "must be at least MaxMessageLength");

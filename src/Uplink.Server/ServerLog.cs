@@ -56,4 +56,26 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 3016, Level = LogLevel.Information, Message = "Connection {Id} {App}/{Stream} received {Kind} track {TrackId}: {Configuration}, {Frames} frames")]
     public static partial void PublishTrack(ILogger logger, long id, string app, string stream, string kind, int trackId, string configuration, long frames);
+
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Error, Message = "Connection {Id} {App}/{Stream}: the publish handler failed, so the publish ends: {Error}")]
+    public static partial void PublishHandlerFailed(ILogger logger, Exception exception, long id, string app, string stream, string error);
+
+    /// <summary>A publish's end: frames and bytes, codecs, and with several tracks of a kind each track.</summary>
+    public static void Summary(ILogger logger, long id, PublishSessionSummary summary)
+    {
+        PublishEnded(logger, id, summary.App, summary.StreamName, summary.EndReason, summary.VideoFrames, summary.AudioFrames, summary.Bytes);
+        PublishCodecs(logger, id, summary.App, summary.StreamName, summary.Video?.ToString() ?? "none", summary.Audio?.ToString() ?? "none");
+        if (summary.VideoTracks.Count > 1 || summary.AudioTracks.Count > 1)
+        {
+            foreach (ReceivedVideoTrack track in summary.VideoTracks)
+            {
+                PublishTrack(logger, id, summary.App, summary.StreamName, "video", track.TrackId, track.Configuration?.ToString() ?? "unknown", track.Frames);
+            }
+
+            foreach (ReceivedAudioTrack track in summary.AudioTracks)
+            {
+                PublishTrack(logger, id, summary.App, summary.StreamName, "audio", track.TrackId, track.Configuration?.ToString() ?? "unknown", track.Frames);
+            }
+        }
+    }
 }

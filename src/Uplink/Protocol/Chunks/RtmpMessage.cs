@@ -31,6 +31,9 @@ public readonly struct RtmpMessage : IDisposable
     /// <summary>The payload; valid until <see cref="Dispose"/>.</summary>
     public ReadOnlySpan<byte> Payload => _buffer is null ? default : _buffer.AsSpan(0, Header.Length);
 
+    /// <summary>The payload as memory, for consumers that await while holding it; valid until <see cref="Dispose"/>.</summary>
+    public ReadOnlyMemory<byte> PayloadMemory => _buffer is null ? default : _buffer.AsMemory(0, Header.Length);
+
     /// <summary>Returns the payload buffer to the pool.</summary>
     public void Dispose()
     {
