@@ -167,19 +167,11 @@ internal sealed partial class RtmpDestination
                 await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
                 try
                 {
-                    if (_disposed || _disconnectedByCaller)
+                    if (!await InstallFromBackgroundAsync(connection, waitForKeyframe: true).ConfigureAwait(false))
                     {
-                        await connection.DisposeAsync().ConfigureAwait(false);
                         return;
                     }
 
-                    lock (_stateLock)
-                    {
-                        _reconnecting = false;
-                    }
-
-                    Install(connection, waitForKeyframe: true);
-                    _reconnectOutcome?.TrySetResult(true);
                     Interlocked.Increment(ref _reconnects);
                     UplinkMetrics.Reconnects.Add(1);
 
@@ -224,6 +216,29 @@ internal sealed partial class RtmpDestination
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Installs a connection a background loop made (under the gate), unless the destination was disconnected or disposed
+    /// meanwhile (then the connection is closed); ends the wait for the connection either way.
+    /// </summary>
+    /// <returns>Whether it was installed.</returns>
+    private async Task<bool> InstallFromBackgroundAsync(RtmpClientConnection connection, bool waitForKeyframe)
+    {
+        if (_disposed || _disconnectedByCaller)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            return false;
+        }
+
+        lock (_stateLock)
+        {
+            _reconnecting = false;
+        }
+
+        Install(connection, waitForKeyframe);
+        _reconnectOutcome?.TrySetResult(true);
+        return true;
     }
 
     /// <summary>

@@ -106,19 +106,11 @@ internal sealed partial class RtmpDestination
         await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            if (_disposed || _disconnectedByCaller)
+            if (!await InstallFromBackgroundAsync(connection, waitForKeyframe: JoinsMidStream).ConfigureAwait(false))
             {
-                await connection.DisposeAsync().ConfigureAwait(false);
                 return;
             }
 
-            lock (_stateLock)
-            {
-                _reconnecting = false;
-            }
-
-            Install(connection, waitForKeyframe: JoinsMidStream);
-            outcome.TrySetResult(true);
             SetStatus(RtmpWriterStatus.Connected, $"publishing to {_url}{TracksNote}");
         }
         finally
