@@ -12,9 +12,6 @@ internal sealed partial class RtmpDestination
     /// <summary>Added to a stream already under way: video starts at each track's next keyframe, after the stream's start.</summary>
     public bool JoinsMidStream { get; init; }
 
-    /// <summary>Whether the first connection was started (in the background or not).</summary>
-    public bool Started => _everConnected || _reconnectOutcome is not null;
-
     /// <summary>
     /// Starts the first connection in the background (with retries when <see cref="RtmpReconnectOptions.RetryFirstConnect"/>
     /// is set); writes queue meanwhile. <see cref="WaitStartedAsync"/> tells how it ended.
@@ -44,7 +41,7 @@ internal sealed partial class RtmpDestination
             {
                 try
                 {
-                    await FirstConnectionAsync(outcome, stop.Token).ConfigureAwait(false);
+                    await FirstConnectionAsync(stop.Token).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -61,7 +58,7 @@ internal sealed partial class RtmpDestination
     /// <summary>True once the first connection started by <see cref="StartAsync"/> publishes; false when it failed (<see cref="Failure"/> says why).</summary>
     public Task<bool> WaitStartedAsync() => _reconnectOutcome?.Task ?? Task.FromResult(Connection is not null);
 
-    private async Task FirstConnectionAsync(TaskCompletionSource<bool> outcome, CancellationToken stop)
+    private async Task FirstConnectionAsync(CancellationToken stop)
     {
         RtmpClientConnection connection;
         try

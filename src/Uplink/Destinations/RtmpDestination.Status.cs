@@ -8,9 +8,6 @@ internal sealed partial class RtmpDestination
     /// <summary>How status events and stats name this destination (never a secret).</summary>
     public string Name { get; }
 
-    /// <summary>This destination's settings.</summary>
-    public RtmpWriterOptions Options => _options;
-
     /// <summary>This destination's connection state.</summary>
     public RtmpWriterStatus Status => _current;
 

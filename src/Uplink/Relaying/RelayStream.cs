@@ -44,9 +44,6 @@ internal sealed class RelayStream : IStreamSource, IDisposable
 
     public long AudioFramesAccepted => Interlocked.Read(ref _audioFrames);
 
-    /// <summary>Whether a coded frame has arrived (the codecs of the tracks that sent their configuration first are known).</summary>
-    public bool HasMedia { get; private set; }
-
     public void Attach(IMessageSink sink) => _sink = sink;
 
     /// <summary>Messages leave as they arrive: the publisher interleaved them.</summary>
@@ -155,7 +152,6 @@ internal sealed class RelayStream : IStreamSource, IDisposable
         else if (!configuration)
         {
             Interlocked.Increment(ref _videoFrames);
-            HasMedia = true;
         }
 
         // Frame type 3 is FLV's disposable inter frame: what live mode drops first.
@@ -180,7 +176,6 @@ internal sealed class RelayStream : IStreamSource, IDisposable
         {
             _audioCodecs[track] ??= header.Codec;
             Interlocked.Increment(ref _audioFrames);
-            HasMedia = true;
         }
 
         Forward(_arena.Create(RtmpMessageType.Audio, ms, body, configuration) with { Track = (byte)track });
