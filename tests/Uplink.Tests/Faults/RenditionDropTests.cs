@@ -1,10 +1,11 @@
 using System.Buffers.Binary;
 using System.Net;
+using Frame = Uplink.Tests.Faults.FaultClip.Frame;
 using Uplink.Media;
 using Uplink.Server;
+using Uplink.Testing;
 using Uplink.Tests.Server;
 using Xunit.Abstractions;
-using Frame = Uplink.Tests.Faults.FaultClip.Frame;
 
 namespace Uplink.Tests.Faults;
 

@@ -1,11 +1,12 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
-using Uplink.Media;
-using Uplink.Server;
-using Xunit.Abstractions;
 using Clip = Uplink.Tests.Faults.FaultClip.Clip;
 using Frame = Uplink.Tests.Faults.FaultClip.Frame;
+using Uplink.Media;
+using Uplink.Server;
+using Uplink.Testing;
+using Xunit.Abstractions;
 
 namespace Uplink.Tests.Faults;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Uplink.Tests.Faults;
+namespace Uplink.Testing;
 
 /// <summary>
 /// A TCP proxy for tests that sits between a client and a real server (listening on 127.0.0.1, dynamic port)
