@@ -83,8 +83,13 @@ public sealed record RtmpWriterOptions
     /// <summary>Outgoing chunk size, sent to the server before <c>connect</c> (<see cref="MinChunkSize"/> to <see cref="MaxChunkSize"/>; default 4096).</summary>
     public int ChunkSize { get; init; } = 4096;
 
-    /// <summary>The Window Acknowledgement Size we announce, so the server acknowledges what it received (default 2,500,000 bytes).</summary>
-    public uint WindowAcknowledgementSize { get; init; } = 2_500_000;
+    /// <summary>
+    /// The Window Acknowledgement Size we announce: the server acknowledges every this many bytes, and a reconnect replays
+    /// from the GOP holding the first frame not acknowledged. Null (the default) sizes it to about a quarter of a second of
+    /// the stream's media, 16 KiB to 2.5 MB, announcing a new size as the measured rate changes; a value fixes it
+    /// (4096 to 2147483647).
+    /// </summary>
+    public uint? WindowAcknowledgementSize { get; init; }
 
     /// <summary>Time allowed for TCP connect, handshake, <c>connect</c> and <c>publish</c> (default 10 s).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);

@@ -128,7 +128,7 @@ internal sealed partial class RtmpDestination
                 if (_link is { } link)
                 {
                     RtmpClientConnection lost = link.Connection;
-                    long acknowledged = lost.BytesAcknowledged;
+                    long acknowledged = lost.BytesConfirmed;
                     TimeSpan lived = _options.TimeProvider.GetElapsedTime(link.InstalledAt);
                     await TearDownAsync(lost, clearQueues: false).ConfigureAwait(false);
                     lock (_queue)
@@ -254,6 +254,7 @@ internal sealed partial class RtmpDestination
     {
         bool carriedReplay = _queue.NextSequence >= _replayEnd && lived >= UnacknowledgedProgressTime;
         _queue.Rewind(acknowledged);
+        _timestamps.AfterLoss();
         bool startMoved = _queue.OldestSequence > _replayStart;
         _replaysWithoutProgress = carriedReplay || startMoved ? 0 : _replaysWithoutProgress + 1;
         _replayStart = _queue.OldestSequence;

@@ -28,8 +28,6 @@ internal sealed partial class RtmpDestination
     private int _batchCount;
     private ITimer? _roomTimer;
     private int _roomTimedOut;
-    private bool _baseSet;
-    private long _baseMs;
     private Link? _startLink;
 
     /// <summary>
@@ -286,6 +284,10 @@ internal sealed partial class RtmpDestination
                     }
 
                     more = _queue.HasUnsent;
+                    if (_windowSizer.TryTakeChange(out uint window))
+                    {
+                        connection.AnnounceWindow(window);
+                    }
                 }
 
                 // Taken from the queue but not yet in the socket: still counts against the output buffer.
@@ -301,7 +303,7 @@ internal sealed partial class RtmpDestination
                 {
                     if (ReconnectEnabled)
                     {
-                        _queue.Trim(connection.BytesAcknowledged);
+                        _queue.Trim(connection.BytesConfirmed);
                     }
                     else
                     {
@@ -383,20 +385,14 @@ internal sealed partial class RtmpDestination
         if (!link.StartSent)
         {
             link.StartSent = true;
-            if (!_baseSet)
-            {
-                // Once per destination: after a reconnect the timestamps go on, never back to 0.
-                _baseSet = true;
-                _baseMs = message.TimestampMs;
-            }
-
+            _timestamps.StartConnection(message.TimestampMs);
             SendStart(link);
         }
 
         if (message.Type == RtmpMessageType.DataAmf0)
         {
             // onFI (RtmpWriterOptions.Timecode): on the data chunk stream, at the timestamp of the frame it follows.
-            connection.Enqueue(ChunkStreamIds.Data, message.Type, (uint)Math.Max(0, message.TimestampMs - _baseMs), connection.StreamId, message.Payload);
+            connection.Enqueue(ChunkStreamIds.Data, message.Type, (uint)_timestamps.ToConnection(message.TimestampMs), connection.StreamId, message.Payload);
             return;
         }
 
@@ -423,13 +419,15 @@ internal sealed partial class RtmpDestination
             sent[message.Track] = message.Payload.ToArray();
         }
 
-        long ts = Math.Max(0, message.TimestampMs - _baseMs);
+        long ts = _timestamps.ToConnection(message.TimestampMs);
         connection.Enqueue(video ? ChunkStreamIds.Video : ChunkStreamIds.Audio, message.Type, (uint)ts, connection.StreamId, message.Payload);
         Interlocked.Exchange(ref _lastTimestampMs, ts);
         if (!message.IsConfiguration)
         {
+            _windowSizer.Observe(message.Length, message.TimestampMs);
             if (video)
             {
+                _timestamps.NoteVideoFrame(message.TimestampMs);
                 Interlocked.Increment(ref _videoFramesSent);
                 UplinkMetrics.FramesSent.Add(1, UplinkMetrics.VideoTrack);
             }

@@ -32,6 +32,8 @@ internal sealed partial class RtmpDestination : IMessageSink, IStreamStartSink
     private readonly StatusReporter _status;
     private readonly ILogger _logger;
     private readonly SendQueue _queue;
+    private readonly AcknowledgementWindowSizer _windowSizer;
+    private readonly ConnectionTimestamps _timestamps;
     private readonly bool _shared;
     private readonly PooledBufferWriter _startScratch = new(1024);
     private readonly object _stateLock = new();
@@ -79,6 +81,8 @@ internal sealed partial class RtmpDestination : IMessageSink, IStreamStartSink
         // Without reconnection nothing is kept once sent (see SendPendingAsync), so only a send's own batch is ever held —
         // unless the stream goes on while this destination still connects: then what waits is bounded by its buffer.
         _queue = new SendQueue(options.Reconnect.Attempts > 0 ? options.Reconnect.BufferSize : shared ? 2 * options.EffectiveOutputBufferSize : long.MaxValue);
+        _windowSizer = new AcknowledgementWindowSizer(options.WindowAcknowledgementSize, (options.VideoDataRate ?? 0) + (options.AudioDataRate ?? 0));
+        _timestamps = new ConnectionTimestamps(options.Reconnect.Timestamps);
         _liveThresholds = LiveDropThresholds.From(options.LiveDropPolicy);
         _outputBufferSize = options.EffectiveOutputBufferSize;
     }
@@ -431,7 +435,7 @@ internal sealed partial class RtmpDestination : IMessageSink, IStreamStartSink
 
     /// <summary>Connect (with authentication) and publish within the connect timeout.</summary>
     private async Task<RtmpClientConnection> OpenAndPublishAsync(CancellationToken cancellationToken) =>
-        (await RtmpConnector.ConnectAndPublishAsync(_url, _options, OnServerStatus, publish: true, cancellationToken).ConfigureAwait(false)).Connection;
+        (await RtmpConnector.ConnectAndPublishAsync(_url, _options with { WindowAcknowledgementSize = _windowSizer.Current }, OnServerStatus, publish: true, cancellationToken).ConfigureAwait(false)).Connection;
 
     /// <summary>
     /// Makes a freshly published connection the current one: the caller holds the gate, or is the send loop

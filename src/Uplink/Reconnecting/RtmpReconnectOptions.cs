@@ -7,8 +7,9 @@ namespace Uplink;
 /// </summary>
 /// <remarks>
 /// How much a replay resends: servers acknowledge every <see cref="RtmpWriterOptions.WindowAcknowledgementSize"/> bytes
-/// (2.5 MB by default), so what goes twice is up to that much plus the rest of one GOP, never more than
-/// <see cref="BufferSize"/>. <see cref="RtmpWriterStats.VideoFramesResent"/> and <see cref="RtmpWriterStats.AudioFramesResent"/>
+/// (about a quarter of a second of media by default), so what goes twice is up to that much plus the rest of one GOP,
+/// never more than <see cref="BufferSize"/>. A server that sends no acknowledgements confirms nothing; there what its
+/// host's TCP acknowledged stands in (plain TCP on Linux), else the replay starts at the oldest frame kept. <see cref="RtmpWriterStats.VideoFramesResent"/> and <see cref="RtmpWriterStats.AudioFramesResent"/>
 /// count it. A server that drops each connection before it acknowledged past the replay (see <see cref="Attempts"/>)
 /// ends the stream rather than being sent the same frames for ever.
 /// </remarks>
@@ -51,6 +52,9 @@ public sealed record RtmpReconnectOptions
     /// failure still fails at once. Default false: a first connection that fails says so at once.
     /// </summary>
     public bool RetryFirstConnect { get; init; }
+
+    /// <summary>The timestamps a connection made after a loss carries: they start again (the default) or go on.</summary>
+    public RtmpReconnectTimestamps Timestamps { get; init; }
 
     /// <summary>The policy in force.</summary>
     internal IReconnectPolicy EffectivePolicy => Policy ?? new ExponentialBackoffPolicy(Delay, TimeSpan.FromSeconds(30));

@@ -37,6 +37,9 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
     private long _bytesSent;
     private long _bytesReceived;
     private long _bytesAcknowledged;
+    private long _transportConfirmed;
+    private bool _serverAcknowledges;
+    private uint _announcedWindow;
     private RtmpUrl? _url;
     private int _disposed;
 
@@ -67,7 +70,42 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
 
     public long BytesSent => Interlocked.Read(ref _bytesSent);
 
+    /// <summary>Bytes the server has acknowledged with Acknowledgement messages.</summary>
     public long BytesAcknowledged => Interlocked.Read(ref _bytesAcknowledged);
+
+    /// <summary>The window we announced last (Window Acknowledgement Size).</summary>
+    public uint AnnouncedWindow => _announcedWindow;
+
+    /// <summary>
+    /// What the server is known to have received, for the replay after a loss: its Acknowledgements when it sends them.
+    /// A server that ignores our window (nothing acknowledged after two windows' worth) confirms nothing itself, so what
+    /// its host's TCP acknowledged stands in, where the transport knows it (plain TCP on Linux); otherwise nothing.
+    /// </summary>
+    public long BytesConfirmed
+    {
+        get
+        {
+            if (Volatile.Read(ref _serverAcknowledges))
+            {
+                return BytesAcknowledged;
+            }
+
+            if (BytesSent - RtmpHandshake.BytesSent > 2L * _announcedWindow && _transport.TryGetBytesAcknowledged(out long tcp))
+            {
+                // Kept: once the socket is gone (the loss) the last figure read is the best there is.
+                Interlocked.Exchange(ref _transportConfirmed, Math.Min(tcp, BytesSent));
+            }
+
+            return Interlocked.Read(ref _transportConfirmed);
+        }
+    }
+
+    /// <summary>Announces a new Window Acknowledgement Size; the caller is sending (between <see cref="EnterSendAsync"/> and <see cref="ExitSend"/>).</summary>
+    public void AnnounceWindow(uint window)
+    {
+        ProtocolControl.EnqueueUInt32(this, RtmpMessageType.WindowAcknowledgementSize, window);
+        _announcedWindow = window;
+    }
 
     public uint StreamId { get; private set; }
 
@@ -99,7 +137,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
         {
             ProtocolControl.EnqueueUInt32(this, RtmpMessageType.SetChunkSize, (uint)_settings.ChunkSize);
             _output.ChunkSize = _settings.ChunkSize;
-            ProtocolControl.EnqueueUInt32(this, RtmpMessageType.WindowAcknowledgementSize, _settings.WindowAcknowledgementSize);
+            AnnounceWindow(_settings.WindowAcknowledgementSize);
             reply = EnqueueRequest(ChunkStreamIds.Command, 0, "connect", _settings.BuildConnectObject(url, authParameters));
             await FlushAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -529,6 +567,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
 
         if (acknowledged >= 0)
         {
+            Volatile.Write(ref _serverAcknowledges, true);
             long previous = Interlocked.Exchange(ref _bytesAcknowledged, acknowledged);
             if (acknowledged > previous)
             {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Uplink.Sending;
 using Uplink.Session.Auth;
 using Uplink.Transport;
 
@@ -49,7 +50,7 @@ internal static class RtmpConnector
                 RtmpTransport transport = await RtmpTransport.ConnectAsync(url, options.TcpNoDelay, options.SocketSendBufferSize, options.Tls, timeoutToken).ConfigureAwait(false);
                 var settings = new RtmpConnectionSettings(
                     options.ChunkSize,
-                    options.WindowAcknowledgementSize,
+                    options.WindowAcknowledgementSize ?? AcknowledgementWindowSizer.DefaultInitialWindow,
                     options.FlashVersion ?? $"FMLE/3.0 (compatible; Uplink/{UplinkVersion.Value})",
                     options.SendTimeout,
                     options.SwfUrl,

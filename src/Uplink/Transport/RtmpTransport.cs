@@ -8,11 +8,17 @@ namespace Uplink.Transport;
 
 /// <summary>
 /// The byte pipe under a connection: a TCP socket, optionally wrapped in TLS (<c>rtmps</c>), or in tests any
-/// duplex stream, behind one <see cref="Stream"/>; with the one socket-level operation the protocol needs,
-/// a half-close.
+/// duplex stream, behind one <see cref="Stream"/>; with the socket-level operations the protocol needs: a half-close,
+/// and how many bytes the peer's TCP has acknowledged.
 /// </summary>
 internal sealed class RtmpTransport : IDisposable
 {
+    // Linux's getsockopt(IPPROTO_TCP, TCP_INFO): struct tcp_info, whose tcpi_bytes_acked (RFC 4898's
+    // tcpEStatsAppHCThruOctetsAcked, Linux 4.1 on) is the 64-bit field at byte 120.
+    private const int IpProtoTcp = 6;
+    private const int TcpInfo = 11;
+    private const int TcpInfoBytesAckedOffset = 120;
+
     private readonly Socket? _socket;
 
     public RtmpTransport(Stream stream, Socket? socket = null)
@@ -84,6 +90,36 @@ internal sealed class RtmpTransport : IDisposable
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException or InvalidOperationException)
         {
         }
+    }
+
+    /// <summary>
+    /// Bytes written that the peer's TCP has acknowledged, handshake included: what reached the server's host (not
+    /// necessarily the server). Known on plain TCP on Linux only; TLS adds its own bytes, so there it is not known.
+    /// </summary>
+    public bool TryGetBytesAcknowledged(out long bytes)
+    {
+        bytes = 0;
+        if (_socket is null || Stream is SslStream || !OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        Span<byte> info = stackalloc byte[TcpInfoBytesAckedOffset + sizeof(ulong)];
+        try
+        {
+            if (_socket.GetRawSocketOption(IpProtoTcp, TcpInfo, info) < info.Length)
+            {
+                return false;
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+
+        // The count runs from the initial sequence number, so the SYN is in it.
+        bytes = Math.Max(0, (long)BitConverter.ToUInt64(info[TcpInfoBytesAckedOffset..]) - 1);
+        return true;
     }
 
     public void Dispose()

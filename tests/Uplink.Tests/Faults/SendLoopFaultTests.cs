@@ -282,7 +282,7 @@ public sealed class SendLoopFaultTests : IAsyncLifetime
             Audio = clip.Audio,
             OutputBufferSize = 256 * 1024,
             WindowAcknowledgementSize = 16 * 1024,
-            Reconnect = new RtmpReconnectOptions(Attempts: 5) { Policy = new NoDelay() },
+            Reconnect = new RtmpReconnectOptions(Attempts: 5) { Policy = new NoDelay(), Timestamps = RtmpReconnectTimestamps.Continue },  // frames are told apart by their timestamps
         };
         var written = clip.Loops(0, 3).ToList();
         await using (var writer = new RtmpWriter(options))

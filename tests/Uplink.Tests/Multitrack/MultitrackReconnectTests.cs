@@ -27,7 +27,7 @@ public class MultitrackReconnectTests
             Url = server.Url(),
             Audio = null,
             AdditionalVideoTracks = [VideoMediaType.H264AnnexB],
-            Reconnect = new RtmpReconnectOptions(Attempts: 10) { Policy = new NoDelay() },
+            Reconnect = new RtmpReconnectOptions(Attempts: 10) { Policy = new NoDelay(), Timestamps = RtmpReconnectTimestamps.Continue },  // frames are told apart by their timestamps
         };
         var written = new HashSet<uint>[] { [], [] };
         var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

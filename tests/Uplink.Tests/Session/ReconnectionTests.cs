@@ -12,9 +12,11 @@ public class ReconnectionTests
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(1 << 20)]
-    public async Task A_dropped_connection_is_restored_while_the_caller_keeps_writing_and_no_frame_is_lost(int outputBufferSize)
+    [InlineData(0, RtmpReconnectTimestamps.Continue)]
+    [InlineData(1 << 20, RtmpReconnectTimestamps.Continue)]
+    [InlineData(0, RtmpReconnectTimestamps.Restart)]
+    [InlineData(1 << 20, RtmpReconnectTimestamps.Restart)]
+    public async Task A_dropped_connection_is_restored_while_the_caller_keeps_writing_and_no_frame_is_lost(int outputBufferSize, RtmpReconnectTimestamps timestamps)
     {
         await using var server = new ScriptedRtmpServer { DropAfterMediaMessages = 5 };
         var statuses = new List<RtmpWriterStatus>();
@@ -24,7 +26,7 @@ public class ReconnectionTests
         {
             Url = server.Url(),
             Audio = null,
-            Reconnect = new RtmpReconnectOptions(Attempts: 3) { Policy = new NoDelay() },
+            Reconnect = new RtmpReconnectOptions(Attempts: 3) { Policy = new NoDelay(), Timestamps = timestamps },
             OutputBufferSize = outputBufferSize,
         };
         await using (var writer = new RtmpWriter(options))
@@ -75,16 +77,29 @@ public class ReconnectionTests
         Assert.Equal(new byte[] { 0x17, 0x00 }, second[1].Payload[..2]);
         Assert.Equal(0x17, second.First(m => m.Type == RtmpMessageType.Video && m.Payload[1] == 1).Payload[0]);
 
-        // Every frame written reached the server on one connection or the other, with its own timestamp (no jump back to 0).
-        var received = server.Media.Where(m => m.Type == RtmpMessageType.Video && m.Payload[1] == 1).Select(m => m.Timestamp).ToHashSet();
-        for (int i = 0; i < 3 * video.Count; i++)
-        {
-            Assert.Contains((uint)(40 * i), received);
-        }
-
+        int total = 3 * video.Count;
         var secondFrames = second.Where(m => m.Type == RtmpMessageType.Video && m.Payload[1] == 1).Select(m => m.Timestamp).ToList();
-        Assert.Equal(secondFrames.Order(), secondFrames);
-        Assert.True(secondFrames[^1] == (uint)(40 * ((3 * video.Count) - 1)), $"last frame at {secondFrames[^1]}");
+        if (timestamps == RtmpReconnectTimestamps.Continue)
+        {
+            // Every frame written reached the server on one connection or the other, with its own timestamp (no jump back to 0).
+            var received = server.Media.Where(m => m.Type == RtmpMessageType.Video && m.Payload[1] == 1).Select(m => m.Timestamp).ToHashSet();
+            for (int i = 0; i < total; i++)
+            {
+                Assert.Contains((uint)(40 * i), received);
+            }
+
+            Assert.Equal(secondFrames.Order(), secondFrames);
+            Assert.True(secondFrames[^1] == (uint)(40 * (total - 1)), $"last frame at {secondFrames[^1]}");
+        }
+        else
+        {
+            // The second connection starts again one frame interval in and runs to the end without a gap; it starts no later
+            // than the frame after the first connection's last, so together they hold every frame.
+            Assert.Equal(Enumerable.Range(1, secondFrames.Count).Select(i => (uint)(40 * i)), secondFrames);
+            var firstFrames = server.Media.Where(m => m.Connection == 1 && m.Type == RtmpMessageType.Video && m.Payload[1] == 1).Select(m => m.Timestamp).ToList();
+            Assert.Equal(Enumerable.Range(0, firstFrames.Count).Select(i => (uint)(40 * i)), firstFrames);
+            Assert.True(total - secondFrames.Count <= firstFrames.Count, $"{firstFrames.Count} frames on the first connection, {secondFrames.Count} on the second, {total} written");
+        }
     }
 
     [Fact]

@@ -23,6 +23,9 @@ public class ReplayProgressTests
             Audio = null,
             OutputBufferSize = outputBufferSize,
             Reconnect = new RtmpReconnectOptions(Attempts: 3) { Policy = new NoDelay() },
+
+            // Larger than the stream: TCP's acknowledgements never stand in for the server's (see the test below).
+            WindowAcknowledgementSize = 64 * 1024 * 1024,
         };
         await using var writer = new RtmpWriter(options);
         writer.StatusChanged += (_, e) =>
@@ -74,7 +77,7 @@ public class ReplayProgressTests
             Url = server.Url(),
             Audio = null,
             OutputBufferSize = outputBufferSize,
-            Reconnect = new RtmpReconnectOptions(Attempts: 2) { Policy = new NoDelay() },
+            Reconnect = new RtmpReconnectOptions(Attempts: 2) { Policy = new NoDelay(), Timestamps = RtmpReconnectTimestamps.Continue },  // frames are told apart by their timestamps
         };
         var video = ElementaryStreams.VideoAccessUnits();
         int frames = 3 * video.Count;

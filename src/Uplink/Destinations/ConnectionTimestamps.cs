@@ -1,0 +1,51 @@
+namespace Uplink.Destinations;
+
+/// <summary>
+/// The timestamps a destination's connections carry: the stream's own, from 0 on the first connection. A connection
+/// made after a loss starts again one frame interval in (<see cref="RtmpReconnectTimestamps.Restart"/>), or goes on
+/// where the stream is (<see cref="RtmpReconnectTimestamps.Continue"/>, and always after a server's ReconnectRequest).
+/// </summary>
+/// <remarks>Not thread-safe: used while sending, under the send queue's lock.</remarks>
+internal sealed class ConnectionTimestamps(RtmpReconnectTimestamps afterLoss)
+{
+    private bool _started;
+    private bool _restartPending;
+    private long _baseMs;
+    private long _lastVideoMs = long.MinValue;
+    private long _videoIntervalMs;
+
+    /// <summary>The next connection follows a lost one.</summary>
+    public void AfterLoss() => _restartPending = afterLoss == RtmpReconnectTimestamps.Restart;
+
+    /// <summary>A connection starts with the message stamped <paramref name="firstTimestampMs"/>.</summary>
+    public void StartConnection(long firstTimestampMs)
+    {
+        if (!_started)
+        {
+            _started = true;
+            _baseMs = firstTimestampMs;
+        }
+        else if (_restartPending)
+        {
+            // One frame interval in, not 0: a server that joins the connections into one stream (adding the last timestamp
+            // it had) then sees the next frame one interval after its last, not two frames at the same time.
+            _baseMs = firstTimestampMs - _videoIntervalMs;
+        }
+
+        _restartPending = false;
+    }
+
+    /// <summary>The timestamp on the wire for a message stamped <paramref name="timestampMs"/> in the stream.</summary>
+    public long ToConnection(long timestampMs) => Math.Max(0, timestampMs - _baseMs);
+
+    /// <summary>Notes a video frame going out, to know the frame interval.</summary>
+    public void NoteVideoFrame(long timestampMs)
+    {
+        if (_lastVideoMs != long.MinValue && timestampMs > _lastVideoMs && timestampMs - _lastVideoMs <= 1000)
+        {
+            _videoIntervalMs = timestampMs - _lastVideoMs;
+        }
+
+        _lastVideoMs = timestampMs;
+    }
+}

@@ -1,0 +1,88 @@
+namespace Uplink.Sending;
+
+/// <summary>
+/// Sizes the Window Acknowledgement Size we announce to about a quarter of a second of the stream's media, so the server
+/// acknowledges often enough that a reconnect replays little more than one GOP. The rate is measured on media time
+/// (bytes per second of timestamps), not on wall time, so a backlog sent at full speed does not inflate it.
+/// </summary>
+/// <remarks>Not thread-safe: the destination's send path uses it (under the send queue's lock or the gate).</remarks>
+internal sealed class AcknowledgementWindowSizer
+{
+    /// <summary>The smallest window announced: below it the acknowledgements cost more than the replay they save.</summary>
+    public const uint MinWindow = 16 * 1024;
+
+    /// <summary>The largest window announced automatically (what FFmpeg and OBS announce).</summary>
+    public const uint MaxWindow = 2_500_000;
+
+    /// <summary>The window before anything is known of the stream's rate: ~170 ms at 3 Mbit/s.</summary>
+    public const uint DefaultInitialWindow = 64 * 1024;
+
+    // A quarter of a second: at most ~4 acknowledgements per second of media, whatever the bitrate.
+    private const long WindowsPerSecond = 4;
+
+    // The rate is taken over two seconds of media (a GOP or so), so one large keyframe does not swing it.
+    private const long MeasureSpanMs = 2000;
+
+    private readonly bool _fixed;
+    private long _spanStartMs = long.MinValue;
+    private long _spanBytes;
+    private bool _changed;
+
+    /// <param name="fixedWindow">A window the caller chose: announced as is, never resized.</param>
+    /// <param name="knownKilobitsPerSecond">The stream's rate when the caller gave it (metadata), for the first window.</param>
+    public AcknowledgementWindowSizer(uint? fixedWindow, double? knownKilobitsPerSecond)
+    {
+        _fixed = fixedWindow is not null;
+        Current = fixedWindow ?? (knownKilobitsPerSecond is > 0 and var kbps ? ForRate((long)(kbps * 1000 / 8)) : DefaultInitialWindow);
+    }
+
+    /// <summary>The window to announce on the next connection (and announced on the current one, unless <see cref="TryTakeChange"/> has news).</summary>
+    public uint Current { get; private set; }
+
+    /// <summary>Counts one media message (audio or video frame) going out.</summary>
+    public void Observe(int bytes, long timestampMs)
+    {
+        if (_fixed)
+        {
+            return;
+        }
+
+        if (_spanStartMs == long.MinValue || timestampMs < _spanStartMs)
+        {
+            _spanStartMs = timestampMs;
+            _spanBytes = 0;
+        }
+
+        _spanBytes += bytes;
+        long span = timestampMs - _spanStartMs;
+        if (span < MeasureSpanMs)
+        {
+            return;
+        }
+
+        uint target = ForRate(_spanBytes * 1000 / span);
+        _spanStartMs = timestampMs;
+        _spanBytes = 0;
+
+        // Only a change of 2× or more is worth a message: the window need not be exact, only about right.
+        if (target >= Current * 2L || target * 2L <= Current)
+        {
+            Current = target;
+            _changed = true;
+        }
+    }
+
+    /// <summary>Whether the window changed since it was last announced; when it did, the new one (announce it now).</summary>
+    public bool TryTakeChange(out uint window)
+    {
+        window = Current;
+        bool changed = _changed;
+        _changed = false;
+        return changed;
+    }
+
+    /// <summary>The current window is being announced with a new connection (a pending change is included).</summary>
+    public void Announced() => _changed = false;
+
+    private static uint ForRate(long bytesPerSecond) => (uint)Math.Clamp(bytesPerSecond / WindowsPerSecond, MinWindow, MaxWindow);
+}

@@ -1,0 +1,74 @@
+using Uplink.Sending;
+
+namespace Uplink.Tests.Sending;
+
+public class AcknowledgementWindowSizerTests
+{
+    [Fact]
+    public void A_fixed_window_is_announced_as_given_and_never_resized()
+    {
+        var sizer = new AcknowledgementWindowSizer(2_500_000, knownKilobitsPerSecond: 3000);
+        for (int i = 0; i < 300; i++)
+        {
+            sizer.Observe(100, i * 33);
+        }
+
+        Assert.Equal(2_500_000u, sizer.Current);
+        Assert.False(sizer.TryTakeChange(out _));
+    }
+
+    [Theory]
+    [InlineData(null, AcknowledgementWindowSizer.DefaultInitialWindow)]
+    [InlineData(3000.0, 93_750u)]
+    [InlineData(64.0, AcknowledgementWindowSizer.MinWindow)]
+    [InlineData(200_000.0, AcknowledgementWindowSizer.MaxWindow)]
+    public void The_first_window_is_a_quarter_second_of_the_known_rate_within_bounds(double? kbps, uint expected)
+    {
+        Assert.Equal(expected, new AcknowledgementWindowSizer(null, kbps).Current);
+    }
+
+    [Fact]
+    public void The_window_follows_the_rate_measured_on_media_time_not_on_how_fast_it_is_sent()
+    {
+        var sizer = new AcknowledgementWindowSizer(null, null);
+
+        // 8 Mbit/s: 1 MB per second of media, 33,333 bytes a frame at 30 fps.
+        long ts = 0;
+        for (int i = 0; i < 100; i++, ts += 33)
+        {
+            sizer.Observe(33_333, ts);
+        }
+
+        Assert.True(sizer.TryTakeChange(out uint window));
+        Assert.InRange(window, 240_000u, 260_000u);
+        Assert.False(sizer.TryTakeChange(out _));
+
+        // A small change is not worth a message.
+        for (int i = 0; i < 100; i++, ts += 33)
+        {
+            sizer.Observe(25_000, ts);
+        }
+
+        Assert.False(sizer.TryTakeChange(out _));
+
+        // Down to 500 kbit/s: a new, smaller window (once a whole measurement holds the new rate only).
+        for (int i = 0; i < 200; i++, ts += 33)
+        {
+            sizer.Observe(2_083, ts);
+        }
+
+        Assert.True(sizer.TryTakeChange(out window));
+        Assert.InRange(window, AcknowledgementWindowSizer.MinWindow, 17_000u);
+    }
+
+    [Fact]
+    public void A_timestamp_going_back_starts_the_measurement_again()
+    {
+        var sizer = new AcknowledgementWindowSizer(null, null);
+        sizer.Observe(1_000_000, 10_000);
+        sizer.Observe(10, 0);
+        sizer.Observe(10, 2_500);
+        Assert.True(sizer.TryTakeChange(out uint window));
+        Assert.Equal(AcknowledgementWindowSizer.MinWindow, window);
+    }
+}
