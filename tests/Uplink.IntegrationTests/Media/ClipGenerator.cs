@@ -50,6 +50,11 @@ public static class ClipGenerator
                     "-c:v", "libx264", "-threads", "1", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-profile:v", options.Profile,
                     "-g", options.GopFrames.ToString(inv), "-keyint_min", options.GopFrames.ToString(inv), "-sc_threshold", "0",
                     "-bf", options.BFrames ? "2" : "0"]);
+                if (options.VideoBitrateKbps is int kbps)
+                {
+                    string rate = kbps.ToString(inv) + "k";
+                    arguments.AddRange(["-b:v", rate, "-minrate", rate, "-maxrate", rate, "-bufsize", rate, "-x264-params", "nal-hrd=cbr:filler=1"]);
+                }
             }
             else
             {

@@ -55,6 +55,9 @@ public sealed record ClipOptions
     /// </summary>
     public string? MovFlags { get; init; }
 
+    /// <summary>A constant H.264 bit rate in kbit/s (padded with filler data, so the rate is real even for a test pattern); null lets x264 choose.</summary>
+    public int? VideoBitrateKbps { get; init; }
+
     /// <summary>The ffmpeg video encoder: libx264 (default), or e.g. libx265 or mpeg2video for codecs RTMP cannot carry.</summary>
     public string VideoEncoder { get; init; } = "libx264";
 
@@ -70,7 +73,8 @@ public sealed record ClipOptions
         get
         {
             var videoCodec = VideoEncoder == "libx264" ? Profile : VideoEncoder;
-            var video = Video ? $"v{Width}x{Height}-{Fps}fps-g{GopFrames}-{videoCodec}{(BFrames ? "-bf" : "")}" : "novideo";
+            var rate = VideoBitrateKbps is int kbps ? $"-{kbps}k" : "";
+            var video = Video ? $"v{Width}x{Height}-{Fps}fps-g{GopFrames}-{videoCodec}{(BFrames ? "-bf" : "")}{rate}" : "novideo";
             var audioCodec = AudioEncoder == "aac" ? "" : "-" + AudioEncoder;
             var audio = Audio ? $"a{AudioChannels}ch{AudioSampleRate}{audioCodec}" : "noaudio";
             var flags = MovFlags is null ? "" : "_" + MovFlags.TrimStart('+').Replace('+', '-');

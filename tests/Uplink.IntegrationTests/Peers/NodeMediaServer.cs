@@ -43,8 +43,11 @@ public sealed class NodeMediaServer : IRtmpPeer, IAsyncDisposable
     public static string PeerDirectory => Path.Combine(RequiredTools.RepositoryRoot, "tests", "peers", "node-media-server");
 
     /// <summary>Starts NMS on a free port (retrying if the port got taken) and waits until it accepts TCP.
-    /// With <paramref name="rtmps"/>, also an RTMPS port with a freshly generated self-signed certificate.</summary>
-    public static async Task<NodeMediaServer> StartAsync(bool rtmps = false)
+    /// With <paramref name="rtmps"/>, also an RTMPS port with a freshly generated self-signed certificate. With
+    /// <paramref name="resumeWindow"/>, NMS's resume stays on with that window (its own is 30 s): the same address publishing
+    /// again within it continues the publish and its recording, adding the previous connection's last timestamp to the new
+    /// one's; the recording closes that long after the publish ends.</summary>
+    public static async Task<NodeMediaServer> StartAsync(bool rtmps = false, TimeSpan? resumeWindow = null)
     {
         var node = RequiredTools.Node;
         var peerDirectory = PeerDirectory;
@@ -66,7 +69,7 @@ public sealed class NodeMediaServer : IRtmpPeer, IAsyncDisposable
 
             var config = Path.Combine(directory, "config.json");
             await File.WriteAllTextAsync(config, BuildConfig(directory, port, rtmpsPort));
-            var process = ExternalProcess.Start(node, [Path.Combine(peerDirectory, "run-peer.js"), "-c", config], directory);
+            var process = ExternalProcess.Start(node, [Path.Combine(peerDirectory, "run-peer.js"), "-c", config, .. (resumeWindow is { } window ? [string.Create(CultureInfo.InvariantCulture, $"--uplink-resume={(long)window.TotalMilliseconds}")] : Array.Empty<string>())], directory);
             var peer = new NodeMediaServer(process, directory, port, rtmpsPort);
             if (await FreePort.WaitUntilListeningAsync(port, process, TimeSpan.FromSeconds(15))
                 && (rtmpsPort is not int tls || await FreePort.WaitUntilListeningAsync(tls, process, TimeSpan.FromSeconds(15))))
