@@ -1,24 +1,25 @@
 namespace Uplink.Sending;
 
 /// <summary>
-/// Sizes the Window Acknowledgement Size we announce to about a quarter of a second of the stream's media, so the server
-/// acknowledges often enough that a reconnect replays little more than one GOP. The rate is measured on media time
+/// Sizes the Window Acknowledgement Size we announce to about a twentieth of a second of the stream's media (a frame or
+/// two), so the server acknowledges often enough that a reconnect replays little more than one GOP: a keyframe is confirmed
+/// within a frame or two of arriving, and a loss just after one resumes there rather than a GOP earlier. The rate is measured on media time
 /// (bytes per second of timestamps), not on wall time, so a backlog sent at full speed does not inflate it.
 /// </summary>
 /// <remarks>Not thread-safe: the destination's send path uses it (under the send queue's lock or the gate).</remarks>
 internal sealed class AcknowledgementWindowSizer
 {
     /// <summary>The smallest window announced: below it the acknowledgements cost more than the replay they save.</summary>
-    public const uint MinWindow = 16 * 1024;
+    public const uint MinWindow = 8 * 1024;
 
     /// <summary>The largest window announced automatically (what FFmpeg and OBS announce).</summary>
     public const uint MaxWindow = 2_500_000;
 
-    /// <summary>The window before anything is known of the stream's rate: ~170 ms at 3 Mbit/s.</summary>
-    public const uint DefaultInitialWindow = 64 * 1024;
+    /// <summary>The window before anything is known of the stream's rate: ~45 ms at 3 Mbit/s.</summary>
+    public const uint DefaultInitialWindow = 16 * 1024;
 
-    // A quarter of a second: at most ~4 acknowledgements per second of media, whatever the bitrate.
-    private const long WindowsPerSecond = 4;
+    // 50 ms: about 20 acknowledgements per second of media, whatever the bitrate (16 bytes each; see bench/RESULTS.md).
+    private const long WindowsPerSecond = 20;
 
     // The rate is taken over two seconds of media (a GOP or so), so one large keyframe does not swing it.
     private const long MeasureSpanMs = 2000;
