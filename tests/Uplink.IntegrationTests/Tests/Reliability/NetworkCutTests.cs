@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Net;
+using Uplink.IntegrationTests.Cli;
+using Uplink.IntegrationTests.Media;
+using Uplink.IntegrationTests.Peers;
+using Uplink.IntegrationTests.Processes;
+using Uplink.Testing;
+
+namespace Uplink.IntegrationTests.Tests.Reliability;
+
+/// <summary>
+/// The network fails while the server stays up: every connection through <see cref="FaultInjectionProxy"/> is reset 4 s
+/// into a real-time publish, and uplink reconnects through it at once.
+/// </summary>
+[Collection(RunsAloneCollection.Name)]
+public sealed class NetworkCutTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    // 20 s at 30 fps, 2 s GOP, 3 Mbit/s: 600 video frames, GOPs of 60.
+    private static readonly ClipOptions Clip = new() { DurationSeconds = 20, Fps = 30, GopFrames = 60, Width = 640, Height = 360, VideoBitrateKbps = 3000 };
+
+    private static string Ffprobe => RequiredTools.Find("ffprobe", "apt-get install ffmpeg");
+
+    /// <summary>
+    /// Node-Media-Server joins a publish from the same address within its resume window to the one before, adding that
+    /// one's last timestamp to the new connection's. Uplink's timestamps restart after a loss, so the one recording runs
+    /// on without a jump, and holds every frame.
+    /// </summary>
+    [Fact]
+    public async Task A_cut_within_Node_Media_Servers_resume_window_gives_one_recording_with_continuous_timestamps_and_every_frame()
+    {
+        await using var nms = await NodeMediaServer.StartAsync(resumeWindow: TimeSpan.FromSeconds(4));
+        await using var proxy = FaultInjectionProxy.Start(new IPEndPoint(IPAddress.Loopback, nms.Port));
+        string clip = await ClipGenerator.GetAsync(Clip);
+        var source = await FrameHashes.ComputeAsync(clip, MediaKind.Video, HashMode.Packets);
+        string stream = StreamNames.Next("cut-nms");
+
+        var result = await PublishWithCutAsync(clip, $"rtmp://127.0.0.1:{proxy.Port.ToString(CultureInfo.InvariantCulture)}/live/{stream}", proxy, reconnectDelay: "0.5", afterCut: null);
+        Assert.True(!result.TimedOut && result.ExitCode == 0, result.Describe());
+        Assert.Equal(2, proxy.ConnectionsAccepted);
+
+        string recording = await nms.WaitForRecordingAsync(stream, TimeSpan.FromSeconds(20));
+        var hashes = await FrameHashes.ComputeAsync(recording, MediaKind.Video, HashMode.Packets);
+        var recorded = hashes.Select(h => h.Md5).ToHashSet();
+        var missing = source.Where(h => !recorded.Contains(h.Md5)).ToList();
+        Assert.True(missing.Count == 0, $"{missing.Count} of {source.Count} source frames are not in the recording, first {missing.FirstOrDefault()}");
+        Assert.True(hashes.Count <= source.Count + Clip.GopFrames, $"{hashes.Count} video frames recorded for {source.Count} sent: the reconnect repeated more than one GOP");
+
+        // Continuous: each frame's decoding time follows the one before by one frame interval (33 or 34 ms), at most one
+        // more at the join; never back, never a jump by the stream's length (what continued timestamps would give).
+        var dts = await VideoDtsAsync(recording);
+        Assert.Equal(hashes.Count, dts.Count);
+        var steps = dts.Zip(dts.Skip(1), (a, b) => b - a).ToList();
+        Assert.True(steps.All(s => s > 0), $"timestamps go back: {string.Join(", ", steps.Where(s => s <= 0).Take(5))} ms");
+        Assert.True(steps.Max() <= 67, $"a jump of {steps.Max()} ms in the recording's timestamps");
+    }
+
+    /// <summary>nginx-rtmp ends the publish with the connection and records the next one anew: the two recordings hold
+    /// every frame, at most one GOP twice.</summary>
+    [Fact]
+    public async Task A_cut_to_nginx_rtmp_reconnects_and_the_two_recordings_hold_every_frame_at_most_one_GOP_twice()
+    {
+        await using var nginx = await NginxRtmp.StartAsync();
+        await using var proxy = FaultInjectionProxy.Start(new IPEndPoint(IPAddress.Loopback, nginx.Port));
+        string clip = await ClipGenerator.GetAsync(Clip);
+        var source = await FrameHashes.ComputeAsync(clip, MediaKind.Video, HashMode.Packets);
+        string stream = StreamNames.Next("cut-nginx");
+        string first = Path.Combine(nginx.Recordings, stream + ".flv");
+        string firstKept = Path.Combine(nginx.Recordings, stream + ".before-cut.flv");
+
+        // A 2 s delay leaves time to set the first recording aside before the next publish writes to the same name.
+        var result = await PublishWithCutAsync(clip, nginx.PublishUrl(stream).Replace($":{nginx.Port}/", $":{proxy.Port}/", StringComparison.Ordinal), proxy, reconnectDelay: "2",
+            afterCut: () => File.Move(first, firstKept));
+        Assert.True(!result.TimedOut && result.ExitCode == 0, result.Describe());
+        Assert.Equal(2, proxy.ConnectionsAccepted);
+
+        string second = await nginx.WaitForRecordingAsync(stream, TimeSpan.FromSeconds(10));
+        var recorded = (await FrameHashes.ComputeAsync(firstKept, MediaKind.Video, HashMode.Packets))
+            .Concat(await FrameHashes.ComputeAsync(second, MediaKind.Video, HashMode.Packets))
+            .Select(h => h.Md5)
+            .ToList();
+        var recordedSet = recorded.ToHashSet();
+        var missing = source.Where(h => !recordedSet.Contains(h.Md5)).ToList();
+        Assert.True(missing.Count == 0, $"{missing.Count} of {source.Count} source frames are in neither recording, first {missing.FirstOrDefault()}");
+        Assert.True(recorded.Count <= source.Count + Clip.GopFrames, $"{recorded.Count} video frames recorded for {source.Count} sent: the reconnect repeated more than one GOP");
+    }
+
+    private static async Task<ProcessResult> PublishWithCutAsync(string clip, string url, FaultInjectionProxy proxy, string reconnectDelay, Action? afterCut)
+    {
+        await using var uplink = UplinkCli.Start(["publish", clip, url, "--json", "--reconnect-attempts", "10", "--reconnect-delay", reconnectDelay]);
+        await uplink.WaitForLineAsync(l => l.Contains("\"status\":\"Connected\"", StringComparison.Ordinal), "Connected", Timeout);
+
+        // The cut is the scenario: 4 s of publishing, then every connection reset while the server stays up.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        proxy.CutAll();
+        await uplink.WaitForLineAsync(l => l.Contains("\"status\":\"Reconnecting\"", StringComparison.Ordinal), "Reconnecting", Timeout);
+        afterCut?.Invoke();
+        return await uplink.WaitForExitAsync(Timeout);
+    }
+
+    private static async Task<List<long>> VideoDtsAsync(string file)
+    {
+        var probe = await ExternalProcess.RunAsync(Ffprobe, ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=dts", "-of", "csv=p=0", file], Timeout);
+        Assert.True(probe.ExitCode == 0, probe.Describe());
+        return probe.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => long.Parse(l.TrimEnd(','), CultureInfo.InvariantCulture))
+            .ToList();
+    }
+}
