@@ -37,12 +37,20 @@ internal static class PublishCommand
         var sendTimeout = new Option<double>("--send-timeout") { Description = "Seconds one socket write may take before the connection counts as lost (then reconnection starts).", DefaultValueFactory = _ => 15 };
         var noTcpNoDelay = new Option<bool>("--no-tcp-nodelay") { Description = "Leave Nagle's algorithm on (TCP_NODELAY is set by default)." };
         var socketBuffer = new Option<int>("--socket-buffer") { Description = "Socket send buffer size in bytes (0 = the system's)." };
+        var ackWindow = new Option<int>("--ack-window") { Description = "The acknowledgement window announced to the server, in bytes (4096 or more): after a reconnect the replay starts at the GOP holding the first frame it had not acknowledged. 0 (default) = about 50 ms of the stream, following its rate." };
         OptionChecks.Add(sendTimeout, (r, value) =>
         {
             double v = value;
             if (v is <= 0 or > RtmpWriterOptions.MaxSendTimeoutSeconds || double.IsNaN(v))
             {
                 r.AddError($"--send-timeout must be more than 0 and at most {RtmpWriterOptions.MaxSendTimeoutSeconds} seconds.");
+            }
+        });
+        OptionChecks.Add(ackWindow, (r, value) =>
+        {
+            if (value is < 0 or (> 0 and < 4096))
+            {
+                r.AddError("--ack-window must be 0 (automatic) or 4096 bytes and more.");
             }
         });
         OptionChecks.Add(socketBuffer, (r, value) =>
@@ -160,6 +168,7 @@ internal static class PublishCommand
         publish.Options.Add(sendTimeout);
         publish.Options.Add(noTcpNoDelay);
         publish.Options.Add(socketBuffer);
+        publish.Options.Add(ackWindow);
         publish.Options.Add(bufferSize);
         publish.Options.Add(packetSize);
         publish.Options.Add(live);
@@ -215,7 +224,8 @@ internal static class PublishCommand
                 result.GetValue(enhancedH264),
                 result.GetValue(allTracks),
                 result.GetValue(track) is { Length: > 0 } tracks ? tracks : null,
-                fileDestinations);
+                fileDestinations,
+                result.GetValue(ackWindow));
             return await new PublishRunner(settings, Console.Out, Console.Error).RunAsync(cancellationToken).ConfigureAwait(false);
         });
 

@@ -77,6 +77,7 @@ internal sealed class PublishRunner
                 SendTimeout = TimeSpan.FromSeconds(_settings.SendTimeoutSeconds),
                 TcpNoDelay = !_settings.NoTcpNoDelay,
                 SocketSendBufferSize = _settings.SocketBuffer,
+                WindowAcknowledgementSize = _settings.AckWindow > 0 ? (uint)_settings.AckWindow : null,
                 OutputBufferSize = _settings.BufferSize,
                 OutputPacketSize = _settings.PacketSize,
                 LiveMode = _settings.Live,

@@ -29,4 +29,5 @@ internal sealed record PublishSettings(
     bool EnhancedH264 = false,
     bool AllTracks = false,
     IReadOnlyList<string>? Tracks = null,
-    IReadOnlyList<DestinationSetting>? FileDestinations = null);
+    IReadOnlyList<DestinationSetting>? FileDestinations = null,
+    int AckWindow = 0);
