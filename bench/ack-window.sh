@@ -68,15 +68,23 @@ for ((r = 1; r <= rounds; r++)); do
     done
 done
 
-# The automatic window at this clip's rate: 8.1 Mbit/s / 20 ≈ 51 KB.
+# One untimed run per window with the session logged at trace level, to count the Acknowledgements received.
+declare -A acks
+for w in $windows; do
+    "$uplink" publish "$clip" "rtmp://127.0.0.1:$NGINX_PORT/live/ack-count-$w" --loop "$loops" --no-realtime --ack-window "$w" \
+        --trace 7 --log-file "$work/trace.log" >/dev/null 2>&1 || { echo "the counting run with --ack-window $w failed" >&2; exit 1; }
+    acks[$w]=$(grep -c 'Received message type 3 ' "$work/trace.log" || true)
+    rm -f "$work/trace.log"
+done
+
 echo
 echo "$(basename "$clip") x$loops = $((bytes / 1048576)) MiB to nginx-rtmp, as fast as it takes it; medians of $rounds; $(nproc) cores"
 echo
-echo "| window | acknowledgements (≈ bytes / window) | per second | uplink CPU | nginx CPU | wall |"
+echo "| window | acknowledgements | per second | uplink CPU | nginx CPU | wall |"
 echo "| ---: | ---: | ---: | ---: | ---: | ---: |"
 for w in $windows; do
-    awk -F'\t' -v w="$w" -v bytes="$bytes" '$1 == w { n++; wall[n] = $2; cpu[n] = $3; srv[n] = $4 }
+    awk -F'\t' -v w="$w" -v acks="${acks[$w]}" '$1 == w { n++; wall[n] = $2; cpu[n] = $3; srv[n] = $4 }
         function median(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }; return a[int((n + 1) / 2)] }
-        END { size = (w == 0 ? 51000 : w); acks = bytes / size; mw = median(wall, n)
-              printf "| %s | %d | %d | %.2f s | %.2f s | %.2f s |\n", (w == 0 ? "automatic (~51 KB)" : w), acks, acks / mw, median(cpu, n), median(srv, n), mw }' "$tsv"
+        END { mw = median(wall, n)
+              printf "| %s | %d | %d | %.2f s | %.2f s | %.2f s |\n", (w == 0 ? "automatic" : w), acks, acks / mw, median(cpu, n), median(srv, n), mw }' "$tsv"
 done

@@ -424,7 +424,7 @@ internal sealed partial class RtmpDestination
         Interlocked.Exchange(ref _lastTimestampMs, ts);
         if (!message.IsConfiguration)
         {
-            _windowSizer.Observe(message.Length, message.TimestampMs);
+            _windowSizer.Observe(message.Length, message.TimestampMs, Stopwatch.GetTimestamp());
             if (video)
             {
                 _timestamps.NoteVideoFrame(message.TimestampMs);

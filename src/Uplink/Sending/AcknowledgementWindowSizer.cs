@@ -3,7 +3,9 @@ namespace Uplink.Sending;
 /// <summary>
 /// Sizes the Window Acknowledgement Size we announce to about a twentieth of a second of the stream's media (a frame or
 /// two), so the server acknowledges often enough that a reconnect replays little more than one GOP: a keyframe is confirmed
-/// within a frame or two of arriving, and a loss just after one resumes there rather than a GOP earlier. The rate is measured on media time
+/// within a frame or two of arriving, and a loss just after one resumes there rather than a GOP earlier. Pushed faster than
+/// real time (a file flat out, a backlog after a reconnect) the window grows with the wall-clock rate too, so the server
+/// acknowledges at most ~200 times a second of sending: acknowledgements cost a wake-up each. The rate is measured on media time
 /// (bytes per second of timestamps), not on wall time, so a backlog sent at full speed does not inflate it.
 /// </summary>
 /// <remarks>Not thread-safe: the destination's send path uses it (under the send queue's lock or the gate).</remarks>
@@ -21,11 +23,15 @@ internal sealed class AcknowledgementWindowSizer
     // 50 ms: about 20 acknowledgements per second of media, whatever the bitrate (16 bytes each; see bench/RESULTS.md).
     private const long WindowsPerSecond = 20;
 
+    // And at most ~200 per second of sending, whatever the speed.
+    private const long WindowsPerWallSecond = 200;
+
     // The rate is taken over two seconds of media (a GOP or so), so one large keyframe does not swing it.
     private const long MeasureSpanMs = 2000;
 
     private readonly bool _fixed;
     private long _spanStartMs = long.MinValue;
+    private long _spanStartTicks;
     private long _spanBytes;
     private bool _changed;
 
@@ -41,7 +47,10 @@ internal sealed class AcknowledgementWindowSizer
     public uint Current { get; private set; }
 
     /// <summary>Counts one media message (audio or video frame) going out.</summary>
-    public void Observe(int bytes, long timestampMs)
+    /// <param name="bytes">Its size.</param>
+    /// <param name="timestampMs">Its timestamp.</param>
+    /// <param name="nowTicks">When it goes out, in <see cref="System.Diagnostics.Stopwatch"/> ticks.</param>
+    public void Observe(int bytes, long timestampMs, long nowTicks)
     {
         if (_fixed)
         {
@@ -51,6 +60,7 @@ internal sealed class AcknowledgementWindowSizer
         if (_spanStartMs == long.MinValue || timestampMs < _spanStartMs)
         {
             _spanStartMs = timestampMs;
+            _spanStartTicks = nowTicks;
             _spanBytes = 0;
         }
 
@@ -61,8 +71,12 @@ internal sealed class AcknowledgementWindowSizer
             return;
         }
 
-        uint target = ForRate(_spanBytes * 1000 / span);
+        long mediaRate = _spanBytes * 1000 / span;
+        long wallTicks = Math.Max(1, nowTicks - _spanStartTicks);
+        long wallRate = (long)(_spanBytes * (double)System.Diagnostics.Stopwatch.Frequency / wallTicks);
+        uint target = (uint)Math.Clamp(Math.Max(mediaRate / WindowsPerSecond, wallRate / WindowsPerWallSecond), MinWindow, MaxWindow);
         _spanStartMs = timestampMs;
+        _spanStartTicks = nowTicks;
         _spanBytes = 0;
 
         // Only a change of 2× or more is worth a message: the window need not be exact, only about right.

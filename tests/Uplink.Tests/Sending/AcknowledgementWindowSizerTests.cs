@@ -10,7 +10,7 @@ public class AcknowledgementWindowSizerTests
         var sizer = new AcknowledgementWindowSizer(2_500_000, knownKilobitsPerSecond: 3000);
         for (int i = 0; i < 300; i++)
         {
-            sizer.Observe(100, i * 33);
+            sizer.Observe(100, i * 33, RealTime(i * 33));
         }
 
         Assert.Equal(2_500_000u, sizer.Current);
@@ -36,7 +36,7 @@ public class AcknowledgementWindowSizerTests
         long ts = 0;
         for (int i = 0; i < 100; i++, ts += 33)
         {
-            sizer.Observe(33_333, ts);
+            sizer.Observe(33_333, ts, RealTime(ts));
         }
 
         Assert.True(sizer.TryTakeChange(out uint window));
@@ -46,7 +46,7 @@ public class AcknowledgementWindowSizerTests
         // A small change is not worth a message.
         for (int i = 0; i < 100; i++, ts += 33)
         {
-            sizer.Observe(25_000, ts);
+            sizer.Observe(25_000, ts, RealTime(ts));
         }
 
         Assert.False(sizer.TryTakeChange(out _));
@@ -54,7 +54,7 @@ public class AcknowledgementWindowSizerTests
         // Down to 1 Mbit/s: a new, smaller window (measured over spans that straddle the change, so roughly), not below the floor.
         for (int i = 0; i < 200; i++, ts += 33)
         {
-            sizer.Observe(4_166, ts);
+            sizer.Observe(4_166, ts, RealTime(ts));
         }
 
         Assert.True(sizer.TryTakeChange(out window));
@@ -62,13 +62,31 @@ public class AcknowledgementWindowSizerTests
     }
 
     [Fact]
+    public void Pushed_faster_than_real_time_the_window_grows_so_acknowledgements_stay_a_few_hundred_a_second()
+    {
+        var sizer = new AcknowledgementWindowSizer(null, null);
+
+        // 8 Mbit/s of media sent 100 times faster than real time: 100 MB/s on the wire.
+        long ts = 0;
+        for (int i = 0; i < 100; i++, ts += 33)
+        {
+            sizer.Observe(33_333, ts, RealTime(ts / 100));
+        }
+
+        Assert.True(sizer.TryTakeChange(out uint window));
+        Assert.InRange(window, 450_000u, 550_000u);
+    }
+
+    [Fact]
     public void A_timestamp_going_back_starts_the_measurement_again()
     {
         var sizer = new AcknowledgementWindowSizer(null, null);
-        sizer.Observe(1_000_000, 10_000);
-        sizer.Observe(10, 0);
-        sizer.Observe(10, 2_500);
+        sizer.Observe(1_000_000, 10_000, RealTime(10_000));
+        sizer.Observe(10, 0, RealTime(10_001));
+        sizer.Observe(10, 2_500, RealTime(12_501));
         Assert.True(sizer.TryTakeChange(out uint window));
         Assert.InRange(window, AcknowledgementWindowSizer.MinWindow, 16_384u);
     }
+
+    private static long RealTime(long ms) => ms * System.Diagnostics.Stopwatch.Frequency / 1000;
 }
