@@ -10,6 +10,7 @@ internal sealed class ConnectionTimestamps(RtmpReconnectTimestamps afterLoss)
 {
     private bool _started;
     private bool _restartPending;
+    private long _originMs;
     private long _baseMs;
     private long _lastVideoMs = long.MinValue;
     private long _videoIntervalMs;
@@ -23,6 +24,7 @@ internal sealed class ConnectionTimestamps(RtmpReconnectTimestamps afterLoss)
         if (!_started)
         {
             _started = true;
+            _originMs = firstTimestampMs;
             _baseMs = firstTimestampMs;
         }
         else if (_restartPending)
@@ -37,6 +39,10 @@ internal sealed class ConnectionTimestamps(RtmpReconnectTimestamps afterLoss)
 
     /// <summary>The timestamp on the wire for a message stamped <paramref name="timestampMs"/> in the stream.</summary>
     public long ToConnection(long timestampMs) => Math.Max(0, timestampMs - _baseMs);
+
+    /// <summary>The stream's own timestamp for a message stamped <paramref name="timestampMs"/>: from 0 at the first
+    /// connection's first message, whatever later connections carry (for stats).</summary>
+    public long ToStream(long timestampMs) => Math.Max(0, timestampMs - _originMs);
 
     /// <summary>Notes a video frame going out, to know the frame interval.</summary>
     public void NoteVideoFrame(long timestampMs)

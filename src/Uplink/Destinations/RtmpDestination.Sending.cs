@@ -421,7 +421,7 @@ internal sealed partial class RtmpDestination
 
         long ts = _timestamps.ToConnection(message.TimestampMs);
         connection.Enqueue(video ? ChunkStreamIds.Video : ChunkStreamIds.Audio, message.Type, (uint)ts, connection.StreamId, message.Payload);
-        Interlocked.Exchange(ref _lastTimestampMs, ts);
+        Interlocked.Exchange(ref _lastTimestampMs, _timestamps.ToStream(message.TimestampMs));
         if (!message.IsConfiguration)
         {
             _windowSizer.Observe(message.Length, message.TimestampMs, Stopwatch.GetTimestamp());

@@ -62,6 +62,9 @@ public class ReconnectionTests
             Assert.Equal(3 * video.Count, stats.VideoFramesWritten);
             Assert.True(stats.VideoFramesResent > 0, "the replay after the reconnect re-sent nothing");
             Assert.Equal(3 * video.Count, stats.VideoFramesSent - stats.VideoFramesResent);
+
+            // The stats tell the stream's time, whatever the second connection's timestamps.
+            Assert.Equal(Frame * ((3 * video.Count) - 1), stats.LastTimestamp);
         }
 
         lock (statuses)
