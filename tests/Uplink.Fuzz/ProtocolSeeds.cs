@@ -99,7 +99,8 @@ internal static class ProtocolSeeds
     private static byte[] ConnectResult() => Command(
         "_result",
         1,
-        new AmfObject().Add("fmsVer", "FMS/3,0,1,123").Add("capabilities", 31d).Add("fourCcList", new object?[] { "avc1", "hvc1", "av01" }),
+        new AmfObject().Add("fmsVer", "FMS/3,0,1,123").Add("capabilities", 31d).Add("fourCcList", new object?[] { "avc1", "hvc1", "av01", "Opus" })
+            .Add("videoFourCcInfoMap", new AmfObject().Add("hvc1", 7d).Add("*", 4d)).Add("audioFourCcInfoMap", new AmfObject().Add("Opus", 7d)),
         Status("status", "NetConnection.Connect.Success", "Connection succeeded.").Add("objectEncoding", 0d));
 
     private static byte[] Command(string name, double transaction, AmfObject? commandObject, params object?[] arguments)

@@ -14,6 +14,9 @@ namespace Uplink.Fuzz.Targets;
 /// </summary>
 internal static class ProtocolTargets
 {
+    /// <summary>A stream that needs Enhanced RTMP, so the server's codec lists are read.</summary>
+    private static readonly EnhancedRtmpCapabilities Enhanced = new(VideoCodec.Hevc, AudioCodec.Opus);
+
     public static IEnumerable<FuzzTarget> All()
     {
         yield return new FuzzTarget("handshake", "RtmpHandshake.RunAsync reading S0/S1/S2 (digest C1)", Handshake);
@@ -109,8 +112,12 @@ internal static class ProtocolTargets
         try
         {
             RtmpCommand command = RtmpCommandCodec.Parse(input);
-            _ = RtmpServerStatus.Find(command.Arguments);
-            _ = EnhancedRtmpCapabilities.For(new RtmpWriterOptions { Url = "rtmp://127.0.0.1/app/key" }).FindRefusal(command.CommandObject);
+            if (RtmpServerStatus.Find(command.Arguments) is { } status)
+            {
+                _ = Enhanced.FindPublishRefusal(command.CommandObject, status);
+            }
+
+            _ = Enhanced.FindRefusal(command.CommandObject);
             foreach (object? argument in command.Arguments)
             {
                 Inspect(argument, 0);
@@ -161,7 +168,7 @@ internal static class ProtocolTargets
     private static string Client(byte[] input)
     {
         var stream = new ServerBytesStream([HandshakeReply, .. ServerBytesStream.SplitTurns(input, TurnSeparator)]);
-        var settings = new RtmpConnectionSettings(4096, 2_500_000, "FMLE/3.0", TimeSpan.FromSeconds(2), Enhanced: EnhancedRtmpCapabilities.For(new RtmpWriterOptions { Url = "rtmp://127.0.0.1/app/key" }));
+        var settings = new RtmpConnectionSettings(4096, 2_500_000, "FMLE/3.0", TimeSpan.FromSeconds(2), Enhanced: Enhanced);
         var connection = new RtmpClientConnection(new RtmpTransport(stream), settings, NullLogger.Instance, NullLogger.Instance, onServerStatus: static _ => { });
         using var timeout = new CancellationTokenSource(FuzzBounds.Timeout);
         try
@@ -188,6 +195,11 @@ internal static class ProtocolTargets
         if (refusal is not null)
         {
             return "refused";
+        }
+
+        if (Enhanced.FindRefusal(connection.ConnectAnswer) is not null)
+        {
+            return "codec refused";
         }
 
         _ = await connection.PublishAsync("key", cancellationToken).ConfigureAwait(false);
