@@ -113,15 +113,8 @@ internal sealed class ServerBytesStream : Stream
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _wrote.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
+    // The semaphore is not disposed: a read may be waiting on it when the client disposes the stream, and a waiter on a
+    // disposed semaphore never wakes. It holds no handle (AvailableWaitHandle is never asked for).
 
     private void Wrote(int count)
     {
