@@ -7,7 +7,7 @@ internal static class FuzzBounds
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Bytes one input may allocate on the calling thread: a fixed allowance plus a multiple of its length.</summary>
-    public static long AllocationLimit(int inputLength) => (64L * 1024 * 1024) + (64L * inputLength);
+    public static long AllocationLimit(int inputLength) => (16L * 1024 * 1024) + (16L * inputLength);
 
     /// <summary>Frames (or messages, or values) one input may yield: more than this is output from nothing.</summary>
     public static long OutputLimit(int inputLength) => 1024 + (4L * inputLength);
