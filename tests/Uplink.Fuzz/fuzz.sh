@@ -5,7 +5,7 @@
 #   FUZZ_SECONDS=300 tests/Uplink.Fuzz/fuzz.sh flv mp4
 #
 # Environment: FUZZ_SECONDS (per target), FUZZ_OUT (work folder, default artifacts/fuzz), FUZZ_TIMEOUT_MS (afl -t,
-# default 10000), FUZZ_SKIP_BUILD=1 (reuse the instrumented build in FUZZ_OUT/bin).
+# default 10000), FUZZ_SKIP_BUILD=1 (reuse the instrumented build in FUZZ_OUT/bin), FUZZ_CMIN=0 (skip afl-cmin).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -79,6 +79,13 @@ for target in "${targets[@]}"; do
       cp "$f" "$findings/$kind-$(sha1sum "$f" | cut -c1-12)"
     done
   done
+
+  # The queue, minimised to the smallest inputs that keep its coverage: where to pick corpus additions from.
+  if [ "${FUZZ_CMIN:-1}" = 1 ]; then
+    rm -rf "$out/cmin/$target"
+    afl-cmin -i "$runs/default/queue" -o "$out/cmin/$target" -m none -t "$timeout_ms" \
+      -- "$(command -v dotnet)" "$bin/Uplink.Fuzz.dll" "$target" > "$runs/cmin.log" 2>&1 || echo "afl-cmin failed for $target (see $runs/cmin.log)" >&2
+  fi
 
   printf '%-10s %9s %11s %8s %8s %6s %s\n' "$target" "$(stat execs_per_sec)" "$(stat execs_done)" "$(stat corpus_count)" \
     "$(stat saved_crashes)" "$(stat saved_hangs)" "$findings" >> "$summary"
