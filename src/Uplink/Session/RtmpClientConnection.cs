@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Uplink.Protocol;
 using Uplink.Protocol.Amf;
@@ -182,7 +183,13 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
         }
 
         CommandReply reply = await WaitAsync(created, "createStream", cancellationToken).ConfigureAwait(false);
-        if (!reply.Success || reply.FirstArgument is not double id || id < 0 || id > uint.MaxValue)
+        if (reply.Success && reply.FirstArgument is double answered && !(answered >= 0 && answered <= uint.MaxValue))
+        {
+            // NaN and infinities too: not a stream id the publish could go on.
+            throw new RtmpException(RtmpErrorKind.Protocol, string.Create(CultureInfo.InvariantCulture, $"server answered createStream with stream id {answered}, which is not one"));
+        }
+
+        if (!reply.Success || reply.FirstArgument is not double id)
         {
             RtmpServerStatus? s = reply.Status;
             string? description = s is null ? null : _url!.Redact(s.Description);
