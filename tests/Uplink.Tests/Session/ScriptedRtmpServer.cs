@@ -57,6 +57,12 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
 
     private readonly ConcurrentDictionary<uint, TaskCompletionSource> _pongs = new();
 
+    /// <summary>Answer connect with these raw bytes (given the transaction to answer) instead of behaving.</summary>
+    public Func<double, byte[]>? ConnectReply { get; set; }
+
+    /// <summary>Answer publish with these raw bytes instead of onStatus.</summary>
+    public byte[]? PublishReply { get; set; }
+
     /// <summary>Answer connect and createStream, never publish.</summary>
     public bool IgnorePublish { get; set; }
 
@@ -290,6 +296,9 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
         {
             case "connect" when IgnoreConnect:
                 break;
+            case "connect" when ConnectReply is { } reply:
+                output.Write(reply(msg.Transaction));
+                break;
             case "connect":
                 Control(writer, output, RtmpMessageType.WindowAcknowledgementSize, WindowAcknowledgementSize);
                 Send(writer, output, 2, RtmpMessageType.SetPeerBandwidth, 0, [0x00, 0x4C, 0x4B, 0x40, 0x02]);
@@ -333,6 +342,9 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
                 Command(writer, output, 0, "_result", msg.Transaction, null, 1d);
                 break;
             case "publish" when IgnorePublish:
+                break;
+            case "publish" when PublishReply is { } publishReply:
+                output.Write(publishReply);
                 break;
             case "publish":
                 AmfObject status = RefusePublish is { } deny
