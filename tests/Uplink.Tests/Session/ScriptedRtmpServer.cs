@@ -52,6 +52,9 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
     /// <summary>The wait between pieces when <see cref="SlowPieceSize"/> is set.</summary>
     public TimeSpan SlowDelay { get; set; } = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>How many pieces go (each its own write) between two waits.</summary>
+    public int SlowPiecesPerDelay { get; set; } = 1;
+
     /// <summary>Completes when the client answered a ping request carrying <paramref name="stamp"/>.</summary>
     public Task PongFor(uint stamp) => _pongs.GetOrAdd(stamp, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
@@ -270,10 +273,13 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
             return;
         }
 
-        for (int at = 0; at < bytes.Length; at += SlowPieceSize)
+        for (int at = 0, piece = 1; at < bytes.Length; at += SlowPieceSize, piece++)
         {
             await stream.WriteAsync(bytes.Slice(at, Math.Min(SlowPieceSize, bytes.Length - at)), ct);
-            await Task.Delay(SlowDelay, ct);
+            if (piece % SlowPiecesPerDelay == 0)
+            {
+                await Task.Delay(SlowDelay, ct);
+            }
         }
     }
 
