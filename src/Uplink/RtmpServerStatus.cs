@@ -21,7 +21,11 @@ public sealed record RtmpServerStatus(string Level, string Code, string Descript
         {
             if (args[i] is AmfObject o && o.GetString("code") is { } code)
             {
-                return new RtmpServerStatus(o.GetString("level") ?? "", code, o.GetString("description") ?? "") { TcUrl = o.GetString("tcUrl") };
+                // Server text goes into errors and logs: no line breaks or escapes from it.
+                return new RtmpServerStatus(Session.ServerText.Clean(o.GetString("level") ?? ""), Session.ServerText.Clean(code), Session.ServerText.Clean(o.GetString("description") ?? ""))
+                {
+                    TcUrl = o.GetString("tcUrl"),
+                };
             }
         }
 

@@ -22,6 +22,7 @@ internal sealed partial class RtmpDestination
     private async Task WatchAsync(RtmpClientConnection connection)
     {
         string? failure = null;
+        RtmpErrorKind kind = RtmpErrorKind.Disconnected;
         try
         {
             await connection.Completion.ConfigureAwait(false);
@@ -31,11 +32,14 @@ internal sealed partial class RtmpDestination
 #pragma warning restore CA1031
         {
             failure = ex.Message;
+
+            // A server that broke the protocol is not a network loss: the writer's error says which it was.
+            kind = ex is RtmpException rtmp ? rtmp.Kind : kind;
         }
 
         if (!_disposed)
         {
-            MarkLost(connection, connection.CloseReason ?? failure ?? "connection closed", RtmpErrorKind.Disconnected);
+            MarkLost(connection, connection.CloseReason ?? failure ?? "connection closed", kind);
         }
     }
 

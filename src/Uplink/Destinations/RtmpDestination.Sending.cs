@@ -109,7 +109,7 @@ internal sealed partial class RtmpDestination
                 catch (Exception ex)
 #pragma warning restore CA1031
                 {
-                    MarkLost(connection, connection.CloseReason ?? ex.Message, RtmpErrorKind.Disconnected);
+                    MarkLost(connection, connection.CloseReason ?? ex.Message, ex is RtmpException rtmp ? rtmp.Kind : RtmpErrorKind.Disconnected);
                 }
             }
 

@@ -18,6 +18,8 @@ public sealed class RtmpMessageReader : IAsyncDisposable
     private readonly List<RtmpMessage> _messages = [];
     private ReadOnlySequence<byte> _buffer;
     private long _leftover;
+    private RtmpProtocolException? _fault;
+    private bool _completed;
 
     /// <param name="stream">The connected stream, left open when the reader completes.</param>
     /// <param name="bufferSize">The size of each read from the stream.</param>
@@ -36,7 +38,12 @@ public sealed class RtmpMessageReader : IAsyncDisposable
     public IReadOnlyList<RtmpMessage> Messages => _messages;
 
     /// <summary>True once the peer has closed its side (as of the last read).</summary>
-    public bool IsCompleted { get; private set; }
+    public bool IsCompleted
+    {
+        // A fault still to report comes first.
+        get => _completed && _fault is null;
+        private set => _completed = value;
+    }
 
     /// <summary>Bytes of an incomplete chunk left unparsed by the last <see cref="ReadMessages"/>.</summary>
     public long Leftover => _leftover;
@@ -46,6 +53,12 @@ public sealed class RtmpMessageReader : IAsyncDisposable
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<long> ReadAsync(CancellationToken cancellationToken)
     {
+        if (_fault is not null)
+        {
+            // The fault found after the last messages handed on: report it now, without waiting for the peer.
+            return 0;
+        }
+
         ReadResult result = await _pipe.ReadAsync(cancellationToken).ConfigureAwait(false);
         _buffer = result.Buffer;
         IsCompleted = result.IsCompleted;
@@ -57,7 +70,32 @@ public sealed class RtmpMessageReader : IAsyncDisposable
     /// <exception cref="RtmpProtocolException">The peer broke the chunk protocol or a bound.</exception>
     public long ReadMessages()
     {
+        if (_fault is { } fault)
+        {
+            _fault = null;
+            throw fault;
+        }
+
         var sequence = new SequenceReader<byte>(_buffer);
+        try
+        {
+            ReadWholeMessages(ref sequence);
+        }
+        catch (RtmpProtocolException ex) when (_messages.Count > 0)
+        {
+            // What the peer sent before breaking the protocol is as much its stream as any: hand it on, fail at the next read.
+            _fault = ex;
+        }
+
+        long consumed = sequence.Consumed;
+        _leftover = _buffer.Length - consumed;
+        _pipe.AdvanceTo(sequence.Position, _buffer.End);
+        _buffer = default;
+        return consumed;
+    }
+
+    private void ReadWholeMessages(ref SequenceReader<byte> sequence)
+    {
         while (_chunks.TryReadMessage(ref sequence, out RtmpMessage message))
         {
             switch (message.Header.Type)
@@ -77,12 +115,6 @@ public sealed class RtmpMessageReader : IAsyncDisposable
                     break;
             }
         }
-
-        long consumed = sequence.Consumed;
-        _leftover = _buffer.Length - consumed;
-        _pipe.AdvanceTo(sequence.Position, _buffer.End);
-        _buffer = default;
-        return consumed;
     }
 
     /// <summary>Returns the payloads of <see cref="Messages"/> to the pool and empties it.</summary>

@@ -192,8 +192,9 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
         if (!reply.Success || reply.FirstArgument is not double id)
         {
             RtmpServerStatus? s = reply.Status;
-            string? description = s is null ? null : _url!.Redact(s.Description);
-            throw new RtmpException(RtmpErrorKind.PublishRejected, $"server refused createStream{(s is null ? "" : ": " + s.Code + Describe(description))}", s?.Code, description);
+            string? description = s is null ? null : ServerText.Shorten(_url!.Redact(s.Description));
+            string? code = s is null ? null : ServerText.Shorten(s.Code);
+            throw new RtmpException(RtmpErrorKind.PublishRejected, $"server refused createStream{(s is null ? "" : ": " + code + Describe(description))}", code, description);
         }
 
         StreamId = (uint)id;
@@ -211,8 +212,9 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
         RtmpServerStatus status = await WaitAsync(_publishStatus.Task, "publish", cancellationToken).ConfigureAwait(false);
         if (status.IsError || status.Code != "NetStream.Publish.Start")
         {
-            string description = _url!.Redact(status.Description);
-            throw new RtmpException(RtmpErrorKind.PublishRejected, $"server refused publish: {status.Code}{Describe(description)}", status.Code, description);
+            string description = ServerText.Shorten(_url!.Redact(status.Description));
+            string code = ServerText.Shorten(status.Code);
+            throw new RtmpException(RtmpErrorKind.PublishRejected, $"server refused publish: {code}{Describe(description)}", code, description);
         }
 
         SessionLog.Publishing(_logger, StreamId);
@@ -605,7 +607,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
                 RtmpServerStatus? status = RtmpServerStatus.Find(command.Arguments);
                 if (status is not null)
                 {
-                    SessionLog.ServerStatus(_logger, status.Level, status.Code, _url?.Redact(status.Description) ?? status.Description);
+                    SessionLog.ServerStatus(_logger, ServerText.Shorten(status.Level), ServerText.Shorten(status.Code), ServerText.Shorten(_url?.Redact(status.Description) ?? status.Description));
                     _onServerStatus?.Invoke(status);
                     if (status.Code.StartsWith("NetStream.Publish.", StringComparison.Ordinal) || status.IsError)
                     {

@@ -80,9 +80,10 @@ internal static class RtmpConnector
                     continue;
                 }
 
-                string description = Redact(url, refusal.Description, credentials);
-                string reason = failure.Length > 0 ? failure : $"{refusal.Code}{(description.Length > 0 ? " (" + description + ")" : "")}";
-                throw new RtmpException(RtmpErrorKind.ConnectRejected, $"server refused connect: {reason}", refusal.Code, description);
+                string description = ServerText.Shorten(Redact(url, refusal.Description, credentials));
+                string code = ServerText.Shorten(refusal.Code);
+                string reason = failure.Length > 0 ? failure : $"{code}{(description.Length > 0 ? " (" + description + ")" : "")}";
+                throw new RtmpException(RtmpErrorKind.ConnectRejected, $"server refused connect: {reason}", code, description);
             }
         }
         catch (OperationCanceledException) when (!callerToken.IsCancellationRequested)

@@ -72,6 +72,21 @@ internal sealed class RawRtmpClient : IAsyncDisposable
         await Stream.WriteAsync(_output.WrittenMemory);
     }
 
+    /// <summary>The chunks of one message, to send only part of them.</summary>
+    public byte[] Chunked(int chunkStreamId, RtmpMessageType type, uint streamId, ReadOnlySpan<byte> payload, uint timestamp = 0)
+    {
+        _output.Clear();
+        _writer.Write(_output, chunkStreamId, new RtmpMessageHeader(timestamp, payload.Length, type, streamId), payload);
+        return _output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Ends the connection with a reset (no FIN), as a crashed or cut publisher does.</summary>
+    public void Reset()
+    {
+        _socket.LingerState = new LingerOption(true, 0);
+        _socket.Close();
+    }
+
     public Task SendControlAsync(RtmpMessageType type, uint value)
     {
         byte[] payload = new byte[4];

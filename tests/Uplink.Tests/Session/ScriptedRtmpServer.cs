@@ -43,6 +43,29 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
     /// <summary>Right after the handshake, send these bytes (garbage, a hostile header, …) instead of behaving.</summary>
     public byte[]? AfterHandshake { get; set; }
 
+    /// <summary>Right after NetStream.Publish.Start, send these bytes (a hostile message while media flows).</summary>
+    public byte[]? AfterPublish { get; set; }
+
+    /// <summary>Send everything (handshake included) this many bytes at a time, waiting <see cref="SlowDelay"/> between pieces (0: at once).</summary>
+    public int SlowPieceSize { get; set; }
+
+    /// <summary>The wait between pieces when <see cref="SlowPieceSize"/> is set.</summary>
+    public TimeSpan SlowDelay { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>How many pieces go (each its own write) between two waits.</summary>
+    public int SlowPiecesPerDelay { get; set; } = 1;
+
+    /// <summary>Completes when the client answered a ping request carrying <paramref name="stamp"/>.</summary>
+    public Task PongFor(uint stamp) => _pongs.GetOrAdd(stamp, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    private readonly ConcurrentDictionary<uint, TaskCompletionSource> _pongs = new();
+
+    /// <summary>Answer connect with these raw bytes (given the transaction to answer) instead of behaving.</summary>
+    public Func<double, byte[]>? ConnectReply { get; set; }
+
+    /// <summary>Answer publish with these raw bytes instead of onStatus.</summary>
+    public byte[]? PublishReply { get; set; }
+
     /// <summary>Answer connect and createStream, never publish.</summary>
     public bool IgnorePublish { get; set; }
 
@@ -163,11 +186,12 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
         s[0] = 3;
         Random.Shared.NextBytes(s.AsSpan(9, 1528));
         c0c1.AsSpan(1, 1536).CopyTo(s.AsSpan(1537));
-        await stream.WriteAsync(s, ct);
+        stream.Socket.NoDelay = true;
+        await WriteAsync(stream, s, ct);
         await stream.ReadExactlyAsync(new byte[1536], ct);
         if (AfterHandshake is { } hostile)
         {
-            await stream.WriteAsync(hostile, ct);
+            await WriteAsync(stream, hostile, ct);
         }
 
         var reader = new ChunkStreamReader(maxMessageLength: 16 << 20);
@@ -218,7 +242,7 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
                     if (AcknowledgeBeforeDrop)
                     {
                         Control(writer, output, RtmpMessageType.Acknowledgement, (uint)ends[i]);
-                        await stream.WriteAsync(output.WrittenMemory, ct);
+                        await WriteAsync(stream, output.WrittenMemory, ct);
                     }
 
                     stream.Socket.Close(0);
@@ -228,7 +252,7 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
 
             if (output.WrittenCount > 0)
             {
-                await stream.WriteAsync(output.WrittenMemory, ct);
+                await WriteAsync(stream, output.WrittenMemory, ct);
                 output.Clear();
             }
 
@@ -241,11 +265,31 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
         }
     }
 
+    private async ValueTask WriteAsync(NetworkStream stream, ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    {
+        if (SlowPieceSize <= 0)
+        {
+            await stream.WriteAsync(bytes, ct);
+            return;
+        }
+
+        for (int at = 0, piece = 1; at < bytes.Length; at += SlowPieceSize, piece++)
+        {
+            await stream.WriteAsync(bytes.Slice(at, Math.Min(SlowPieceSize, bytes.Length - at)), ct);
+            if (piece % SlowPiecesPerDelay == 0)
+            {
+                await Task.Delay(SlowDelay, ct);
+            }
+        }
+    }
+
     private void Respond(ReceivedMessage msg, ChunkStreamWriter writer, PooledBufferWriter output)
     {
         if (msg.Type == RtmpMessageType.UserControl && BinaryPrimitives.ReadUInt16BigEndian(msg.Payload) == 7)
         {
-            PongReceived.TrySetResult(BinaryPrimitives.ReadUInt32BigEndian(msg.Payload.AsSpan(2)));
+            uint stamp = BinaryPrimitives.ReadUInt32BigEndian(msg.Payload.AsSpan(2));
+            PongReceived.TrySetResult(stamp);
+            _pongs.GetOrAdd(stamp, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             return;
         }
 
@@ -257,6 +301,9 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
         switch (msg.CommandName)
         {
             case "connect" when IgnoreConnect:
+                break;
+            case "connect" when ConnectReply is { } reply:
+                output.Write(reply(msg.Transaction));
                 break;
             case "connect":
                 Control(writer, output, RtmpMessageType.WindowAcknowledgementSize, WindowAcknowledgementSize);
@@ -302,6 +349,9 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
                 break;
             case "publish" when IgnorePublish:
                 break;
+            case "publish" when PublishReply is { } publishReply:
+                output.Write(publishReply);
+                break;
             case "publish":
                 AmfObject status = RefusePublish is { } deny
                     ? Status("error", deny.Code, deny.Description)
@@ -310,6 +360,11 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
                 if (AcknowledgeAfterPublish > 0)
                 {
                     Control(writer, output, RtmpMessageType.Acknowledgement, AcknowledgeAfterPublish);
+                }
+
+                if (AfterPublish is { } afterPublish && RefusePublish is null)
+                {
+                    output.Write(afterPublish);
                 }
 
                 break;
