@@ -112,6 +112,9 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
     /// <summary>The description of NetStream.Publish.Start ("Start publishing" is nginx-rtmp's).</summary>
     public string PublishStartDescription { get; set; } = "Publishing started.";
 
+    /// <summary>The stream id createStream answers (a number, as AMF0 has no other).</summary>
+    public double CreateStreamId { get; set; } = 1;
+
     /// <summary>More properties for the connect answer's properties object (an Enhanced RTMP server's codec lists).</summary>
     public IReadOnlyList<KeyValuePair<string, object?>> ConnectAnswerProperties { get; set; } = [];
 
@@ -345,7 +348,7 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
                 Command(writer, output, 0, "_result", msg.Transaction, null, null);
                 break;
             case "createStream":
-                Command(writer, output, 0, "_result", msg.Transaction, null, 1d);
+                Command(writer, output, 0, "_result", msg.Transaction, null, CreateStreamId);
                 break;
             case "publish" when IgnorePublish:
                 break;
