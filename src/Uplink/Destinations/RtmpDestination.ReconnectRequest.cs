@@ -90,8 +90,10 @@ internal sealed partial class RtmpDestination
         TakeRequestedUrl(request);
         try
         {
-            Install(await OpenAndPublishAsync(cancellationToken).ConfigureAwait(false), waitForKeyframe: false);
+            RtmpClientConnection moved = await OpenAndPublishAsync(cancellationToken).ConfigureAwait(false);
+            Install(moved, waitForKeyframe: false);
             SetStatus(RtmpWriterStatus.Connected, $"moved to {_url} at the server's request{TracksNote}");
+            Watch(moved);
         }
         catch (RtmpException ex)
         {
@@ -130,6 +132,7 @@ internal sealed partial class RtmpDestination
             Install(next, waitForKeyframe: false);
             _followingRequest = false;
             SetStatus(RtmpWriterStatus.Connected, $"moved to {_url} at the server's request{TracksNote}");
+            Watch(next);
         }
         catch (RtmpException ex)
         {

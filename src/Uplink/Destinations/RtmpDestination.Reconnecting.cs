@@ -180,6 +180,7 @@ internal sealed partial class RtmpDestination
                     UplinkMetrics.Reconnects.Add(1);
 
                     SetStatus(RtmpWriterStatus.Connected, $"reconnected (attempt {attempt}) to {_url}{TracksNote}");
+                    Watch(connection);
                     if (!_options.UsesSendLoop)
                     {
                         await SendPendingAsync(connection, fromSendLoop: false, CancellationToken.None).ConfigureAwait(false);

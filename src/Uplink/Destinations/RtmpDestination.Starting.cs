@@ -109,6 +109,7 @@ internal sealed partial class RtmpDestination
             }
 
             SetStatus(RtmpWriterStatus.Connected, $"publishing to {_url}{TracksNote}");
+            Watch(connection);
         }
         finally
         {

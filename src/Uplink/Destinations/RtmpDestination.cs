@@ -402,8 +402,10 @@ internal sealed partial class RtmpDestination : IMessageSink, IStreamStartSink
             await TearDownAsync(current).ConfigureAwait(false);
         }
 
-        Install(await OpenFirstAsync(cancellationToken).ConfigureAwait(false), waitForKeyframe: JoinsMidStream);
+        RtmpClientConnection connection = await OpenFirstAsync(cancellationToken).ConfigureAwait(false);
+        Install(connection, waitForKeyframe: JoinsMidStream);
         SetStatus(RtmpWriterStatus.Connected, $"publishing to {_url}{TracksNote}");
+        Watch(connection);
     }
 
     /// <summary>
@@ -462,7 +464,6 @@ internal sealed partial class RtmpDestination : IMessageSink, IStreamStartSink
         ServerInfo = connection.Info;
         UplinkMetrics.Connections.Add(1);
         Interlocked.CompareExchange(ref _firstConnectedTimestamp, _options.TimeProvider.GetTimestamp(), 0);
-        _ = WatchAsync(connection);
         if (_options.UsesSendLoop)
         {
             lock (_queue)
@@ -475,6 +476,12 @@ internal sealed partial class RtmpDestination : IMessageSink, IStreamStartSink
             _dataReady.Set();
         }
     }
+
+    /// <summary>
+    /// Watches an installed connection for its loss; called once its Connected status is out, so a connection lost at once
+    /// (a server that breaks the protocol in the same read as its publish answer) is reported lost after it, not before.
+    /// </summary>
+    private void Watch(RtmpClientConnection connection) => _ = WatchAsync(connection);
 
     /// <summary>Closes a connection that is over, keeping its byte counts in the totals (caller holds the gate).</summary>
     private async Task TearDownAsync(RtmpClientConnection connection, bool clearQueues = true)

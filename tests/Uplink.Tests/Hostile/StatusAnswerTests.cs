@@ -83,6 +83,41 @@ public class StatusAnswerTests
         HostileServerRun.AssertClear(ex, kind, names);
     }
 
+    /// <summary>A server that breaks the protocol in the same read as its publish answer: the status says Connected, then
+    /// Disconnected (the order the writer reports them in is the order they happened), and the next write fails clearly.</summary>
+    [Fact]
+    public async Task A_loss_in_the_same_read_as_the_publish_answer_is_reported_after_Connected()
+    {
+        byte[] reply = [.. OnStatus(Amf.Status(("level", "status"), ("code", "NetStream.Publish.Start"))), .. new HostileChunks().SetChunkSize(0).ToArray()];
+        await using var server = new ScriptedRtmpServer { ServerChunkSize = 0, PublishReply = reply };
+        await using var writer = new RtmpWriter(new RtmpWriterOptions { Url = server.Url(), Audio = null });
+        var statuses = new List<RtmpWriterStatus>();
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        writer.StatusChanged += (_, e) =>
+        {
+            lock (statuses)
+            {
+                statuses.Add(e.Status);
+            }
+
+            if (e.Status == RtmpWriterStatus.Disconnected)
+            {
+                lost.TrySetResult();
+            }
+        };
+
+        await writer.ConnectAsync().WaitAsync(Bound);
+        await lost.Task.WaitAsync(Bound);
+        lock (statuses)
+        {
+            Assert.Equal([RtmpWriterStatus.Connected, RtmpWriterStatus.Disconnected], statuses);
+        }
+
+        Assert.Equal(RtmpWriterStatus.Disconnected, writer.Status);
+        var ex = await Assert.ThrowsAsync<RtmpException>(() => writer.WriteVideoAsync(Uplink.Tests.Session.ElementaryStreams.VideoAccessUnits()[0], TimeSpan.Zero).AsTask().WaitAsync(Bound));
+        Assert.Equal(RtmpErrorKind.Protocol, ex.Kind);
+    }
+
     private static byte[] Cmd(string name, object transaction, params object?[] values) => Message(Amf.Command(name, transaction, values));
 
     private static byte[] OnStatus(object status) => Message(Amf.Command("onStatus", 0d, Null, status));
