@@ -14,6 +14,8 @@ internal sealed class ConnectionTimestamps(RtmpReconnectTimestamps afterLoss)
     private long _baseMs;
     private long _lastVideoMs = long.MinValue;
     private long _videoIntervalMs;
+    private int _maxCompositionMs;
+    private int _keyframeCompositionMs;
 
     /// <summary>The next connection follows a lost one.</summary>
     public void AfterLoss() => _restartPending = afterLoss == RtmpReconnectTimestamps.Restart;
@@ -29,9 +31,11 @@ internal sealed class ConnectionTimestamps(RtmpReconnectTimestamps afterLoss)
         }
         else if (_restartPending)
         {
-            // One frame interval in, not 0: a server that joins the connections into one stream (adding the last timestamp
-            // it had) then sees the next frame one interval after its last, not two frames at the same time.
-            _baseMs = firstTimestampMs - _videoIntervalMs;
+            // Not 0: a server that joins the connections into one stream adds the last decoding time it had, so the new
+            // start must come one frame interval after it — and, with B-frames, late enough that the replay's keyframe is
+            // presented after every frame the lost connection may have delivered (up to the stream's largest composition
+            // time past its last decoding time; the keyframe's own composition time counts towards it).
+            _baseMs = firstTimestampMs - (_videoIntervalMs + Math.Max(0, _maxCompositionMs - _keyframeCompositionMs));
         }
 
         _restartPending = false;
@@ -44,9 +48,18 @@ internal sealed class ConnectionTimestamps(RtmpReconnectTimestamps afterLoss)
     /// connection's first message, whatever later connections carry (for stats).</summary>
     public long ToStream(long timestampMs) => Math.Max(0, timestampMs - _originMs);
 
-    /// <summary>Notes a video frame going out, to know the frame interval.</summary>
-    public void NoteVideoFrame(long timestampMs)
+    /// <summary>Notes a video frame going out, to know the frame interval and how far frames are reordered.</summary>
+    public void NoteVideoFrame(long timestampMs, ReadOnlySpan<byte> body, bool keyframe)
     {
+        if (Flv.FlvTags.TryReadCompositionTime(body, out int composition))
+        {
+            _maxCompositionMs = Math.Max(_maxCompositionMs, composition);
+            if (keyframe)
+            {
+                _keyframeCompositionMs = composition;
+            }
+        }
+
         if (_lastVideoMs != long.MinValue && timestampMs > _lastVideoMs && timestampMs - _lastVideoMs <= 1000)
         {
             _videoIntervalMs = timestampMs - _lastVideoMs;

@@ -427,7 +427,7 @@ internal sealed partial class RtmpDestination
             _windowSizer.Observe(message.Length, message.TimestampMs, Stopwatch.GetTimestamp());
             if (video)
             {
-                _timestamps.NoteVideoFrame(message.TimestampMs);
+                _timestamps.NoteVideoFrame(message.TimestampMs, message.Payload, message.IsVideoKeyframe);
                 Interlocked.Increment(ref _videoFramesSent);
                 UplinkMetrics.FramesSent.Add(1, UplinkMetrics.VideoTrack);
             }

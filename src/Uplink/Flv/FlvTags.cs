@@ -84,6 +84,51 @@ internal static class FlvTags
     public static bool IsDescriptor(bool video, ReadOnlySpan<byte> body) =>
         !body.IsEmpty && IsExtended(video, body) && ExPacketType(video, body) == ExMetadata;
 
+    /// <summary>
+    /// The composition time (presentation minus decoding time, ms) of a coded video frame: the legacy AVC header's, or an
+    /// extended single-track CodedFrames'; 0 for CodedFramesX and codecs without one. False for what is not a coded frame
+    /// or is cut short (a multitrack body's tracks may differ: also false).
+    /// </summary>
+    public static bool TryReadCompositionTime(ReadOnlySpan<byte> body, out int compositionTimeMs)
+    {
+        compositionTimeMs = 0;
+        if (body.Length < 5)
+        {
+            return false;
+        }
+
+        int at;
+        if ((body[0] & 0x80) == 0)
+        {
+            if ((body[0] & 0x0F) != 7 || body[1] != 1)
+            {
+                return false;
+            }
+
+            at = 2;
+        }
+        else
+        {
+            int packetType = body[0] & 0x0F;
+            if (packetType == ExCodedFramesX)
+            {
+                return true;
+            }
+
+            if (packetType != ExCodedFrames || body.Length < ExVideoHeaderSize + 3)
+            {
+                return false;
+            }
+
+            at = ExVideoHeaderSize;
+        }
+
+        // SI24, big-endian.
+        int raw = (body[at] << 16) | (body[at + 1] << 8) | body[at + 2];
+        compositionTimeMs = (raw << 8) >> 8;
+        return true;
+    }
+
     private static bool IsExtended(bool video, ReadOnlySpan<byte> body) => video ? (body[0] & 0x80) != 0 : body[0] >> 4 == 9;
 
     /// <summary>The packet type of a body this class wrote in the extended form, past a ModEx and a OneTrack Multitrack wrapper; -1 when cut short.</summary>

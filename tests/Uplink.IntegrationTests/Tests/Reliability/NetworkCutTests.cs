@@ -47,13 +47,21 @@ public sealed class NetworkCutTests
         Assert.True(missing.Count == 0, $"{missing.Count} of {source.Count} source frames are not in the recording, first {missing.FirstOrDefault()}");
         Assert.True(hashes.Count <= source.Count + Clip.GopFrames, $"{hashes.Count} video frames recorded for {source.Count} sent: the reconnect repeated more than one GOP");
 
-        // Continuous: each frame's decoding time follows the one before by one frame interval (33 or 34 ms), at most one
-        // more at the join; never back, never a jump by the stream's length (what continued timestamps would give).
-        var dts = await VideoDtsAsync(recording);
-        Assert.Equal(hashes.Count, dts.Count);
-        var steps = dts.Zip(dts.Skip(1), (a, b) => b - a).ToList();
+        // Continuous: each frame's decoding time follows the one before by one frame interval (33 or 34 ms); at the join
+        // by at most one more interval plus the stream's reordering (its largest composition time), so the replayed
+        // keyframe is presented after every frame before it. Never back, never a jump by the stream's length (what
+        // continued timestamps would give).
+        var packets = await VideoPacketsAsync(recording);
+        Assert.Equal(hashes.Count, packets.Count);
+        long reorder = (await VideoPacketsAsync(clip)).Max(p => p.Pts - p.Dts);
+        var steps = packets.Zip(packets.Skip(1), (a, b) => b.Dts - a.Dts).ToList();
         Assert.True(steps.All(s => s > 0), $"timestamps go back: {string.Join(", ", steps.Where(s => s <= 0).Take(5))} ms");
-        Assert.True(steps.Max() <= 67, $"a jump of {steps.Max()} ms in the recording's timestamps");
+        Assert.True(steps.Max() <= 34 + 34 + reorder, $"a jump of {steps.Max()} ms in the recording's timestamps (reordering {reorder} ms)");
+        Assert.True(steps.Count(s => s > 34) <= 1, $"{steps.Count(s => s > 34)} joins in the recording's timestamps: {string.Join(", ", steps.Where(s => s > 34))} ms");
+
+        // And it decodes as one stream: FFmpeg finds no timestamps out of order.
+        var decode = await ExternalProcess.RunAsync(RequiredTools.Ffmpeg, ["-v", "error", "-i", recording, "-f", "null", "-"], Timeout);
+        Assert.True(decode.ExitCode == 0 && decode.StandardError.Trim().Length == 0, $"the recording does not decode cleanly: {decode.Describe()}");
     }
 
     /// <summary>nginx-rtmp ends the publish with the connection and records the next one anew: the two recordings hold
@@ -99,12 +107,14 @@ public sealed class NetworkCutTests
         return await uplink.WaitForExitAsync(Timeout);
     }
 
-    private static async Task<List<long>> VideoDtsAsync(string file)
+    /// <summary>Each video packet's decoding and presentation time in ms (FLV's time base), in file order.</summary>
+    private static async Task<List<(long Dts, long Pts)>> VideoPacketsAsync(string file)
     {
-        var probe = await ExternalProcess.RunAsync(Ffprobe, ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=dts", "-of", "csv=p=0", file], Timeout);
+        var probe = await ExternalProcess.RunAsync(Ffprobe, ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=dts,pts", "-of", "csv=p=0", file], Timeout);
         Assert.True(probe.ExitCode == 0, probe.Describe());
         return probe.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(l => long.Parse(l.TrimEnd(','), CultureInfo.InvariantCulture))
+            .Select(l => l.Split(',', StringSplitOptions.RemoveEmptyEntries))
+            .Select(f => (long.Parse(f[1], CultureInfo.InvariantCulture), long.Parse(f[0], CultureInfo.InvariantCulture)))
             .ToList();
     }
 }
