@@ -54,8 +54,9 @@ public sealed class RecordingTimeline
     /// <summary>Decoding-timestamp continuity of each recording.</summary>
     public IReadOnlyList<TimestampCheck> Timestamps { get; }
 
-    /// <summary>Maps every recorded packet to its source frame and finds the discontinuities.</summary>
-    public static RecordingTimeline Build(IReadOnlyList<FrameHash> source, IReadOnlyList<IReadOnlyList<FrameHash>> recordings)
+    /// <summary>Maps every recorded packet to its source frame and finds the discontinuities; source frames 0, G, 2G… of
+    /// a clip with closed GOPs of <paramref name="gopFrames"/> frames are its keyframes.</summary>
+    public static RecordingTimeline Build(IReadOnlyList<FrameHash> source, IReadOnlyList<IReadOnlyList<FrameHash>> recordings, int gopFrames)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(recordings);
@@ -104,7 +105,7 @@ public sealed class RecordingTimeline
             unknown,
             first < 0 ? source.Count : first,
             previous < 0 ? 0 : source.Count - 1 - previous,
-            [.. recordings.Select(TimestampCheck.Of)]);
+            [.. recordings.Select(r => TimestampCheck.Of(r, f => index.TryGetValue(f.Md5, out var i) && i % gopFrames == 0))]);
     }
 
     /// <summary>The cost of each of <paramref name="reconnections"/> reconnections: one per discontinuity, and seamless
@@ -134,25 +135,38 @@ public sealed record Discontinuity(int Recording, bool AtBoundary, int Before, i
 /// <param name="Frames">Video frames in the recording.</param>
 /// <param name="NotIncreasing">Steps where the timestamp stayed or went back.</param>
 /// <param name="MaxJumpMs">The largest step forward, in milliseconds.</param>
-public sealed record TimestampCheck(int Frames, int NotIncreasing, long MaxJumpMs)
+/// <param name="KeyframesPresentedEarly">Keyframes (closed GOPs) whose presentation time is not after every earlier
+/// frame's: a player shows a frame out of order, or drops it, where a replay was joined on.</param>
+public sealed record TimestampCheck(int Frames, int NotIncreasing, long MaxJumpMs, int KeyframesPresentedEarly)
 {
-    /// <summary>Measures one recording's video timestamps (FLV: milliseconds).</summary>
-    public static TimestampCheck Of(IReadOnlyList<FrameHash> frames)
+    /// <summary>Measures one recording's timestamps (FLV: milliseconds); <paramref name="isKeyframe"/> says which
+    /// recorded frames are keyframes (null: audio, no presentation check).</summary>
+    public static TimestampCheck Of(IReadOnlyList<FrameHash> frames, Func<FrameHash, bool>? isKeyframe = null)
     {
         ArgumentNullException.ThrowIfNull(frames);
-        int notIncreasing = 0;
-        long maxJump = 0;
-        for (var i = 1; i < frames.Count; i++)
+        int notIncreasing = 0, early = 0;
+        long maxJump = 0, maxPts = long.MinValue;
+        for (var i = 0; i < frames.Count; i++)
         {
-            var step = frames[i].Dts - frames[i - 1].Dts;
-            if (step <= 0)
+            if (i > 0)
             {
-                notIncreasing++;
+                var step = frames[i].Dts - frames[i - 1].Dts;
+                if (step <= 0)
+                {
+                    notIncreasing++;
+                }
+
+                maxJump = Math.Max(maxJump, step);
             }
 
-            maxJump = Math.Max(maxJump, step);
+            if (isKeyframe is not null && i > 0 && isKeyframe(frames[i]) && frames[i].Pts <= maxPts)
+            {
+                early++;
+            }
+
+            maxPts = Math.Max(maxPts, frames[i].Pts);
         }
 
-        return new TimestampCheck(frames.Count, notIncreasing, maxJump);
+        return new TimestampCheck(frames.Count, notIncreasing, maxJump, early);
     }
 }

@@ -12,6 +12,7 @@ namespace Uplink.IntegrationTests.Tests.Reliability;
 /// <param name="Recordings">The recordings' file names, oldest first.</param>
 /// <param name="DecodeErrors">Recordings that did not decode cleanly from their start, with FFmpeg's complaint.</param>
 /// <param name="Timeline">The recorded video frames mapped onto the clip.</param>
+/// <param name="AudioTimestamps">Each recording's audio timestamp continuity.</param>
 public sealed record SoakOutcome(
     SoakSettings Settings,
     ProcessResult Uplink,
@@ -19,7 +20,8 @@ public sealed record SoakOutcome(
     IReadOnlyList<MemorySample> Memory,
     IReadOnlyList<string> Recordings,
     IReadOnlyList<string> DecodeErrors,
-    RecordingTimeline Timeline)
+    RecordingTimeline Timeline,
+    IReadOnlyList<TimestampCheck> AudioTimestamps)
 {
     private const double FrameIntervalMs = 1000.0 / SoakRunner.Fps;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -108,9 +110,15 @@ public sealed record SoakOutcome(
         {
             foreach (var (check, i) in Timeline.Timestamps.Select((c, i) => (c, i)))
             {
-                if (check.NotIncreasing > 0 || check.MaxJumpMs > AllowedJumpMs)
+                if (check.NotIncreasing > 0 || check.MaxJumpMs > AllowedJumpMs || check.KeyframesPresentedEarly > 0)
                 {
-                    problems.Add(string.Create(Inv, $"recording {i}: {check.NotIncreasing} video timestamps not increasing, largest step {check.MaxJumpMs} ms (at most {AllowedJumpMs:0} allowed)"));
+                    problems.Add(string.Create(Inv, $"recording {i}: {check.NotIncreasing} video timestamps not increasing, largest step {check.MaxJumpMs} ms (at most {AllowedJumpMs:0} allowed), {check.KeyframesPresentedEarly} keyframes presented no later than an earlier frame"));
+                }
+
+                var sound = AudioTimestamps[i];
+                if (sound.NotIncreasing > 0 || sound.MaxJumpMs > AllowedJumpMs)
+                {
+                    problems.Add(string.Create(Inv, $"recording {i}: {sound.NotIncreasing} audio timestamps not increasing, largest step {sound.MaxJumpMs} ms (at most {AllowedJumpMs:0} allowed)"));
                 }
             }
         }
@@ -162,6 +170,8 @@ public sealed record SoakOutcome(
         {
             Line($"| video dts not increasing (all recordings) | {stamps.Sum(c => c.NotIncreasing)} |");
             Line($"| largest video dts step, ms (allowed {AllowedJumpMs:0}) | {stamps.Max(c => c.MaxJumpMs)} |");
+            Line($"| keyframes presented no later than an earlier frame (pts) | {stamps.Sum(c => c.KeyframesPresentedEarly)} |");
+            Line($"| audio dts not increasing / largest step, ms | {AudioTimestamps.Sum(c => c.NotIncreasing)} / {(AudioTimestamps.Count > 0 ? AudioTimestamps.Max(c => c.MaxJumpMs) : 0)} |");
         }
 
         Line($"");

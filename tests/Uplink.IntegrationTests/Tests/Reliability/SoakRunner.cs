@@ -125,6 +125,8 @@ public static class SoakRunner
                 : await nms!.WaitForEveryRecordingAsync(stream, ResumeWindow + TimeSpan.FromSeconds(30));
             var decodeErrors = new List<string>();
             var recorded = new List<IReadOnlyList<FrameHash>>();
+            var audio = new List<TimestampCheck>();
+            KeepRecordings(recordings, stream, log);
             foreach (var recording in recordings)
             {
                 var decode = await ExternalProcess.RunAsync(RequiredTools.Ffmpeg, ["-v", "error", "-i", recording, "-f", "null", "-"], TimeSpan.FromSeconds(300));
@@ -134,6 +136,7 @@ public static class SoakRunner
                 }
 
                 recorded.Add(await FrameHashes.ComputeAsync(recording, MediaKind.Video, HashMode.Packets));
+                audio.Add(TimestampCheck.Of(await FrameHashes.ComputeAsync(recording, MediaKind.Audio, HashMode.Packets)));
             }
 
             var source = await FrameHashes.ComputeAsync(clip, MediaKind.Video, HashMode.Packets);
@@ -144,7 +147,8 @@ public static class SoakRunner
                 memory,
                 [.. recordings.Select(Path.GetFileName).Select(n => n!)],
                 decodeErrors,
-                RecordingTimeline.Build(source, recorded));
+                RecordingTimeline.Build(source, recorded, GopFrames),
+                audio);
         }
         finally
         {
@@ -163,6 +167,25 @@ public static class SoakRunner
                 await nms.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>With SOAK_KEEP_RECORDINGS=1, copies the recordings to bench/.cache/soak-recordings-STREAM/ for a look
+    /// afterwards (the server's directory goes with it).</summary>
+    private static void KeepRecordings(IReadOnlyList<string> recordings, string stream, Action<string> log)
+    {
+        if (Environment.GetEnvironmentVariable("SOAK_KEEP_RECORDINGS") != "1")
+        {
+            return;
+        }
+
+        var directory = Path.Combine(RequiredTools.RepositoryRoot, "bench", ".cache", "soak-recordings-" + stream);
+        Directory.CreateDirectory(directory);
+        foreach (var recording in recordings)
+        {
+            File.Copy(recording, Path.Combine(directory, Path.GetFileName(recording)), overwrite: true);
+        }
+
+        log("recordings kept in " + directory);
     }
 
     /// <summary>Waits for uplink's <paramref name="count"/>-th status line <paramref name="status"/> (the stats lines, once a
