@@ -4,7 +4,7 @@
 # is mapped back onto the clip: frames lost and repeated per reconnection, recorded vs sent, uplink's memory per cycle.
 # Runs tests/Uplink.IntegrationTests' SoakTests (dotnet test --filter Category=Soak) and prints the report's path
 # (bench/.cache/soak-MODE-DATE.md). Exit status: the test's (0 = pass).
-#   bench/soak.sh [--mode kill|cut|cut-nms] [--disruptions K] [--interval S | --duration S] [--seed N] [--no-build]
+#   bench/soak.sh [--mode kill|cut|cut-nms] [--disruptions K] [--interval S | --duration S] [--seed N] [--keep] [--no-build]
 #     --mode          kill: nginx-rtmp SIGKILLed and started again 0.3-1 s later (one recording per connection);
 #                     cut: every connection to nginx-rtmp reset by a proxy, the server stays up;
 #                     cut-nms: the same against Node-Media-Server with its resume on (one recording, appended)
@@ -14,11 +14,13 @@
 #                     (K+1)*S + 5 s long
 #     --duration S    instead of --interval: a clip S seconds long, the K disruptions spread evenly over it
 #     --seed N        seeds the jitter of the disruption times and outages (default 17)
+#     --keep          copy the recordings to bench/.cache/soak-recordings-STREAM/ (SOAK_KEEP_RECORDINGS=1)
 #     --no-build      skip the build
 # Pass: exit 0 and one Connected per reconnection, every recording decodes from its start, no source frame missing,
 # recorded between sent - 1 % and sent + K GOPs, uplink's RSS flat (last quarter's mean within 15 % or 4 MiB of the
-# second quarter's), and for cut-nms video timestamps that only go up, by at most a frame + the longest reconnection.
-# Examples: bench/soak.sh --mode kill --disruptions 100 --interval 4      (~7 min)
+# second quarter's), and for cut-nms video and audio timestamps that only go up, by at most a frame + the longest
+# reconnection, with every keyframe presented after all earlier frames (pts).
+# Examples: bench/soak.sh --mode kill --disruptions 100 --interval 4      (~10 min)
 #           bench/soak.sh --mode kill --disruptions 12 --duration 160     (4,800 frames sent)
 set -euo pipefail
 
@@ -38,7 +40,8 @@ while (($#)); do
         --duration) duration=${2:?--duration needs seconds}; shift 2 ;;
         --seed) seed=${2:?--seed needs a number}; shift 2 ;;
         --no-build) build=false; shift ;;
-        -h|--help) sed -n '2,23p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        --keep) export SOAK_KEEP_RECORDINGS=1; shift ;;
+        -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
 done
