@@ -124,7 +124,8 @@ public static class ClipGenerator
             arguments = RemuxArguments(flv, options, partial);
         }
 
-        var result = await ExternalProcess.RunAsync(RequiredTools.Ffmpeg, arguments, TimeSpan.FromSeconds(120));
+        // Long clips (the reconnect soak's run for minutes) get as long again: one x264 thread on a busy machine.
+        var result = await ExternalProcess.RunAsync(RequiredTools.Ffmpeg, arguments, TimeSpan.FromSeconds(Math.Max(120, 2 * options.DurationSeconds)));
         if (result.TimedOut || result.ExitCode != 0)
         {
             throw new InvalidOperationException($"Generating clip {options.FileName} failed: {result.Describe()}");

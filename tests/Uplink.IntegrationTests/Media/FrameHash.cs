@@ -7,6 +7,9 @@ namespace Uplink.IntegrationTests.Media;
 /// <param name="Md5">MD5 of the data, lowercase hex.</param>
 public readonly record struct FrameHash(int Index, long Pts, int Size, string Md5)
 {
+    /// <summary>Decoding timestamp in the stream's time base (milliseconds for FLV).</summary>
+    public long Dts { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() => $"#{Index} pts {Pts} size {Size} md5 {Md5}";
 }

@@ -68,7 +68,10 @@ public static class FrameHashes
                 hashes.Count,
                 long.Parse(fields[2], CultureInfo.InvariantCulture),
                 int.Parse(fields[4], CultureInfo.InvariantCulture),
-                fields[5]));
+                fields[5])
+            {
+                Dts = long.Parse(fields[1], CultureInfo.InvariantCulture),
+            });
         }
 
         return hashes;

@@ -14,13 +14,15 @@ public sealed class NginxRtmp : IRtmpPeer, IAsyncDisposable
     private const int StartAttempts = 3;
     private readonly string _directory;
     private readonly string? _onPublishUrl;
+    private readonly bool _keepEveryRecording;
     private ExternalProcess _process;
 
-    private NginxRtmp(ExternalProcess process, string directory, int port, string? onPublishUrl)
+    private NginxRtmp(ExternalProcess process, string directory, int port, string? onPublishUrl, bool keepEveryRecording)
     {
         _process = process;
         _directory = directory;
         _onPublishUrl = onPublishUrl;
+        _keepEveryRecording = keepEveryRecording;
         Port = port;
     }
 
@@ -37,7 +39,7 @@ public sealed class NginxRtmp : IRtmpPeer, IAsyncDisposable
     public async Task StartAgainAsync()
     {
         await _process.DisposeAsync();
-        _process = Launch(RequiredTools.Nginx, _directory, Port, _onPublishUrl)._process;
+        _process = Launch(RequiredTools.Nginx, _directory, Port, _onPublishUrl, _keepEveryRecording)._process;
         if (!await FreePort.WaitUntilListeningAsync(Port, _process, TimeSpan.FromSeconds(10)))
         {
             throw new InvalidOperationException($"nginx-rtmp did not start again on 127.0.0.1:{Port}.\n{ReadErrorLog()}");
@@ -56,15 +58,17 @@ public sealed class NginxRtmp : IRtmpPeer, IAsyncDisposable
 
     private string ErrorLog => ErrorLogIn(_directory);
 
-    /// <summary>Starts nginx on a free port (retrying with another port if it got taken) and waits until it accepts TCP.</summary>
-    public static async Task<NginxRtmp> StartAsync(string? onPublishUrl = null)
+    /// <summary>Starts nginx on a free port (retrying with another port if it got taken) and waits until it accepts TCP.
+    /// With <paramref name="keepEveryRecording"/>, each publish to "live" records to its own file, STREAM-UNIXSECONDS.flv
+    /// (nginx-rtmp's <c>record_unique</c>), so a publisher that reconnects leaves one file per connection.</summary>
+    public static async Task<NginxRtmp> StartAsync(string? onPublishUrl = null, bool keepEveryRecording = false)
     {
         var nginx = RequiredTools.Nginx;
         for (var attempt = 1; ; attempt++)
         {
             var directory = Directory.CreateTempSubdirectory("uplink-nginx-").FullName;
             var port = FreePort.Next();
-            var peer = Launch(nginx, directory, port, onPublishUrl);
+            var peer = Launch(nginx, directory, port, onPublishUrl, keepEveryRecording);
             if (await FreePort.WaitUntilListeningAsync(port, peer._process, TimeSpan.FromSeconds(10)))
             {
                 return peer;
@@ -103,6 +107,34 @@ public sealed class NginxRtmp : IRtmpPeer, IAsyncDisposable
         return (await File.ReadAllTextAsync(marker)).Trim();
     }
 
+    /// <summary>
+    /// For a server started with <c>keepEveryRecording</c>: waits until the newest recording of <paramref name="streamName"/>
+    /// is finished (the marker names it) and returns every recording of the stream, oldest first. A recording cut short by
+    /// <see cref="KillAsync"/> never gets a marker, but is complete up to the kill.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> WaitForEveryRecordingAsync(string streamName, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            // The names end in unix seconds, all of one length: name order is time order.
+            var recordings = Directory.GetFiles(RecordDirectory, streamName + "-*.flv").Order(StringComparer.Ordinal).ToArray();
+            var marker = Path.Combine(MarkerDirectory, streamName + ".done");
+            if (recordings.Length > 0 && File.Exists(marker) && (await File.ReadAllTextAsync(marker)).Trim() == recordings[^1])
+            {
+                return recordings;
+            }
+
+            if (DateTime.UtcNow > deadline || _process.HasExited)
+            {
+                throw new TimeoutException(
+                    $"nginx-rtmp did not finish the newest recording of live/{streamName} within {timeout.TotalSeconds:0.#} s (record directory holds [{string.Join(", ", recordings.Select(Path.GetFileName))}]).\n--- error.log ---\n{ProcessResult.Tail(ReadErrorLog())}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(25));
+        }
+    }
+
     /// <summary>Stops nginx and deletes its directory.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -117,14 +149,14 @@ public sealed class NginxRtmp : IRtmpPeer, IAsyncDisposable
         }
     }
 
-    private static NginxRtmp Launch(string nginx, string directory, int port, string? onPublishUrl)
+    private static NginxRtmp Launch(string nginx, string directory, int port, string? onPublishUrl, bool keepEveryRecording)
     {
         Directory.CreateDirectory(RecordDirectoryIn(directory));
         Directory.CreateDirectory(MarkerDirectoryIn(directory));
         var config = Path.Combine(directory, "nginx.conf");
-        File.WriteAllText(config, BuildConfig(directory, port, RecordDirectoryIn(directory), MarkerDirectoryIn(directory), onPublishUrl));
+        File.WriteAllText(config, BuildConfig(directory, port, RecordDirectoryIn(directory), MarkerDirectoryIn(directory), onPublishUrl, keepEveryRecording));
         var process = ExternalProcess.Start(nginx, ["-p", directory + "/", "-e", ErrorLogIn(directory), "-c", config], directory);
-        return new NginxRtmp(process, directory, port, onPublishUrl);
+        return new NginxRtmp(process, directory, port, onPublishUrl, keepEveryRecording);
     }
 
     private static string RecordDirectoryIn(string directory) => Path.Combine(directory, "records");
@@ -133,8 +165,9 @@ public sealed class NginxRtmp : IRtmpPeer, IAsyncDisposable
 
     private static string ErrorLogIn(string directory) => Path.Combine(directory, "error.log");
 
-    private static string BuildConfig(string directory, int port, string records, string markers, string? onPublishUrl)
+    private static string BuildConfig(string directory, int port, string records, string markers, string? onPublishUrl, bool keepEveryRecording)
     {
+        var unique = keepEveryRecording ? "on" : "off";
         // With an on_publish URL, application "secure" asks it (GET, the publish URL's query as arguments)
         // whether a publish may start: 2xx allows, anything else refuses.
         var secure = onPublishUrl is null ? "" : $$"""
@@ -166,7 +199,7 @@ public sealed class NginxRtmp : IRtmpPeer, IAsyncDisposable
                         live on;
                         record all;
                         record_path {{records}};
-                        record_unique off;
+                        record_unique {{unique}};
                         exec_record_done /bin/sh -c "echo $path > {{markers}}/$name.tmp && mv {{markers}}/$name.tmp {{markers}}/$name.done";
                     }
             {{secure}}

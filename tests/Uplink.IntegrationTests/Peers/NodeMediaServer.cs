@@ -104,6 +104,26 @@ public sealed class NodeMediaServer : IRtmpPeer, IAsyncDisposable
         return line[RecordClosedMarker.Length..].Trim();
     }
 
+    /// <summary>
+    /// Waits until every recording of <paramref name="streamName"/> NMS has started is closed and returns them, oldest
+    /// first: one when each reconnection resumed the publish, more when one did not. Call it after the publisher exited.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> WaitForEveryRecordingAsync(string streamName, TimeSpan timeout)
+    {
+        var first = await WaitForRecordingAsync(streamName, timeout);
+        var directory = Path.GetDirectoryName(first)!;
+        var recordings = Directory.GetFiles(directory, "*.flv").Order(StringComparer.Ordinal).ToArray();
+        foreach (var recording in recordings)
+        {
+            await _process.WaitForLineAsync(
+                l => l.StartsWith(RecordClosedMarker, StringComparison.Ordinal) && l.EndsWith(recording, StringComparison.Ordinal),
+                $"the closed recording {recording}",
+                timeout);
+        }
+
+        return recordings;
+    }
+
     /// <summary>Stops NMS and deletes its directory.</summary>
     public async ValueTask DisposeAsync()
     {

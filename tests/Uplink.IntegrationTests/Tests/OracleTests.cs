@@ -55,13 +55,13 @@ public sealed class OracleTests
         Assert.Contains("first at index 1: source #1 pts 40 size 10 md5 bb vs recording #1 pts 41 size 10 md5 xx", message, StringComparison.Ordinal);
     }
 
-    /// <summary>framemd5 lines parse into index, pts, size and md5; comments are skipped.</summary>
+    /// <summary>framemd5 lines parse into index, pts, size, md5 and dts; comments are skipped.</summary>
     [Fact]
     public void Framemd5_text_is_parsed()
     {
         var hashes = FrameHashes.Parse("#format: frame checksums\n#stream#, dts, pts, duration, size, hash\n0,          2,          3,        1,   345600, a4db8a0fc42e9d533134e7c4c1938f91\n");
 
-        Assert.Equal([new FrameHash(0, 3, 345600, "a4db8a0fc42e9d533134e7c4c1938f91")], hashes);
+        Assert.Equal([new FrameHash(0, 3, 345600, "a4db8a0fc42e9d533134e7c4c1938f91") { Dts = 2 }], hashes);
     }
 
     /// <summary>Packet side data after the md5 (new extradata on a repeated sequence header) does not change the frame's hash.</summary>
