@@ -37,7 +37,7 @@ internal static class PublishCommand
         var sendTimeout = new Option<double>("--send-timeout") { Description = "Seconds one socket write may take before the connection counts as lost (then reconnection starts).", DefaultValueFactory = _ => 15 };
         var noTcpNoDelay = new Option<bool>("--no-tcp-nodelay") { Description = "Leave Nagle's algorithm on (TCP_NODELAY is set by default)." };
         var socketBuffer = new Option<int>("--socket-buffer") { Description = "Socket send buffer size in bytes (0 = the system's)." };
-        var ackWindow = new Option<int>("--ack-window") { Description = "The acknowledgement window announced to the server, in bytes (4096 or more): after a reconnect the replay starts at the GOP holding the first frame it had not acknowledged. 0 (default) = about 50 ms of the stream, following its rate." };
+        var ackWindow = new Option<int>("--ack-window") { Description = "The acknowledgement window announced to the server, in bytes (4096 or more): after a reconnect the replay starts at the GOP holding the first frame it had not acknowledged. 0 (default) = about 10 ms of the stream, following its rate." };
         OptionChecks.Add(sendTimeout, (r, value) =>
         {
             double v = value;

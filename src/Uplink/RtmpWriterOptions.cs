@@ -85,8 +85,8 @@ public sealed record RtmpWriterOptions
 
     /// <summary>
     /// The Window Acknowledgement Size we announce: the server acknowledges every this many bytes, and a reconnect replays
-    /// from the GOP holding the first frame not acknowledged. Null (the default) sizes it to about a twentieth of a second of
-    /// the stream's media, 8 KiB to 2.5 MB, announcing a new size as the measured rate changes; a value fixes it
+    /// from the GOP holding the first frame not acknowledged. Null (the default) sizes it to about a hundredth of a second of
+    /// the stream's media, 4 KiB to 2.5 MB, announcing a new size as the measured rate changes; a value fixes it
     /// (4096 to 2147483647).
     /// </summary>
     public uint? WindowAcknowledgementSize { get; init; }

@@ -7,7 +7,7 @@ namespace Uplink;
 /// </summary>
 /// <remarks>
 /// How much a replay resends: servers acknowledge every <see cref="RtmpWriterOptions.WindowAcknowledgementSize"/> bytes
-/// (about a twentieth of a second of media by default), so what goes twice is up to that much plus the rest of one GOP,
+/// (about a hundredth of a second of media by default), so what goes twice is up to that much plus the rest of one GOP,
 /// never more than <see cref="BufferSize"/>. A server that sends no acknowledgements confirms nothing; there what its
 /// host's TCP acknowledged stands in (plain TCP on Linux), else the replay starts at the oldest frame kept. <see cref="RtmpWriterStats.VideoFramesResent"/> and <see cref="RtmpWriterStats.AudioFramesResent"/>
 /// count it. A server that drops each connection before it acknowledged past the replay (see <see cref="Attempts"/>)

@@ -1,9 +1,9 @@
 namespace Uplink.Sending;
 
 /// <summary>
-/// Sizes the Window Acknowledgement Size we announce to about a twentieth of a second of the stream's media (a frame or
-/// two), so the server acknowledges often enough that a reconnect replays little more than one GOP: a keyframe is confirmed
-/// within a frame or two of arriving, and a loss just after one resumes there rather than a GOP earlier. Pushed faster than
+/// Sizes the Window Acknowledgement Size we announce to about a hundredth of a second of the stream's media (a fraction of
+/// a frame), so the server acknowledges often enough that a reconnect replays little more than one GOP: a keyframe is
+/// confirmed as soon as it has arrived, and a loss just after one resumes there rather than a GOP earlier. Pushed faster than
 /// real time (a file flat out, a backlog after a reconnect) the window grows with the wall-clock rate too, so the server
 /// acknowledges at most ~200 times a second of sending: acknowledgements cost a wake-up each. The rate is measured on media time
 /// (bytes per second of timestamps), not on wall time, so a backlog sent at full speed does not inflate it.
@@ -12,16 +12,17 @@ namespace Uplink.Sending;
 internal sealed class AcknowledgementWindowSizer
 {
     /// <summary>The smallest window announced: below it the acknowledgements cost more than the replay they save.</summary>
-    public const uint MinWindow = 8 * 1024;
+    public const uint MinWindow = 4096;
 
     /// <summary>The largest window announced automatically (what FFmpeg and OBS announce).</summary>
     public const uint MaxWindow = 2_500_000;
 
-    /// <summary>The window before anything is known of the stream's rate: ~45 ms at 3 Mbit/s.</summary>
-    public const uint DefaultInitialWindow = 16 * 1024;
+    /// <summary>The window before anything is known of the stream's rate: ~20 ms at 3 Mbit/s.</summary>
+    public const uint DefaultInitialWindow = 8 * 1024;
 
-    // 50 ms: about 20 acknowledgements per second of media, whatever the bitrate (16 bytes each; see bench/RESULTS.md).
-    private const long WindowsPerSecond = 20;
+    // 10 ms: about 100 acknowledgements per second of media (fewer below 3 Mbit/s, where the floor holds), 16 bytes each;
+    // bench/RESULTS.md has the cost.
+    private const long WindowsPerSecond = 100;
 
     // And at most ~200 per second of sending, whatever the speed.
     private const long WindowsPerWallSecond = 200;

@@ -19,10 +19,10 @@ public class AcknowledgementWindowSizerTests
 
     [Theory]
     [InlineData(null, AcknowledgementWindowSizer.DefaultInitialWindow)]
-    [InlineData(3000.0, 18_750u)]
+    [InlineData(12_000.0, 15_000u)]
     [InlineData(64.0, AcknowledgementWindowSizer.MinWindow)]
-    [InlineData(1_000_000.0, AcknowledgementWindowSizer.MaxWindow)]
-    public void The_first_window_is_a_twentieth_of_a_second_of_the_known_rate_within_bounds(double? kbps, uint expected)
+    [InlineData(5_000_000.0, AcknowledgementWindowSizer.MaxWindow)]
+    public void The_first_window_is_a_hundredth_of_a_second_of_the_known_rate_within_bounds(double? kbps, uint expected)
     {
         Assert.Equal(expected, new AcknowledgementWindowSizer(null, kbps).Current);
     }
@@ -32,11 +32,11 @@ public class AcknowledgementWindowSizerTests
     {
         var sizer = new AcknowledgementWindowSizer(null, null);
 
-        // 8 Mbit/s: 1 MB per second of media, 33,333 bytes a frame at 30 fps.
+        // 40 Mbit/s: 5 MB per second of media, 166,666 bytes a frame at 30 fps.
         long ts = 0;
         for (int i = 0; i < 100; i++, ts += 33)
         {
-            sizer.Observe(33_333, ts, RealTime(ts));
+            sizer.Observe(166_666, ts, RealTime(ts));
         }
 
         Assert.True(sizer.TryTakeChange(out uint window));
@@ -46,19 +46,19 @@ public class AcknowledgementWindowSizerTests
         // A small change is not worth a message.
         for (int i = 0; i < 100; i++, ts += 33)
         {
-            sizer.Observe(25_000, ts, RealTime(ts));
+            sizer.Observe(125_000, ts, RealTime(ts));
         }
 
         Assert.False(sizer.TryTakeChange(out _));
 
-        // Down to 1 Mbit/s: a new, smaller window (measured over spans that straddle the change, so roughly), not below the floor.
+        // Down to 4 Mbit/s: a new, smaller window (measured over spans that straddle the change, so roughly), not below the floor.
         for (int i = 0; i < 200; i++, ts += 33)
         {
-            sizer.Observe(4_166, ts, RealTime(ts));
+            sizer.Observe(16_666, ts, RealTime(ts));
         }
 
         Assert.True(sizer.TryTakeChange(out window));
-        Assert.InRange(window, AcknowledgementWindowSizer.MinWindow, 16_384u);
+        Assert.InRange(window, AcknowledgementWindowSizer.MinWindow, 12_000u);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public class AcknowledgementWindowSizerTests
         sizer.Observe(10, 0, RealTime(10_001));
         sizer.Observe(10, 2_500, RealTime(12_501));
         Assert.True(sizer.TryTakeChange(out uint window));
-        Assert.InRange(window, AcknowledgementWindowSizer.MinWindow, 16_384u);
+        Assert.InRange(window, AcknowledgementWindowSizer.MinWindow, 12_000u);
     }
 
     private static long RealTime(long ms) => ms * System.Diagnostics.Stopwatch.Frequency / 1000;
