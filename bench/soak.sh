@@ -17,7 +17,7 @@
 #     --keep          copy the recordings to bench/.cache/soak-recordings-STREAM/ (SOAK_KEEP_RECORDINGS=1)
 #     --no-build      skip the build
 # Pass: exit 0 and one Connected per reconnection, every recording decodes from its start, no source frame missing,
-# recorded between sent - 1 % and sent + K GOPs, uplink's RSS flat (last quarter's mean within 15 % or 4 MiB of the
+# recorded between sent - 1 % and sent + K GOPs, uplink's RSS flat in runs of 60 disruptions or more (last quarter's mean within 15 % or 4 MiB of the
 # second quarter's), and for cut-nms video and audio timestamps that only go up, by at most a frame + the longest
 # reconnection, with every keyframe presented after all earlier frames (pts).
 # Examples: bench/soak.sh --mode kill --disruptions 100 --interval 4      (~10 min)
