@@ -56,6 +56,8 @@ done
 
 # shellcheck source=bench/lib/nginx-rtmp.sh
 source "$here/lib/nginx-rtmp.sh"
+# shellcheck source=bench/lib/clips.sh
+source "$here/lib/clips.sh"
 
 need=(ffmpeg perl /usr/bin/time timeout)
 if $want_uplink; then
@@ -66,14 +68,7 @@ for tool in "${need[@]}"; do
 done
 
 mkdir -p "$cache"
-clip="$cache/dest-20s.flv"
-if [[ ! -s "$clip" ]]; then
-    echo "making $clip ..." >&2
-    ffmpeg -hide_banner -nostdin -loglevel error -y -f lavfi -i testsrc2=size=1920x1080:rate=30 \
-        -f lavfi -i sine=frequency=440:sample_rate=48000 -t 20 -c:v libx264 -preset ultrafast -b:v 8M -maxrate 8M \
-        -bufsize 16M -g 60 -pix_fmt yuv420p -c:a aac -b:a 128k -ac 2 -f flv "$clip.tmp"
-    mv "$clip.tmp" "$clip"
-fi
+clip=$(dest_clip "$cache")
 # The start-up run's input: the clip's first second, copied.
 short="$cache/dest-1s.flv"
 if [[ ! -s "$short" || "$short" -ot "$clip" ]]; then
