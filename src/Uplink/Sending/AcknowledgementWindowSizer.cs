@@ -3,10 +3,10 @@ namespace Uplink.Sending;
 /// <summary>
 /// Sizes the Window Acknowledgement Size we announce to about a hundredth of a second of the stream's media (a fraction of
 /// a frame), so the server acknowledges often enough that a reconnect replays little more than one GOP: a keyframe is
-/// confirmed as soon as it has arrived, and a loss just after one resumes there rather than a GOP earlier. Pushed faster than
-/// real time (a file flat out, a backlog after a reconnect) the window grows with the wall-clock rate too, so the server
-/// acknowledges at most ~200 times a second of sending: acknowledgements cost a wake-up each. The rate is measured on media time
-/// (bytes per second of timestamps), not on wall time, so a backlog sent at full speed does not inflate it.
+/// confirmed as soon as it has arrived, and a loss just after one resumes there rather than a GOP earlier. The media rate
+/// is bytes per second of timestamps. Pushed faster than real time (a file flat out, a backlog after a reconnect) the
+/// window also grows with the wall-clock rate, so the server acknowledges at most ~200 times a second of sending:
+/// each acknowledgement costs a wake-up of the receive loop.
 /// </summary>
 /// <remarks>Not thread-safe: the destination's send path uses it (under the send queue's lock or the gate).</remarks>
 internal sealed class AcknowledgementWindowSizer
@@ -96,9 +96,6 @@ internal sealed class AcknowledgementWindowSizer
         _changed = false;
         return changed;
     }
-
-    /// <summary>The current window is being announced with a new connection (a pending change is included).</summary>
-    public void Announced() => _changed = false;
 
     private static uint ForRate(long bytesPerSecond) => (uint)Math.Clamp(bytesPerSecond / WindowsPerSecond, MinWindow, MaxWindow);
 }
