@@ -26,6 +26,9 @@ internal static class ProtocolSeeds
         Save(corpus, "amf", "values", Values());
         Save(corpus, "command", "connect-result", ConnectResult());
         Save(corpus, "command", "publish-start", Command("onStatus", 0, null, Status("status", "NetStream.Publish.Start", "key is now published.")));
+        Save(corpus, "server", "publish-h264-aac", PublisherSession(chunkSize: 4096, enhanced: false, amf3: false));
+        Save(corpus, "server", "publish-small-chunks-amf3", PublisherSession(chunkSize: 64, enhanced: false, amf3: true));
+        Save(corpus, "server", "publish-enhanced", PublisherSession(chunkSize: 4096, enhanced: true, amf3: false));
         Save(corpus, "command", "reconnect-request", Command("onStatus", 0, null, Status("status", "NetConnection.Connect.ReconnectRequest", "go elsewhere").Add("tcUrl", "rtmp://127.0.0.2/app")));
     }
 
@@ -59,6 +62,68 @@ internal static class ProtocolSeeds
         Message(output, writer, 2, RtmpMessageType.Acknowledgement, UInt32(3073));
         Message(output, writer, 3, RtmpMessageType.CommandAmf3, [0, .. Command("onStatus", 0, null, Status("status", "NetStream.Unpublish.Success", "bye"))]);
         return output.WrittenSpan.ToArray();
+    }
+
+    // An H.264 sequence header (avcC of a 64x48 stream), an AAC one, and a frame of each, as FLV tag bodies.
+    private static readonly byte[] AvcSequenceHeader = Convert.FromHexString("170000000001f4000affe1001867f4000a919b288f6022000003000200000300281e244b2c01000568ce0f1920fff8f800");
+    private static readonly byte[] AacSequenceHeader = Convert.FromHexString("af001408");
+    private static readonly byte[] AvcKeyFrame = Convert.FromHexString("1701000000000000066588840021ff");
+    private static readonly byte[] AacFrame = Convert.FromHexString("af01de02004c61764300c8000000");
+
+    /// <summary>
+    /// A publisher's side after the handshake (see <see cref="ServerTarget.HandshakePrefix"/>): Set Chunk Size, connect,
+    /// releaseStream, FCPublish, createStream, publish, metadata, sequence headers, frames, an aggregate, unpublish.
+    /// </summary>
+    private static byte[] PublisherSession(int chunkSize, bool enhanced, bool amf3)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        var writer = new ChunkStreamWriter();
+        RtmpMessageType command = amf3 ? RtmpMessageType.CommandAmf3 : RtmpMessageType.CommandAmf0;
+        byte[] Encoded(byte[] amf0) => amf3 ? [0, .. amf0] : amf0;
+        Message(output, writer, 2, RtmpMessageType.SetChunkSize, UInt32((uint)chunkSize));
+        writer.ChunkSize = chunkSize;
+        Message(output, writer, 3, command, Encoded(Command("connect", 1, new AmfObject().Add("app", "live").Add("type", "nonprivate").Add("tcUrl", "rtmp://127.0.0.1/live").Add("objectEncoding", 0d))));
+        Message(output, writer, 2, RtmpMessageType.WindowAcknowledgementSize, UInt32(4096));
+        Message(output, writer, 3, command, Encoded(Command("releaseStream", 2, null, "key")));
+        Message(output, writer, 3, command, Encoded(Command("FCPublish", 3, null, "key")));
+        Message(output, writer, 3, command, Encoded(Command("createStream", 4, null)));
+        Message(output, writer, 4, command, Encoded(Command("publish", 5, null, "key?token=1", "live")), streamId: 1);
+        var metadata = new ArrayBufferWriter<byte>();
+        Amf0Writer.WriteString(metadata, "@setDataFrame");
+        Amf0Writer.WriteString(metadata, "onMetaData");
+        Amf0Writer.WriteValue(metadata, new AmfObject(isEcmaArray: true).Add("width", 64d).Add("height", 48d).Add("videocodecid", 7d).Add("audiocodecid", 10d));
+        Message(output, writer, 4, RtmpMessageType.DataAmf0, metadata.WrittenSpan.ToArray(), streamId: 1);
+        byte[] videoHeader = enhanced ? [0x90, .. "avc1"u8, .. AvcSequenceHeader.AsSpan(5)] : AvcSequenceHeader;
+        byte[] videoFrame = enhanced ? [0x93, .. "avc1"u8, .. AvcKeyFrame.AsSpan(5)] : AvcKeyFrame;
+        Message(output, writer, 6, RtmpMessageType.Video, videoHeader, streamId: 1);
+        Message(output, writer, 7, RtmpMessageType.Audio, AacSequenceHeader, streamId: 1);
+        for (uint t = 0; t < 120; t += 40)
+        {
+            Message(output, writer, 6, RtmpMessageType.Video, videoFrame, streamId: 1, timestamp: t);
+            Message(output, writer, 7, RtmpMessageType.Audio, AacFrame, streamId: 1, timestamp: t + 3);
+        }
+
+        Message(output, writer, 6, RtmpMessageType.Aggregate, [.. Tag(9, 160, videoFrame), .. Tag(8, 163, AacFrame)], streamId: 1, timestamp: 160);
+        Message(output, writer, 3, command, Encoded(Command("FCUnpublish", 6, null, "key")));
+        Message(output, writer, 4, command, Encoded(Command("deleteStream", 7, null, 1d)), streamId: 1);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>An FLV tag (header, body, previous tag size) as an aggregate message carries it.</summary>
+    private static byte[] Tag(byte type, uint timestamp, byte[] body)
+    {
+        byte[] tag = new byte[11 + body.Length + 4];
+        tag[0] = type;
+        tag[1] = (byte)(body.Length >> 16);
+        tag[2] = (byte)(body.Length >> 8);
+        tag[3] = (byte)body.Length;
+        tag[4] = (byte)(timestamp >> 16);
+        tag[5] = (byte)(timestamp >> 8);
+        tag[6] = (byte)timestamp;
+        tag[7] = (byte)(timestamp >> 24);
+        body.CopyTo(tag, 11);
+        BinaryPrimitives.WriteUInt32BigEndian(tag.AsSpan(11 + body.Length), (uint)(11 + body.Length));
+        return tag;
     }
 
     private static byte[] ExtendedTimestamps()

@@ -30,7 +30,7 @@ fi
 if [ "${FUZZ_SKIP_BUILD:-0}" != 1 ]; then
   rm -rf "$bin"
   dotnet build "$here/Uplink.Fuzz.csproj" -c Release -o "$bin" -v q -nologo >/dev/null
-  for assembly in Uplink.dll Uplink.Media.dll; do
+  for assembly in Uplink.dll Uplink.Media.dll Uplink.Server.dll; do
     sharpfuzz "$bin/$assembly" >/dev/null
   done
 fi
