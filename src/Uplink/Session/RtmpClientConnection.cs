@@ -38,7 +38,7 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
     private long _bytesSent;
     private long _bytesReceived;
     private long _bytesAcknowledged;
-    private long _transportConfirmed;
+    private readonly SettledAcknowledgements _transportConfirmed = new();
     private bool _serverAcknowledges;
     private uint _announcedWindow;
     private RtmpUrl? _url;
@@ -80,7 +80,8 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
     /// <summary>
     /// What the server is known to have received, for the replay after a loss: its Acknowledgements when it sends them.
     /// A server that ignores our window (nothing acknowledged after two windows' worth) confirms nothing itself, so what
-    /// its host's TCP acknowledged stands in, where the transport knows it (plain TCP on Linux); otherwise nothing.
+    /// its host's TCP acknowledged at least a second ago stands in (<see cref="SettledAcknowledgements"/>), where the
+    /// transport knows it (plain TCP on Linux); otherwise nothing.
     /// </summary>
     public long BytesConfirmed
     {
@@ -93,11 +94,11 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
 
             if (BytesSent - RtmpHandshake.BytesSent > 2L * _announcedWindow && _transport.TryGetBytesAcknowledged(out long tcp))
             {
-                // Kept: once the socket is gone (the loss) the last figure read is the best there is.
-                Interlocked.Exchange(ref _transportConfirmed, Math.Min(tcp, BytesSent));
+                return _transportConfirmed.Sample(Math.Min(tcp, BytesSent));
             }
 
-            return Interlocked.Read(ref _transportConfirmed);
+            // Once the socket is gone (the loss) the figures read before it are the best there are.
+            return _transportConfirmed.SettledAt(System.Diagnostics.Stopwatch.GetTimestamp());
         }
     }
 

@@ -364,6 +364,12 @@ internal sealed class ScriptedRtmpServer : IAsyncDisposable
                 {
                     Control(writer, output, RtmpMessageType.Acknowledgement, AcknowledgeAfterPublish);
                 }
+                else if (DropAfterMediaMessages > 0 || DropEveryConnectionAfterMediaMessages > 0)
+                {
+                    // A server that acknowledges (nothing yet): what it drops unread in its socket buffer must not count as
+                    // delivered, as TCP's figure would for a server that never acknowledges.
+                    Control(writer, output, RtmpMessageType.Acknowledgement, 0);
+                }
 
                 if (AfterPublish is { } afterPublish && RefusePublish is null)
                 {

@@ -58,3 +58,22 @@ public class TransportAcknowledgedTests
         Assert.False(transport.TryGetBytesAcknowledged(out _));
     }
 }
+
+/// <summary>TCP's figure counts only once it has settled: what a live server has read since.</summary>
+public class SettledAcknowledgementsTests
+{
+    private static long Ms(long ms) => ms * System.Diagnostics.Stopwatch.Frequency / 1000;
+
+    [Fact]
+    public void A_figure_counts_a_second_after_it_was_read_and_never_goes_back()
+    {
+        var settled = new SettledAcknowledgements();
+        Assert.Equal(0, settled.Sample(100, Ms(0)));
+        Assert.Equal(0, settled.Sample(5_000, Ms(500)));
+        Assert.Equal(100, settled.Sample(9_000, Ms(1_000)));
+        Assert.Equal(5_000, settled.SettledAt(Ms(1_600)));
+
+        // Nothing newer than a second, however long it has been: the socket is gone, the last figures stand.
+        Assert.Equal(9_000, settled.SettledAt(Ms(60_000)));
+    }
+}
