@@ -13,9 +13,10 @@ namespace Uplink.Session;
 /// messages (<see cref="EnterSendAsync"/>, <see cref="Enqueue"/>, <see cref="FlushAsync"/>, <see cref="ExitSend"/>);
 /// a receive loop answers pings and acknowledgements and routes command replies and onStatus. The receive loop
 /// never waits for the send lock: its replies are queued and go out with the next flush, or by a flush of their own
-/// once the lock is free, so a send blocked on a congested socket never stops us reading.
+/// once the lock is free, so a send blocked on a congested socket never stops us reading. Acknowledgements, both ways,
+/// are in RtmpClientConnection.Acknowledgements.cs.
 /// </summary>
-internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
+internal sealed partial class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
 {
     private readonly RtmpTransport _transport;
     private readonly RtmpConnectionSettings _settings;
@@ -25,7 +26,6 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
     private readonly bool _traceChunks;
     private readonly ChunkedOutput _output;
     private readonly RtmpCommandCodec _commands = new();
-    private readonly AcknowledgementWindow _window = new();
     private readonly ConnectionShutdown _shutdown = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<Action<RtmpClientConnection>> _controls = new();
     private readonly PendingTransactions<CommandReply> _pending = new();
@@ -36,11 +36,6 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
     private readonly Action<RtmpServerStatus>? _onServerStatus;
     private Task _receiveLoop = Task.CompletedTask;
     private long _bytesSent;
-    private long _bytesReceived;
-    private long _bytesAcknowledged;
-    private readonly SettledAcknowledgements _transportConfirmed = new();
-    private bool _serverAcknowledges;
-    private uint _announcedWindow;
     private RtmpUrl? _url;
     private int _disposed;
 
@@ -70,44 +65,6 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
     public string? CloseReason => _shutdown.Reason;
 
     public long BytesSent => Interlocked.Read(ref _bytesSent);
-
-    /// <summary>Bytes the server has acknowledged with Acknowledgement messages.</summary>
-    public long BytesAcknowledged => Interlocked.Read(ref _bytesAcknowledged);
-
-    /// <summary>The window we announced last (Window Acknowledgement Size).</summary>
-    public uint AnnouncedWindow => _announcedWindow;
-
-    /// <summary>
-    /// What the server is known to have received, for the replay after a loss: its Acknowledgements when it sends them.
-    /// A server that ignores our window (nothing acknowledged after two windows' worth) confirms nothing itself, so what
-    /// its host's TCP acknowledged at least a second ago stands in (<see cref="SettledAcknowledgements"/>), where the
-    /// transport knows it (plain TCP on Linux); otherwise nothing.
-    /// </summary>
-    public long BytesConfirmed
-    {
-        get
-        {
-            if (Volatile.Read(ref _serverAcknowledges))
-            {
-                return BytesAcknowledged;
-            }
-
-            if (BytesSent - RtmpHandshake.BytesSent > 2L * _announcedWindow && _transport.TryGetBytesAcknowledged(out long tcp))
-            {
-                return _transportConfirmed.Sample(Math.Min(tcp, BytesSent));
-            }
-
-            // Once the socket is gone (the loss) the figures read before it are the best there are.
-            return _transportConfirmed.SettledAt(System.Diagnostics.Stopwatch.GetTimestamp());
-        }
-    }
-
-    /// <summary>Announces a new Window Acknowledgement Size; the caller is sending (between <see cref="EnterSendAsync"/> and <see cref="ExitSend"/>).</summary>
-    public void AnnounceWindow(uint window)
-    {
-        ProtocolControl.EnqueueUInt32(this, RtmpMessageType.WindowAcknowledgementSize, window);
-        _announcedWindow = window;
-    }
 
     public uint StreamId { get; private set; }
 
@@ -527,15 +484,6 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
         }
     }
 
-    private async Task CountReceivedAsync(long consumed)
-    {
-        _bytesReceived += consumed;
-        if (_window.TryAcknowledge(_bytesReceived, out uint sequenceNumber))
-        {
-            await PostControl(c => ProtocolControl.EnqueueUInt32(c, RtmpMessageType.Acknowledgement, sequenceNumber)).ConfigureAwait(false);
-        }
-    }
-
     private Task HandleMessageAsync(RtmpMessage message)
     {
         ReadOnlySpan<byte> p = message.Payload;
@@ -562,27 +510,6 @@ internal sealed class RtmpClientConnection : IAsyncDisposable, IRtmpMessageSink
             default:
                 // Set Peer Bandwidth is advisory (no publisher we know throttles on it); media and data are not for us.
                 return Task.CompletedTask;
-        }
-    }
-
-    private void UpdateAcknowledged(uint sequenceNumber)
-    {
-        // The server counts bytes modulo 2^32; unwrap against what we have sent.
-        long sent = Interlocked.Read(ref _bytesSent);
-        long acknowledged = (sent & ~0xFFFFFFFFL) | sequenceNumber;
-        if (acknowledged > sent)
-        {
-            acknowledged -= 1L << 32;
-        }
-
-        if (acknowledged >= 0)
-        {
-            Volatile.Write(ref _serverAcknowledges, true);
-            long previous = Interlocked.Exchange(ref _bytesAcknowledged, acknowledged);
-            if (acknowledged > previous)
-            {
-                UplinkMetrics.BytesAcknowledged.Add(acknowledged - previous);
-            }
         }
     }
 
