@@ -41,7 +41,7 @@ internal sealed class AcknowledgementWindowSizer
     public AcknowledgementWindowSizer(uint? fixedWindow, double? knownKilobitsPerSecond)
     {
         _fixed = fixedWindow is not null;
-        Current = fixedWindow ?? (knownKilobitsPerSecond is > 0 and var kbps ? ForRate((long)(kbps * 1000 / 8)) : DefaultInitialWindow);
+        Current = fixedWindow ?? (knownKilobitsPerSecond is > 0 and var kbps ? ForRates((long)(kbps * 1000 / 8), wallBytesPerSecond: 0) : DefaultInitialWindow);
     }
 
     /// <summary>The window to announce on the next connection (and announced on the current one, unless <see cref="TryTakeChange"/> has news).</summary>
@@ -75,7 +75,7 @@ internal sealed class AcknowledgementWindowSizer
         long mediaRate = _spanBytes * 1000 / span;
         long wallTicks = Math.Max(1, nowTicks - _spanStartTicks);
         long wallRate = (long)(_spanBytes * (double)System.Diagnostics.Stopwatch.Frequency / wallTicks);
-        uint target = (uint)Math.Clamp(Math.Max(mediaRate / WindowsPerSecond, wallRate / WindowsPerWallSecond), MinWindow, MaxWindow);
+        uint target = ForRates(mediaRate, wallRate);
         _spanStartMs = timestampMs;
         _spanStartTicks = nowTicks;
         _spanBytes = 0;
@@ -97,5 +97,7 @@ internal sealed class AcknowledgementWindowSizer
         return changed;
     }
 
-    private static uint ForRate(long bytesPerSecond) => (uint)Math.Clamp(bytesPerSecond / WindowsPerSecond, MinWindow, MaxWindow);
+    /// <summary>The window for a media rate and a wall-clock send rate (bytes per second), within the bounds.</summary>
+    private static uint ForRates(long mediaBytesPerSecond, long wallBytesPerSecond) =>
+        (uint)Math.Clamp(Math.Max(mediaBytesPerSecond / WindowsPerSecond, wallBytesPerSecond / WindowsPerWallSecond), MinWindow, MaxWindow);
 }
